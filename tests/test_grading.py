@@ -1,0 +1,137 @@
+"""The grading rules members feel: points per difficulty and try, hints, mistakes, solutions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+
+from bot.grading import MAX_TRIES, feedback_for, format_points, grade, points_for
+
+
+@dataclass(frozen=True)
+class FakeMistake:
+    option: str
+    text: str
+
+
+@dataclass(frozen=True)
+class FakeQuestion:
+    id: str = "q1"
+    kind: str = "multiple_choice"
+    difficulty: str = "medium"
+    answer_letters: tuple[str, ...] = ("B",)
+    hint: str = "Think about what the optimizer updates."
+    mistakes: dict[str, str] = field(default_factory=dict)
+    solution: list[str] = field(default_factory=lambda: ["step 1", "step 2"])
+
+    def mistake_for(self, letter: str) -> FakeMistake | None:
+        text = self.mistakes.get(letter)
+        return FakeMistake(letter, text) if text is not None else None
+
+
+@pytest.mark.parametrize(
+    ("difficulty", "try_no", "thirds", "shown"),
+    [
+        ("hard", 1, 9, "3"),
+        ("hard", 2, 6, "2"),
+        ("hard", 3, 3, "1"),
+        ("medium", 1, 6, "2"),
+        ("medium", 2, 4, "1.33"),
+        ("medium", 3, 2, "0.67"),
+        ("easy", 1, 3, "1"),
+        ("easy", 2, 2, "0.67"),
+        ("easy", 3, 1, "0.33"),
+    ],
+)
+def test_right_answer_points_shrink_by_a_third_per_try(
+    difficulty: str, try_no: int, thirds: int, shown: str
+) -> None:
+    assert points_for(difficulty, try_no) == thirds
+    assert format_points(thirds) == shown
+
+
+@pytest.mark.parametrize("try_no", [0, 4, -1])
+def test_points_refuse_a_try_outside_one_to_three(try_no: int) -> None:
+    with pytest.raises(ValueError, match="try_no"):
+        points_for("easy", try_no)
+
+
+def test_points_refuse_an_unknown_difficulty() -> None:
+    with pytest.raises(ValueError, match="difficulty"):
+        points_for("impossible", 1)
+
+
+def test_format_points_renders_totals_of_mixed_thirds() -> None:
+    assert format_points(0) == "0"
+    assert format_points(5) == "1.67"
+    assert format_points(30) == "10"
+
+
+def test_multiple_choice_is_right_only_with_the_right_letter() -> None:
+    q = FakeQuestion(answer_letters=("B",))
+    assert grade(q, ("B",))
+    assert grade(q, ("b",))
+    assert not grade(q, ("A",))
+    assert not grade(q, ())
+    assert not grade(q, ("A", "B"))
+
+
+def test_fill_blanks_needs_every_blank_right_in_order() -> None:
+    q = FakeQuestion(kind="fill_blanks", answer_letters=("A", "C", "B"))
+    assert grade(q, ("A", "C", "B"))
+    assert not grade(q, ("A", "C", "D"))
+    assert not grade(q, ("C", "A", "B"))
+    assert not grade(q, ("A", "C"))
+
+
+def test_wrong_answer_shows_hint_mistake_and_tries_left() -> None:
+    q = FakeQuestion(mistakes={"A": "That is the loss, not the weights."})
+    fb = feedback_for(q, ("A",), 1)
+    assert not fb.right
+    assert fb.points == 0
+    assert fb.tries_left == 2
+    assert fb.show_hint
+    assert fb.mistake_text == "That is the loss, not the weights."
+    assert not fb.show_solution
+    assert not fb.done
+
+
+def test_wrong_option_without_a_known_mistake_still_shows_hint() -> None:
+    q = FakeQuestion(mistakes={"A": "loss"})
+    fb = feedback_for(q, ("C",), 2)
+    assert fb.show_hint
+    assert fb.mistake_text is None
+    assert fb.tries_left == 1
+
+
+def test_fill_blanks_mistake_comes_from_the_first_wrong_blank() -> None:
+    q = FakeQuestion(
+        kind="fill_blanks",
+        answer_letters=("A", "B"),
+        mistakes={"A": "not this one", "C": "C computes the loss twice"},
+    )
+    fb = feedback_for(q, ("A", "C"), 1)
+    assert fb.mistake_text == "C computes the loss twice"
+
+
+def test_last_wrong_try_shows_solution_and_ends() -> None:
+    q = FakeQuestion(mistakes={"A": "loss"})
+    fb = feedback_for(q, ("A",), MAX_TRIES)
+    assert not fb.right
+    assert fb.done
+    assert fb.show_solution
+    assert fb.tries_left == 0
+    assert not fb.show_hint
+    assert fb.mistake_text == "loss"
+
+
+def test_right_answer_on_second_try_shows_solution_and_earns_two_thirds() -> None:
+    q = FakeQuestion(difficulty="hard")
+    fb = feedback_for(q, ("B",), 2)
+    assert fb.right
+    assert fb.done
+    assert fb.show_solution
+    assert not fb.show_hint
+    assert fb.points == 6
+    assert fb.points_text == "2"
