@@ -1,0 +1,157 @@
+"""Command line: `python -m bot` (or `quizbot`) runs the bot; subcommands check and inspect lessons."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import signal
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+EXIT_USAGE = 2
+
+NO_TOKEN = (
+    "DISCORD_TOKEN is not set: create an application at https://discord.com/developers/applications, "
+    "add a bot, copy its token and `export DISCORD_TOKEN=...` (or put it in .env). "
+    "To try quizbot without Discord: `python -m bot playground`."
+)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="quizbot", description="A Discord study-group tutor.")
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("run", help="run the bot (the default)")
+    check = sub.add_parser("check", help="validate lesson packs")
+    check.add_argument(
+        "paths", nargs="*", type=Path, help="files or folders (default: the configured lessons)"
+    )
+    content = sub.add_parser("content", help="inspect the loaded lessons")
+    content_sub = content.add_subparsers(dest="content_command", required=True)
+    listing = content_sub.add_parser("list", help="every question")
+    listing.add_argument("--json", action="store_true", help="one JSON array (the only format for now)")
+    content_sub.add_parser("schema", help="the JSON Schema of a lesson pack")
+    demo = sub.add_parser("demo", help="run a question's demo code in the TensorFlow worker")
+    demo.add_argument("question_id")
+    demo.add_argument("--seed", type=int, default=None, help="keras.utils.set_random_seed(N) first")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from bot.settings import SettingsError, load_settings
+
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    command = args.command or "run"
+    if command == "check":
+        return _check(args.paths or [_lessons_dir(settings)])
+    if command == "content":
+        return _content(args, settings)
+    if command == "demo":
+        return _demo(args.question_id, args.seed, settings)
+    return _run(settings)
+
+
+def _lessons_dir(settings: object) -> Path:
+    from content import DEFAULT_LESSONS_DIR
+
+    return getattr(settings, "content_dir", None) or DEFAULT_LESSONS_DIR
+
+
+def _check(paths: list[Path]) -> int:
+    from content import check_paths
+
+    problems = check_paths(paths)
+    for problem in problems:
+        print(problem)
+    return 1 if problems else 0
+
+
+def _load_or_report(settings: object):  # type: ignore[no-untyped-def]
+    from content import LessonError, load_library
+
+    try:
+        return load_library(_lessons_dir(settings))
+    except LessonError as exc:
+        print(
+            f"error: lessons are invalid (fix them, or set QUIZBOT_SKIP_BAD_LESSONS=1):\n{exc}",
+            file=sys.stderr,
+        )
+        return None
+
+
+def _content(args: argparse.Namespace, settings: object) -> int:
+    from content import json_schema, question_rows
+
+    if args.content_command == "schema":
+        print(json.dumps(json_schema(), indent=2))
+        return 0
+    library = _load_or_report(settings)
+    if library is None:
+        return 1
+    print(json.dumps(question_rows(library), indent=2, ensure_ascii=False))
+    return 0
+
+
+def _demo(question_id: str, seed: int | None, settings: object) -> int:
+    from bot.trainer.cli import run_demo_cli
+
+    library = _load_or_report(settings)
+    if library is None:
+        return 1
+    question = library.question(question_id)
+    if question is None:
+        print(
+            f"error: no question with id {question_id!r} (see `python -m bot content list --json`)",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    if question.demo is None:
+        print(f"error: question {question_id!r} has no demo code", file=sys.stderr)
+        return EXIT_USAGE
+    return run_demo_cli(question.demo, seed, sys.stdout, sys.stderr)
+
+
+def _run(settings) -> int:  # type: ignore[no-untyped-def]
+    from content import LessonError
+
+    if settings.discord_token is None or not settings.discord_token.get_secret_value().strip():
+        print(NO_TOKEN, file=sys.stderr)
+        return EXIT_USAGE
+    from bot.logs import setup_logging
+
+    setup_logging(secrets=[settings.discord_token.get_secret_value()])
+    try:
+        asyncio.run(_serve(settings))
+    except LessonError as exc:
+        print(
+            f"error: lessons are invalid (fix them, or set QUIZBOT_SKIP_BAD_LESSONS=1):\n{exc}",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+async def _serve(settings) -> None:  # type: ignore[no-untyped-def]
+    from bot.app import QuizBot
+
+    bot = QuizBot(settings)
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        # Close the gateway, the database and the worker, then let start() return.
+        loop.add_signal_handler(signum, lambda: asyncio.ensure_future(bot.close()))
+    async with bot:
+        await bot.start(settings.discord_token.get_secret_value())
+    logging.getLogger(__name__).info("quizbot stopped cleanly")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

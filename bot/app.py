@@ -1,0 +1,89 @@
+"""The Bot: opens storage, loads lessons and cogs, starts the trainer, syncs slash commands."""
+
+from __future__ import annotations
+
+import logging
+import pkgutil
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import discord
+from discord.ext import commands
+
+import cogs
+from bot.discord_target import point_discord_py_at
+from bot.settings import Settings
+from bot.trainer import Trainer
+from content import DEFAULT_LESSONS_DIR, Library, load_library
+from storage import Database
+
+log = logging.getLogger(__name__)
+
+
+def discover_extensions() -> Iterator[str]:
+    """Every module or package in cogs/ is an extension; names starting with `_` are helpers."""
+    for module in pkgutil.iter_modules(cogs.__path__, prefix=f"{cogs.__name__}."):
+        if not module.name.rsplit(".", 1)[-1].startswith("_"):
+            yield module.name
+
+
+class QuizBot(commands.Bot):
+    """The quizbot application: one instance per process (or per shard group)."""
+
+    def __init__(self, settings: Settings, *, trainer: Trainer | None = None, **options: object) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=discord.Intents.default(),
+            help_command=None,
+            allowed_mentions=discord.AllowedMentions.none(),
+            **options,  # type: ignore[arg-type]
+        )
+        self.settings = settings
+        point_discord_py_at(settings.discord_api_url, settings.discord_gateway_url)
+        self.trainer = trainer or Trainer()
+        self._owns_trainer = trainer is None
+        self.library: Library = Library(lessons={}, questions={}, skipped=[])
+        self.db: Database | None = None
+
+    def now(self) -> datetime:
+        """The bot's clock; tests replace it to make time-based behaviour deterministic."""
+        return datetime.now(UTC)
+
+    @property
+    def database(self) -> Database:
+        if self.db is None:
+            raise RuntimeError("storage is not open yet (setup_hook has not run)")
+        return self.db
+
+    async def setup_hook(self) -> None:
+        # Lessons first: a bad pack stops start-up before anything else is opened.
+        self.library = load_library(
+            self.settings.content_dir or DEFAULT_LESSONS_DIR, skip_bad=self.settings.skip_bad_lessons
+        )
+        log.info("Loaded %d lessons, %d questions", len(self.library.lessons), len(self.library.questions))
+        self.db = await Database.open(self.settings.database_url)
+        log.info("Storage ready at %s", self.db.url)
+        # The worker warms up (imports TensorFlow) in the background; login does not wait for it.
+        await self.trainer.start()
+        for extension in discover_extensions():
+            await self.load_extension(extension)
+        await self.sync_commands()
+
+    async def sync_commands(self) -> None:
+        guild_id = self.settings.dev_guild
+        if guild_id is not None:
+            guild = discord.Object(id=guild_id)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+            log.info("Synced %d commands to guild %s", len(synced), guild_id)
+        else:
+            synced = await self.tree.sync()
+            log.info("Synced %d global commands", len(synced))
+
+    async def close(self) -> None:
+        await super().close()
+        if self._owns_trainer:
+            await self.trainer.close()
+        if self.db is not None:
+            await self.db.close()
+            self.db = None

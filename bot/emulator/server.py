@@ -1,0 +1,683 @@
+"""A loopback Discord: the REST API and gateway websocket that discord.py needs, on 127.0.0.1.
+
+The real, unmodified discord.py client connects to it (see bot.discord_target). Every REST request
+the bot makes is recorded so tests can check the bodies it sent; tests (and the playground) push
+slash commands and button clicks to the bot as gateway INTERACTION_CREATE events.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import secrets
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+from bot.emulator.state import BOT_PERMISSIONS, Member, World, iso_now, snowflake
+
+log = logging.getLogger(__name__)
+
+API_PREFIX = "/api/v10"
+EPHEMERAL = 1 << 6
+LOADING = 1 << 7
+Json = dict[str, Any]
+Listener = Callable[[str, Json], Awaitable[None] | None]
+
+
+class EmulatorError(Exception):
+    """A test asked for something the emulator cannot do (unknown command, option, member...)."""
+
+
+@dataclass
+class Recorded:
+    """One REST request the bot made."""
+
+    method: str
+    path: str  # without the /api/v10 prefix, e.g. /channels/123/messages
+    query: dict[str, str]
+    body: Any  # the JSON body (payload_json for multipart), or None
+    files: list[tuple[str, bytes]] = field(default_factory=list)
+    status: int = 200
+
+
+@dataclass
+class Interaction:
+    """An interaction pushed to the bot, and everything the bot answered to it."""
+
+    id: int
+    token: str
+    type: int
+    payload: Json
+    member: Member
+    channel_id: int
+    message_id: int | None = None  # the message a component lives on
+    callbacks: list[Json] = field(default_factory=list)
+    original_id: int | None = None
+    followup_ids: list[int] = field(default_factory=list)
+
+
+@dataclass
+class StoredMessage:
+    data: Json
+    visible_to: int | None = None  # member id for ephemeral messages; None means everyone
+    deleted: bool = False
+
+
+def _json(data: Any, status: int = 200) -> web.Response:
+    # discord.py only parses a body as JSON when the content type is exactly application/json.
+    return web.Response(
+        body=json.dumps(data).encode(), status=status, headers={"Content-Type": "application/json"}
+    )
+
+
+def _error(status: int, code: int, message: str) -> web.Response:
+    return _json({"message": message, "code": code}, status)
+
+
+class DiscordEmulator:
+    def __init__(self, world: World | None = None, *, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.world = world or World.study_group()
+        self.host, self.port = host, port
+        self.token = "emulator." + secrets.token_urlsafe(24)
+        self.requests: list[Recorded] = []
+        self.interactions: dict[int, Interaction] = {}
+        self.messages: dict[int, StoredMessage] = {}
+        self.attachments: dict[int, tuple[str, str, bytes]] = {}
+        self.commands: dict[int | None, list[Json]] = {}  # guild id (None: global) -> synced commands
+        self.identified_tokens: list[str] = []
+        self.listeners: list[Listener] = []
+        self._sockets: list[_GatewayConnection] = []
+        self._changed = asyncio.Condition()
+        self._runner: web.AppRunner | None = None
+
+    # ----- lifecycle -------------------------------------------------------------------------
+    async def start(self) -> None:
+        app = web.Application(client_max_size=32 * 1024 * 1024)
+        app.router.add_get("/gateway", self._gateway)
+        app.router.add_get("/attachments/{attachment_id}/{filename}", self._attachment)
+        app.router.add_route("*", API_PREFIX + "/{tail:.*}", self._rest)
+        self.extend_app(app)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.host, self.port)
+        await site.start()
+        sockets = site._server.sockets  # type: ignore[union-attr]
+        self.port = sockets[0].getsockname()[1]
+
+    def extend_app(self, app: web.Application) -> None:
+        """Hook for the playground to serve its page beside the emulator."""
+
+    async def stop(self) -> None:
+        for conn in list(self._sockets):
+            with contextlib.suppress(Exception):
+                await conn.ws.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def api_url(self) -> str:
+        return self.base_url + API_PREFIX
+
+    @property
+    def gateway_url(self) -> str:
+        return f"ws://{self.host}:{self.port}/gateway"
+
+    # ----- waiting ---------------------------------------------------------------------------
+    async def _notify(self, kind: str, data: Json) -> None:
+        async with self._changed:
+            self._changed.notify_all()
+        for listener in list(self.listeners):
+            result = listener(kind, data)
+            if asyncio.iscoroutine(result):
+                await result
+
+    async def wait_for(
+        self, predicate: Callable[[], Any], timeout: float = 10.0, what: str = "condition"
+    ) -> Any:
+        """Wait until predicate() returns something truthy; return it."""
+
+        async def wait() -> Any:
+            async with self._changed:
+                while not (result := predicate()):
+                    await self._changed.wait()
+                return result
+
+        try:
+            return await asyncio.wait_for(wait(), timeout)
+        except TimeoutError:
+            raise TimeoutError(f"emulator: timed out after {timeout}s waiting for {what}") from None
+
+    async def wait_ready(self, timeout: float = 15.0) -> None:
+        await self.wait_for(lambda: any(c.ready for c in self._sockets), timeout, "the bot to identify")
+
+    async def wait_commands_synced(self, timeout: float = 15.0) -> list[Json]:
+        return await self.wait_for(lambda: self.synced_commands(), timeout, "command sync")  # type: ignore[no-any-return]
+
+    # ----- what the bot did -------------------------------------------------------------------
+    def synced_commands(self) -> list[Json]:
+        return self.commands.get(self.world.guild_id) or self.commands.get(None) or []
+
+    def message(self, message_id: int) -> Json:
+        return self.messages[message_id].data
+
+    def channel_messages(self, channel: str | int, *, visible_to: str | None = None) -> list[Json]:
+        """Messages in a channel in order; ephemeral ones only for the member who may see them."""
+        channel_id = self._channel_id(channel)
+        viewer = self.world.members[visible_to].id if visible_to else None
+        return [
+            m.data
+            for m in self.messages.values()
+            if not m.deleted
+            and int(m.data["channel_id"]) == channel_id
+            and (m.visible_to is None or m.visible_to == viewer)
+        ]
+
+    def followups(self, ix: Interaction) -> list[Json]:
+        return [self.messages[i].data for i in ix.followup_ids]
+
+    async def wait_response(self, ix: Interaction, timeout: float = 10.0) -> Json:
+        """The bot's interaction callback body (type 4 reply, 5 defer, 6/7 update, 8 autocomplete)."""
+        return await self.wait_for(
+            lambda: ix.callbacks[0] if ix.callbacks else None, timeout, f"callback {ix.id}"
+        )  # type: ignore[no-any-return]
+
+    async def wait_reply(self, ix: Interaction, timeout: float = 10.0) -> Json:
+        """The message the member sees as the answer: the original response, once it is no longer
+        'thinking' (a deferred reply counts once the bot edited it or sent a follow-up)."""
+
+        def ready() -> Json | None:
+            if not ix.callbacks:
+                return None
+            if ix.followup_ids:
+                return self.messages[ix.followup_ids[-1]].data
+            if ix.original_id is None:
+                return None
+            data = self.messages[ix.original_id].data
+            return None if data.get("flags", 0) & LOADING else data
+
+        return await self.wait_for(ready, timeout, f"reply to interaction {ix.id}")  # type: ignore[no-any-return]
+
+    def requests_to(self, method: str, path_contains: str) -> list[Recorded]:
+        return [r for r in self.requests if r.method == method and path_contains in r.path]
+
+    # ----- pushing interactions ---------------------------------------------------------------
+    # Who acts is `by` and where is `in_channel`: `member` and `channel` are real option names.
+    async def slash(
+        self, command: str, *, by: str = "alice", in_channel: str = "general", **options: Any
+    ) -> Interaction:
+        """Run a slash command as a member, e.g. slash("quiz post", by="mod", lesson="x")."""
+        data = self._command_data(command, options, focused=None)
+        return await self._push(2, data, by, in_channel)
+
+    async def autocomplete(
+        self, command: str, focused: str, *, by: str = "alice", in_channel: str = "general", **options: Any
+    ) -> list[Json]:
+        """Type into option `focused` and return the choices the bot suggests."""
+        data = self._command_data(command, options, focused=focused)
+        ix = await self._push(4, data, by, in_channel)
+        body = await self.wait_response(ix)
+        return body["data"]["choices"]  # type: ignore[no-any-return]
+
+    async def click(self, message: Json | int, custom_id: str, *, by: str = "alice") -> Interaction:
+        """Click a button on a message."""
+        return await self._component(message, {"custom_id": custom_id, "component_type": 2}, by)
+
+    async def select(
+        self, message: Json | int, custom_id: str, values: list[str], *, by: str = "alice"
+    ) -> Interaction:
+        """Pick values in a string select menu on a message."""
+        return await self._component(
+            message, {"custom_id": custom_id, "component_type": 3, "values": values}, by
+        )
+
+    async def _component(self, message: Json | int, data: Json, member: str) -> Interaction:
+        message_id = message if isinstance(message, int) else int(message["id"])
+        stored = self.messages[message_id]
+        channel = self.world.channel_by_id(int(stored.data["channel_id"]))
+        assert channel is not None
+        return await self._push(3, data, member, channel.name, message=stored.data)
+
+    async def _push(
+        self, kind: int, data: Json, member_name: str, channel_name: str, message: Json | None = None
+    ) -> Interaction:
+        member = self.world.members[member_name]
+        channel = self.world.channels[channel_name]
+        ix_id = snowflake()
+        token = "ix." + secrets.token_urlsafe(32)
+        payload: Json = {
+            "id": str(ix_id),
+            "application_id": str(self.world.application_id),
+            "type": kind,
+            "data": data,
+            "guild_id": str(self.world.guild_id),
+            "channel_id": str(channel.id),
+            "channel": channel.payload(self.world.guild_id),
+            "member": member.member_payload(with_permissions=True),
+            "token": token,
+            "version": 1,
+            "app_permissions": str(BOT_PERMISSIONS),
+            "locale": "en-US",
+            "guild_locale": "en-US",
+            "entitlements": [],
+            "authorizing_integration_owners": {"0": str(self.world.guild_id)},
+            "context": 0,
+            "attachment_size_limit": 10 * 1024 * 1024,
+        }
+        if message is not None:
+            payload["message"] = message
+        ix = Interaction(
+            ix_id, token, kind, payload, member, channel.id, int(message["id"]) if message else None
+        )
+        self.interactions[ix_id] = ix
+        conn = self._live_connection()
+        await conn.dispatch("INTERACTION_CREATE", payload)
+        return ix
+
+    def _live_connection(self) -> _GatewayConnection:
+        live = [c for c in self._sockets if c.ready and not c.ws.closed]
+        if not live:
+            raise EmulatorError("no bot is connected to the gateway")
+        return live[-1]
+
+    def _command_data(self, command: str, options: dict[str, Any], focused: str | None) -> Json:
+        name, *path = command.split()
+        registered = next((c for c in self.synced_commands() if c["name"] == name), None)
+        if registered is None:
+            raise EmulatorError(f"/{name} was not synced by the bot")
+        resolved: Json = {}
+        data: Json = {"id": registered["id"], "name": name, "type": 1}
+        if registered.get("guild_id"):
+            data["guild_id"] = registered["guild_id"]
+        # Walk down subcommand groups / subcommands: each level is a single option holding the next.
+        level: list[Json] = registered.get("options", [])
+        holder = data
+        for part in path:
+            sub = next((o for o in level if o["name"] == part and o["type"] in (1, 2)), None)
+            if sub is None:
+                raise EmulatorError(f"/{command}: no subcommand {part!r}")
+            node: Json = {"name": part, "type": sub["type"], "options": []}
+            holder["options"] = [node]
+            holder, level = node, sub.get("options", [])
+        values = []
+        for key, value in options.items():
+            spec = next((o for o in level if o["name"] == key), None)
+            if spec is None:
+                raise EmulatorError(f"/{command}: no option {key!r}")
+            values.append(self._option_value(spec, value, resolved, focused == key))
+        if focused is not None and focused not in options:
+            spec = next(o for o in level if o["name"] == focused)
+            values.append({"name": focused, "type": spec["type"], "value": "", "focused": True})
+        holder["options"] = values
+        if resolved:
+            data["resolved"] = resolved
+        return data
+
+    def _option_value(self, spec: Json, value: Any, resolved: Json, focused: bool) -> Json:
+        kind = spec["type"]
+        out: Json = {"name": spec["name"], "type": kind}
+        if kind == 7:  # channel, given by name
+            channel = self.world.channels[value]
+            out["value"] = str(channel.id)
+            resolved.setdefault("channels", {})[str(channel.id)] = {
+                **channel.payload(self.world.guild_id),
+                "permissions": str(BOT_PERMISSIONS),
+            }
+        elif kind == 6:  # user/member, given by name
+            member = self.world.members[value]
+            out["value"] = str(member.id)
+            resolved.setdefault("users", {})[str(member.id)] = member.user_payload()
+            member_data = member.member_payload(with_permissions=True)
+            member_data.pop("user")
+            resolved.setdefault("members", {})[str(member.id)] = member_data
+        elif kind == 8:  # role, given by id
+            role = next(r for r in self.world.roles_payload() if int(r["id"]) == int(value))
+            out["value"] = role["id"]
+            resolved.setdefault("roles", {})[role["id"]] = role
+        else:
+            out["value"] = value
+        if focused:
+            out["focused"] = True
+            out["value"] = str(value)
+        return out
+
+    def _channel_id(self, channel: str | int) -> int:
+        return channel if isinstance(channel, int) else self.world.channels[channel].id
+
+    # ----- gateway ----------------------------------------------------------------------------
+    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse(max_msg_size=0)
+        await ws.prepare(request)
+        conn = _GatewayConnection(self, ws)
+        self._sockets.append(conn)
+        try:
+            await conn.serve()
+        finally:
+            self._sockets.remove(conn)
+            await self._notify("gateway_closed", {})
+        return ws
+
+    # ----- REST -------------------------------------------------------------------------------
+    async def _rest(self, request: web.Request) -> web.StreamResponse:
+        path = "/" + request.match_info["tail"]
+        body, files = await _read_body(request)
+        record = Recorded(request.method, path, dict(request.query), body, files)
+        self.requests.append(record)
+        response = await self._route(request.method, path.rstrip("/").split("/")[1:], body, files, request)
+        record.status = response.status
+        await self._notify("request", {"method": request.method, "path": path})
+        return response
+
+    async def _route(
+        self, method: str, parts: list[str], body: Any, files: list[tuple[str, bytes]], request: web.Request
+    ) -> web.StreamResponse:
+        w = self.world
+        match (method, parts):
+            case ("GET", ["gateway"]) | ("GET", ["gateway", "bot"]):
+                limit = {"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1}
+                return _json({"url": self.gateway_url, "shards": 1, "session_start_limit": limit})
+            case ("GET", ["users", "@me"]):
+                return _json(w.bot_user.user_payload())
+            case ("GET", ["oauth2", "applications", "@me"]) | ("GET", ["applications", "@me"]):
+                return _json(w.application_payload())
+            case ("PUT", ["applications", _, "commands"]):
+                return _json(self._sync(None, body))
+            case ("PUT", ["applications", _, "guilds", guild_id, "commands"]):
+                return _json(self._sync(int(guild_id), body))
+            case ("GET", ["applications", _, "commands"]):
+                return _json(self.commands.get(None, []))
+            case ("GET", ["applications", _, "guilds", guild_id, "commands"]):
+                return _json(self.commands.get(int(guild_id), []))
+            case ("GET", ["channels", channel_id]):
+                channel = w.channel_by_id(int(channel_id))
+                if channel is None:
+                    return _error(404, 10003, "Unknown Channel")
+                return _json(channel.payload(w.guild_id))
+            case ("POST", ["channels", channel_id, "messages"]):
+                channel = w.channel_by_id(int(channel_id))
+                if channel is None:
+                    return _error(404, 10003, "Unknown Channel")
+                if not channel.bot_can_post:
+                    return _error(403, 50013, "Missing Permissions")
+                return _json(await self._create_message(channel.id, body, files, author=w.bot_user))
+            case ("GET", ["channels", _, "messages", message_id]):
+                stored = self.messages.get(int(message_id))
+                return (
+                    _json(stored.data)
+                    if stored and not stored.deleted
+                    else _error(404, 10008, "Unknown Message")
+                )
+            case ("PATCH", ["channels", _, "messages", message_id]):
+                return await self._edit(int(message_id), body, files)
+            case ("DELETE", ["channels", _, "messages", message_id]):
+                return await self._delete(int(message_id))
+            case ("POST", ["interactions", ix_id, token, "callback"]):
+                return await self._callback(int(ix_id), token, body, files)
+            case ("POST", ["webhooks", _, token]):
+                ix = self._by_token(token)
+                if ix is None:
+                    return _error(404, 10015, "Unknown Webhook")
+                message = await self._create_message(ix.channel_id, body, files, author=w.bot_user, for_ix=ix)
+                ix.followup_ids.append(int(message["id"]))
+                return _json(message)
+            case (_, ["webhooks", _, token, "messages", which]):
+                ix = self._by_token(token)
+                if ix is None:
+                    return _error(404, 10015, "Unknown Webhook")
+                message_id = ix.original_id if which == "@original" else int(which)
+                if message_id is None:
+                    return _error(404, 10008, "Unknown Message")
+                if method == "PATCH":
+                    return await self._edit(message_id, body, files)
+                if method == "DELETE":
+                    return await self._delete(message_id)
+                return _json(self.messages[message_id].data)
+        log.warning("emulator: unhandled %s /%s", method, "/".join(parts))
+        return _error(404, 0, f"emulator: unhandled route {method} /{'/'.join(parts)}")
+
+    def _by_token(self, token: str) -> Interaction | None:
+        return next((ix for ix in self.interactions.values() if ix.token == token), None)
+
+    def _sync(self, guild_id: int | None, body: list[Json]) -> list[Json]:
+        synced = []
+        for command in body or []:
+            entry = {
+                "id": str(snowflake()),
+                "application_id": str(self.world.application_id),
+                "version": str(snowflake()),
+                "default_member_permissions": None,
+                "type": 1,
+                "nsfw": False,
+                "contexts": None,
+                "integration_types": [0],
+                **command,
+            }
+            if guild_id is not None:
+                entry["guild_id"] = str(guild_id)
+            synced.append(entry)
+        self.commands[guild_id] = synced
+        return synced
+
+    async def _callback(
+        self, ix_id: int, token: str, body: Json, files: list[tuple[str, bytes]]
+    ) -> web.Response:
+        ix = self.interactions.get(ix_id)
+        if ix is None or ix.token != token:
+            return _error(404, 10062, "Unknown interaction")
+        if ix.callbacks:
+            return _error(400, 40060, "Interaction has already been acknowledged.")
+        ix.callbacks.append(body)
+        kind = body["type"]
+        data = body.get("data") or {}
+        message: Json | None = None
+        if kind in (4, 5):  # reply now / "thinking..." placeholder to be edited later
+            flags = data.get("flags", 0) | (LOADING if kind == 5 else 0)
+            message = await self._create_message(
+                ix.channel_id, {**data, "flags": flags}, files, author=self.world.bot_user, for_ix=ix
+            )
+            ix.original_id = int(message["id"])
+        elif kind == 7 and ix.message_id is not None:  # update the message the component is on
+            ix.original_id = ix.message_id
+            message = await self._apply_edit(ix.message_id, data, files)
+        elif kind == 6:
+            ix.original_id = ix.message_id
+        await self._notify("callback", {"interaction_id": str(ix.id), "type": kind})
+        interaction = {
+            "id": str(ix.id),
+            "type": ix.type,
+            "response_message_id": message["id"] if message else None,
+            "response_message_loading": kind == 5,
+            "response_message_ephemeral": bool(message and message.get("flags", 0) & EPHEMERAL),
+        }
+        resource: Json = {"type": kind}
+        if message is not None:
+            resource["message"] = message
+        return _json({"interaction": interaction, "resource": resource})
+
+    async def _create_message(
+        self,
+        channel_id: int,
+        body: Json,
+        files: list[tuple[str, bytes]],
+        *,
+        author: Member,
+        for_ix: Interaction | None = None,
+    ) -> Json:
+        message_id = snowflake()
+        flags = int(body.get("flags") or 0)
+        data: Json = {
+            "id": str(message_id),
+            "channel_id": str(channel_id),
+            "guild_id": str(self.world.guild_id),
+            "author": author.user_payload(),
+            "content": body.get("content") or "",
+            "timestamp": iso_now(),
+            "edited_timestamp": None,
+            "tts": False,
+            "mention_everyone": False,
+            "mentions": [],
+            "mention_roles": [],
+            "attachments": self._store_attachments(body, files),
+            "embeds": body.get("embeds") or [],
+            "components": body.get("components") or [],
+            "pinned": False,
+            "type": 0 if for_ix is None else (20 if for_ix.type == 2 else 19),
+            "flags": flags,
+        }
+        if for_ix is not None:
+            data["webhook_id"] = str(self.world.application_id)
+            data["application_id"] = str(self.world.application_id)
+            data["interaction_metadata"] = {
+                "id": str(for_ix.id),
+                "type": for_ix.type,
+                "user": for_ix.member.user_payload(),
+                "authorizing_integration_owners": {"0": str(self.world.guild_id)},
+            }
+        visible_to = for_ix.member.id if for_ix is not None and flags & EPHEMERAL else None
+        self.messages[message_id] = StoredMessage(data, visible_to)
+        await self._notify("message_create", data)
+        return data
+
+    def _store_attachments(self, body: Json, files: list[tuple[str, bytes]]) -> list[Json]:
+        """New files are named by their index in the upload; attachments kept across an edit by id."""
+        out: list[Json] = []
+        described = {int(a["id"]): a for a in body.get("attachments") or [] if "id" in a}
+        for index, (filename, content) in enumerate(files):
+            name = described.get(index, {}).get("filename", filename)
+            content_type = "image/png" if name.endswith(".png") else "application/octet-stream"
+            attachment_id = snowflake()
+            self.attachments[attachment_id] = (name, content_type, content)
+            out.append(self._attachment_payload(attachment_id))
+        out += [self._attachment_payload(i) for i in described if i >= len(files) and i in self.attachments]
+        return out
+
+    def _attachment_payload(self, attachment_id: int) -> Json:
+        name, content_type, content = self.attachments[attachment_id]
+        url = f"{self.base_url}/attachments/{attachment_id}/{name}"
+        return {
+            "id": str(attachment_id),
+            "filename": name,
+            "size": len(content),
+            "url": url,
+            "proxy_url": url,
+            "content_type": content_type,
+        }
+
+    async def _apply_edit(self, message_id: int, body: Json, files: list[tuple[str, bytes]]) -> Json:
+        stored = self.messages[message_id]
+        data = stored.data
+        for key in ("content", "embeds", "components"):
+            if key in body:
+                data[key] = body[key] if body[key] is not None else ([] if key != "content" else "")
+        if "attachments" in body or files:
+            data["attachments"] = self._store_attachments(body, files)
+        if "flags" in body and body["flags"] is not None:
+            data["flags"] = (data.get("flags", 0) & EPHEMERAL) | int(body["flags"])
+        data["flags"] = data.get("flags", 0) & ~LOADING  # an edit ends "thinking..."
+        data["edited_timestamp"] = iso_now()
+        await self._notify("message_update", data)
+        return data
+
+    async def _edit(self, message_id: int, body: Json, files: list[tuple[str, bytes]]) -> web.Response:
+        stored = self.messages.get(message_id)
+        if stored is None or stored.deleted:
+            return _error(404, 10008, "Unknown Message")
+        return _json(await self._apply_edit(message_id, body or {}, files))
+
+    async def _delete(self, message_id: int) -> web.Response:
+        stored = self.messages.get(message_id)
+        if stored is None or stored.deleted:
+            return _error(404, 10008, "Unknown Message")
+        stored.deleted = True
+        await self._notify("message_delete", stored.data)
+        return web.Response(status=204)
+
+    async def _attachment(self, request: web.Request) -> web.Response:
+        found = self.attachments.get(int(request.match_info["attachment_id"]))
+        if found is None:
+            return web.Response(status=404)
+        _, content_type, content = found
+        return web.Response(body=content, content_type=content_type)
+
+
+async def _read_body(request: web.Request) -> tuple[Any, list[tuple[str, bytes]]]:
+    if request.content_type == "multipart/form-data":
+        payload, files = None, []
+        reader = await request.multipart()
+        async for part in reader:
+            if part.name == "payload_json":
+                payload = json.loads(await part.text())  # type: ignore[union-attr]
+            else:
+                files.append((part.filename or "file", bytes(await part.read())))  # type: ignore[union-attr]
+        return payload, files
+    if request.can_read_body:
+        raw = await request.read()
+        return (json.loads(raw) if raw else None), []
+    return None, []
+
+
+class _GatewayConnection:
+    """One bot's gateway session: HELLO, heartbeat ACKs, IDENTIFY -> READY + GUILD_CREATE, dispatches."""
+
+    def __init__(self, emulator: DiscordEmulator, ws: web.WebSocketResponse) -> None:
+        self.emulator, self.ws = emulator, ws
+        self.sequence = 0
+        self.ready = False
+        self.session_id = secrets.token_hex(16)
+
+    async def send(self, op: int, data: Any, event: str | None = None) -> None:
+        frame: Json = {"op": op, "d": data, "s": None, "t": event}
+        if op == 0:
+            self.sequence += 1
+            frame["s"] = self.sequence
+        # Plain text JSON frames: discord.py asks for zlib-stream but accepts uncompressed text.
+        await self.ws.send_str(json.dumps(frame))
+
+    async def dispatch(self, event: str, data: Json) -> None:
+        await self.send(0, data, event)
+
+    async def serve(self) -> None:
+        await self.send(10, {"heartbeat_interval": 41250})
+        async for msg in self.ws:
+            if msg.type != WSMsgType.TEXT:
+                continue
+            frame = json.loads(msg.data)
+            op = frame.get("op")
+            if op == 1:
+                await self.send(11, None)
+            elif op == 2:
+                await self._identify(frame["d"])
+            elif op == 6:
+                self.ready = True
+                await self.dispatch("RESUMED", {})
+
+    async def _identify(self, data: Json) -> None:
+        emu, world = self.emulator, self.emulator.world
+        emu.identified_tokens.append(data.get("token", ""))
+        if data.get("token") != emu.token:
+            await self.ws.close(code=4004, message=b"Authentication failed.")
+            return
+        await self.dispatch(
+            "READY",
+            {
+                "v": 10,
+                "user": world.bot_user.user_payload(),
+                "guilds": [{"id": str(world.guild_id), "unavailable": True}],
+                "session_id": self.session_id,
+                "resume_gateway_url": emu.gateway_url,
+                "shard": [0, 1],
+                "application": {"id": str(world.application_id), "flags": 0},
+            },
+        )
+        await self.dispatch("GUILD_CREATE", world.guild_payload())
+        self.ready = True
+        await emu._notify("ready", {})

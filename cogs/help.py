@@ -1,0 +1,74 @@
+"""/help: what quizbot does, every command in one line, the lessons loaded, the trainer's state."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+if TYPE_CHECKING:
+    from bot.app import QuizBot
+
+ABOUT = (
+    "I post lesson questions with answer buttons, keep everyone's score, run daily quizzes and "
+    "leaderboards, and can run a lesson's own TensorFlow code to show what it really prints."
+)
+# Embed field values hold at most 1024 characters.
+FIELD_LIMIT = 1024
+
+
+def command_lines(tree: app_commands.CommandTree) -> Iterator[str]:
+    """One line per runnable command, subcommands spelled out: `/schedule add` - ..."""
+
+    def walk(command: app_commands.Command | app_commands.Group) -> Iterator[str]:  # type: ignore[type-arg]
+        if isinstance(command, app_commands.Group):
+            for child in command.commands:
+                yield from walk(child)
+        else:
+            yield f"`/{command.qualified_name}` - {command.description}"
+
+    for command in sorted(tree.get_commands(), key=lambda c: c.name):
+        if isinstance(command, app_commands.Command | app_commands.Group):
+            yield from walk(command)
+
+
+def fit_lines(lines: list[str], limit: int = FIELD_LIMIT) -> str:
+    """Join lines, cutting whole lines with a count of what was left out so nothing is mid-word."""
+    out: list[str] = []
+    used = 0
+    for index, line in enumerate(lines):
+        tail = f"... and {len(lines) - index} more"
+        if used + len(line) + 1 + len(tail) > limit and index < len(lines) - 1:
+            out.append(tail)
+            break
+        out.append(line)
+        used += len(line) + 1
+    return "\n".join(out) or "-"
+
+
+class Help(commands.Cog):
+    def __init__(self, bot: QuizBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="help", description="What quizbot does and how to use it")
+    async def help(self, interaction: discord.Interaction) -> None:
+        bot = self.bot
+        embed = discord.Embed(title="quizbot", description=ABOUT, colour=discord.Colour.blurple())
+        embed.add_field(name="Commands", value=fit_lines(list(command_lines(bot.tree))), inline=False)
+        lessons = [
+            f"**{lesson.title}** ({len(lesson.questions)} questions)"
+            for lesson in bot.library.lessons.values()
+        ]
+        embed.add_field(name=f"Lessons loaded: {len(lessons)}", value=fit_lines(lessons), inline=False)
+        trainer = (
+            "warm: code runs in about a second" if bot.trainer.warm else "warming up (TensorFlow is loading)"
+        )
+        embed.add_field(name="TensorFlow worker", value=trainer, inline=False)
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+
+async def setup(bot: QuizBot) -> None:
+    await bot.add_cog(Help(bot))

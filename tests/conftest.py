@@ -1,0 +1,79 @@
+"""Shared fixtures: the loopback Discord emulator and a real bot connected to it."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.app import QuizBot
+from bot.emulator import DiscordEmulator
+from bot.settings import load_settings
+from tests.discord_spec import assert_bodies_match_spec
+
+StartBot = Callable[..., Awaitable[QuizBot]]
+
+
+@pytest.fixture
+async def emulator() -> AsyncIterator[DiscordEmulator]:
+    """A fresh Discord; at teardown every JSON body the bot sent is checked against the spec."""
+    emu = DiscordEmulator()
+    await emu.start()
+    try:
+        yield emu
+    finally:
+        await emu.stop()
+    assert_bodies_match_spec(emu.requests)
+
+
+@pytest.fixture(scope="session")
+async def shared_trainer() -> AsyncIterator[Any]:
+    """One TensorFlow worker for the whole session: each warm-up costs seconds."""
+    from bot.trainer import Trainer
+
+    trainer = Trainer()
+    await trainer.start()
+    yield trainer
+    await trainer.close()
+
+
+@pytest.fixture
+async def start_bot(
+    emulator: DiscordEmulator, shared_trainer: Any, tmp_path: Path
+) -> AsyncIterator[StartBot]:
+    """Start real QuizBots against the emulator; all are closed at teardown.
+
+    The default database is a fresh SQLite file per test; pass database_url to share one (a restart).
+    """
+    running: list[tuple[QuizBot, asyncio.Task[None]]] = []
+
+    async def start(*, database_url: str | None = None, **setting_overrides: Any) -> QuizBot:
+        settings = load_settings(
+            DISCORD_TOKEN=emulator.token,
+            DISCORD_API_URL=emulator.api_url,
+            DISCORD_GATEWAY_URL=emulator.gateway_url,
+            QUIZBOT_DEV_GUILD=emulator.world.guild_id,
+            DATABASE_URL=database_url or f"sqlite+aiosqlite:///{tmp_path / 'quizbot.db'}",
+            **setting_overrides,
+        )
+        bot = QuizBot(settings, trainer=shared_trainer, guild_ready_timeout=0.05)
+        task = asyncio.create_task(bot.start(emulator.token))
+        running.append((bot, task))
+        ready = asyncio.create_task(bot.wait_until_ready())
+        done, _ = await asyncio.wait({ready, task}, timeout=30, return_when=asyncio.FIRST_COMPLETED)
+        if task in done:
+            ready.cancel()
+            task.result()  # start-up failed: raise its error here
+        if ready not in done:
+            raise TimeoutError("the bot did not become ready within 30 s")
+        return bot
+
+    yield start
+    for bot, task in running:
+        await bot.close()
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(task, 10)

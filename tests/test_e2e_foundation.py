@@ -1,0 +1,54 @@
+"""The real bot logs in to the loopback Discord, syncs its commands and answers /help."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from bot.emulator import DiscordEmulator
+from tests.conftest import StartBot
+from tests.discord_spec import assert_bodies_match_spec
+
+EPHEMERAL = 1 << 6
+
+
+async def test_bot_logs_in_syncs_commands_and_answers_help(
+    emulator: DiscordEmulator, start_bot: StartBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    bot = await start_bot()
+
+    synced = await emulator.wait_commands_synced()
+    names = {c["name"] for c in synced}
+    assert "help" in names
+    # Synced to the dev guild (QUIZBOT_DEV_GUILD), not globally.
+    (sync,) = emulator.requests_to("PUT", "/commands")
+    assert sync.path.endswith(f"/guilds/{emulator.world.guild_id}/commands")
+
+    ix = await emulator.slash("help", by="alice")
+    reply = await emulator.wait_reply(ix)
+    assert reply["flags"] & EPHEMERAL, "help is private to whoever asked"
+    (embed,) = reply["embeds"]
+    fields = {f["name"]: f["value"] for f in embed["fields"]}
+    assert "`/help`" in fields["Commands"]
+    lessons_field = next(name for name in fields if name.startswith("Lessons loaded"))
+    assert lessons_field == f"Lessons loaded: {len(bot.library.lessons)}"
+    for lesson in bot.library.lessons.values():
+        assert lesson.title in fields[lessons_field]
+    assert fields["TensorFlow worker"].startswith("warm" if bot.trainer.warm else "warming up")
+
+    checked = assert_bodies_match_spec(emulator.requests)
+    assert checked >= 2  # at least the command sync and the /help callback
+    token = emulator.token
+    assert all(token not in record.getMessage() for record in caplog.records), "the token leaked into a log"
+
+
+async def test_help_lists_every_synced_command(emulator: DiscordEmulator, start_bot: StartBot) -> None:
+    await start_bot()
+    synced = await emulator.wait_commands_synced()
+    ix = await emulator.slash("help")
+    reply = await emulator.wait_reply(ix)
+    listed = reply["embeds"][0]["fields"][0]["value"]
+    for command in synced:
+        assert f"`/{command['name']}" in listed
