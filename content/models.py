@@ -1,0 +1,441 @@
+"""The lesson pack format: pydantic models that refuse anything Discord or a learner would trip on.
+
+Field types are checked by pydantic (strict, unknown keys forbidden); the rules that span fields
+(answers are options, blanks match the code, Discord's size limits) live in `_question_rules` and are
+raised as one `lesson_rule` error whose context carries each problem's own field path, so the loader
+can point at the exact line.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic.json_schema import JsonDict
+from pydantic_core import PydanticCustomError
+
+# Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits).
+MAX_OPTIONS = 25  # a select menu holds 25 options
+MIN_OPTIONS = 2
+MAX_BLANKS = 4  # one select menu per blank, plus a row for the Submit button: 5 rows
+MAX_OPTION_CHARS = 80  # a button label
+EMBED_DESCRIPTION_CHARS = 4096
+EMBED_TOTAL_CHARS = 6000
+EMBED_TITLE_CHARS = 256
+EMBED_FIELD_CHARS = 1024
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]{0,47}$"
+_ID_RE = re.compile(ID_PATTERN)
+# `[0]` is never a blank: it is far too common as a real index (`model.trainable_variables[0]`).
+BLANK_RE = re.compile(r"\[([1-9][0-9]*)\]")
+LETTERS = string.ascii_uppercase[:MAX_OPTIONS]
+
+Loc = tuple[str | int, ...]
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty")
+    return value
+
+
+def _valid_id(value: str) -> str:
+    if not _ID_RE.match(value):
+        raise ValueError(
+            f"{value!r} is not a valid id: use 1-48 characters from a-z 0-9 _ . - "
+            "starting with a letter or digit"
+        )
+    return value
+
+
+Text = Annotated[str, AfterValidator(_not_blank)]
+Id = Annotated[str, AfterValidator(_valid_id), Field(json_schema_extra={"pattern": ID_PATTERN})]
+_LETTER_SCHEMA: JsonDict = {"type": "string", "pattern": "^[A-Y]$"}
+
+_MODEL_CONFIG = ConfigDict(frozen=True, extra="forbid", strict=True)
+
+
+class Mistake(BaseModel):
+    """A common mistake, optionally tied to the wrong option it explains (shown when it is picked)."""
+
+    model_config = _MODEL_CONFIG
+
+    text: Text = Field(description="What the learner got wrong and why.")
+    option: str | None = Field(
+        default=None,
+        description="The letter of the wrong option this mistake explains.",
+        json_schema_extra={"pattern": "^[A-Y]$"},
+    )
+
+
+class OutputCheck(BaseModel):
+    """For an answer that is a claim about what code prints: what the demo's real output must look like."""
+
+    model_config = _MODEL_CONFIG
+
+    pattern: Text = Field(description="A regular expression the demo's stripped stdout must fully match.")
+    supports: str = Field(
+        description="The option letter the real output confirms (must be the answer).",
+        json_schema_extra={"pattern": "^[A-Y]$"},
+    )
+
+
+class Question(BaseModel):
+    model_config = _MODEL_CONFIG
+
+    id: Id = Field(description="Stable id, unique across all lessons; stored in databases and custom_ids.")
+    kind: Literal["multiple_choice", "fill_blanks"]
+    prompt: Text = Field(description="The question, shown above the code.")
+    code: str | None = Field(
+        default=None,
+        description="A snippet shown in a code block; for fill_blanks, blanks are marked [1], [2]...",
+    )
+    options: list[str] = Field(
+        description="Option texts; their letters A, B, C... are their positions.",
+        json_schema_extra={
+            "minItems": MIN_OPTIONS,
+            "maxItems": MAX_OPTIONS,
+            "items": {"type": "string", "minLength": 1, "maxLength": MAX_OPTION_CHARS},
+        },
+    )
+    answer: str | list[str] = Field(
+        description="multiple_choice: the right letter. fill_blanks: a list of letters, one per blank.",
+        json_schema_extra={"anyOf": [_LETTER_SCHEMA, {"type": "array", "items": _LETTER_SCHEMA}]},
+    )
+    difficulty: Literal["easy", "medium", "hard"]
+    hint: Text = Field(description="Shown after a wrong try.")
+    mistakes: list[Mistake] = Field(default_factory=list, description="Common mistakes.")
+    solution: list[Text] = Field(description="The step-by-step solution, one step per item.")
+    demo: str | None = Field(
+        default=None,
+        description="Complete code to run for real (fill_blanks: the snippet with the right answers).",
+    )
+    output_check: OutputCheck | None = Field(
+        default=None, description="For an answer about what the demo prints: checked against the real output."
+    )
+
+    _lesson_id: str = PrivateAttr(default="")
+
+    @field_validator("answer", mode="before")
+    @classmethod
+    def _answer_shape(cls, value: Any) -> Any:
+        # Checked before the union so the message is one sentence, not one per union member.
+        if isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+            return value
+        raise ValueError(
+            "must be a letter (multiple_choice, e.g. `answer: B`) "
+            "or a list of letters, one per blank (fill_blanks, e.g. `answer: [A, C]`)"
+        )
+
+    @model_validator(mode="after")
+    def _rules(self) -> Question:
+        problems = _question_rules(self)
+        if problems:
+            raise PydanticCustomError(
+                "lesson_rule",
+                "{summary}",
+                {"summary": "; ".join(f"{_dotted(loc)}: {msg}" for loc, msg in problems), "items": problems},
+            )
+        return self
+
+    # Helpers used by grading, rendering and the trainer.
+
+    @property
+    def lesson_id(self) -> str:
+        return self._lesson_id
+
+    @property
+    def letters(self) -> tuple[str, ...]:
+        return tuple(LETTERS[: len(self.options)])
+
+    @property
+    def blanks(self) -> int:
+        if self.kind != "fill_blanks" or self.code is None:
+            return 0
+        return len(set(BLANK_RE.findall(self.code)))
+
+    @property
+    def answer_letters(self) -> tuple[str, ...]:
+        return (self.answer,) if isinstance(self.answer, str) else tuple(self.answer)
+
+    @property
+    def answer_texts(self) -> tuple[str, ...]:
+        return tuple(self.option_text(letter) for letter in self.answer_letters)
+
+    @property
+    def has_demo(self) -> bool:
+        return self.demo is not None
+
+    def option_text(self, letter: str) -> str:
+        """The text of option `letter` ("A" is the first); KeyError for a letter this question lacks."""
+        if letter not in self.letters:
+            raise KeyError(letter)
+        return self.options[LETTERS.index(letter)]
+
+    def mistake_for(self, letter: str) -> Mistake | None:
+        """The common mistake tied to the (wrong) option `letter`, if any."""
+        return next((m for m in self.mistakes if m.option == letter), None)
+
+    def filled_code(self) -> str | None:
+        """The snippet with each blank replaced by its right answer (fill_blanks), else the code as is."""
+        if self.code is None or self.kind != "fill_blanks":
+            return self.code
+        texts = self.answer_texts
+
+        def fill(match: re.Match[str]) -> str:
+            index = int(match.group(1)) - 1
+            return texts[index] if index < len(texts) else match.group(0)
+
+        return BLANK_RE.sub(fill, self.code)
+
+
+class Lesson(BaseModel):
+    model_config = _MODEL_CONFIG
+
+    id: Id = Field(description="Stable lesson id, unique across all lessons.")
+    title: Text = Field(max_length=EMBED_TITLE_CHARS, description="Shown as the embed title.")
+    topic: Text
+    source: Text = Field(description="Where the material comes from.")
+    notes: list[Text] = Field(default_factory=list, description="Corrections and remarks for maintainers.")
+    questions: list[Question] = Field(min_length=1)
+
+    _path: Path = PrivateAttr(default_factory=Path)
+
+    @model_validator(mode="after")
+    def _link(self, info: ValidationInfo) -> Lesson:
+        first: dict[str, int] = {}
+        problems: list[tuple[Loc, str]] = []
+        for index, question in enumerate(self.questions):
+            if question.id in first:
+                problems.append(
+                    (
+                        ("questions", index, "id"),
+                        f"{question.id!r} is already used by questions[{first[question.id]}]",
+                    )
+                )
+            first.setdefault(question.id, index)
+        if problems:
+            raise PydanticCustomError(
+                "lesson_rule", "{summary}", {"summary": problems[0][1], "items": problems}
+            )
+        for question in self.questions:
+            question._lesson_id = self.id
+        if info.context and info.context.get("path") is not None:
+            self._path = Path(info.context["path"])
+        return self
+
+    @property
+    def path(self) -> Path:
+        """The file this lesson was loaded from (set by the loader)."""
+        return self._path
+
+
+def _dotted(loc: Loc) -> str:
+    """('questions', 3, 'answer') -> 'questions[3].answer'."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(file)"
+
+
+def _letters_range(letters: tuple[str, ...]) -> str:
+    return f"{letters[0]}-{letters[-1]}" if len(letters) > 1 else letters[0] if letters else "(none)"
+
+
+def card_description(question: Question) -> str:
+    """The question card as an embed description: prompt, code block, lettered options."""
+    parts = [question.prompt]
+    if question.code is not None:
+        parts.append(f"```python\n{question.code}\n```")
+    parts.append(
+        "\n".join(
+            f"**{letter}.** {text}" for letter, text in zip(question.letters, question.options, strict=True)
+        )
+    )
+    return "\n\n".join(parts)
+
+
+def feedback_chars(question: Question) -> int:
+    """Characters of the feedback shown with a question: hint, the longest mistake, the numbered solution."""
+    longest_mistake = max((len(m.text) for m in question.mistakes), default=0)
+    steps = sum(len(step) + 6 for step in question.solution)
+    return len(question.hint) + longest_mistake + steps
+
+
+def _compiles(source: str) -> SyntaxError | None:
+    try:
+        compile(source, "<demo>", "exec")
+    except SyntaxError as exc:
+        return exc
+    return None
+
+
+def _question_rules(q: Question) -> list[tuple[Loc, str]]:
+    problems: list[tuple[Loc, str]] = []
+    letters = q.letters
+
+    # Options: count, size, uniqueness.
+    if not MIN_OPTIONS <= len(q.options) <= MAX_OPTIONS:
+        problems.append(
+            (("options",), f"has {len(q.options)} options; {MIN_OPTIONS} to {MAX_OPTIONS} are allowed")
+        )
+    seen: dict[str, int] = {}
+    for index, text in enumerate(q.options):
+        loc: Loc = ("options", index)
+        if not text.strip():
+            problems.append((loc, "must not be empty"))
+        elif "\n" in text:
+            problems.append((loc, "must be one line (it becomes a button label)"))
+        elif len(text) > MAX_OPTION_CHARS:
+            problems.append(
+                (loc, f"is {len(text)} characters; a Discord button label holds at most {MAX_OPTION_CHARS}")
+            )
+        key = text.strip()
+        if key in seen:
+            problems.append((loc, f"{text!r} repeats option {LETTERS[seen[key]]}"))
+        seen.setdefault(key, index)
+
+    # Blanks: fill_blanks code needs [1]..[n], each once, n <= MAX_BLANKS.
+    blanks = 0
+    if q.kind == "fill_blanks":
+        if q.code is None or not q.code.strip():
+            problems.append((("code",), "a fill_blanks question needs code with blanks marked [1], [2]..."))
+        else:
+            found = [int(n) for n in BLANK_RE.findall(q.code)]
+            numbers = sorted(set(found))
+            blanks = len(numbers)
+            if not found:
+                problems.append((("code",), "has no blanks: mark them [1], [2]... in the code"))
+            elif numbers != list(range(1, blanks + 1)):
+                problems.append(
+                    (
+                        ("code",),
+                        f"blanks are {', '.join(f'[{n}]' for n in numbers)}; number them [1] to [{blanks}] "
+                        "without gaps (write a real index such as x[5] as x[ 5])",
+                    )
+                )
+            elif blanks > MAX_BLANKS:
+                problems.append(
+                    (("code",), f"has {blanks} blanks; at most {MAX_BLANKS} fit one Discord message")
+                )
+            for number in numbers:
+                if found.count(number) > 1:
+                    problems.append((("code",), f"blank [{number}] appears {found.count(number)} times"))
+
+    # Answer: its shape follows the kind; every letter is an option.
+    answer_ok = True
+    if q.kind == "multiple_choice" and not isinstance(q.answer, str):
+        problems.append((("answer",), "a multiple_choice answer is one letter, e.g. `answer: B`"))
+        answer_ok = False
+    if q.kind == "fill_blanks":
+        if isinstance(q.answer, str):
+            problems.append(
+                (("answer",), "a fill_blanks answer is a list of letters, one per blank: `answer: [A]`")
+            )
+            answer_ok = False
+        elif blanks and len(q.answer) != blanks:
+            problems.append(
+                (
+                    ("answer",),
+                    f"has {len(q.answer)} letters but the code has {blanks} blanks; give one per blank",
+                )
+            )
+            answer_ok = False
+    for index, letter in enumerate(q.answer_letters):
+        if letter not in letters:
+            where: Loc = ("answer",) if isinstance(q.answer, str) else ("answer", index)
+            problems.append((where, f"{letter!r} is not one of the options {_letters_range(letters)}"))
+            answer_ok = False
+
+    for index, mistake in enumerate(q.mistakes):
+        if mistake.option is None:
+            continue
+        loc = ("mistakes", index, "option")
+        if mistake.option not in letters:
+            problems.append((loc, f"{mistake.option!r} is not one of the options {_letters_range(letters)}"))
+        elif q.kind == "multiple_choice" and mistake.option == q.answer:
+            problems.append(
+                (loc, f"{mistake.option!r} is the right answer; a mistake explains a wrong option")
+            )
+
+    # Code blocks must survive Discord's markdown.
+    for name, source in (("code", q.code), ("demo", q.demo), ("prompt", q.prompt)):
+        if source is not None and "```" in source:
+            problems.append(((name,), "must not contain ``` (it would end the code block)"))
+
+    if q.demo is not None:
+        error = _compiles(q.demo)
+        if error is not None:
+            problems.append((("demo",), f"is not valid Python: line {error.lineno} of the demo: {error.msg}"))
+    if q.kind == "fill_blanks" and answer_ok and blanks and not problems:
+        filled = q.filled_code() or ""
+        error = _compiles(filled)
+        if error is not None:
+            problems.append(
+                (
+                    ("code",),
+                    f"with the right answers filled in is not valid Python: line {error.lineno}: {error.msg}",
+                )
+            )
+
+    if q.output_check is not None:
+        check = q.output_check
+        try:
+            re.compile(check.pattern)
+        except re.error as exc:
+            problems.append((("output_check", "pattern"), f"is not a valid regular expression: {exc}"))
+        if q.kind != "multiple_choice":
+            problems.append(
+                (("output_check",), "only a multiple_choice question can claim what its demo prints")
+            )
+        elif check.supports != q.answer:
+            problems.append(
+                (("output_check", "supports"), f"is {check.supports!r} but the answer is {q.answer!r}")
+            )
+        if q.demo is None:
+            problems.append((("output_check",), "needs a demo whose output it checks"))
+
+    # Discord embed sizes: the card is one description; the card plus its feedback fit one message.
+    card = len(card_description(q))
+    if card > EMBED_DESCRIPTION_CHARS:
+        problems.append(
+            (
+                ("prompt",),
+                f"prompt, code and options make {card} characters; an embed description holds "
+                f"{EMBED_DESCRIPTION_CHARS}",
+            )
+        )
+    if len(q.hint) > EMBED_FIELD_CHARS:
+        problems.append(
+            (("hint",), f"is {len(q.hint)} characters; at most {EMBED_FIELD_CHARS} fit an embed field")
+        )
+    for index, mistake in enumerate(q.mistakes):
+        if len(mistake.text) > EMBED_FIELD_CHARS:
+            problems.append(
+                (
+                    ("mistakes", index, "text"),
+                    f"is {len(mistake.text)} characters; at most {EMBED_FIELD_CHARS}",
+                )
+            )
+    total = card + feedback_chars(q) + EMBED_TITLE_CHARS
+    if total > EMBED_TOTAL_CHARS:
+        problems.append(
+            (
+                ("solution",),
+                f"the question with its hint, mistakes and solution makes about {total} characters; "
+                f"a Discord message's embeds hold {EMBED_TOTAL_CHARS}",
+            )
+        )
+    return problems
