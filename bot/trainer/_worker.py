@@ -1,0 +1,350 @@
+"""The trainer's worker process: imports TensorFlow once, then runs lesson snippets one at a time.
+
+Only `worker_main` runs in the child (multiprocessing spawn). Importing this module must stay cheap and
+must not import TensorFlow: the bot process imports `bot.trainer`, which imports this file.
+
+Messages, worker -> bot: ("ready", info) | ("failed", traceback) | ("epoch", req_id, epoch, logs) |
+("result", req_id, RunResult.to_dict()). Bot -> worker: ("run", req_id, request) | ("stop",).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import inspect
+import io
+import linecache
+import os
+import resource
+import signal
+import sys
+import time
+import traceback
+import types
+import warnings
+from multiprocessing.connection import Connection
+from typing import Any
+
+from bot.trainer._result import LESSON_FILENAME, RunResult, Status, cut_text
+
+# Environment set before TensorFlow is imported. Operators can override them in the bot's environment.
+# oneDNN off and C++ log level 2 give output with no TensorFlow log lines; the C++ logger writes to the
+# process's fd 2 directly, so no Python-level redirection could catch those lines.
+TF_ENV_DEFAULTS = {
+    "TF_ENABLE_ONEDNN_OPTS": "0",
+    "TF_CPP_MIN_LOG_LEVEL": "2",
+    "KERAS_BACKEND": "tensorflow",
+}
+
+# Longest traceback text kept for the member (the exception message of a TF error can be pages long).
+ERROR_MESSAGE_LIMIT = 1200
+ERROR_FRAMES_KEPT = 6
+
+WARMUP_CODE = """
+import numpy as np
+import tensorflow as tf
+model = tf.keras.Sequential([tf.keras.Input((3,)), tf.keras.layers.Dense(4), tf.keras.layers.Dense(1)])
+optimizer = tf.keras.optimizers.SGD(learning_rate=0.1)
+x = tf.constant([[1.0, 2.0, 3.0]])
+with tf.GradientTape() as tape:
+    loss = tf.reduce_mean((1.0 - model(x)) ** 2)
+optimizer.apply_gradients(zip(tape.gradient(loss, model.trainable_variables), model.trainable_variables))
+model.compile(optimizer="adam", loss="mse")
+model.fit(np.ones((8, 3), "float32"), np.ones((8, 1), "float32"), epochs=2, batch_size=4)
+model.predict(np.ones((2, 3), "float32"), verbose=0)
+print(loss.numpy())
+"""
+
+
+class _TimeLimit(BaseException):
+    """Raised in the snippet by SIGALRM; a BaseException so `except Exception` in lesson code misses it."""
+
+
+def _on_alarm(signum: int, frame: Any) -> None:
+    raise _TimeLimit()
+
+
+class _Sink:
+    """Keeps the first `limit` characters written and counts the rest."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.parts: list[str] = []
+        self.kept = 0
+        self.total = 0
+
+    def add(self, text: str) -> None:
+        self.total += len(text)
+        room = self.limit - self.kept
+        if room > 0:
+            part = text[:room]
+            self.parts.append(part)
+            self.kept += len(part)
+
+    def cut(self) -> tuple[str, bool]:
+        return cut_text("".join(self.parts), self.total, self.limit)
+
+
+class _Stream(io.TextIOBase):
+    """Stands in for sys.stdout / sys.stderr during a run: writes go to the shared and per-stream sinks."""
+
+    encoding = "utf-8"
+    errors = "strict"
+
+    def __init__(self, both: _Sink, mine: _Sink) -> None:
+        super().__init__()
+        self._both = both
+        self._mine = mine
+
+    def writable(self) -> bool:
+        return True
+
+    def isatty(self) -> bool:
+        return False
+
+    def write(self, s: str) -> int:
+        if not isinstance(s, str):
+            raise TypeError(f"write() argument must be str, not {type(s).__name__}")
+        self._both.add(s)
+        self._mine.add(s)
+        return len(s)
+
+
+def format_error(exc: BaseException) -> str:
+    """The last lines of a traceback: the snippet's own frames and the exception, as Python words them."""
+    te = traceback.TracebackException.from_exception(exc, capture_locals=False)
+    lines = ["Traceback (most recent call last):\n"]
+    lesson_frames = [fs for fs in te.stack if fs.filename == LESSON_FILENAME]
+    skipped_before = len(lesson_frames) > ERROR_FRAMES_KEPT
+    if skipped_before:
+        lines.append("  ...\n")
+    for fs in lesson_frames[-ERROR_FRAMES_KEPT:]:
+        lines.append(f'  File "{fs.filename}", line {fs.lineno}, in {fs.name}\n')
+        if fs.line:
+            lines.append(f"    {fs.line.strip()}\n")
+    if lesson_frames:
+        last = max(i for i, fs in enumerate(te.stack) if fs.filename == LESSON_FILENAME)
+        library_frames = len(te.stack) - last - 1
+        if library_frames:
+            lines.append(f"  ... ({library_frames} more frames inside libraries)\n")
+    message = "".join(te.format_exception_only())
+    if len(message) > ERROR_MESSAGE_LIMIT:
+        message = message[:ERROR_MESSAGE_LIMIT].rstrip() + "\n... (error message cut)\n"
+    if not lesson_frames:
+        lines = []  # a SyntaxError names the line itself; nothing of the snippet ran
+    return ("".join(lines) + message).rstrip("\n")
+
+
+def _vm_size_bytes() -> int:
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmSize:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+class _Runtime:
+    """TensorFlow loaded and patched once; runs requests in a fresh namespace each time."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.req_id: int | None = None
+        self.losses: list[float] = []
+        self.namespace: dict[str, Any] | None = None
+        t0 = time.perf_counter()
+        # The expensive part (~2-3 s), done once per worker.
+        import keras
+        import tensorflow as tf
+
+        self.tf = tf
+        self.keras = keras
+        self.import_ms = (time.perf_counter() - t0) * 1000
+        self._patch_keras()
+        self.warm_ms = self._warm_up()
+
+    def _patch_keras(self) -> None:
+        keras = self.keras
+        from keras.src.trainers.trainer import Trainer as KerasTrainer
+
+        runtime = self
+
+        class _EpochReporter(keras.callbacks.Callback):  # type: ignore[name-defined]
+            """Records each epoch's loss and streams it to the bot as soon as the epoch ends."""
+
+            def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+                runtime._report_epoch(epoch + 1, logs or {})
+
+        # Graph-mode fit on a fresh model per request leaks ~2.4 MB a request in a long-lived process,
+        # and eager was faster for lesson-sized models: every model runs eagerly in the worker.
+        base_run_eagerly = KerasTrainer.run_eagerly
+        KerasTrainer.run_eagerly = property(lambda self: True, base_run_eagerly.fset)  # type: ignore[method-assign,assignment]
+
+        original_fit = keras.Model.fit
+        fit_signature = inspect.signature(original_fit)
+
+        def fit(self: Any, *args: Any, **kwargs: Any) -> Any:
+            try:
+                bound = fit_signature.bind(self, *args, **kwargs)
+            except TypeError:
+                return original_fit(self, *args, **kwargs)  # let Keras word the mistake
+            # The default progress bar redraws with \r, \b and colour codes: one clean line per epoch instead.
+            if bound.arguments.get("verbose", "auto") in ("auto", 1):
+                bound.arguments["verbose"] = 2
+            callbacks = list(bound.arguments.get("callbacks") or [])
+            callbacks.append(_EpochReporter())
+            bound.arguments["callbacks"] = callbacks
+            return original_fit(*bound.args, **bound.kwargs)
+
+        fit.__doc__ = original_fit.__doc__
+        keras.Model.fit = fit  # type: ignore[method-assign]
+
+    def _report_epoch(self, epoch: int, logs: dict[str, Any]) -> None:
+        clean: dict[str, float] = {}
+        for key, value in logs.items():
+            with contextlib.suppress(TypeError, ValueError):
+                clean[str(key)] = float(value)
+        if "loss" in clean:
+            self.losses.append(clean["loss"])
+        if self.req_id is not None:
+            self.conn.send(("epoch", self.req_id, epoch, clean))
+
+    def _warm_up(self) -> float:
+        t0 = time.perf_counter()
+        self.run(WARMUP_CODE, seed=0, time_limit_s=120, output_limit=1000)
+        self.clean_up()
+        # Everything alive now (TensorFlow, Keras) stays: moving it out of the collector's sight keeps each
+        # later gc pass to the run's own objects (a full pass over TensorFlow takes ~150 ms).
+        gc.collect()
+        gc.freeze()
+        return (time.perf_counter() - t0) * 1000
+
+    def run(self, code: str, *, seed: int, time_limit_s: float, output_limit: int) -> RunResult:
+        keras = self.keras
+        both, out, err = _Sink(output_limit), _Sink(output_limit), _Sink(output_limit)
+        self.losses = []
+        status: Status = "ok"
+        error: str | None = None
+        # Source in linecache: tracebacks show the snippet's lines and @tf.function can read its source.
+        linecache.cache[LESSON_FILENAME] = (len(code), None, code.splitlines(keepends=True), LESSON_FILENAME)
+        module = types.ModuleType("__main__")
+        module.__file__ = LESSON_FILENAME
+        self.namespace = module.__dict__
+        saved_main = sys.modules.get("__main__")
+        saved_argv, saved_path, saved_cwd = sys.argv, list(sys.path), os.getcwd()
+        t0 = time.perf_counter()
+        try:
+            keras.utils.set_random_seed(seed)
+            code_obj = compile(code, LESSON_FILENAME, "exec")
+            signal.signal(signal.SIGALRM, _on_alarm)
+            signal.setitimer(signal.ITIMER_REAL, time_limit_s)
+            try:
+                sys.modules["__main__"] = module
+                sys.argv = [LESSON_FILENAME]
+                with (
+                    contextlib.redirect_stdout(_Stream(both, out)),
+                    contextlib.redirect_stderr(_Stream(both, err)),
+                    warnings.catch_warnings(),  # fresh "shown once" registry: warnings show on every run
+                ):
+                    exec(code_obj, module.__dict__)
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+                sys.modules["__main__"] = saved_main  # type: ignore[assignment]
+        except _TimeLimit:
+            status, error = "timeout", f"Stopped: the run took longer than the {time_limit_s:g} s time limit."
+        except MemoryError as exc:
+            status, error = (
+                "memory",
+                f"Stopped: the run used more memory than allowed ({type(exc).__name__}).",
+            )
+        except SystemExit as exc:
+            if exc.code not in (None, 0):
+                status, error = "error", format_error(exc)
+        except BaseException as exc:
+            # TensorFlow's allocator reports the memory limit as its own error.
+            status = "memory" if isinstance(exc, self.tf.errors.ResourceExhaustedError) else "error"
+            error = format_error(exc)
+        finally:
+            wall_ms = (time.perf_counter() - t0) * 1000
+            sys.argv, sys.path[:] = saved_argv, saved_path
+            with contextlib.suppress(OSError):
+                os.chdir(saved_cwd)
+        output, truncated = both.cut()
+        return RunResult(
+            output=output,
+            error=error,
+            seed=seed,
+            wall_ms=round(wall_ms, 3),
+            losses=list(self.losses),
+            status=status,
+            truncated=truncated,
+            stdout=out.cut()[0],
+            stderr=err.cut()[0],
+        )
+
+    def clean_up(self) -> None:
+        """Between runs, after the reply went out: forget the snippet's objects and Keras's global state."""
+        if self.namespace is not None:
+            self.namespace.clear()
+            self.namespace = None
+        self.losses = []
+        # Layer names restart at "dense" and the seed generator is rebuilt, as in a fresh process.
+        self.keras.backend.clear_session(free_memory=False)
+        gc.collect()
+
+
+def _limit_memory(extra_mb: int) -> int:
+    """RLIMIT_AS = what the warm worker maps now + the allowed extra; returns the limit in bytes."""
+    limit = _vm_size_bytes() + extra_mb * 1024 * 1024
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    return limit
+
+
+def worker_main(conn: Connection, config: dict[str, Any]) -> None:
+    """Entry point of the worker process."""
+    for key, value in TF_ENV_DEFAULTS.items():
+        os.environ.setdefault(key, value)
+    # Anything native code prints to fd 1 must not reach the bot's stdout (the CLI's stdout is the output).
+    with contextlib.suppress(OSError):
+        os.dup2(2, 1)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C in a terminal: the bot shuts the worker down
+    try:
+        runtime = _Runtime(conn)
+        limit = _limit_memory(int(config["memory_limit_mb"]))
+    except BaseException:
+        with contextlib.suppress(OSError):
+            conn.send(("failed", traceback.format_exc()))
+        return
+    conn.send(
+        (
+            "ready",
+            {
+                "pid": os.getpid(),
+                "import_ms": round(runtime.import_ms, 1),
+                "warm_ms": round(runtime.warm_ms, 1),
+                "memory_limit_mb": limit // (1024 * 1024),
+            },
+        )
+    )
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return  # the bot went away
+        if message[0] == "stop":
+            return
+        if message[0] != "run":
+            continue
+        _, req_id, request = message
+        runtime.req_id = req_id
+        result = runtime.run(
+            request["code"],
+            seed=int(request["seed"]),
+            time_limit_s=float(request["time_limit_s"]),
+            output_limit=int(request["output_limit"]),
+        )
+        runtime.req_id = None
+        conn.send(("result", req_id, result.to_dict()))
+        runtime.clean_up()
