@@ -1,0 +1,54 @@
+"""The operator-facing contract of `python -m bot`: clear one-line errors, documented exit codes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def run_cli(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "QUIZBOT_", "DATABASE_"))}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=cwd,
+        env={**clean, "PYTHONPATH": str(REPO), **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_without_a_token_the_bot_explains_how_to_get_one_and_exits_2(tmp_path: Path) -> None:
+    result = run_cli(cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.startswith("DISCORD_TOKEN is not set: ")
+    assert "discord.com/developers/applications" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_wrong_database_url_is_one_line_naming_the_setting(tmp_path: Path) -> None:
+    result = run_cli(cwd=tmp_path, DISCORD_TOKEN="x", DATABASE_URL="foo://")
+    assert result.returncode == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("error: DATABASE_URL: ")
+    assert "Traceback" not in result.stderr
+
+
+def test_settings_are_read_from_a_dotenv_file(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("DISCORD_API_URL=not-a-url\n")
+    result = run_cli(cwd=tmp_path, DISCORD_TOKEN="x")
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: DISCORD_API_URL: ")
+
+
+def test_ci_runs_exactly_the_readme_test_command() -> None:
+    readme = (REPO / "README.md").read_text()
+    ci = (REPO / ".ci" / "run").read_text()
+    test_line = ci.strip().splitlines()[-1]
+    assert test_line.endswith("-m pytest")
+    assert f"\n{test_line}\n" in readme
