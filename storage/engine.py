@@ -1,0 +1,180 @@
+"""The database handle: async engine, sessions, migrations at start-up, per-member locks."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import weakref
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import event, text
+from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+log = logging.getLogger(__name__)
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/quizbot.db"
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+# Any constant works; it only has to be the same for every bot process sharing one PostgreSQL.
+_PG_MIGRATION_LOCK_KEY = 0x71756962  # "quib"
+_BEGIN_OPTION = "quizbot_sqlite_begin"
+
+_DRIVERS = {
+    "sqlite": "sqlite+aiosqlite",
+    "sqlite+aiosqlite": "sqlite+aiosqlite",
+    "postgres": "postgresql+asyncpg",
+    "postgresql": "postgresql+asyncpg",
+    "postgresql+asyncpg": "postgresql+asyncpg",
+}
+
+
+def normalize_url(url: str | URL) -> URL:
+    """Accept the URLs people paste (`postgres://`, `postgresql://`, `sqlite:///`) and pick the async driver."""
+    parsed = make_url(url)
+    driver = _DRIVERS.get(parsed.drivername)
+    if driver is None:
+        raise ValueError(
+            f"unsupported database URL scheme {parsed.drivername!r}: use sqlite+aiosqlite:///path "
+            "or postgresql+asyncpg://user@host/db"
+        )
+    parsed = parsed.set(drivername=driver)
+    if driver.startswith("sqlite") and parsed.database in (None, "", ":memory:"):
+        # Each pooled connection would see its own empty in-memory database.
+        raise ValueError("in-memory SQLite is not supported; give a file path, e.g. sqlite+aiosqlite:///x.db")
+    return parsed
+
+
+def mask_url(url: str | URL) -> str:
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _install_sqlite_hooks(engine: AsyncEngine) -> None:
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let us emit BEGIN ourselves (the driver's implicit BEGIN comes too late to choose IMMEDIATE).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        # Write transactions take the write lock up front: a deferred transaction that reads and then
+        # writes fails with SQLITE_BUSY (no waiting) when another process wrote in between.
+        conn.exec_driver_sql(conn.get_execution_options().get(_BEGIN_OPTION, "BEGIN"))
+
+
+def _make_parent_folder(database_path: str) -> None:
+    Path(database_path).expanduser().parent.mkdir(parents=True, exist_ok=True)
+
+
+def _alembic_config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return cfg
+
+
+def _upgrade(connection: Connection, revision: str = "head") -> None:
+    if connection.dialect.name == "postgresql":
+        # Two bot processes starting together must not both run the same migration.
+        connection.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_MIGRATION_LOCK_KEY})
+    cfg = _alembic_config()
+    cfg.attributes["connection"] = connection
+    command.upgrade(cfg, revision)
+
+
+def _downgrade(connection: Connection, revision: str) -> None:
+    cfg = _alembic_config()
+    cfg.attributes["connection"] = connection
+    command.downgrade(cfg, revision)
+
+
+class Database:
+    """One per process. `await Database.open(url)` connects and upgrades the schema to head.
+
+    Use `async with db.session() as s:` for reads and `db.session(write=True)` for transactions
+    that write (on SQLite they take the write lock at BEGIN). Sessions do not expire objects on
+    commit, so rows can be used after the session ends.
+    """
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+        self._read_sessions = async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
+        write_engine = engine
+        if engine.dialect.name == "sqlite":
+            write_engine = engine.execution_options(**{_BEGIN_OPTION: "BEGIN IMMEDIATE"})
+        self._write_sessions = async_sessionmaker(write_engine, class_=AsyncSession, expire_on_commit=False)
+        self._write_engine = write_engine
+        # Locks live while someone holds or waits on them, then vanish: no unbounded dict.
+        self._locks: weakref.WeakValueDictionary[tuple[Any, ...], asyncio.Lock] = (
+            weakref.WeakValueDictionary()
+        )
+
+    @classmethod
+    async def open(cls, url: str | URL, *, migrate: bool = True) -> Database:
+        parsed = normalize_url(url)
+        if parsed.drivername.startswith("sqlite"):
+            assert parsed.database is not None
+            await asyncio.to_thread(_make_parent_folder, parsed.database)
+        engine = create_async_engine(parsed, pool_pre_ping=parsed.drivername.startswith("postgresql"))
+        if engine.dialect.name == "sqlite":
+            _install_sqlite_hooks(engine)
+        db = cls(engine)
+        if migrate:
+            try:
+                await db.upgrade("head")
+            except BaseException:
+                await engine.dispose()
+                raise
+        log.info("database ready at %s", db.url)
+        return db
+
+    @property
+    def url(self) -> str:
+        """The URL with any password masked, for logs."""
+        return mask_url(self._engine.url)
+
+    @property
+    def dialect(self) -> str:
+        """ "sqlite" or "postgresql"."""
+        return self._engine.dialect.name
+
+    @property
+    def engine(self) -> AsyncEngine:
+        return self._engine
+
+    def session(self, *, write: bool = False) -> AsyncSession:
+        return (self._write_sessions if write else self._read_sessions)()
+
+    def lock(self, *key: Any) -> asyncio.Lock:
+        """An in-process lock for `key` (e.g. ("attempt", post_id, member_id)); hold a reference while using it."""
+        lock = self._locks.get(key)
+        if lock is None:
+            lock = asyncio.Lock()
+            self._locks[key] = lock
+        return lock
+
+    async def upgrade(self, revision: str = "head") -> None:
+        async with self._write_engine.begin() as conn:
+            await conn.run_sync(_upgrade, revision)
+
+    async def downgrade(self, revision: str) -> None:
+        async with self._write_engine.begin() as conn:
+            await conn.run_sync(_downgrade, revision)
+
+    async def close(self) -> None:
+        await self._engine.dispose()
+
+    async def __aenter__(self) -> Database:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()

@@ -1,0 +1,138 @@
+"""Tables. Alembic migrations under storage/migrations own the schema; these classes mirror it.
+
+Conventions: Discord snowflakes are BigInteger; times are timezone-aware UTC (`UTCDateTime`);
+points are integer thirds of a point (see bot.grading), so sums stay exact.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, CheckConstraint, Index, SmallInteger, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from storage.types import UTCDateTime
+
+_NOT_AUTO = {"autoincrement": False}
+
+# Predictable constraint names, so later migrations can alter or drop them on both engines.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class GuildSettings(SQLModel, table=True):
+    __tablename__ = "guild_settings"
+
+    guild_id: int = Field(sa_type=BigInteger, primary_key=True, sa_column_kwargs=_NOT_AUTO)
+    moderator_role_id: int | None = Field(default=None, sa_type=BigInteger)
+    # IANA name (e.g. "Europe/Berlin"): decides which day an answer counts for (streaks, daily rollups).
+    timezone: str = Field(default="UTC", max_length=64)
+    updated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class Post(SQLModel, table=True):
+    """A question posted publicly in a channel; members answer it with buttons."""
+
+    __tablename__ = "posts"
+    __table_args__ = (
+        Index("ix_posts_guild_channel", "guild_id", "channel_id"),
+        Index("ix_posts_closed_closes_at", "closed", "closes_at"),
+        Index("uq_posts_message_id", "message_id", unique=True),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    guild_id: int = Field(sa_type=BigInteger)
+    channel_id: int = Field(sa_type=BigInteger)
+    # Set once Discord has accepted the message (the post row exists first so its id can go in custom_id).
+    message_id: int | None = Field(default=None, sa_type=BigInteger)
+    question_id: str = Field(max_length=200)
+    lesson_id: str = Field(max_length=200)
+    posted_by: int | None = Field(default=None, sa_type=BigInteger)
+    posted_at: datetime = Field(sa_type=UTCDateTime)
+    closes_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    closed: bool = Field(default=False)
+    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class Attempt(SQLModel, table=True):
+    """One try by one member on one post. (post, member, try_no) is unique: a double click cannot add a try."""
+
+    __tablename__ = "attempts"
+    __table_args__ = (
+        UniqueConstraint("post_id", "member_id", "try_no", name="uq_attempts_post_member_try"),
+        CheckConstraint("try_no BETWEEN 1 AND 3", name="try_no"),
+        Index("ix_attempts_guild_member", "guild_id", "member_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    post_id: int = Field(foreign_key="posts.id", ondelete="CASCADE")
+    guild_id: int = Field(sa_type=BigInteger)
+    member_id: int = Field(sa_type=BigInteger)
+    try_no: int = Field(sa_type=SmallInteger)
+    # Option letters joined by "," (one per blank for fill_blanks), e.g. "B" or "A,C".
+    chosen: str = Field(max_length=100)
+    is_right: bool
+    points: int = 0
+    answered_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class MemberScore(SQLModel, table=True):
+    """Running totals per member per guild, updated in the attempt's transaction; leaderboards read this."""
+
+    __tablename__ = "member_scores"
+    __table_args__ = (Index("ix_member_scores_guild_points", "guild_id", "points"),)
+
+    guild_id: int = Field(sa_type=BigInteger, primary_key=True, sa_column_kwargs=_NOT_AUTO)
+    member_id: int = Field(sa_type=BigInteger, primary_key=True, sa_column_kwargs=_NOT_AUTO)
+    points: int = 0
+    answered: int = 0  # posts the member tried at least once
+    right_answers: int = 0  # posts eventually answered right
+    right_first_try: int = 0
+    current_streak: int = 0  # consecutive days (guild time zone) with at least one try
+    best_streak: int = 0
+    last_answered_day: date | None = None
+
+
+class DailyScore(SQLModel, table=True):
+    """Per member per guild-local day rollup: period leaderboards sum a few of these rows."""
+
+    __tablename__ = "daily_scores"
+    __table_args__ = (Index("ix_daily_scores_guild_day", "guild_id", "day"),)
+
+    guild_id: int = Field(sa_type=BigInteger, primary_key=True, sa_column_kwargs=_NOT_AUTO)
+    member_id: int = Field(sa_type=BigInteger, primary_key=True, sa_column_kwargs=_NOT_AUTO)
+    day: date = Field(primary_key=True)
+    points: int = 0
+    answered: int = 0
+    right_answers: int = 0
+    right_first_try: int = 0
+
+
+class PracticeRun(SQLModel, table=True):
+    """A private practice or test run through a lesson: recorded for the member, never ranked."""
+
+    __tablename__ = "practice_runs"
+    __table_args__ = (Index("ix_practice_runs_member_started", "member_id", "started_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    guild_id: int | None = Field(default=None, sa_type=BigInteger)
+    member_id: int = Field(sa_type=BigInteger)
+    lesson_id: str = Field(max_length=200)
+    mode: str = Field(max_length=20)  # "practice" or "test"
+    # [{"question_id", "difficulty", "chosen": [...], "right", "tries"}, ...]
+    answers: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON)
+    # {"easy": {"right": 2, "total": 3}, ...}
+    score_by_difficulty: dict[str, dict[str, int]] = Field(default_factory=dict, sa_type=JSON)
+    right_answers: int = 0
+    total: int = 0
+    started_at: datetime = Field(sa_type=UTCDateTime)
+    finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+metadata = SQLModel.metadata

@@ -1,0 +1,507 @@
+"""Quiz play storage, on SQLite (a temp file) and on PostgreSQL (a fresh database per test)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections import defaultdict
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func
+from sqlmodel import select
+
+from storage import AttemptStatus, Database, PracticeAnswer, queries
+from storage.engine import mask_url, normalize_url
+from storage.models import Attempt, DailyScore, MemberScore
+from storage.testing import postgres_reachable, temporary_postgres_database
+
+GUILD = 900_000_000_000_000_001  # real snowflakes do not fit in 32 bits (nor exactly in a float)
+CHANNEL = 800_000_000_000_000_002
+T0 = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Mistake:
+    option: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str = "lesson1.q1"
+    kind: str = "multiple_choice"
+    difficulty: str = "hard"
+    answer_letters: tuple[str, ...] = ("B",)
+    hint: str = "What does the optimizer change?"
+    mistakes: dict[str, str] = field(default_factory=lambda: {"A": "A is the loss, not the weights."})
+    solution: list[str] = field(default_factory=lambda: ["Compute the loss.", "Apply gradients."])
+
+    def mistake_for(self, letter: str) -> Mistake | None:
+        text = self.mistakes.get(letter)
+        return Mistake(letter, text) if text else None
+
+
+async def require_postgres() -> None:
+    """Skip without a local PostgreSQL, except in CI (or with QUIZBOT_REQUIRE_POSTGRES) where it must run."""
+    reason = await postgres_reachable()
+    if reason is not None:
+        message = f"PostgreSQL not reachable ({reason})"
+        if os.environ.get("CI") or os.environ.get("QUIZBOT_REQUIRE_POSTGRES"):
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path}/data/quiz.db"
+        return
+    await require_postgres()
+    async with temporary_postgres_database() as url:
+        yield url
+
+
+@pytest.fixture
+async def db(db_url: str) -> AsyncIterator[Database]:
+    database = await Database.open(db_url)
+    try:
+        yield database
+    finally:
+        await database.close()
+
+
+async def new_post(db: Database, q: Question = Question(), *, closes_in: timedelta | None = None, **kw: int):
+    closes_at = T0 + closes_in if closes_in is not None else None
+    return await queries.create_post(
+        db,
+        kw.get("guild_id", GUILD),
+        kw.get("channel_id", CHANNEL),
+        q.id,
+        "lesson1",
+        closes_at,
+        posted_by=42,
+        now=T0,
+    )
+
+
+async def stored_attempts(db: Database, post_id: int) -> list[Attempt]:
+    async with db.session() as s:
+        return list((await s.exec(select(Attempt).where(Attempt.post_id == post_id))).all())
+
+
+# --------------------------------------------------------------------------- attempts and points
+
+
+async def test_sqlite_file_and_its_folder_are_created_in_wal_mode(tmp_path: Path) -> None:
+    path = tmp_path / "nested" / "dir" / "bot.db"
+    db = await Database.open(f"sqlite:///{path}")
+    try:
+        async with db.session() as s:
+            mode = (await s.connection()).exec_driver_sql("PRAGMA journal_mode")
+            assert (await mode).scalar() == "wal"
+    finally:
+        await db.close()
+    assert path.exists()
+
+
+async def test_right_answer_on_first_try_of_hard_question_earns_three_points(db: Database) -> None:
+    post = await new_post(db)
+    out = await queries.record_attempt(db, post, 7, ("B",), Question(), T0)
+    assert out.status is AttemptStatus.RECORDED
+    assert out.feedback is not None and out.feedback.right and out.feedback.show_solution
+    assert (out.try_no, out.points) == (1, 9)
+    score = await queries.member_score(db, GUILD, 7)
+    assert score is not None and (score.points, score.right_first_try) == (9, 1)
+
+
+@pytest.mark.parametrize(
+    ("difficulty", "wrong_tries", "thirds"),
+    [("easy", 0, 3), ("easy", 2, 1), ("medium", 1, 4), ("hard", 2, 3)],
+)
+async def test_points_depend_on_difficulty_and_try(
+    db: Database, difficulty: str, wrong_tries: int, thirds: int
+) -> None:
+    q = Question(difficulty=difficulty)
+    post = await new_post(db, q)
+    for _ in range(wrong_tries):
+        await queries.record_attempt(db, post, 7, ("A",), q, T0)
+    out = await queries.record_attempt(db, post, 7, ("B",), q, T0)
+    assert out.try_no == wrong_tries + 1
+    assert out.points == thirds
+    result = await queries.member_result(db, post.id, 7)
+    assert result is not None and result.right and result.points == thirds and result.done
+
+
+async def test_wrong_answer_shows_hint_mistake_and_tries_left(db: Database) -> None:
+    post = await new_post(db)
+    out = await queries.record_attempt(db, post, 7, ("A",), Question(), T0)
+    fb = out.feedback
+    assert fb is not None
+    assert (fb.right, fb.tries_left, fb.show_hint, fb.show_solution) == (False, 2, True, False)
+    assert fb.mistake_text == "A is the loss, not the weights."
+    result = await queries.member_result(db, post.id, 7)
+    assert result is not None and result.tries_left == 2 and not result.done
+
+
+async def test_fourth_try_is_refused_and_nothing_is_stored(db: Database) -> None:
+    post = await new_post(db)
+    for expected_try in (1, 2, 3):
+        out = await queries.record_attempt(db, post, 7, ("A",), Question(), T0)
+        assert out.try_no == expected_try
+    assert out.feedback is not None and out.feedback.done and out.feedback.show_solution
+    before = await queries.member_score(db, GUILD, 7)
+
+    fourth = await queries.record_attempt(db, post, 7, ("B",), Question(), T0 + timedelta(minutes=1))
+
+    assert fourth.status is AttemptStatus.ALREADY_DONE
+    assert fourth.feedback is not None and not fourth.feedback.right and fourth.try_no == 3
+    assert fourth.points == 0
+    assert len(await stored_attempts(db, post.id)) == 3
+    assert await queries.member_score(db, GUILD, 7) == before
+
+
+async def test_member_who_is_done_clicking_again_gets_their_result_and_nothing_changes(
+    db: Database,
+) -> None:
+    post = await new_post(db)
+    await queries.record_attempt(db, post, 7, ("A",), Question(), T0)
+    first = await queries.record_attempt(db, post, 7, ("B",), Question(), T0)
+    assert first.points == 6
+    tally_before = await queries.post_tally(db, post.id)
+
+    again = await queries.record_attempt(db, post, 7, ("A",), Question(), T0 + timedelta(seconds=1))
+
+    assert again.already_done and not again.recorded
+    assert again.feedback == first.feedback
+    assert (again.try_no, again.points) == (2, 6)
+    assert await queries.post_tally(db, post.id) == tally_before
+    score = await queries.member_score(db, GUILD, 7)
+    assert score is not None and (score.points, score.answered, score.right_answers) == (6, 1, 1)
+
+
+async def test_closed_post_takes_no_new_tries_but_done_members_still_see_their_result(db: Database) -> None:
+    post = await new_post(db, closes_in=timedelta(minutes=10))
+    await queries.record_attempt(db, post, 1, ("B",), Question(), T0)
+    late = T0 + timedelta(minutes=10)
+
+    out = await queries.record_attempt(db, post, 2, ("B",), Question(), late)
+    assert out.status is AttemptStatus.CLOSED and out.feedback is None
+    done = await queries.record_attempt(db, post, 1, ("B",), Question(), late)
+    assert done.already_done and done.points == 9
+    assert await queries.member_result(db, post.id, 2) is None
+
+
+async def test_attempt_for_another_question_than_posted_is_rejected(db: Database) -> None:
+    post = await new_post(db)
+    with pytest.raises(ValueError, match="not the one posted"):
+        await queries.record_attempt(db, post, 7, ("B",), Question(id="other"), T0)
+
+
+@pytest.mark.parametrize("answer", ["A", "B"])
+async def test_fifty_concurrent_clicks_store_at_most_three_tries_and_points_once(
+    db: Database, answer: str
+) -> None:
+    post = await new_post(db)
+    outs = await asyncio.gather(
+        *(queries.record_attempt(db, post, 7, (answer,), Question(), T0) for _ in range(50))
+    )
+    rows = await stored_attempts(db, post.id)
+    expected_tries = 1 if answer == "B" else 3
+    assert sorted(a.try_no for a in rows) == list(range(1, expected_tries + 1))
+    assert sum(o.recorded for o in outs) == expected_tries
+    score = await queries.member_score(db, GUILD, 7)
+    assert score is not None
+    assert score.points == (9 if answer == "B" else 0)
+    assert (score.answered, score.right_answers) == (1, int(answer == "B"))
+
+
+async def test_two_processes_clicking_at_once_cannot_double_a_try(db: Database, db_url: str) -> None:
+    # A second Database has its own in-process locks: only the unique constraint protects us here.
+    other = await Database.open(db_url)
+    try:
+        post = await new_post(db)
+        wrong_then_right = [("A",), ("A",), ("B",)]
+        calls = [
+            queries.record_attempt(d, post, 7, wrong_then_right[i % 3], Question(), T0)
+            for i in range(30)
+            for d in (db, other)
+        ]
+        await asyncio.gather(*calls)
+        rows = await stored_attempts(db, post.id)
+        assert len(rows) <= 3
+        assert sorted(a.try_no for a in rows) == list(range(1, len(rows) + 1))
+        score = await queries.member_score(db, GUILD, 7)
+        assert score is not None
+        assert score.points == sum(a.points for a in rows)
+        assert score.answered == 1
+    finally:
+        await other.close()
+
+
+# --------------------------------------------------------------------------- scores and rollups
+
+
+async def test_scores_and_daily_rollups_match_the_attempts(db: Database) -> None:
+    q_easy, q_hard = Question(id="e", difficulty="easy"), Question(id="h", difficulty="hard")
+    script = [  # (day offset, question, member, answer)
+        (0, q_easy, 1, "B"),
+        (0, q_easy, 2, "A"),
+        (0, q_easy, 2, "B"),
+        (0, q_hard, 1, "A"),
+        (1, q_hard, 1, "A"),
+        (1, q_hard, 1, "B"),
+        (1, q_hard, 3, "A"),
+        (2, q_hard, 3, "C"),
+        (2, q_hard, 2, "B"),
+    ]
+    posts = {q.id: await new_post(db, q) for q in (q_easy, q_hard)}
+    for offset, q, member, answer in script:
+        await queries.record_attempt(db, posts[q.id], member, (answer,), q, T0 + timedelta(days=offset))
+
+    async with db.session() as s:
+        attempts = list((await s.exec(select(Attempt))).all())
+        scores = {m.member_id: m for m in (await s.exec(select(MemberScore))).all()}
+        days = {(d.member_id, d.day): d for d in (await s.exec(select(DailyScore))).all()}
+
+    expected_member: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    expected_day: dict[tuple[int, date], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for a in attempts:
+        row = [a.points, int(a.try_no == 1), int(a.is_right), int(a.is_right and a.try_no == 1)]
+        for target in (expected_member[a.member_id], expected_day[(a.member_id, a.answered_at.date())]):
+            for i, v in enumerate(row):
+                target[i] += v
+    got_member = {m: [s.points, s.answered, s.right_answers, s.right_first_try] for m, s in scores.items()}
+    got_day = {k: [d.points, d.answered, d.right_answers, d.right_first_try] for k, d in days.items()}
+    assert got_member == dict(expected_member)
+    assert got_day == dict(expected_day)
+    assert got_member[1] == [3 + 3, 2, 2, 1]  # easy on try 1, hard on try 3
+
+
+async def test_answers_count_for_the_guild_local_day(db: Database) -> None:
+    await queries.set_guild_settings(db, GUILD, timezone="Asia/Tokyo")
+    post = await new_post(db)
+    late_evening_utc = datetime(2025, 3, 10, 20, 0, tzinfo=UTC)  # 05:00 on the 11th in Tokyo
+    await queries.record_attempt(db, post, 7, ("B",), Question(), late_evening_utc)
+    rows = await queries.daily_scores(db, GUILD, 7)
+    assert [(r.day, r.points) for r in rows] == [(date(2025, 3, 11), 9)]
+
+
+async def test_daily_streak_grows_on_consecutive_days_and_best_is_kept(db: Database) -> None:
+    answer_days = [0, 0, 1, 2, 5, 6]
+    for i, offset in enumerate(answer_days):
+        q = Question(id=f"q{i}")
+        post = await new_post(db, q)
+        await queries.record_attempt(db, post, 7, ("B",), q, T0 + timedelta(days=offset))
+    score = await queries.member_score(db, GUILD, 7)
+    assert score is not None
+    assert (score.current_streak, score.best_streak) == (2, 3)
+    assert score.last_answered_day == (T0 + timedelta(days=6)).date()
+
+
+async def test_leaderboard_ties_share_a_rank(db: Database) -> None:
+    q = Question(difficulty="medium")
+    post = await new_post(db, q)
+    tries = {10: ["B"], 11: ["B"], 12: ["A", "B"], 13: ["A", "A", "A"]}  # 6, 6, 4, 0 thirds
+    for member, answers in tries.items():
+        for a in answers:
+            await queries.record_attempt(db, post, member, (a,), q, T0)
+    other_guild_post = await new_post(db, q, guild_id=5)
+    await queries.record_attempt(db, other_guild_post, 99, ("B",), q, T0)
+
+    board = await queries.top_members(db, GUILD)
+    assert [(r.rank, r.member_id, r.points) for r in board] == [
+        (1, 10, 6),
+        (1, 11, 6),
+        (3, 12, 4),
+        (4, 13, 0),
+    ]
+    page2 = await queries.top_members(db, GUILD, limit=2, offset=2)
+    assert [(r.rank, r.member_id) for r in page2] == [(3, 12), (4, 13)]
+    me = await queries.member_rank(db, GUILD, 11)
+    assert me is not None and (me.rank, me.points, me.right_first_try) == (1, 6, 1)
+    assert (await queries.member_rank(db, GUILD, 12)).rank == 3  # type: ignore[union-attr]
+    assert await queries.member_rank(db, GUILD, 99) is None
+
+
+async def test_period_leaderboard_sums_only_the_days_asked_for(db: Database) -> None:
+    for i, (member, offset) in enumerate([(1, 0), (2, 1), (2, 2), (1, 3)]):
+        q = Question(id=f"q{i}")
+        post = await new_post(db, q)
+        await queries.record_attempt(db, post, member, ("B",), q, T0 + timedelta(days=offset))
+    d0 = T0.date()
+    board = await queries.top_members_between(db, GUILD, d0 + timedelta(days=1), d0 + timedelta(days=2))
+    assert [(r.rank, r.member_id, r.points, r.answered) for r in board] == [(1, 2, 18, 2)]
+    all_days = await queries.top_members_between(db, GUILD, d0, d0 + timedelta(days=3))
+    assert [(r.rank, r.points) for r in all_days] == [(1, 18), (1, 18)]
+
+
+# --------------------------------------------------------------------------- posts
+
+
+async def test_tally_counts_choices_members_and_first_try_right(db: Database) -> None:
+    post = await new_post(db)
+    for member, answers in {1: ["B"], 2: ["A", "B"], 3: ["C", "A", "A"], 4: ["B"]}.items():
+        for a in answers:
+            await queries.record_attempt(db, post, member, (a,), Question(), T0)
+    tally = await queries.post_tally(db, post.id)
+    assert tally.choice_counts == {"A": 3, "B": 3, "C": 1}
+    assert tally.first_try_counts == {"A": 1, "B": 2, "C": 1}
+    assert (tally.tries, tally.answered, tally.right, tally.first_try_right) == (7, 4, 3, 2)
+    empty = await queries.post_tally(db, (await new_post(db)).id)
+    assert (empty.choice_counts, empty.answered) == ({}, 0)
+
+
+async def test_fill_blank_choices_are_stored_per_blank(db: Database) -> None:
+    q = Question(id="fb", kind="fill_blanks", answer_letters=("A", "C"), difficulty="easy")
+    post = await new_post(db, q)
+    wrong = await queries.record_attempt(db, post, 7, ("A", "B"), q, T0)
+    right = await queries.record_attempt(db, post, 7, ("a", "c"), q, T0)
+    assert wrong.feedback is not None and not wrong.feedback.right
+    assert right.points == 2
+    result = await queries.member_result(db, post.id, 7)
+    assert result is not None and [t.chosen for t in result.tries] == [("A", "B"), ("A", "C")]
+    assert (await queries.post_tally(db, post.id)).choice_counts == {"A,B": 1, "A,C": 1}
+
+
+async def test_next_unseen_question_knows_what_each_channel_has_seen(db: Database) -> None:
+    for qid, channel in [("q1", CHANNEL), ("q2", CHANNEL), ("q1", CHANNEL), ("q3", 5)]:
+        await new_post(db, Question(id=qid), channel_id=channel)
+    assert await queries.questions_used_in_channel(db, GUILD, CHANNEL) == {"q1", "q2"}
+    assert await queries.questions_used_in_channel(db, GUILD, 5) == {"q3"}
+    assert await queries.questions_used_in_channel(db, 1, CHANNEL) == set()
+
+
+async def test_post_keeps_its_message_id_and_times_come_back_aware_utc(db: Database) -> None:
+    post = await new_post(db, closes_in=timedelta(hours=1))
+    assert post.id is not None
+    await queries.set_post_message(db, post.id, 1_300_000_000_000_000_003)
+    loaded = await queries.get_post(db, post.id)
+    assert loaded is not None
+    assert loaded.message_id == 1_300_000_000_000_000_003
+    assert loaded.guild_id == GUILD and loaded.channel_id == CHANNEL
+    assert loaded.posted_at == T0 and loaded.posted_at.tzinfo is not None
+    assert loaded.closes_at == T0 + timedelta(hours=1)
+    assert (await queries.get_post_by_message(db, 1_300_000_000_000_000_003)) == loaded
+    assert await queries.get_post(db, 123456) is None
+    with pytest.raises(LookupError):
+        await queries.set_post_message(db, 123456, 1)
+
+
+async def test_naive_datetimes_are_refused(db: Database) -> None:
+    post = await new_post(db)
+    with pytest.raises(ValueError, match="timezone-aware"):
+        await queries.record_attempt(db, post, 7, ("B",), Question(), datetime(2025, 1, 1))
+
+
+async def test_due_posts_close_once_even_when_two_closers_race(db: Database) -> None:
+    soon = await new_post(db, closes_in=timedelta(minutes=5))
+    later = await new_post(db, closes_in=timedelta(hours=5))
+    await new_post(db)  # never closes by itself
+    now = T0 + timedelta(minutes=6)
+
+    due = await queries.due_posts_to_close(db, now)
+    assert [p.id for p in due] == [soon.id]
+    assert soon.id is not None
+    closed = await asyncio.gather(*(queries.close_post(db, soon.id, now=now) for _ in range(5)))
+    assert closed.count(True) == 1
+    assert await queries.due_posts_to_close(db, now) == []
+    assert [p.id for p in await queries.due_posts_to_close(db, T0 + timedelta(hours=6))] == [later.id]
+    reloaded = await queries.get_post(db, soon.id)
+    assert reloaded is not None and reloaded.closed and reloaded.closed_at == now
+
+
+async def test_deleting_an_unsent_post_removes_its_attempts(db: Database) -> None:
+    post = await new_post(db)
+    await queries.record_attempt(db, post, 7, ("A",), Question(), T0)
+    assert post.id is not None
+    await queries.delete_post(db, post.id)
+    assert await queries.get_post(db, post.id) is None
+    assert await stored_attempts(db, post.id) == []
+
+
+# --------------------------------------------------------------------------- settings and practice
+
+
+async def test_guild_settings_default_then_change_one_field_at_a_time(db: Database) -> None:
+    default = await queries.get_guild_settings(db, GUILD)
+    assert (default.moderator_role_id, default.timezone) == (None, "UTC")
+    await queries.set_guild_settings(db, GUILD, moderator_role_id=1_100_000_000_000_000_007)
+    s = await queries.set_guild_settings(db, GUILD, timezone="Europe/Berlin")
+    assert (s.moderator_role_id, s.timezone) == (1_100_000_000_000_000_007, "Europe/Berlin")
+    s = await queries.set_guild_settings(db, GUILD, moderator_role_id=None)
+    assert (s.moderator_role_id, s.timezone) == (None, "Europe/Berlin")
+    with pytest.raises(ValueError, match="unknown time zone"):
+        await queries.set_guild_settings(db, GUILD, timezone="Mars/Olympus")
+    assert (await queries.get_guild_settings(db, GUILD)).timezone == "Europe/Berlin"
+
+
+async def test_practice_runs_are_recorded_with_score_by_difficulty_and_not_ranked(db: Database) -> None:
+    answers = [
+        PracticeAnswer("q1", "easy", ("B",), True),
+        PracticeAnswer("q2", "hard", ("A",), False, tries=3),
+        PracticeAnswer("q3", "hard", ("C", "D"), True, tries=2),
+    ]
+    run = await queries.record_practice_run(
+        db, member_id=7, lesson_id="lesson1", mode="test", answers=answers, started_at=T0, guild_id=GUILD
+    )
+    await queries.record_practice_run(
+        db, member_id=7, lesson_id="lesson2", mode="practice", answers=[], started_at=T0 + timedelta(hours=1)
+    )
+    runs = await queries.practice_runs_for(db, 7)
+    assert [r.lesson_id for r in runs] == ["lesson2", "lesson1"]
+    stored = (await queries.practice_runs_for(db, 7, lesson_id="lesson1"))[0]
+    assert stored.id == run.id
+    assert stored.score_by_difficulty == {"easy": {"right": 1, "total": 1}, "hard": {"right": 1, "total": 2}}
+    assert (stored.right_answers, stored.total) == (2, 3)
+    assert stored.answers[2] == {
+        "question_id": "q3",
+        "difficulty": "hard",
+        "chosen": ["C", "D"],
+        "right": True,
+        "tries": 2,
+    }
+    assert await queries.top_members(db, GUILD) == []
+    with pytest.raises(ValueError, match="mode"):
+        await queries.record_practice_run(
+            db, member_id=7, lesson_id="l", mode="ranked", answers=[], started_at=T0
+        )
+
+
+async def test_attempts_table_has_no_rows_for_practice(db: Database) -> None:
+    await queries.record_practice_run(
+        db,
+        member_id=7,
+        lesson_id="l",
+        mode="practice",
+        answers=[PracticeAnswer("q", "easy", ("B",), True)],
+        started_at=T0,
+    )
+    async with db.session() as s:
+        assert (await s.exec(select(func.count()).select_from(Attempt))).one() == 0
+
+
+# --------------------------------------------------------------------------- URLs
+
+
+def test_urls_people_paste_get_the_async_driver_and_logs_hide_the_password() -> None:
+    assert normalize_url("postgres://u:secret@h/db").drivername == "postgresql+asyncpg"
+    assert normalize_url("sqlite:///data/x.db").drivername == "sqlite+aiosqlite"
+    assert "secret" not in mask_url("postgresql+asyncpg://u:secret@h/db")
+    with pytest.raises(ValueError, match="unsupported"):
+        normalize_url("mysql://u@h/db")
+    with pytest.raises(ValueError, match="in-memory"):
+        normalize_url("sqlite+aiosqlite://")
+
+
+async def test_database_url_property_masks_the_password() -> None:
+    await require_postgres()
+    async with temporary_postgres_database() as url:
+        db = await Database.open(normalize_url(url).set(password="hunter2"))  # trust auth ignores it
+        try:
+            assert "hunter2" not in db.url and "***" in db.url
+        finally:
+            await db.close()
