@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from bot.grading import MAX_TRIES, feedback_for, format_points, grade, points_for
+from bot.grading import MAX_TRIES, QuestionLike, feedback_for, format_points, grade, points_for
 
 
 @dataclass(frozen=True)
@@ -135,3 +135,32 @@ def test_right_answer_on_second_try_shows_solution_and_earns_two_thirds() -> Non
     assert not fb.show_hint
     assert fb.points == 6
     assert fb.points_text == "2"
+
+
+def test_every_bundled_question_grades_its_own_answer_right_and_explains_tied_mistakes() -> None:
+    from content.loader import load_library
+
+    library = load_library()
+    assert library.questions, "the bundled lesson pack should have questions"
+    explained = 0
+    for real in library.questions.values():
+        q: QuestionLike = real  # the content model satisfies grading's protocol
+        right = feedback_for(q, q.answer_letters, 1)
+        assert right.right and right.points == points_for(q.difficulty, 1), q.id
+        for mistake in real.mistakes:
+            if mistake.option is None:
+                continue
+            chosen = list(q.answer_letters)
+            if q.kind == "fill_blanks":
+                # put the mistaken option in the first blank whose answer differs from it
+                slot = next((i for i, a in enumerate(chosen) if a != mistake.option), None)
+                if slot is None:
+                    continue
+                chosen[slot] = mistake.option
+            else:
+                chosen = [mistake.option]
+            wrong = feedback_for(q, tuple(chosen), 1)
+            assert not wrong.right and wrong.show_hint, (q.id, mistake.option)
+            assert wrong.mistake_text == mistake.text, (q.id, mistake.option)
+            explained += 1
+    assert explained > 0
