@@ -110,11 +110,11 @@ async def test_database_itself_refuses_a_duplicate_try(empty_db_url: str) -> Non
         )
         params = {"p": post.id, "t": NOW.replace(tzinfo=None) if db.dialect == "sqlite" else NOW}
         async with db.session(write=True) as s:
-            await s.exec(insert, params=params)
+            await (await s.connection()).execute(insert, params)
             await s.commit()
         with pytest.raises(IntegrityError):
             async with db.session(write=True) as s:
-                await s.exec(insert, params=params)
+                await (await s.connection()).execute(insert, params)
                 await s.commit()
     finally:
         await db.close()
