@@ -131,10 +131,26 @@ def _message(error: Any) -> str:
     return msg.removeprefix("Value error, ")
 
 
+def _typo_covers(error: Any, unknown: dict[Loc, list[str]]) -> bool:
+    """A missing key that an unknown sibling key is a typo of: the typo's message already says it."""
+    if error["type"] != "missing" or not error["loc"]:
+        return False
+    *parent, name = error["loc"]
+    siblings = unknown.get(tuple(parent), [])
+    return any(difflib.get_close_matches(key, [str(name)], n=1) for key in siblings)
+
+
 def _problems_from(exc: ValidationError, file: str, parsed: ParsedYaml) -> list[Problem]:
     problems = []
-    for error in exc.errors():
+    errors = exc.errors()
+    unknown: dict[Loc, list[str]] = {}
+    for error in errors:
+        if error["type"] == "extra_forbidden":
+            unknown.setdefault(tuple(error["loc"][:-1]), []).append(str(error["loc"][-1]))
+    for error in errors:
         loc: Loc = tuple(error["loc"])
+        if _typo_covers(error, unknown):
+            continue
         if error["type"] == "lesson_rule":
             for subloc, message in error["ctx"]["items"]:
                 full = (*loc, *subloc)

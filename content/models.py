@@ -1,8 +1,8 @@
 """The lesson pack format: pydantic models that refuse anything Discord or a learner would trip on.
 
 Field types are checked by pydantic (strict, unknown keys forbidden); the rules that span fields
-(answers are options, blanks match the code, Discord's size limits) live in `_question_rules` and are
-raised as one `lesson_rule` error whose context carries each problem's own field path, so the loader
+(answers are options, blanks match the code, Discord's size limits) live in `_question_rules`; they
+run on the fields that are well-formed even when others are not, and are raised as one `lesson_rule` error whose context carries each problem's own field path, so the loader
 can point at the exact line.
 """
 
@@ -18,7 +18,10 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    ModelWrapValidatorHandler,
     PrivateAttr,
+    TypeAdapter,
+    ValidationError,
     ValidationInfo,
     field_validator,
     model_validator,
@@ -139,16 +142,23 @@ class Question(BaseModel):
             "or a list of letters, one per blank (fill_blanks, e.g. `answer: [A, C]`)"
         )
 
-    @model_validator(mode="after")
-    def _rules(self) -> Question:
-        problems = _question_rules(self)
+    @model_validator(mode="wrap")
+    @classmethod
+    def _rules(cls, data: Any, handler: ModelWrapValidatorHandler[Question]) -> Question:
+        try:
+            question = handler(data)
+        except ValidationError as exc:
+            # Still compare the fields that are well-formed, so one run reports every problem.
+            if not isinstance(data, dict):
+                raise
+            problems = _question_rules(_partial(cls, data))
+            if not problems:
+                raise
+            raise _with_rules(exc, problems, data) from None
+        problems = _question_rules(question)
         if problems:
-            raise PydanticCustomError(
-                "lesson_rule",
-                "{summary}",
-                {"summary": "; ".join(f"{_dotted(loc)}: {msg}" for loc, msg in problems), "items": problems},
-            )
-        return self
+            raise _rule_error(problems)
+        return question
 
     # Helpers used by grading, rendering and the trainer.
 
@@ -213,28 +223,24 @@ class Lesson(BaseModel):
 
     _path: Path = PrivateAttr(default_factory=Path)
 
-    @model_validator(mode="after")
-    def _link(self, info: ValidationInfo) -> Lesson:
-        first: dict[str, int] = {}
-        problems: list[tuple[Loc, str]] = []
-        for index, question in enumerate(self.questions):
-            if question.id in first:
-                problems.append(
-                    (
-                        ("questions", index, "id"),
-                        f"{question.id!r} is already used by questions[{first[question.id]}]",
-                    )
-                )
-            first.setdefault(question.id, index)
-        if problems:
-            raise PydanticCustomError(
-                "lesson_rule", "{summary}", {"summary": problems[0][1], "items": problems}
-            )
-        for question in self.questions:
-            question._lesson_id = self.id
+    @model_validator(mode="wrap")  # type: ignore[arg-type]  # pydantic stubs: Never-typed
+    @classmethod
+    def _link(cls, data: Any, handler: ModelWrapValidatorHandler[Lesson], info: ValidationInfo) -> Lesson:
+        raw = data.get("questions") if isinstance(data, dict) else None
+        duplicates = _duplicate_ids(raw) if isinstance(raw, list) else []
+        try:
+            lesson = handler(data)
+        except ValidationError as exc:
+            if not duplicates:
+                raise
+            raise _with_rules(exc, duplicates, data) from None
+        if duplicates:
+            raise _rule_error(duplicates)
+        for question in lesson.questions:
+            question._lesson_id = lesson.id
         if info.context and info.context.get("path") is not None:
-            self._path = Path(info.context["path"])
-        return self
+            lesson._path = Path(info.context["path"])
+        return lesson
 
     @property
     def path(self) -> Path:
@@ -250,6 +256,10 @@ def _dotted(loc: Loc) -> str:
     return out or "(file)"
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
 def _letters_range(letters: tuple[str, ...]) -> str:
     return f"{letters[0]}-{letters[-1]}" if len(letters) > 1 else letters[0] if letters else "(none)"
 
@@ -261,7 +271,7 @@ def card_description(question: Question) -> str:
         parts.append(f"```python\n{question.code}\n```")
     parts.append(
         "\n".join(
-            f"**{letter}.** {text}" for letter, text in zip(question.letters, question.options, strict=True)
+            f"**{letter}.** {text}" for letter, text in zip(question.letters, question.options, strict=False)
         )
     )
     return "\n\n".join(parts)
@@ -282,11 +292,83 @@ def _compiles(source: str) -> SyntaxError | None:
     return None
 
 
+def _duplicate_ids(raw_questions: list[Any]) -> list[tuple[Loc, str]]:
+    first: dict[str, int] = {}
+    problems: list[tuple[Loc, str]] = []
+    for index, raw in enumerate(raw_questions):
+        qid = raw.get("id") if isinstance(raw, dict) else None
+        if not isinstance(qid, str):
+            continue
+        if qid in first:
+            problems.append(
+                (("questions", index, "id"), f"{qid!r} is already used by questions[{first[qid]}]")
+            )
+        first.setdefault(qid, index)
+    return problems
+
+
+def _rule_error(problems: list[tuple[Loc, str]]) -> PydanticCustomError:
+    summary = "; ".join(f"{_dotted(loc)}: {msg}" for loc, msg in problems)
+    return PydanticCustomError("lesson_rule", "{summary}", {"summary": summary, "items": tuple(problems)})
+
+
+def _with_rules(exc: ValidationError, problems: list[tuple[Loc, str]], data: Any) -> ValidationError:
+    """`exc`'s errors plus the rule problems, as one ValidationError."""
+    details: list[Any] = []
+    for error in exc.errors():
+        detail = {"type": error["type"], "loc": error["loc"], "input": error["input"]}
+        if "ctx" in error:
+            detail["ctx"] = error["ctx"]
+        if error["type"] == "lesson_rule":
+            detail["type"] = PydanticCustomError("lesson_rule", "{summary}", error["ctx"])
+            del detail["ctx"]
+        details.append(detail)
+    details.append({"type": _rule_error(problems), "loc": (), "input": data})
+    return ValidationError.from_exception_data(exc.title, details)
+
+
+_FIELD_ADAPTERS: dict[str, TypeAdapter[Any]] = {}
+
+
+def _partial(model: type[Question], data: dict[str, Any]) -> Question:
+    """A Question holding only the fields of `data` that are valid on their own (the rest unset)."""
+    if not _FIELD_ADAPTERS:
+        for name, info in model.model_fields.items():
+            hint = Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
+            _FIELD_ADAPTERS[name] = TypeAdapter(hint)  # type: ignore[arg-type]
+    values: dict[str, Any] = {}
+    for name, adapter in _FIELD_ADAPTERS.items():
+        if name in data:
+            try:
+                values[name] = adapter.validate_python(data[name], strict=True)
+            except ValidationError:
+                continue
+    return model.model_construct(**values)
+
+
+def _has(q: Question, *names: str) -> bool:
+    # A partial Question (see `_partial`) lacks the fields that failed validation: skip rules needing them.
+    return all(name in q.__dict__ for name in names)
+
+
 def _question_rules(q: Question) -> list[tuple[Loc, str]]:
     problems: list[tuple[Loc, str]] = []
-    letters = q.letters
+    for rule in (
+        _options_rules,
+        _blank_and_answer_rules,
+        _mistake_rules,
+        _code_rules,
+        _output_rules,
+        _size_rules,
+    ):
+        problems.extend(rule(q))
+    return problems
 
-    # Options: count, size, uniqueness.
+
+def _options_rules(q: Question) -> list[tuple[Loc, str]]:
+    if not _has(q, "options"):
+        return []
+    problems: list[tuple[Loc, str]] = []
     if not MIN_OPTIONS <= len(q.options) <= MAX_OPTIONS:
         problems.append(
             (("options",), f"has {len(q.options)} options; {MIN_OPTIONS} to {MAX_OPTIONS} are allowed")
@@ -306,36 +388,46 @@ def _question_rules(q: Question) -> list[tuple[Loc, str]]:
         if key in seen:
             problems.append((loc, f"{text!r} repeats option {LETTERS[seen[key]]}"))
         seen.setdefault(key, index)
+    return problems
 
-    # Blanks: fill_blanks code needs [1]..[n], each once, n <= MAX_BLANKS.
+
+def _blank_count(q: Question) -> tuple[int, list[tuple[Loc, str]]]:
+    """fill_blanks code needs blanks [1]..[n], each once, n <= MAX_BLANKS. Returns (n, problems)."""
+    if q.code is None or not q.code.strip():
+        return 0, [(("code",), "a fill_blanks question needs code with blanks marked [1], [2]...")]
+    found = [int(n) for n in BLANK_RE.findall(q.code)]
+    numbers = sorted(set(found))
+    blanks = len(numbers)
+    if not found:
+        return 0, [(("code",), "has no blanks: mark them [1], [2]... in the code")]
+    problems: list[tuple[Loc, str]] = []
+    if numbers != list(range(1, blanks + 1)):
+        listed = ", ".join(f"[{n}]" for n in numbers)
+        problems.append(
+            (
+                ("code",),
+                f"blanks are {listed}; number them [1] to [{blanks}] without gaps "
+                "(write a real index such as x[5] as x[ 5])",
+            )
+        )
+    elif blanks > MAX_BLANKS:
+        problems.append((("code",), f"has {blanks} blanks; at most {MAX_BLANKS} fit one Discord message"))
+    for number in numbers:
+        if found.count(number) > 1:
+            problems.append((("code",), f"blank [{number}] appears {found.count(number)} times"))
+    return blanks, problems
+
+
+def _blank_and_answer_rules(q: Question) -> list[tuple[Loc, str]]:
+    if not _has(q, "kind"):
+        return []
+    problems: list[tuple[Loc, str]] = []
     blanks = 0
-    if q.kind == "fill_blanks":
-        if q.code is None or not q.code.strip():
-            problems.append((("code",), "a fill_blanks question needs code with blanks marked [1], [2]..."))
-        else:
-            found = [int(n) for n in BLANK_RE.findall(q.code)]
-            numbers = sorted(set(found))
-            blanks = len(numbers)
-            if not found:
-                problems.append((("code",), "has no blanks: mark them [1], [2]... in the code"))
-            elif numbers != list(range(1, blanks + 1)):
-                problems.append(
-                    (
-                        ("code",),
-                        f"blanks are {', '.join(f'[{n}]' for n in numbers)}; number them [1] to [{blanks}] "
-                        "without gaps (write a real index such as x[5] as x[ 5])",
-                    )
-                )
-            elif blanks > MAX_BLANKS:
-                problems.append(
-                    (("code",), f"has {blanks} blanks; at most {MAX_BLANKS} fit one Discord message")
-                )
-            for number in numbers:
-                if found.count(number) > 1:
-                    problems.append((("code",), f"blank [{number}] appears {found.count(number)} times"))
-
-    # Answer: its shape follows the kind; every letter is an option.
-    answer_ok = True
+    if q.kind == "fill_blanks" and _has(q, "code"):
+        blanks, problems = _blank_count(q)
+    if not _has(q, "answer"):
+        return problems
+    answer_ok = not problems
     if q.kind == "multiple_choice" and not isinstance(q.answer, str):
         problems.append((("answer",), "a multiple_choice answer is one letter, e.g. `answer: B`"))
         answer_ok = False
@@ -349,39 +441,20 @@ def _question_rules(q: Question) -> list[tuple[Loc, str]]:
             problems.append(
                 (
                     ("answer",),
-                    f"has {len(q.answer)} letters but the code has {blanks} blanks; give one per blank",
+                    f"has {_count(len(q.answer), 'letter')} but the code has {_count(blanks, 'blank')}; give one per blank",
                 )
             )
             answer_ok = False
+    if not _has(q, "options"):
+        return problems
+    letters = q.letters
     for index, letter in enumerate(q.answer_letters):
         if letter not in letters:
             where: Loc = ("answer",) if isinstance(q.answer, str) else ("answer", index)
             problems.append((where, f"{letter!r} is not one of the options {_letters_range(letters)}"))
             answer_ok = False
-
-    for index, mistake in enumerate(q.mistakes):
-        if mistake.option is None:
-            continue
-        loc = ("mistakes", index, "option")
-        if mistake.option not in letters:
-            problems.append((loc, f"{mistake.option!r} is not one of the options {_letters_range(letters)}"))
-        elif q.kind == "multiple_choice" and mistake.option == q.answer:
-            problems.append(
-                (loc, f"{mistake.option!r} is the right answer; a mistake explains a wrong option")
-            )
-
-    # Code blocks must survive Discord's markdown.
-    for name, source in (("code", q.code), ("demo", q.demo), ("prompt", q.prompt)):
-        if source is not None and "```" in source:
-            problems.append(((name,), "must not contain ``` (it would end the code block)"))
-
-    if q.demo is not None:
-        error = _compiles(q.demo)
-        if error is not None:
-            problems.append((("demo",), f"is not valid Python: line {error.lineno} of the demo: {error.msg}"))
-    if q.kind == "fill_blanks" and answer_ok and blanks and not problems:
-        filled = q.filled_code() or ""
-        error = _compiles(filled)
+    if q.kind == "fill_blanks" and answer_ok and blanks:
+        error = _compiles(q.filled_code() or "")
         if error is not None:
             problems.append(
                 (
@@ -389,25 +462,67 @@ def _question_rules(q: Question) -> list[tuple[Loc, str]]:
                     f"with the right answers filled in is not valid Python: line {error.lineno}: {error.msg}",
                 )
             )
+    return problems
 
-    if q.output_check is not None:
-        check = q.output_check
-        try:
-            re.compile(check.pattern)
-        except re.error as exc:
-            problems.append((("output_check", "pattern"), f"is not a valid regular expression: {exc}"))
-        if q.kind != "multiple_choice":
-            problems.append(
-                (("output_check",), "only a multiple_choice question can claim what its demo prints")
-            )
-        elif check.supports != q.answer:
-            problems.append(
-                (("output_check", "supports"), f"is {check.supports!r} but the answer is {q.answer!r}")
-            )
-        if q.demo is None:
-            problems.append((("output_check",), "needs a demo whose output it checks"))
 
+def _mistake_rules(q: Question) -> list[tuple[Loc, str]]:
+    if not _has(q, "mistakes", "options", "kind", "answer"):
+        return []
+    problems: list[tuple[Loc, str]] = []
+    letters = q.letters
+    for index, mistake in enumerate(q.mistakes):
+        if mistake.option is None:
+            continue
+        loc: Loc = ("mistakes", index, "option")
+        if mistake.option not in letters:
+            problems.append((loc, f"{mistake.option!r} is not one of the options {_letters_range(letters)}"))
+        elif q.kind == "multiple_choice" and mistake.option == q.answer:
+            problems.append(
+                (loc, f"{mistake.option!r} is the right answer; a mistake explains a wrong option")
+            )
+    return problems
+
+
+def _code_rules(q: Question) -> list[tuple[Loc, str]]:
+    problems: list[tuple[Loc, str]] = []
+    # Code blocks must survive Discord's markdown.
+    for name in ("code", "demo", "prompt"):
+        source = q.__dict__.get(name)
+        if isinstance(source, str) and "```" in source:
+            problems.append(((name,), "must not contain ``` (it would end the code block)"))
+    demo = q.__dict__.get("demo")
+    if isinstance(demo, str):
+        error = _compiles(demo)
+        if error is not None:
+            problems.append((("demo",), f"is not valid Python: line {error.lineno} of the demo: {error.msg}"))
+    return problems
+
+
+def _output_rules(q: Question) -> list[tuple[Loc, str]]:
+    if not _has(q, "output_check", "kind", "answer", "demo") or q.output_check is None:
+        return []
+    problems: list[tuple[Loc, str]] = []
+    check = q.output_check
+    try:
+        re.compile(check.pattern)
+    except re.error as exc:
+        problems.append((("output_check", "pattern"), f"is not a valid regular expression: {exc}"))
+    if q.kind != "multiple_choice":
+        problems.append((("output_check",), "only a multiple_choice question can claim what its demo prints"))
+    elif check.supports != q.answer:
+        problems.append(
+            (("output_check", "supports"), f"is {check.supports!r} but the answer is {q.answer!r}")
+        )
+    if q.demo is None:
+        problems.append((("output_check",), "needs a demo whose output it checks"))
+    return problems
+
+
+def _size_rules(q: Question) -> list[tuple[Loc, str]]:
     # Discord embed sizes: the card is one description; the card plus its feedback fit one message.
+    if not _has(q, "prompt", "code", "options", "hint", "mistakes", "solution"):
+        return []
+    problems: list[tuple[Loc, str]] = []
     card = len(card_description(q))
     if card > EMBED_DESCRIPTION_CHARS:
         problems.append(
