@@ -110,6 +110,16 @@ class _Stream(io.TextIOBase):
         return len(s)
 
 
+class _CurrentStderr:
+    """A stream that writes to whatever sys.stderr is at the time of the write."""
+
+    def write(self, s: str) -> int:
+        return sys.stderr.write(s)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
+
+
 def format_error(exc: BaseException) -> str:
     """The last lines of a traceback: the snippet's own frames and the exception, as Python words them."""
     te = traceback.TracebackException.from_exception(exc, capture_locals=False)
@@ -159,8 +169,22 @@ class _Runtime:
         self.tf = tf
         self.keras = keras
         self.import_ms = (time.perf_counter() - t0) * 1000
+        self._route_logging_to_run(tf)
         self._patch_keras()
         self.warm_ms = self._warm_up()
+
+    @staticmethod
+    def _route_logging_to_run(tf: Any) -> None:
+        """TensorFlow's Python logger (AutoGraph warnings...) keeps the stderr it saw at import: point it
+        at whatever sys.stderr is, so a run captures those lines as a plain `python` run would print them."""
+        import logging
+
+        tf.get_logger()  # creates its handler now
+        originals = (sys.__stderr__, sys.stderr)
+        for name in ("", "tensorflow", "absl"):
+            for handler in logging.getLogger(name).handlers:
+                if isinstance(handler, logging.StreamHandler) and handler.stream in originals:
+                    handler.setStream(_CurrentStderr())  # type: ignore[arg-type]
 
     def _patch_keras(self) -> None:
         keras = self.keras
@@ -226,8 +250,9 @@ class _Runtime:
         error: str | None = None
         # Source in linecache: tracebacks show the snippet's lines and @tf.function can read its source.
         linecache.cache[LESSON_FILENAME] = (len(code), None, code.splitlines(keepends=True), LESSON_FILENAME)
+        # No __file__: AutoGraph "refreshes" linecache for a module whose __file__ matches the code's file
+        # name, which drops an entry like "<lesson>" and leaves @tf.function without its source.
         module = types.ModuleType("__main__")
-        module.__file__ = LESSON_FILENAME
         self.namespace = module.__dict__
         saved_main = sys.modules.get("__main__")
         saved_argv, saved_path, saved_cwd = sys.argv, list(sys.path), os.getcwd()

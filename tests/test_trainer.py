@@ -1,0 +1,385 @@
+"""The TensorFlow trainer: real TensorFlow in a real worker process, small seeded snippets.
+
+One module-wide trainer keeps the suite fast (each worker start imports TensorFlow, ~3 s); tests that
+kill or replace its worker wait until the replacement is warm before they return.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+
+import pytest
+import pytest_asyncio
+
+from bot.trainer import Trainer, TrainerBusy
+from bot.trainer._worker import TF_ENV_DEFAULTS
+from bot.trainer.cli import run_demo_cli
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+MEMORY_LIMIT_MB = 512
+WARM_TIMEOUT = 120
+
+# The lesson's training step (seed page, question 3) followed by a tiny quiet fit.
+TRAINING_STEP = """\
+import tensorflow as tf
+
+model = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+optimizer = tf.keras.optimizers.SGD(learning_rate=0.1)
+
+x = tf.constant([[1.0]])
+y = tf.constant([[2.0]])
+
+with tf.GradientTape() as tape:
+    prediction = model(x)
+    loss = tf.reduce_mean((y - prediction) ** 2)
+grads = tape.gradient(loss, model.trainable_variables)
+optimizer.apply_gradients(zip(grads, model.trainable_variables))
+print(loss.numpy())
+"""
+
+QUIET_FIT = """\
+import numpy as np
+x_train = np.random.rand(32, 3).astype("float32")
+y_train = x_train.sum(axis=1, keepdims=True)
+fit_model = tf.keras.Sequential([tf.keras.Input((3,)), tf.keras.layers.Dense(4), tf.keras.layers.Dense(1)])
+fit_model.compile(optimizer="adam", loss="mse")
+history = fit_model.fit(x_train, y_train, epochs=3, verbose=0)
+print([round(v, 6) for v in history.history["loss"]])
+print(fit_model.layers[0].name)
+"""
+
+FIT_DEMO = """\
+import numpy as np
+import tensorflow as tf
+x_train = np.random.rand(64, 3).astype("float32")
+y_train = x_train.sum(axis=1, keepdims=True)
+model = tf.keras.Sequential([tf.keras.Input((3,)), tf.keras.layers.Dense(1)])
+model.compile(optimizer="adam", loss="mse")
+history = model.fit(x_train, y_train, epochs=3)
+print("final", round(history.history["loss"][-1], 4))
+"""
+
+SLEEPER = "import time\nprint('started', flush=True)\ntime.sleep({seconds})\nprint('woke up')\n"
+
+
+def plain_python(code: str, seed: int) -> subprocess.CompletedProcess[str]:
+    """The snippet as a member would run it: a fresh `python` process, seeded the documented way."""
+    env = {**os.environ, **TF_ENV_DEFAULTS}
+    script = f"import keras\nkeras.utils.set_random_seed({seed})\n{code}"
+    return subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120, check=False
+    )
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def trainer() -> AsyncIterator[Trainer]:
+    t = Trainer(time_limit_s=30, memory_limit_mb=MEMORY_LIMIT_MB, output_limit_chars=1800, max_queue=1)
+    await t.start()
+    assert await t.wait_warm(WARM_TIMEOUT), t.start_error
+    yield t
+    await t.close()
+
+
+async def ready(t: Trainer) -> Trainer:
+    """The shared trainer with a warm worker (after a test replaced it)."""
+    assert await t.wait_warm(WARM_TIMEOUT), t.start_error
+    return t
+
+
+async def test_seeded_run_prints_what_plain_python_prints_with_that_seed(trainer: Trainer) -> None:
+    code = TRAINING_STEP + QUIET_FIT
+    plain = await asyncio.to_thread(plain_python, code, 7)
+    assert plain.returncode == 0, plain.stderr
+
+    result = await trainer.run(code, seed=7)
+
+    assert result.status == "ok", result.error
+    assert result.error is None
+    assert result.seed == 7
+    assert result.stdout == plain.stdout
+    assert result.output == plain.stdout  # nothing else was printed: no TensorFlow log lines
+    assert result.losses == pytest.approx(eval(plain.stdout.splitlines()[1]), abs=1e-6)
+    assert plain.stdout.splitlines()[2] == "dense_1"  # layer names restart as in a fresh process
+
+
+async def test_same_seed_repeats_and_another_seed_differs(trainer: Trainer) -> None:
+    first = await trainer.run(TRAINING_STEP, seed=1)
+    again = await trainer.run(TRAINING_STEP, seed=1)
+    other = await trainer.run(TRAINING_STEP, seed=2)
+
+    assert first.output == again.output
+    assert first.output != other.output
+    assert float(first.output) > 0
+
+
+async def test_unseeded_run_reports_the_seed_it_used_and_that_seed_repeats_it(trainer: Trainer) -> None:
+    picked = await trainer.run(TRAINING_STEP)
+    replay = await trainer.run(TRAINING_STEP, seed=picked.seed)
+
+    assert picked.status == "ok"
+    assert replay.output == picked.output
+
+
+async def test_fit_demo_streams_each_epoch_and_returns_per_epoch_losses(trainer: Trainer) -> None:
+    seen: list[tuple[int, float]] = []
+
+    async def on_epoch(epoch: int, logs: dict[str, float]) -> None:
+        seen.append((epoch, logs["loss"]))
+
+    result = await trainer.run(FIT_DEMO, seed=3, on_epoch=on_epoch)
+
+    assert result.status == "ok", result.error
+    assert [epoch for epoch, _ in seen] == [1, 2, 3]
+    assert result.losses == [loss for _, loss in seen]
+    assert f"final {round(result.losses[-1], 4)}" in result.output
+    # One clean line per epoch instead of the redrawn progress bar.
+    assert "Epoch 1/3\n" in result.output and "Epoch 3/3\n" in result.output
+    assert f"loss: {result.losses[0]:.4f}" in result.output
+    for control in ("\x1b", "\r", "\b"):
+        assert control not in result.output
+
+
+async def test_sync_epoch_callback_is_called_too(trainer: Trainer) -> None:
+    epochs: list[int] = []
+    result = await trainer.run(FIT_DEMO, seed=3, on_epoch=lambda epoch, logs: epochs.append(epoch))
+    assert result.status == "ok"
+    assert epochs == [1, 2, 3]
+
+
+async def test_error_names_the_snippet_line_and_keeps_what_was_printed_before(trainer: Trainer) -> None:
+    code = "x = 1\nprint('before the error')\ny = 0\nprint(x / y)\n"
+
+    result = await trainer.run(code, seed=0)
+
+    assert result.status == "error"
+    assert result.output == "before the error\n"
+    assert result.error is not None
+    assert 'File "<lesson>", line 4, in <module>' in result.error
+    assert "print(x / y)" in result.error
+    assert result.error.endswith("ZeroDivisionError: division by zero")
+    assert "_worker.py" not in result.error  # the worker's own frames are not the member's business
+
+
+async def test_tensorflow_error_inside_tf_function_points_at_snippet_lines(trainer: Trainer) -> None:
+    code = (
+        "import tensorflow as tf\n\n@tf.function\ndef f(x):\n    return tf.reshape(x, [3])\n\n"
+        "print(f(tf.constant([1, 2])))\n"
+    )
+
+    result = await trainer.run(code, seed=0)
+
+    assert result.status == "error"
+    assert result.error is not None
+    assert 'File "<lesson>", line 7' in result.error
+    assert 'File "<lesson>", line 5, in f' in result.error
+    assert "Cannot reshape a tensor with 2 elements" in result.error
+
+
+async def test_tf_function_with_python_control_flow_runs_through_autograph(trainer: Trainer) -> None:
+    code = (
+        "import tensorflow as tf\n\n@tf.function\ndef f(x):\n    if x > 0:\n        return x * 2\n"
+        "    return -x\n\nprint(f(tf.constant(3)).numpy(), f(tf.constant(-2)).numpy())\n"
+    )
+
+    result = await trainer.run(code, seed=0)
+
+    assert result.status == "ok", result.error
+    assert result.output == "6 2\n"  # no "AutoGraph could not transform" warning: it found the source
+
+
+async def test_syntax_error_is_reported_with_its_line(trainer: Trainer) -> None:
+    result = await trainer.run("x = 1\ny = (2,\n", seed=0)
+
+    assert result.status == "error"
+    assert result.error is not None
+    assert 'File "<lesson>", line 2' in result.error
+    assert "SyntaxError" in result.error
+
+
+async def test_warnings_show_on_every_run_as_python_prints_them(trainer: Trainer) -> None:
+    code = "import tensorflow as tf\nlayer = tf.keras.layers.Dense(1, input_shape=(3,))\nprint('built')\n"
+
+    first = await trainer.run(code, seed=0)
+    second = await trainer.run(code, seed=0)
+
+    for result in (first, second):
+        assert result.status == "ok"
+        assert "UserWarning: Do not pass an `input_shape`" in result.stderr
+        assert result.stdout == "built\n"
+        assert result.output.index("UserWarning") < result.output.index("built")
+
+
+async def test_long_output_is_cut_with_a_note(trainer: Trainer) -> None:
+    full = "".join(f"line {i}\n" for i in range(2000))
+
+    result = await trainer.run("for i in range(2000):\n    print(f'line {i}')\n", seed=0)
+
+    assert result.status == "ok"
+    assert result.truncated
+    assert result.output.startswith(full[:1800])
+    assert result.output.endswith(f"... (output cut: {len(full) - 1800:,} more characters)")
+    assert len(result.output) < 1900
+
+
+async def test_run_past_time_limit_is_stopped_worker_replaced_next_run_served(trainer: Trainer) -> None:
+    await ready(trainer)
+    old_pid = trainer.worker_pid
+
+    result = await trainer.run("print('started')\nwhile True:\n    pass\n", seed=0, time_limit_s=1)
+
+    assert result.status == "timeout"
+    assert result.output == "started\n"  # what it printed before the limit is kept
+    assert result.error is not None and "1 s time limit" in result.error
+    assert trainer.worker_pid != old_pid
+    await ready(trainer)
+    assert (await trainer.run("print('next')", seed=0)).output == "next\n"
+
+
+async def test_code_stuck_past_the_soft_limit_is_killed(trainer: Trainer) -> None:
+    await ready(trainer)
+    old_pid = trainer.worker_pid
+    stuck = "import signal, time\nsignal.signal(signal.SIGALRM, signal.SIG_IGN)\ntime.sleep(60)\n"
+
+    result = await trainer.run(stuck, seed=0, time_limit_s=1)
+
+    assert result.status == "timeout"
+    assert result.wall_ms < 10_000
+    assert trainer.worker_pid != old_pid
+    await ready(trainer)
+    assert (await trainer.run("print('next')", seed=0)).status == "ok"
+
+
+async def test_memory_hog_gets_memory_status_and_next_run_is_served(trainer: Trainer) -> None:
+    await ready(trainer)
+    old_pid = trainer.worker_pid
+    hog = f"import numpy as np\nprint('allocating')\nblocks = [np.ones(2**24) for _ in range({MEMORY_LIMIT_MB})]\n"
+
+    result = await trainer.run(hog, seed=0)
+
+    assert result.status == "memory"
+    assert result.output == "allocating\n"
+    assert trainer.worker_pid != old_pid
+    await ready(trainer)
+    assert (await trainer.run(TRAINING_STEP, seed=0)).status == "ok"
+
+
+async def test_tensorflow_allocation_past_the_limit_gets_memory_status(trainer: Trainer) -> None:
+    await ready(trainer)
+
+    result = await trainer.run("import tensorflow as tf\nx = tf.ones([20000, 20000])\n", seed=0)
+
+    assert result.status == "memory"
+    assert result.error is not None and "OOM" in result.error
+    await ready(trainer)
+
+
+async def test_worker_killed_mid_run_reports_crash_and_next_run_is_served(trainer: Trainer) -> None:
+    await ready(trainer)
+    old_pid = trainer.worker_pid
+    assert old_pid is not None
+    task = asyncio.create_task(trainer.run(SLEEPER.format(seconds=30), seed=0))
+    await asyncio.sleep(0.5)
+
+    os.kill(old_pid, signal.SIGKILL)
+    result = await asyncio.wait_for(task, 10)
+
+    assert result.status == "crashed"
+    assert result.error is not None and "SIGKILL" in result.error
+    assert trainer.worker_pid not in (None, old_pid)
+    await ready(trainer)
+    assert (await trainer.run("print('served')", seed=0)).output == "served\n"
+
+
+async def test_idle_worker_that_dies_is_replaced(trainer: Trainer) -> None:
+    await ready(trainer)
+    old_pid = trainer.worker_pid
+    assert old_pid is not None
+
+    os.kill(old_pid, signal.SIGKILL)
+    for _ in range(100):
+        if trainer.worker_pid not in (None, old_pid):
+            break
+        await asyncio.sleep(0.05)
+
+    assert trainer.worker_pid not in (None, old_pid)
+    await ready(trainer)
+    assert (await trainer.run("print('served')", seed=0)).status == "ok"
+
+
+async def test_queue_full_is_refused_with_busy_message(trainer: Trainer) -> None:
+    await ready(trainer)  # max_queue=1: one run going and one waiting, no more
+    running = asyncio.create_task(trainer.run(SLEEPER.format(seconds=1), seed=0, member="a"))
+    waiting = asyncio.create_task(trainer.run("print('second')", seed=0, member="b"))
+    await asyncio.sleep(0.1)
+
+    with pytest.raises(TrainerBusy) as refused:
+        await trainer.run("print('third')", seed=0, member="c")
+
+    assert refused.value.reason == "queue"
+    assert "try again in a moment" in str(refused.value)
+    assert (await running).output == "started\nwoke up\n"
+    assert (await waiting).output == "second\n"
+    assert (await trainer.run("print('later')", seed=0, member="c")).output == "later\n"
+
+
+async def test_same_member_cannot_start_a_second_run_while_one_is_going(trainer: Trainer) -> None:
+    await ready(trainer)
+    first = asyncio.create_task(trainer.run(SLEEPER.format(seconds=0.5), seed=0, member=42))
+    await asyncio.sleep(0.05)
+
+    with pytest.raises(TrainerBusy) as refused:
+        await trainer.run("print('again')", seed=0, member=42)
+
+    assert refused.value.reason == "member"
+    assert "already have a run going" in str(refused.value)
+    assert (await first).status == "ok"
+    assert (await trainer.run("print('again')", seed=0, member=42)).output == "again\n"
+
+
+async def test_closed_trainer_stops_its_worker_and_close_can_repeat() -> None:
+    t = Trainer()
+    await t.start()
+    pid = t.worker_pid
+    assert pid is not None
+
+    await t.close()
+    await t.close()
+
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+    with pytest.raises(RuntimeError):
+        await t.run("print(1)")
+
+
+async def test_demo_cli_prints_only_what_the_code_printed_to_stdout(trainer: Trainer) -> None:
+    code = TRAINING_STEP + "import sys\nprint('to stderr', file=sys.stderr)\n"
+    expected = await trainer.run(code, seed=5)
+    out, err = io.StringIO(), io.StringIO()
+
+    exit_code = await asyncio.to_thread(run_demo_cli, code, 5, out, err)
+
+    assert exit_code == 0
+    assert out.getvalue() == expected.stdout
+    assert "to stderr" in err.getvalue() and "to stderr" not in out.getvalue()
+    assert "seed 5" in err.getvalue()
+
+
+async def test_demo_cli_exits_1_and_shows_the_error_on_stderr() -> None:
+    out, err = io.StringIO(), io.StringIO()
+
+    exit_code = await asyncio.to_thread(
+        run_demo_cli, "print('partial')\nraise ValueError('bad blank')\n", None, out, err
+    )
+
+    assert exit_code == 1
+    assert out.getvalue() == "partial\n"
+    assert 'File "<lesson>", line 2' in err.getvalue()
+    assert "ValueError: bad blank" in err.getvalue()
+    assert "picked at random" in err.getvalue()
