@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 import pkgutil
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from typing import Any
 
 import discord
 from discord.ext import commands
@@ -18,6 +20,11 @@ from content import DEFAULT_LESSONS_DIR, Library, load_library
 from storage import Database
 
 log = logging.getLogger(__name__)
+
+UNKNOWN_BUTTON = (
+    "Sorry, I don't recognise that button: it may be from an old version of me or damaged. "
+    "Nothing was recorded. Ask a moderator to post the question again."
+)
 
 
 def discover_extensions() -> Iterator[str]:
@@ -44,6 +51,7 @@ class QuizBot(commands.Bot):
         self._owns_trainer = trainer is None
         self.library: Library = Library(lessons={}, questions={}, skipped=[])
         self.db: Database | None = None
+        self._dynamic_patterns: list[re.Pattern[str]] = []
 
     def now(self) -> datetime:
         """The bot's clock; tests replace it to make time-based behaviour deterministic."""
@@ -68,6 +76,19 @@ class QuizBot(commands.Bot):
         for extension in discover_extensions():
             await self.load_extension(extension)
         await self.sync_commands()
+
+    def add_dynamic_items(self, *items: type[discord.ui.DynamicItem[Any]]) -> None:
+        super().add_dynamic_items(*items)
+        self._dynamic_patterns += [item.__discord_ui_compiled_template__ for item in items]
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        """A component whose custom_id is ours in form (`area:...`) but matches no registered item
+        was forged or is from an old version: say so instead of letting the click fail silently."""
+        if interaction.type is not discord.InteractionType.component or interaction.data is None:
+            return
+        custom_id = str(interaction.data.get("custom_id", ""))
+        if ":" in custom_id and not any(p.fullmatch(custom_id) for p in self._dynamic_patterns):
+            await interaction.response.send_message(UNKNOWN_BUTTON, ephemeral=True)
 
     async def sync_commands(self) -> None:
         guild_id = self.settings.dev_guild

@@ -33,6 +33,9 @@ from storage.models import (
 )
 
 CHOICE_SEPARATOR: Final = ","
+CHOICE_MAX_CHARS: Final = 100  # attempts.chosen is VARCHAR(100)
+# posts.id is a 32-bit integer; a larger id (a forged custom_id) must read as "no such post", not crash.
+POST_ID_MAX: Final = 2**31 - 1
 
 
 def utcnow() -> datetime:
@@ -64,7 +67,10 @@ def encode_choice(chosen: Sequence[str]) -> str:
     letters = tuple(c.strip().upper() for c in chosen)
     if not letters or any(not c or CHOICE_SEPARATOR in c for c in letters):
         raise ValueError(f"chosen must be non-empty option letters, got {tuple(chosen)!r}")
-    return CHOICE_SEPARATOR.join(letters)
+    stored = CHOICE_SEPARATOR.join(letters)
+    if len(stored) > CHOICE_MAX_CHARS:
+        raise ValueError(f"chosen is too long to store ({len(stored)} > {CHOICE_MAX_CHARS} characters)")
+    return stored
 
 
 def decode_choice(stored: str) -> tuple[str, ...]:
@@ -119,7 +125,7 @@ async def set_guild_settings(
     values = {"guild_id": guild_id, "timezone": "UTC", "moderator_role_id": None, **changes}
     stmt = _insert(db, GuildSettings).values(**values)
     stmt = stmt.on_conflict_do_update(index_elements=["guild_id"], set_=changes)
-    async with db.session(write=True) as s:
+    async with db.writing() as s:
         await s.exec(stmt)
         await s.commit()
     return await get_guild_settings(db, guild_id)
@@ -154,7 +160,7 @@ async def create_post(
         posted_at=_aware(now or utcnow(), "now"),
         closes_at=_aware(closes_at, "closes_at") if closes_at is not None else None,
     )
-    async with db.session(write=True) as s:
+    async with db.writing() as s:
         s.add(post)
         await s.commit()
         await s.refresh(post)
@@ -162,7 +168,7 @@ async def create_post(
 
 
 async def set_post_message(db: Database, post_id: int, message_id: int) -> None:
-    async with db.session(write=True) as s:
+    async with db.writing() as s:
         result = await s.exec(update(Post).where(col(Post.id) == post_id).values(message_id=message_id))
         if result.rowcount != 1:
             raise LookupError(f"no post {post_id}")
@@ -170,6 +176,8 @@ async def set_post_message(db: Database, post_id: int, message_id: int) -> None:
 
 
 async def get_post(db: Database, post_id: int) -> Post | None:
+    if not 0 < post_id <= POST_ID_MAX:
+        return None
     async with db.session() as s:
         return await s.get(Post, post_id)
 
@@ -181,14 +189,14 @@ async def get_post_by_message(db: Database, message_id: int) -> Post | None:
 
 async def delete_post(db: Database, post_id: int) -> None:
     """Forget a post that never reached Discord (sending failed). Its attempts go with it."""
-    async with db.session(write=True) as s:
+    async with db.writing() as s:
         await s.exec(delete(Post).where(col(Post.id) == post_id))
         await s.commit()
 
 
 async def close_post(db: Database, post_id: int, *, now: datetime | None = None) -> bool:
     """Close a post. True only for the call that closed it, so exactly one caller reveals the answer."""
-    async with db.session(write=True) as s:
+    async with db.writing() as s:
         result = await s.exec(
             update(Post)
             .where(col(Post.id) == post_id, col(Post.closed).is_(False))
@@ -335,7 +343,7 @@ async def record_attempt(
 async def _record_attempt_once(
     db: Database, post_id: int, member_id: int, choice: str, question: QuestionLike, now: datetime
 ) -> AttemptOutcome:
-    async with db.session(write=True) as s:
+    async with db.writing() as s:
         post = await s.get(Post, post_id)
         if post is None:
             raise LookupError(f"no post {post_id}")
@@ -503,6 +511,18 @@ async def post_tally(db: Database, post_id: int) -> PostTally:
     )
 
 
+async def first_try_right_members(db: Database, post_id: int) -> list[int]:
+    """Members who answered right on their first try, in the order they answered (for the reveal)."""
+    a = Attempt
+    async with db.session() as s:
+        rows = await s.exec(
+            select(a.member_id)
+            .where(a.post_id == post_id, a.try_no == 1, col(a.is_right).is_(True))
+            .order_by(col(a.answered_at), col(a.member_id))
+        )
+        return list(rows.all())
+
+
 # --------------------------------------------------------------------------- leaderboards
 
 
@@ -663,7 +683,7 @@ async def record_practice_run(
         started_at=_aware(started_at, "started_at"),
         finished_at=_aware(finished_at, "finished_at") if finished_at is not None else None,
     )
-    async with db.session(write=True) as s:
+    async with db.writing() as s:
         s.add(run)
         await s.commit()
         await s.refresh(run)

@@ -210,6 +210,17 @@ class DiscordEmulator:
     def requests_to(self, method: str, path_contains: str) -> list[Recorded]:
         return [r for r in self.requests if r.method == method and path_contains in r.path]
 
+    async def plant_message(self, channel: str, custom_ids: list[str], content: str = "") -> Json:
+        """A message with buttons as an older version of the bot might have left it: the way to click
+        a stale or malformed custom_id, since Discord only sends clicks for buttons on a message."""
+        buttons = [
+            {"type": 2, "style": 2, "label": str(i), "custom_id": cid} for i, cid in enumerate(custom_ids)
+        ]
+        body = {"content": content, "components": [{"type": 1, "components": buttons}]}
+        return await self._create_message(
+            self.world.channels[channel].id, body, [], author=self.world.bot_user
+        )
+
     # ----- pushing interactions ---------------------------------------------------------------
     # Who acts is `by` and where is `in_channel`: `member` and `channel` are real option names.
     async def slash(
@@ -243,6 +254,12 @@ class DiscordEmulator:
     async def _component(self, message: Json | int, data: Json, member: str) -> Interaction:
         message_id = message if isinstance(message, int) else int(message["id"])
         stored = self.messages[message_id]
+        # Like Discord, only components that are on the message can be used.
+        on_message = {
+            c.get("custom_id") for row in stored.data["components"] for c in row.get("components", [])
+        }
+        if data["custom_id"] not in on_message:
+            raise EmulatorError(f"message {message_id} has no component {data['custom_id']!r}")
         channel = self.world.channel_by_id(int(stored.data["channel_id"]))
         assert channel is not None
         return await self._push(3, data, member, channel.name, message=stored.data)

@@ -1,0 +1,44 @@
+"""Pure text helpers for what members read: no discord import, so tests call them directly."""
+
+from __future__ import annotations
+
+# Discord's limits that discord.py does not check for us.
+BUTTON_LABEL_CHARS = 80
+SELECT_OPTION_LABEL_CHARS = 100
+CUSTOM_ID_CHARS = 100
+EMBED_FIELD_CHARS = 1024
+EMBED_DESCRIPTION_CHARS = 4096
+MESSAGE_CHARS = 2000
+
+
+def shorten(text: str, limit: int) -> str:
+    """Cut to `limit` characters with an ellipsis, on one line."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def clip(text: str, limit: int) -> str:
+    """Cut multi-line text to `limit` characters, keeping its line breaks."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def custom_id(*parts: object) -> str:
+    """Join parts with ':' and refuse ids Discord would reject (over 100 characters)."""
+    value = ":".join(str(p) for p in parts)
+    if len(value) > CUSTOM_ID_CHARS:
+        raise ValueError(f"custom_id over {CUSTOM_ID_CHARS} characters: {value[:40]}...")
+    return value
+
+
+def bar(fraction: float, width: int = 10) -> str:
+    """A text bar for shares and progress: bar(0.4) -> '████░░░░░░'."""
+    filled = round(max(0.0, min(1.0, fraction)) * width)
+    return "█" * filled + "░" * (width - filled)
+
+
+def numbered(steps: list[str]) -> str:
+    return "\n".join(f"{i}. {step}" for i, step in enumerate(steps, 1))
+
+
+def plural(count: int, word: str, words: str | None = None) -> str:
+    return f"{count} {word if count == 1 else (words or word + 's')}"

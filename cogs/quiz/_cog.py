@@ -1,0 +1,358 @@
+"""/quiz post and the answer flow: grade privately, count publicly, reveal on close."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands, tasks
+
+from bot.rendering import shorten
+from cogs._checks import NOT_A_MODERATOR, is_moderator
+from cogs.quiz import _render as render
+from cogs.quiz._items import UNSET, blanks_view, post_view
+from content import Lesson, Question
+from storage import AttemptStatus, Post, queries
+
+if TYPE_CHECKING:
+    from bot.app import QuizBot
+
+log = logging.getLogger(__name__)
+
+STALE_POST = "This question is no longer available (it was removed or never finished posting)."
+REMOVED_QUESTION = "This question was taken out of the lessons, so it can't be answered any more."
+FORGED = "That button doesn't belong to this question. Try the buttons on the question itself."
+CLOSED = "This question has closed: answers are no longer taken."
+
+
+def lesson_choices(bot: QuizBot, typed: str) -> list[app_commands.Choice[str]]:
+    """Lessons whose id or title contains what was typed (at most 25, Discord's limit)."""
+    typed = typed.lower()
+    return [
+        app_commands.Choice(name=shorten(f"{lesson.title} ({lesson.id})", 100), value=lesson.id)
+        for lesson in bot.library.lessons.values()
+        if typed in lesson.id.lower() or typed in lesson.title.lower()
+    ][:25]
+
+
+def question_choices(questions: list[Question], typed: str) -> list[app_commands.Choice[str]]:
+    """Questions whose id or prompt contains what was typed (at most 25)."""
+    typed = typed.lower()
+    return [
+        app_commands.Choice(name=shorten(f"{q.id}: {q.prompt}", 100), value=q.id)
+        for q in questions
+        if typed in q.id.lower() or typed in q.prompt.lower()
+    ][:25]
+
+
+class Quiz(commands.Cog):
+    # Public answer counts are edited at most this often per post, not on every click.
+    count_refresh_seconds: float = 3.0
+
+    quiz = app_commands.Group(name="quiz", description="Post lesson questions", guild_only=True)
+
+    def __init__(self, bot: QuizBot) -> None:
+        self.bot = bot
+        self._refreshing: dict[int, asyncio.Task[None]] = {}
+
+    async def cog_load(self) -> None:
+        self.close_loop.start()
+
+    async def cog_unload(self) -> None:
+        self.close_loop.cancel()
+        for task in self._refreshing.values():
+            task.cancel()
+
+    # ----- posting --------------------------------------------------------------------------
+    @quiz.command(name="post", description="Post a question now (moderators)")
+    @app_commands.describe(
+        lesson="The lesson to take the question from",
+        question="A question id; empty: the next one this channel has not seen",
+        channel="Where to post (default: here)",
+        close_after="Minutes until the answer is revealed (default 60)",
+    )
+    async def post(
+        self,
+        interaction: discord.Interaction[QuizBot],
+        lesson: str,
+        question: str | None = None,
+        channel: discord.TextChannel | None = None,
+        close_after: app_commands.Range[int, 1, 10080] = 60,
+    ) -> None:
+        if not await is_moderator(interaction):
+            await interaction.response.send_message(NOT_A_MODERATOR, ephemeral=True)
+            return
+        found = self.bot.library.lesson(lesson)
+        if found is None:
+            await interaction.response.send_message(
+                f"There is no lesson `{shorten(lesson, 50)}`.", ephemeral=True
+            )
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        target = channel or interaction.channel
+        assert isinstance(target, discord.abc.Messageable) and interaction.guild_id is not None
+        if question:
+            picked = next((q for q in found.questions if q.id == question), None)
+            if picked is None:
+                await interaction.followup.send(
+                    f"Lesson `{lesson}` has no question `{shorten(question, 60)}`."
+                )
+                return
+            note = ""
+        else:
+            picked, note = await self.next_question(interaction.guild_id, target.id, found)  # type: ignore[union-attr]
+        try:
+            post = await self.publish(
+                interaction.guild_id,
+                target,
+                picked,
+                timedelta(minutes=close_after),
+                posted_by=interaction.user.id,
+            )
+        except discord.Forbidden:
+            await interaction.followup.send(
+                f"I can't post in {getattr(target, 'mention', 'that channel')}: I need *Send Messages* and *Embed Links* there."
+            )
+            return
+        await interaction.followup.send(
+            f"Posted `{picked.id}` in <#{post.channel_id}>; it closes {render.closes_at_text(post.closes_at)}.{note}"
+        )
+
+    @post.autocomplete("lesson")
+    async def _lesson_choices(
+        self, interaction: discord.Interaction[QuizBot], typed: str
+    ) -> list[app_commands.Choice[str]]:
+        return lesson_choices(self.bot, typed)
+
+    @post.autocomplete("question")
+    async def _question_choices(
+        self, interaction: discord.Interaction[QuizBot], typed: str
+    ) -> list[app_commands.Choice[str]]:
+        lesson = self.bot.library.lesson(getattr(interaction.namespace, "lesson", "") or "")
+        questions = lesson.questions if lesson else list(self.bot.library.questions.values())
+        return question_choices(questions, typed)
+
+    async def next_question(self, guild_id: int, channel_id: int, lesson: Lesson) -> tuple[Question, str]:
+        """The first question of the lesson this channel has not seen; once all were posted, start over."""
+        used = await queries.questions_used_in_channel(self.bot.database, guild_id, channel_id)
+        fresh = [q for q in lesson.questions if q.id not in used]
+        if fresh:
+            return fresh[0], ""
+        return lesson.questions[0], " Every question of this lesson has been posted here, so I started over."
+
+    async def publish(
+        self,
+        guild_id: int,
+        channel: discord.abc.Messageable,
+        question: Question,
+        close_after: timedelta | None,
+        *,
+        posted_by: int | None,
+    ) -> Post:
+        """Store the post first (its id goes in the buttons), then send it; undo the row if Discord refuses."""
+        now = self.bot.now()
+        db = self.bot.database
+        post = await queries.create_post(
+            db,
+            guild_id,
+            channel.id,
+            question.id,
+            question.lesson_id,
+            now + close_after if close_after else None,
+            posted_by,
+            now=now,  # type: ignore[attr-defined]
+        )
+        assert post.id is not None
+        try:
+            message = await channel.send(
+                embed=render.question_embed(
+                    question, self.bot.library.lesson(question.lesson_id), post, None
+                ),
+                view=post_view(question, post.id, self.extra_post_items(question)),
+            )
+        except discord.HTTPException:
+            await queries.delete_post(db, post.id)
+            raise
+        await queries.set_post_message(db, post.id, message.id)
+        post.message_id = message.id
+        return post
+
+    def extra_post_items(self, question: Question) -> list[discord.ui.Item[Any]]:
+        """Buttons other cogs add to a post (the trainer's "Run the code")."""
+        items: list[discord.ui.Item[Any]] = []
+        for cog in self.bot.cogs.values():
+            provider = getattr(cog, "post_items", None)
+            if provider is not None:
+                items.extend(provider(question))
+        return items
+
+    # ----- answering ------------------------------------------------------------------------
+    async def _open_post(
+        self, interaction: discord.Interaction[QuizBot], post_id: int
+    ) -> tuple[Post, Question] | None:
+        """The post and its question, or None after telling the member politely why not."""
+        post = await queries.get_post(self.bot.database, post_id)
+        question = self.bot.library.question(post.question_id) if post else None
+        if post is None or post.guild_id != interaction.guild_id:
+            await interaction.response.send_message(STALE_POST, ephemeral=True)
+            return None
+        if question is None:
+            await interaction.response.send_message(REMOVED_QUESTION, ephemeral=True)
+            return None
+        return post, question
+
+    async def answer(
+        self, interaction: discord.Interaction[QuizBot], post_id: int, chosen: tuple[str, ...]
+    ) -> None:
+        """A click on an option (or a submitted blanks form): one try, graded, answered privately."""
+        opened = await self._open_post(interaction, post_id)
+        if opened is None:
+            return
+        post, question = opened
+        expected = question.blanks or 1
+        if len(chosen) != expected or any(letter not in question.letters for letter in chosen):
+            await interaction.response.send_message(FORGED, ephemeral=True)
+            return
+        outcome = await queries.record_attempt(
+            self.bot.database, post, interaction.user.id, chosen, question, self.bot.now()
+        )
+        if outcome.status is AttemptStatus.CLOSED:
+            await interaction.response.send_message(CLOSED, ephemeral=True)
+            return
+        if outcome.status is AttemptStatus.ALREADY_DONE:
+            result = await queries.member_result(self.bot.database, post_id, interaction.user.id)
+            assert result is not None
+            await interaction.response.send_message(
+                embed=render.result_embed(question, result), ephemeral=True
+            )
+            return
+        assert outcome.feedback is not None
+        embed = render.feedback_embed(question, outcome.feedback)
+        if question.kind == "fill_blanks":
+            # The private form becomes the feedback, with fresh menus while tries are left.
+            view = None if outcome.feedback.done else blanks_view(question, post_id, UNSET * question.blanks)
+            await interaction.response.edit_message(embed=embed, view=view)
+        else:
+            await interaction.response.send_message(embed=embed, ephemeral=True)
+        self.schedule_count_refresh(post)
+
+    async def open_blanks_form(self, interaction: discord.Interaction[QuizBot], post_id: int) -> None:
+        opened = await self._open_post(interaction, post_id)
+        if opened is None:
+            return
+        post, question = opened
+        result = await queries.member_result(self.bot.database, post_id, interaction.user.id)
+        if result is not None and result.done:
+            await interaction.response.send_message(
+                embed=render.result_embed(question, result), ephemeral=True
+            )
+            return
+        if post.closed:
+            await interaction.response.send_message(CLOSED, ephemeral=True)
+            return
+        tries_left = result.tries_left if result else 3
+        await interaction.response.send_message(
+            embed=self._form_embed(question, tries_left),
+            view=blanks_view(question, post_id, UNSET * question.blanks),
+            ephemeral=True,
+        )
+
+    async def update_blanks_form(
+        self, interaction: discord.Interaction[QuizBot], post_id: int, picks: str
+    ) -> None:
+        opened = await self._open_post(interaction, post_id)
+        if opened is None:
+            return
+        _, question = opened
+        if len(picks) != question.blanks:
+            await interaction.response.send_message(FORGED, ephemeral=True)
+            return
+        await interaction.response.edit_message(view=blanks_view(question, post_id, picks))
+
+    async def submit_blanks(
+        self, interaction: discord.Interaction[QuizBot], post_id: int, picks: str
+    ) -> None:
+        if UNSET in picks:
+            await interaction.response.send_message("Pick an option for every blank first.", ephemeral=True)
+            return
+        await self.answer(interaction, post_id, tuple(picks))
+
+    @staticmethod
+    def _form_embed(question: Question, tries_left: int) -> discord.Embed:
+        embed = discord.Embed(
+            title="Fill in the blanks",
+            description=f"{question.prompt}\n```python\n{question.code}\n```",
+            colour=render.COLOURS[question.difficulty],
+        )
+        embed.set_footer(text=f"Pick an option for each blank, then Submit · {tries_left} of 3 tries left")
+        return embed
+
+    # ----- public counts and closing --------------------------------------------------------
+    def schedule_count_refresh(self, post: Post) -> None:
+        """Edit the public count soon, once for however many clicks arrive meanwhile."""
+        if post.id is None or post.id in self._refreshing:
+            return
+        task = asyncio.create_task(self._refresh_count_later(post))
+        self._refreshing[post.id] = task
+        task.add_done_callback(lambda _: self._refreshing.pop(post.id, None))  # type: ignore[arg-type]
+
+    async def _refresh_count_later(self, post: Post) -> None:
+        await asyncio.sleep(self.count_refresh_seconds)
+        assert post.id is not None
+        fresh = await queries.get_post(self.bot.database, post.id)
+        question = self.bot.library.question(post.question_id)
+        if fresh is None or fresh.closed or fresh.message_id is None or question is None:
+            return
+        tally = await queries.post_tally(self.bot.database, post.id)
+        embed = render.question_embed(question, self.bot.library.lesson(question.lesson_id), fresh, tally)
+        with contextlib.suppress(discord.HTTPException):
+            await self._message(fresh).edit(embed=embed)
+
+    def _message(self, post: Post) -> discord.PartialMessage:
+        assert post.message_id is not None
+        channel = self.bot.get_partial_messageable(post.channel_id, guild_id=post.guild_id)
+        return channel.get_partial_message(post.message_id)
+
+    @tasks.loop(seconds=15)
+    async def close_loop(self) -> None:
+        await self.close_due()
+
+    @close_loop.error
+    async def _close_loop_error(
+        self, error: BaseException
+    ) -> None:  # pragma: no cover - logged, loop goes on
+        log.exception("closing due posts failed", exc_info=error)
+
+    async def close_due(self) -> int:
+        """Close every post whose time has come and reveal its answer; returns how many closed."""
+        closed = 0
+        for post in await queries.due_posts_to_close(self.bot.database, self.bot.now()):
+            closed += await self.close(post)
+        return closed
+
+    async def close(self, post: Post) -> bool:
+        """Close one post (exactly once, even with several bot processes) and reveal the answer."""
+        assert post.id is not None
+        if not await queries.close_post(self.bot.database, post.id, now=self.bot.now()):
+            return False
+        question = self.bot.library.question(post.question_id)
+        if post.message_id is None or question is None:
+            return True
+        tally = await queries.post_tally(self.bot.database, post.id)
+        first_try = await queries.first_try_right_members(self.bot.database, post.id)
+        embed = render.reveal_embed(question, self.bot.library.lesson(question.lesson_id), tally, first_try)
+        # Answer buttons go; other cogs' buttons (Run the code) stay useful after the reveal.
+        extra = self.extra_post_items(question)
+        view = discord.ui.View(timeout=None)
+        for item in extra:
+            view.add_item(item)
+        try:
+            await self._message(post).edit(embed=embed, view=view)
+        except discord.HTTPException as exc:
+            log.warning("could not reveal post %s: %s", post.id, exc)
+        return True

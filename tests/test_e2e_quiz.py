@@ -1,0 +1,363 @@
+"""Quiz play end to end: the real bot against the loopback Discord, every body spec-checked."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.emulator import DiscordEmulator
+from storage import queries
+from tests.conftest import StartBot
+
+EPHEMERAL = 1 << 6
+
+LESSON = """\
+id: qp
+title: Quiz play lesson
+topic: testing
+source: written for the tests
+questions:
+  - id: qp.hard
+    kind: multiple_choice
+    prompt: Which method updates the weights from gradients?
+    options: [optimizer.apply_gradients, model.compile, tf.Variable, model.summary]
+    answer: A
+    difficulty: hard
+    hint: It takes (gradient, variable) pairs.
+    mistakes:
+      - text: compile only configures training.
+        option: B
+    solution:
+      - apply_gradients changes each variable by its gradient.
+      - The others configure, create or describe.
+  - id: qp.easy
+    kind: multiple_choice
+    prompt: Why does training update weights?
+    options: [To reduce the loss, To grow the model]
+    answer: A
+    difficulty: easy
+    hint: Think of the loss.
+    solution:
+      - Training lowers the loss.
+  - id: qp.blanks
+    kind: fill_blanks
+    prompt: Square the even numbers.
+    code: |
+      squares = {x: x[1]2 for x in range(6) if x [2] 2 == 0}
+    options: ["**", "%", "//", "+"]
+    answer: [A, B]
+    difficulty: medium
+    hint: A power, then a remainder.
+    mistakes:
+      - text: "// is floor division, not a remainder."
+        option: C
+    solution:
+      - "** raises to a power; % gives the remainder."
+    demo: |
+      squares = {x: x**2 for x in range(6) if x % 2 == 0}
+      print(squares)
+"""
+
+
+@pytest.fixture
+def lessons_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "lessons"
+    folder.mkdir()
+    (folder / "qp.yaml").write_text(LESSON)
+    return folder
+
+
+async def post_question(emulator: DiscordEmulator, question: str, *, close_after: int = 60) -> dict[str, Any]:
+    """As the moderator, post `question` in #quiz; return the public message."""
+    ix = await emulator.slash(
+        "quiz post", by="mod", lesson="qp", question=question, channel="quiz", close_after=close_after
+    )
+    reply = await emulator.wait_reply(ix)
+    assert "Posted" in reply["content"], reply["content"]
+    (message,) = [
+        m
+        for m in emulator.channel_messages("quiz")
+        if m["embeds"] and m["embeds"][0]["footer"]["text"].endswith(question)
+    ][-1:]
+    return message
+
+
+def custom_ids(message: dict[str, Any]) -> list[str]:
+    return [c["custom_id"] for row in message["components"] for c in row["components"] if "custom_id" in c]
+
+
+def button(message: dict[str, Any], suffix: str) -> str:
+    return next(cid for cid in custom_ids(message) if cid.endswith(suffix))
+
+
+async def reply_to(emulator: DiscordEmulator, ix: Any) -> dict[str, Any]:
+    reply = await emulator.wait_reply(ix)
+    return reply
+
+
+def title(message: dict[str, Any]) -> str:
+    return message["embeds"][0]["title"]
+
+
+def fields(message: dict[str, Any]) -> dict[str, str]:
+    return {f["name"]: f["value"] for f in message["embeds"][0].get("fields", [])}
+
+
+async def test_moderator_posts_a_question_with_one_button_per_option(
+    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+) -> None:
+    await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
+    message = await post_question(emulator, "qp.hard")
+    embed = message["embeds"][0]
+    assert "Which method updates the weights" in embed["description"]
+    assert fields(message)["Answered"] == "0 members"
+    ids = custom_ids(message)
+    assert [cid.rsplit(":", 1)[1] for cid in ids] == ["A", "B", "C", "D"]
+    assert all(cid.startswith("quiz:answer:") and len(cid) <= 100 for cid in ids)
+    labels = [c["label"] for row in message["components"] for c in row["components"]]
+    assert labels[0] == "A. optimizer.apply_gradients"
+
+
+async def test_members_without_permission_are_refused_and_nothing_is_posted(
+    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+) -> None:
+    await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
+    ix = await emulator.slash("quiz post", by="alice", lesson="qp")
+    reply = await emulator.wait_reply(ix)
+    assert reply["flags"] & EPHEMERAL
+    assert "Only moderators" in reply["content"]
+    assert emulator.channel_messages("quiz") == []
+    assert not emulator.requests_to("POST", "/messages")
+
+
+async def test_the_moderator_role_set_with_config_may_post(
+    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+) -> None:
+    bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
+    # carol gets the moderator role in the emulated guild, but not Manage Server.
+    emulator.world.members["carol"].roles.append(emulator.world.moderator_role_id)
+    await queries.set_guild_settings(
+        bot.database, emulator.world.guild_id, moderator_role_id=emulator.world.moderator_role_id
+    )
+    ix = await emulator.slash("quiz post", by="carol", lesson="qp", question="qp.easy", channel="quiz")
+    assert "Posted" in (await emulator.wait_reply(ix))["content"]
+
+
+async def test_right_answer_on_first_try_earns_full_points_and_shows_the_solution(
+    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+) -> None:
+    bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
+    message = await post_question(emulator, "qp.hard")
+    reply = await reply_to(emulator, await emulator.click(message, button(message, ":A"), by="alice"))
+    assert reply["flags"] & EPHEMERAL, "an answer is private"
+    assert title(reply) == "✅ Right on try 1: +3 points"
+    assert "apply_gradients changes each variable" in fields(reply)["Solution"]
+    score = await queries.member_score(
+        bot.database, emulator.world.guild_id, emulator.world.members["alice"].id
+    )
+    assert score is not None and score.points == 9  # thirds: 3 points
+
+
+async def test_wrong_answer_shows_hint_mistake_and_tries_left_then_right_earns_less(
+    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+) -> None:
+    await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
+    message = await post_question(emulator, "qp.hard")
+    wrong = await reply_to(emulator, await emulator.click(message, button(message, ":B"), by="bob"))
+    assert title(wrong) == "❌ Not quite: 2 tries left"
+    assert fields(wrong)["Hint"] == "It takes (gradient, variable) pairs."
+    assert fields(wrong)["Common mistake"] == "compile only configures training."
+    assert "Solution" not in fields(wrong), "no solution while tries are left"
+    right = await reply_to(emulator, await emulator.click(message, button(message, ":A"), by="bob"))
+    assert title(right) == "✅ Right on try 2: +2 points"
+    again = await reply_to(emulator, await emulator.click(message, button(message, ":C"), by="bob"))
+    assert title(again) == "You already answered this one: right on try 2, 2 points"
+
+
+async def test_three_wrong_tries_reveal_the_solution_and_a_fourth_changes_nothing(
+    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+) -> None:
+    bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
+    message = await post_question(emulator, "qp.easy")
+    first = await reply_to(emulator, await emulator.click(message, button(message, ":B"), by="carol"))
+    assert title(first) == "❌ Not quite: 2 tries left"
+    await reply_to(emulator, await emulator.click(message, button(message, ":B"), by="carol"))
+    last = await reply_to(emulator, await emulator.click(message, button(message, ":B"), by="carol"))
+    assert title(last) == "❌ Not quite, and that was your last try"
+    assert fields(last)["Answer"] == "A. To reduce the loss"
+    assert "Training lowers the loss." in fields(last)["Solution"]
+    fourth = await reply_to(emulator, await emulator.click(message, button(message, ":A"), by="carol"))
+    assert title(fourth) == "You have used your 3 tries on this one"
+    post = await queries.get_post_by_message(bot.database, int(message["id"]))
+    assert post is not None and post.id is not None
+    result = await queries.member_result(bot.database, post.id, emulator.world.members["carol"].id)
+    assert result is not None and len(result.tries) == 3 and result.points == 0
+
+
+async def test_fill_blanks_answer_opens_a_private_form_with_one_menu_per_blank(
+    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+) -> None:
+    await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
+    message = await post_question(emulator, "qp.blanks")
+    (answer_id,) = custom_ids(message)
+    assert answer_id.startswith("quiz:fill:")
+    form = await reply_to(emulator, await emulator.click(message, answer_id, by="alice"))
+    assert form["flags"] & EPHEMERAL
+    menus = [c for row in form["components"] for c in row["components"] if c["type"] == 3]
+    assert len(menus) == 2 and [o["label"] for o in menus[0]["options"]] == ["**", "%", "//", "+"]
+    submit = next(c for row in form["components"] for c in row["components"] if c["type"] == 2)
+    assert submit["disabled"] is True, "Submit waits until every blank is picked"
+
+    # Pick a wrong pair first: ** then // (the mistake tied to C).
+    await emulator.wait_response(await emulator.select(form, menus[0]["custom_id"], ["A"], by="alice"))
+    form = emulator.message(int(form["id"]))
+    menus = [c for row in form["components"] for c in row["components"] if c["type"] == 3]
+    await emulator.wait_response(await emulator.select(form, menus[1]["custom_id"], ["C"], by="alice"))
+    form = emulator.message(int(form["id"]))
+    submit = next(c for row in form["components"] for c in row["components"] if c["type"] == 2)
+    assert submit["custom_id"].endswith(":AC") and not submit.get("disabled")
+    await emulator.wait_response(await emulator.click(form, submit["custom_id"], by="alice"))
+    form = emulator.message(int(form["id"]))
+    assert title(form) == "❌ Not quite: 2 tries left"
+    assert fields(form)["Common mistake"] == "// is floor division, not a remainder."
+
+    # The form is fresh for the next try; the right pair earns medium's 2 x 2/3 points.
+    menus = [c for row in form["components"] for c in row["components"] if c["type"] == 3]
+    await emulator.wait_response(await emulator.select(form, menus[0]["custom_id"], ["A"], by="alice"))
+    form = emulator.message(int(form["id"]))
+    menus = [c for row in form["components"] for c in row["components"] if c["type"] == 3]
+    await emulator.wait_response(await emulator.select(form, menus[1]["custom_id"], ["B"], by="alice"))
+    form = emulator.message(int(form["id"]))
+    submit = next(c for row in form["components"] for c in row["components"] if c["type"] == 2)
+    await emulator.wait_response(await emulator.click(form, submit["custom_id"], by="alice"))
+    form = emulator.message(int(form["id"]))
+    assert title(form) == "✅ Right on try 2: +1.33 points"
+    assert form["components"] == []
+
+
+async def test_buttons_keep_working_after_a_restart(
+    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path, tmp_path: Path
+) -> None:
+    database_url = f"sqlite+aiosqlite:///{tmp_path / 'shared.db'}"
+    first = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir), database_url=database_url)
+    message = await post_question(emulator, "qp.hard")
+    await first.close()
+    await emulator.wait_for(
+        lambda: not any(c.ready and not c.ws.closed for c in emulator._sockets), what="the first bot to leave"
+    )
+    await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir), database_url=database_url)
+    reply = await reply_to(emulator, await emulator.click(message, button(message, ":A"), by="alice"))
+    assert title(reply) == "✅ Right on try 1: +3 points"
+
+
+async def test_a_question_taken_out_of_the_lessons_is_refused_politely(
+    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path, tmp_path: Path
+) -> None:
+    database_url = f"sqlite+aiosqlite:///{tmp_path / 'shared.db'}"
+    first = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir), database_url=database_url)
+    message = await post_question(emulator, "qp.hard")
+    await first.close()
+    await emulator.wait_for(
+        lambda: not any(c.ready and not c.ws.closed for c in emulator._sockets), what="the first bot to leave"
+    )
+    (lessons_dir / "qp.yaml").write_text(LESSON.replace("id: qp.hard", "id: qp.renamed"))
+    await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir), database_url=database_url)
+    reply = await reply_to(emulator, await emulator.click(message, button(message, ":A"), by="alice"))
+    assert reply["flags"] & EPHEMERAL
+    assert "taken out of the lessons" in reply["content"]
+
+
+async def test_fifty_concurrent_clicks_by_one_member_store_one_try_and_points_once(
+    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+) -> None:
+    bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
+    message = await post_question(emulator, "qp.hard")
+    right = button(message, ":A")
+    clicks = await asyncio.gather(*(emulator.click(message, right, by="alice") for _ in range(50)))
+    replies = [await emulator.wait_reply(ix) for ix in clicks]
+    titles = [title(r) for r in replies]
+    assert titles.count("✅ Right on try 1: +3 points") == 1
+    assert titles.count("You already answered this one: right on try 1, 3 points") == 49
+    score = await queries.member_score(
+        bot.database, emulator.world.guild_id, emulator.world.members["alice"].id
+    )
+    assert score is not None and score.points == 9 and score.answered == 1
+
+
+async def test_fifty_concurrent_wrong_clicks_store_at_most_three_tries(
+    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+) -> None:
+    bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
+    message = await post_question(emulator, "qp.hard")
+    wrong = button(message, ":D")
+    clicks = await asyncio.gather(*(emulator.click(message, wrong, by="bob") for _ in range(50)))
+    for ix in clicks:
+        await emulator.wait_reply(ix)
+    post = await queries.get_post_by_message(bot.database, int(message["id"]))
+    assert post is not None and post.id is not None
+    result = await queries.member_result(bot.database, post.id, emulator.world.members["bob"].id)
+    assert result is not None and [t.try_no for t in result.tries] == [1, 2, 3]
+
+
+async def test_stale_forged_and_malformed_buttons_get_a_polite_answer(
+    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+) -> None:
+    await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
+    message = await post_question(emulator, "qp.hard")
+    post_id = button(message, ":A").split(":")[2]
+    # Buttons an older version of the bot could have left behind in the channel.
+    old = await emulator.plant_message(
+        "quiz", ["quiz:answer:987654321:A", f"quiz:answer:{post_id}:Z", "quiz:answer:not-a-number"]
+    )
+    stale = await reply_to(emulator, await emulator.click(old, "quiz:answer:987654321:A", by="alice"))
+    assert "no longer available" in stale["content"]
+    forged = await reply_to(emulator, await emulator.click(old, f"quiz:answer:{post_id}:Z", by="alice"))
+    assert "doesn't belong to this question" in forged["content"]
+    malformed = await reply_to(emulator, await emulator.click(old, "quiz:answer:not-a-number", by="alice"))
+    assert "don't recognise that button" in malformed["content"]
+    for reply in (stale, forged, malformed):
+        assert reply["flags"] & EPHEMERAL
+
+
+async def test_public_post_shows_counts_then_reveals_the_answer_when_it_closes(
+    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+) -> None:
+    bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
+    quiz = bot.get_cog("Quiz")
+    quiz.count_refresh_seconds = 0.05  # type: ignore[union-attr]
+    message = await post_question(emulator, "qp.hard", close_after=5)
+    await reply_to(emulator, await emulator.click(message, button(message, ":A"), by="alice"))
+    await reply_to(emulator, await emulator.click(message, button(message, ":B"), by="bob"))
+    await emulator.wait_for(
+        lambda: fields(emulator.message(int(message["id"])))["Answered"] == "2 members", what="the count"
+    )
+    public = emulator.message(int(message["id"]))
+    assert "optimizer.apply_gradients" not in str(public["embeds"][0].get("fields")), "no answer while open"
+
+    later = bot.now() + timedelta(minutes=6)
+    bot.now = lambda: later  # type: ignore[method-assign]
+    assert await quiz.close_due() == 1  # type: ignore[union-attr]
+    closed = emulator.message(int(message["id"]))
+    revealed = fields(closed)
+    assert revealed["Answer"] == "**A.** optimizer.apply_gradients"
+    first = revealed["First answers (2 members)"]
+    assert "50%" in first and "✅" in first
+    assert revealed["Right on the first try: 1"] == f"<@{emulator.world.members['alice'].id}>"
+    assert closed["components"] == [], "answer buttons go when the answer is revealed"
+
+
+async def test_a_click_that_races_the_close_is_told_the_question_closed(
+    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+) -> None:
+    bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
+    message = await post_question(emulator, "qp.easy")
+    post = await queries.get_post_by_message(bot.database, int(message["id"]))
+    assert post is not None and post.id is not None
+    await queries.close_post(bot.database, post.id)  # closed, the reveal edit not yet made
+    late = await reply_to(emulator, await emulator.click(message, button(message, ":A"), by="carol"))
+    assert "has closed" in late["content"]
+    assert await queries.member_result(bot.database, post.id, emulator.world.members["carol"].id) is None
