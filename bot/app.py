@@ -16,7 +16,7 @@ import cogs
 from bot.discord_target import point_discord_py_at
 from bot.settings import Settings
 from bot.trainer import Trainer
-from content import DEFAULT_LESSONS_DIR, Library, load_library
+from content import DEFAULT_LESSONS_DIR, Library, Question, load_library
 from storage import Database
 
 log = logging.getLogger(__name__)
@@ -65,9 +65,7 @@ class QuizBot(commands.Bot):
 
     async def setup_hook(self) -> None:
         # Lessons first: a bad pack stops start-up before anything else is opened.
-        self.library = load_library(
-            self.settings.content_dir or DEFAULT_LESSONS_DIR, skip_bad=self.settings.skip_bad_lessons
-        )
+        self.reload_lessons()
         log.info("Loaded %d lessons, %d questions", len(self.library.lessons), len(self.library.questions))
         self.db = await Database.open(self.settings.database_url)
         log.info("Storage ready at %s", self.db.url)
@@ -89,6 +87,24 @@ class QuizBot(commands.Bot):
         custom_id = str(interaction.data.get("custom_id", ""))
         if ":" in custom_id and not any(p.fullmatch(custom_id) for p in self._dynamic_patterns):
             await interaction.response.send_message(UNKNOWN_BUTTON, ephemeral=True)
+
+    def reload_lessons(self) -> Library:
+        """Load the lessons again (the playground does this when a file changes). On LessonError the
+        lessons in use stay as they were: a broken edit never half-replaces them."""
+        self.library = load_library(
+            self.settings.content_dir or DEFAULT_LESSONS_DIR, skip_bad=self.settings.skip_bad_lessons
+        )
+        return self.library
+
+    def question_items(self, question: Question) -> list[discord.ui.Item[Any]]:
+        """Extra buttons for a question wherever it is shown (a post, /practice): any cog may offer
+        them with a `question_items(question)` method; the trainer's cog adds "Run the code"."""
+        items: list[discord.ui.Item[Any]] = []
+        for cog in self.cogs.values():
+            provider = getattr(cog, "question_items", None)
+            if provider is not None:
+                items.extend(provider(question))
+        return items
 
     async def sync_commands(self) -> None:
         guild_id = self.settings.dev_guild

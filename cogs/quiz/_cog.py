@@ -173,7 +173,7 @@ class Quiz(commands.Cog):
                 embed=render.question_embed(
                     question, self.bot.library.lesson(question.lesson_id), post, None
                 ),
-                view=post_view(question, post.id, self.extra_post_items(question)),
+                view=post_view(question, post.id, self.bot.question_items(question)),
             )
         except discord.HTTPException:
             await queries.delete_post(db, post.id)
@@ -181,15 +181,6 @@ class Quiz(commands.Cog):
         await queries.set_post_message(db, post.id, message.id)
         post.message_id = message.id
         return post
-
-    def extra_post_items(self, question: Question) -> list[discord.ui.Item[Any]]:
-        """Buttons other cogs add to a post (the trainer's "Run the code")."""
-        items: list[discord.ui.Item[Any]] = []
-        for cog in self.bot.cogs.values():
-            provider = getattr(cog, "post_items", None)
-            if provider is not None:
-                items.extend(provider(question))
-        return items
 
     # ----- answering ------------------------------------------------------------------------
     async def _open_post(
@@ -347,7 +338,7 @@ class Quiz(commands.Cog):
         first_try = await queries.first_try_right_members(self.bot.database, post.id)
         embed = render.reveal_embed(question, self.bot.library.lesson(question.lesson_id), tally, first_try)
         # Answer buttons go; other cogs' buttons (Run the code) stay useful after the reveal.
-        extra = self.extra_post_items(question)
+        extra = self.bot.question_items(question)
         view = discord.ui.View(timeout=None)
         for item in extra:
             view.add_item(item)
