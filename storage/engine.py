@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import weakref
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -100,9 +102,9 @@ def _downgrade(connection: Connection, revision: str) -> None:
 class Database:
     """One per process. `await Database.open(url)` connects and upgrades the schema to head.
 
-    Use `async with db.session() as s:` for reads and `db.session(write=True)` for transactions
-    that write (on SQLite they take the write lock at BEGIN). Sessions do not expire objects on
-    commit, so rows can be used after the session ends.
+    Use `async with db.session() as s:` for reads and `async with db.writing() as s:` for a
+    transaction that writes (on SQLite it takes the write lock at BEGIN). Sessions do not expire
+    objects on commit, so rows can be used after the session ends.
     """
 
     def __init__(self, engine: AsyncEngine) -> None:
@@ -113,6 +115,9 @@ class Database:
             write_engine = engine.execution_options(**{_BEGIN_OPTION: "BEGIN IMMEDIATE"})
         self._write_sessions = async_sessionmaker(write_engine, class_=AsyncSession, expire_on_commit=False)
         self._write_engine = write_engine
+        # SQLite has one writer at a time anyway: queueing writers here is far cheaper than letting
+        # them busy-poll the file lock (busy_timeout still covers other processes).
+        self._write_gate: asyncio.Lock | None = asyncio.Lock() if engine.dialect.name == "sqlite" else None
         # Locks live while someone holds or waits on them, then vanish: no unbounded dict.
         self._locks: weakref.WeakValueDictionary[tuple[Any, ...], asyncio.Lock] = (
             weakref.WeakValueDictionary()
@@ -152,7 +157,15 @@ class Database:
         return self._engine
 
     def session(self, *, write: bool = False) -> AsyncSession:
+        """A session for `async with`. Prefer `writing()` for writes: it also queues SQLite writers."""
         return (self._write_sessions if write else self._read_sessions)()
+
+    @contextlib.asynccontextmanager
+    async def writing(self) -> AsyncIterator[AsyncSession]:
+        """A session for one write transaction; call `await s.commit()` (leaving without it rolls back)."""
+        gate = self._write_gate if self._write_gate is not None else contextlib.nullcontext()
+        async with gate, self._write_sessions() as session:
+            yield session
 
     def lock(self, *key: Any) -> asyncio.Lock:
         """An in-process lock for `key` (e.g. ("attempt", post_id, member_id)); hold a reference while using it."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 from collections import defaultdict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -17,7 +17,12 @@ from sqlmodel import select
 from storage import AttemptStatus, Database, PracticeAnswer, queries
 from storage.engine import mask_url, normalize_url
 from storage.models import Attempt, DailyScore, MemberScore
-from storage.testing import postgres_reachable, temporary_postgres_database
+from storage.testing import (
+    create_postgres_database,
+    drop_postgres_database,
+    postgres_reachable,
+    reset_tables,
+)
 
 GUILD = 900_000_000_000_000_001  # real snowflakes do not fit in 32 bits (nor exactly in a float)
 CHANNEL = 800_000_000_000_000_002
@@ -45,9 +50,9 @@ class Question:
         return Mistake(letter, text) if text else None
 
 
-async def require_postgres() -> None:
+def require_postgres() -> None:
     """Skip without a local PostgreSQL, except in CI (or with QUIZBOT_REQUIRE_POSTGRES) where it must run."""
-    reason = await postgres_reachable()
+    reason = asyncio.run(postgres_reachable())
     if reason is not None:
         message = f"PostgreSQL not reachable ({reason})"
         if os.environ.get("CI") or os.environ.get("QUIZBOT_REQUIRE_POSTGRES"):
@@ -55,20 +60,30 @@ async def require_postgres() -> None:
         pytest.skip(message)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-async def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path}/data/quiz.db"
-        return
-    await require_postgres()
-    async with temporary_postgres_database() as url:
+@pytest.fixture(scope="session")
+def postgres_run_url() -> Iterator[str]:
+    """One fresh PostgreSQL database for this test run (creating one costs ~0.3 s); dropped at the end."""
+    require_postgres()
+    url = asyncio.run(create_postgres_database())
+    try:
         yield url
+    finally:
+        asyncio.run(drop_postgres_database(url))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite+aiosqlite:///{tmp_path}/data/quiz.db"
+    url: str = request.getfixturevalue("postgres_run_url")
+    return url
 
 
 @pytest.fixture
 async def db(db_url: str) -> AsyncIterator[Database]:
     database = await Database.open(db_url)
     try:
+        await reset_tables(database)  # the PostgreSQL database is shared by the run's tests
         yield database
     finally:
         await database.close()
@@ -355,6 +370,27 @@ async def test_tally_counts_choices_members_and_first_try_right(db: Database) ->
     assert (empty.choice_counts, empty.answered) == ({}, 0)
 
 
+async def test_reveal_lists_first_try_right_members_in_answer_order(db: Database) -> None:
+    post = await new_post(db)
+    clicks = [(3, "B", 5), (1, "A", 1), (1, "B", 2), (2, "B", 3), (4, "C", 4)]  # member, answer, seconds
+    for member, answer, seconds in clicks:
+        await queries.record_attempt(db, post, member, (answer,), Question(), T0 + timedelta(seconds=seconds))
+    assert await queries.first_try_right_members(db, post.id) == [2, 3]
+
+
+async def test_many_members_answering_at_once_are_all_counted(db: Database) -> None:
+    post = await new_post(db)
+    members = range(100, 140)
+    outs = await asyncio.gather(
+        *(queries.record_attempt(db, post, m, ("B" if m % 2 else "A",), Question(), T0) for m in members)
+    )
+    assert all(o.recorded for o in outs)
+    tally = await queries.post_tally(db, post.id)
+    assert (tally.answered, tally.right, tally.choice_counts) == (40, 20, {"A": 20, "B": 20})
+    board = await queries.top_members(db, GUILD, limit=100)
+    assert len(board) == 40 and [r.rank for r in board].count(1) == 20
+
+
 async def test_fill_blank_choices_are_stored_per_blank(db: Database) -> None:
     q = Question(id="fb", kind="fill_blanks", answer_letters=("A", "C"), difficulty="easy")
     post = await new_post(db, q)
@@ -387,6 +423,8 @@ async def test_post_keeps_its_message_id_and_times_come_back_aware_utc(db: Datab
     assert loaded.closes_at == T0 + timedelta(hours=1)
     assert (await queries.get_post_by_message(db, 1_300_000_000_000_000_003)) == loaded
     assert await queries.get_post(db, 123456) is None
+    assert await queries.get_post(db, 2**63 - 1) is None  # a forged custom_id must not crash PostgreSQL
+    assert await queries.get_post(db, -1) is None
     with pytest.raises(LookupError):
         await queries.set_post_message(db, 123456, 1)
 
@@ -497,11 +535,9 @@ def test_urls_people_paste_get_the_async_driver_and_logs_hide_the_password() -> 
         normalize_url("sqlite+aiosqlite://")
 
 
-async def test_database_url_property_masks_the_password() -> None:
-    await require_postgres()
-    async with temporary_postgres_database() as url:
-        db = await Database.open(normalize_url(url).set(password="hunter2"))  # trust auth ignores it
-        try:
-            assert "hunter2" not in db.url and "***" in db.url
-        finally:
-            await db.close()
+async def test_database_url_property_masks_the_password(postgres_run_url: str) -> None:
+    db = await Database.open(normalize_url(postgres_run_url).set(password="hunter2"))  # trust auth ignores it
+    try:
+        assert "hunter2" not in db.url and "***" in db.url
+    finally:
+        await db.close()
