@@ -383,3 +383,19 @@ async def test_demo_cli_exits_1_and_shows_the_error_on_stderr() -> None:
     assert 'File "<lesson>", line 2' in err.getvalue()
     assert "ValueError: bad blank" in err.getvalue()
     assert "picked at random" in err.getvalue()
+
+
+async def test_cancelled_run_does_not_leak_into_the_next_one(trainer: Trainer) -> None:
+    await ready(trainer)
+    old_pid = trainer.worker_pid
+    task = asyncio.create_task(trainer.run(SLEEPER.format(seconds=30), seed=0, member="m"))
+    await asyncio.sleep(0.3)
+
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    result = await trainer.run("print('fresh')", seed=0, member="m")
+
+    assert result.status == "ok", result.error
+    assert result.output == "fresh\n"
+    assert trainer.worker_pid != old_pid

@@ -52,6 +52,12 @@ class _Worker:
         self.info: dict[str, Any] = {}
         self.failure: str | None = None
         self.reading = True
+        self.killed = False  # we killed it: no new run may be sent to it
+
+    def kill(self) -> None:
+        self.killed = True
+        if not self.exited.done():
+            self.process.kill()
 
     @property
     def pid(self) -> int | None:
@@ -161,7 +167,7 @@ class Trainer:
             worker.conn.send(("stop",))
             await asyncio.wait_for(asyncio.shield(worker.exited), 2.0)
         except (OSError, TimeoutError):
-            worker.process.kill()
+            worker.kill()
             await asyncio.wait_for(asyncio.shield(worker.exited), 10.0)
 
     # -- running -----------------------------------------------------------------------------------
@@ -254,7 +260,8 @@ class Trainer:
                     message = await asyncio.wait_for(worker.inbox.get(), remaining)
                 kind = message[0]
                 if kind == "epoch" and message[1] == req_id:
-                    losses.append(message[3].get("loss", float("nan")))
+                    if "loss" in message[3]:
+                        losses.append(message[3]["loss"])
                     await self._call_on_epoch(on_epoch, message[2], message[3])
                 elif kind == "result" and message[1] == req_id:
                     result = RunResult.from_dict(message[2])
@@ -274,8 +281,7 @@ class Trainer:
             return stopped("timeout", f"Stopped: the run took longer than the {limit:g} s time limit.")
         except asyncio.CancelledError:
             # The worker is still busy with the cancelled run: replace it so the next run is not delayed.
-            if not worker.exited.done():
-                worker.process.kill()
+            worker.kill()
             raise
 
     @staticmethod
@@ -327,6 +333,9 @@ class Trainer:
                 self._spawn()
             worker = self._worker
             assert worker is not None
+            if worker.killed:
+                await asyncio.wait_for(asyncio.shield(worker.exited), 10.0)  # its exit starts the next one
+                continue
             try:
                 ok = await asyncio.wait_for(asyncio.shield(worker.ready), WARM_TIMEOUT_S)
             except TimeoutError:
@@ -339,8 +348,7 @@ class Trainer:
 
     async def _replace(self, worker: _Worker) -> None:
         """Kill a worker; the exit callback starts the next one before this returns."""
-        if not worker.exited.done():
-            worker.process.kill()
+        worker.kill()
         await asyncio.wait_for(asyncio.shield(worker.exited), 10.0)
 
     def _on_readable(self, worker: _Worker) -> None:
