@@ -702,3 +702,21 @@ async def practice_runs_for(
             stmt.order_by(col(PracticeRun.started_at).desc(), col(PracticeRun.id).desc()).limit(limit)
         )
         return list(rows.all())
+
+
+# --------------------------------------------------------------------------- forgetting a member
+
+
+async def forget_member(db: Database, member_id: int) -> int:
+    """Delete everything stored about a member in every guild (tries, scores, rollups, practice runs)
+    and unlink them from posts they made. Returns the number of rows deleted. Other members'
+    scores are untouched; a post's tally simply no longer counts this member."""
+    deleted = 0
+    async with db.writing() as s:
+        for model in (Attempt, MemberScore, DailyScore, PracticeRun):
+            table = _table(model)
+            result = await s.exec(delete(table).where(table.c.member_id == member_id))
+            deleted += result.rowcount or 0
+        await s.exec(update(Post).where(col(Post.posted_by) == member_id).values(posted_by=None))
+        await s.commit()
+    return deleted
