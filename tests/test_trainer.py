@@ -399,3 +399,23 @@ async def test_cancelled_run_does_not_leak_into_the_next_one(trainer: Trainer) -
     assert result.status == "ok", result.error
     assert result.output == "fresh\n"
     assert trainer.worker_pid != old_pid
+
+
+async def test_worker_that_cannot_start_gives_a_clear_error_instead_of_looping(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("KERAS_BACKEND", "no-such-backend")  # the worker inherits it and its import fails
+    t = Trainer()
+    await t.start()
+    try:
+        assert not await t.wait_warm(WARM_TIMEOUT)
+
+        result = await t.run("print('never runs')", seed=0)
+
+        assert result.status == "crashed"
+        assert result.output == ""
+        assert t.start_error is not None and "no-such-backend" in t.start_error
+        assert result.error is not None and "could not start" in result.error
+        assert t.worker_pid is None
+    finally:
+        await t.close()
