@@ -202,7 +202,7 @@ class Trainer:
             )
         if self._admitted > self.max_queue:
             raise TrainerBusy(
-                f"The trainer is busy ({self._admitted} runs ahead of you): try again in a moment.",
+                f"The trainer is busy with {self._admitted} other runs: try again in a moment.",
                 reason="queue",
             )
         self._admitted += 1
