@@ -344,7 +344,9 @@ async def _record_attempt_once(
     db: Database, post_id: int, member_id: int, choice: str, question: QuestionLike, now: datetime
 ) -> AttemptOutcome:
     async with db.writing() as s:
-        post = await s.get(Post, post_id)
+        # FOR SHARE (PostgreSQL): tries on one post do not wait for each other, but close_post waits
+        # for tries in flight, so no try lands after the reveal counted the post. SQLite: already serial.
+        post = await s.get(Post, post_id, with_for_update={"read": True}, populate_existing=True)
         if post is None:
             raise LookupError(f"no post {post_id}")
         previous = await _attempts(s, post_id, member_id)

@@ -16,7 +16,7 @@ from sqlmodel import select
 
 from storage import AttemptStatus, Database, PracticeAnswer, queries
 from storage.engine import mask_url, normalize_url
-from storage.models import Attempt, DailyScore, MemberScore
+from storage.models import Attempt, DailyScore, MemberScore, Post
 from storage.testing import (
     create_postgres_database,
     drop_postgres_database,
@@ -450,6 +450,18 @@ async def test_due_posts_close_once_even_when_two_closers_race(db: Database) -> 
     assert [p.id for p in await queries.due_posts_to_close(db, T0 + timedelta(hours=6))] == [later.id]
     reloaded = await queries.get_post(db, soon.id)
     assert reloaded is not None and reloaded.closed and reloaded.closed_at == now
+
+
+async def test_closing_waits_for_a_try_in_flight_so_the_reveal_counts_it(db: Database) -> None:
+    post = await new_post(db)
+    assert post.id is not None
+    async with db.writing() as s:  # a try in flight: the post row is read the way record_attempt reads it
+        await s.get(Post, post.id, with_for_update={"read": True})
+        closing = asyncio.create_task(queries.close_post(db, post.id, now=T0))
+        await asyncio.sleep(0.3)
+        assert not closing.done()
+        await s.commit()
+    assert await asyncio.wait_for(closing, 10)
 
 
 async def test_deleting_an_unsent_post_removes_its_attempts(db: Database) -> None:
