@@ -164,3 +164,17 @@ def test_every_bundled_question_grades_its_own_answer_right_and_explains_tied_mi
             assert wrong.mistake_text == mistake.text, (q.id, mistake.option)
             explained += 1
     assert explained > 0
+
+
+def test_grading_is_pure_no_discord_storage_or_tensorflow() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, bot.grading; "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'discord', 'storage', 'sqlalchemy', 'tensorflow'}))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.strip() == "[]"

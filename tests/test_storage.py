@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+import subprocess
+import sys
 from collections import defaultdict
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
@@ -577,3 +579,14 @@ async def test_database_url_property_masks_the_password(postgres_run_url: str) -
         assert "hunter2" not in db.url and "***" in db.url
     finally:
         await db.close()
+
+
+def test_storage_never_imports_discord_or_tensorflow() -> None:
+    code = (
+        "import sys, storage, storage.queries, storage.testing; "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'discord', 'tensorflow', 'keras', 'cogs'}))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.strip() == "[]"
