@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import string
+import warnings
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -286,7 +287,10 @@ def feedback_chars(question: Question) -> int:
 
 def _compiles(source: str) -> SyntaxError | None:
     try:
-        compile(source, "<demo>", "exec")
+        with warnings.catch_warnings():
+            # Odd-but-valid code (e.g. `1.0[0]`) warns on stderr; the checker's output stays one line per problem.
+            warnings.simplefilter("ignore")
+            compile(source, "<demo>", "exec")
     except SyntaxError as exc:
         return exc
     return None

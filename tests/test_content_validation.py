@@ -426,3 +426,19 @@ def test_lesson_error_lists_one_line_per_problem(tmp_path: Path) -> None:
         f"lessons/x.yaml:{line_of(text, 'difficulty:')}: questions[0].difficulty: "
         "'simple' is not allowed; use one of 'easy', 'medium' or 'hard'",
     ]
+
+
+def test_any_line_deleted_or_mangled_gives_problems_not_a_traceback(tmp_path: Path) -> None:
+    text = VALID + FILL
+    lines = text.splitlines()
+    variants = [lines[:n] + lines[n + 1 :] for n in range(len(lines))]
+    variants += [
+        [*lines[:n], line.replace(":", "", 1) + " [", *lines[n + 1 :]] for n, line in enumerate(lines)
+    ]
+    path = tmp_path / "pack.yaml"
+    for variant in variants:
+        path.write_text("\n".join(variant) + "\n", encoding="utf-8")
+        problems = check_paths([path])  # must not raise
+        for problem in problems:
+            assert 1 <= problem.line <= len(variant) + 1, problem
+            assert str(problem).startswith(f"{path}:{problem.line}: ")
