@@ -118,7 +118,11 @@ class PracticeRun(SQLModel, table=True):
     """A private practice or test run through a lesson: recorded for the member, never ranked."""
 
     __tablename__ = "practice_runs"
-    __table_args__ = (Index("ix_practice_runs_member_started", "member_id", "started_at"),)
+    __table_args__ = (
+        Index("ix_practice_runs_member_started", "member_id", "started_at"),
+        # One row per run: recording the same run twice (a double click on "finish") is harmless.
+        Index("uq_practice_runs_run", "member_id", "lesson_id", "mode", "started_at", unique=True),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     guild_id: int | None = Field(default=None, sa_type=BigInteger)

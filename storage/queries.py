@@ -656,20 +656,25 @@ async def record_practice_run(
     finished_at: datetime | None = None,
     guild_id: int | None = None,
 ) -> PracticeRun:
-    """Store a finished (or abandoned) practice/test run. Never touches scores or leaderboards."""
+    """Store a finished (or abandoned) practice/test run. Never touches scores or leaderboards.
+
+    Idempotent: a run is identified by (member, lesson, mode, started_at), guarded by a unique
+    index, so recording the same run twice (a double click on "finish") keeps the first row and
+    returns it."""
     if mode not in ("practice", "test"):
         raise ValueError(f"mode must be 'practice' or 'test', got {mode!r}")
+    started_at = _aware(started_at, "started_at")
     by_difficulty: dict[str, dict[str, int]] = {}
     for a in answers:
         bucket = by_difficulty.setdefault(a.difficulty, {"right": 0, "total": 0})
         bucket["total"] += 1
         bucket["right"] += int(a.right)
-    run = PracticeRun(
-        guild_id=guild_id,
-        member_id=member_id,
-        lesson_id=lesson_id,
-        mode=mode,
-        answers=[
+    values = {
+        "guild_id": guild_id,
+        "member_id": member_id,
+        "lesson_id": lesson_id,
+        "mode": mode,
+        "answers": [
             {
                 "question_id": a.question_id,
                 "difficulty": a.difficulty,
@@ -679,16 +684,30 @@ async def record_practice_run(
             }
             for a in answers
         ],
-        score_by_difficulty=by_difficulty,
-        right_answers=sum(int(a.right) for a in answers),
-        total=len(answers),
-        started_at=_aware(started_at, "started_at"),
-        finished_at=_aware(finished_at, "finished_at") if finished_at is not None else None,
+        "score_by_difficulty": by_difficulty,
+        "right_answers": sum(int(a.right) for a in answers),
+        "total": len(answers),
+        "started_at": started_at,
+        "finished_at": _aware(finished_at, "finished_at") if finished_at is not None else None,
+    }
+    stmt = (
+        _insert(db, PracticeRun)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["member_id", "lesson_id", "mode", "started_at"])
     )
     async with db.writing() as s:
-        s.add(run)
+        await s.exec(stmt)
+        run = (
+            await s.exec(
+                select(PracticeRun).where(
+                    PracticeRun.member_id == member_id,
+                    PracticeRun.lesson_id == lesson_id,
+                    PracticeRun.mode == mode,
+                    col(PracticeRun.started_at) == started_at,
+                )
+            )
+        ).one()
         await s.commit()
-        await s.refresh(run)
     return run
 
 

@@ -517,6 +517,20 @@ async def test_practice_runs_are_recorded_with_score_by_difficulty_and_not_ranke
         "tries": 2,
     }
     assert await queries.top_members(db, GUILD) == []
+    again = await queries.record_practice_run(
+        db, member_id=7, lesson_id="lesson1", mode="test", answers=answers[:1], started_at=T0, guild_id=GUILD
+    )
+    assert again.id == run.id and again.total == 3, "recording the same run twice keeps the first"
+    twice = await asyncio.gather(
+        *(
+            queries.record_practice_run(
+                db, member_id=8, lesson_id="l", mode="practice", answers=[], started_at=T0
+            )
+            for _ in range(2)
+        )
+    )
+    assert twice[0].id == twice[1].id
+    assert len(await queries.practice_runs_for(db, 7)) == 2
     with pytest.raises(ValueError, match="mode"):
         await queries.record_practice_run(
             db, member_id=7, lesson_id="l", mode="ranked", answers=[], started_at=T0

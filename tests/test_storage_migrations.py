@@ -57,7 +57,7 @@ async def test_migrations_build_every_table_from_an_empty_database(
         async with db.engine.connect() as conn:
             assert await conn.run_sync(_tables) >= APP_TABLES
             version = (await conn.execute(text("SELECT version_num FROM alembic_version"))).scalar_one()
-            assert version == "0001"
+            assert version == "0002"
     finally:
         await db.close()
 
@@ -135,4 +135,24 @@ def test_alembic_command_line_upgrades_and_downgrades_with_database_url(tmp_path
         )
         assert done.returncode == 0, done.stderr
         if args == ["current"]:
-            assert "0001 (head)" in done.stdout
+            assert "0002 (head)" in done.stdout
+
+
+async def test_upgrade_to_0002_keeps_the_first_of_practice_runs_recorded_twice(empty_db_url: str) -> None:
+    db = await Database.open(empty_db_url, migrate=False)
+    try:
+        await db.upgrade("0001")
+        insert = text(
+            "INSERT INTO practice_runs (member_id, lesson_id, mode, answers, score_by_difficulty,"
+            " right_answers, total, started_at) VALUES (7, 'l', 'test', '[]', '{}', :right, 0, :t)"
+        )
+        started = NOW.replace(tzinfo=None) if db.dialect == "sqlite" else NOW
+        async with db.writing() as s:
+            for right in (1, 2):
+                await (await s.connection()).execute(insert, {"right": right, "t": started})
+            await s.commit()
+        await db.upgrade("head")
+        runs = await queries.practice_runs_for(db, 7)
+        assert [r.right_answers for r in runs] == [1]
+    finally:
+        await db.close()
