@@ -161,6 +161,10 @@ class Question(BaseModel):
             raise _rule_error(problems)
         return question
 
+    def __hash__(self) -> int:
+        # The generated hash would fail on the list fields; the id is unique and stable.
+        return hash(self.id)
+
     # Helpers used by grading, rendering and the trainer.
 
     @property
@@ -242,6 +246,9 @@ class Lesson(BaseModel):
         if info.context and info.context.get("path") is not None:
             lesson._path = Path(info.context["path"])
         return lesson
+
+    def __hash__(self) -> int:
+        return hash(self.id)
 
     @property
     def path(self) -> Path:

@@ -184,3 +184,11 @@ def test_question_is_frozen(library: Library) -> None:
     question: Question = library.questions["weights.q1"]
     with pytest.raises(ValueError):
         question.answer = "B"  # type: ignore[misc]
+
+
+def test_questions_and_lessons_can_be_set_members_and_dict_keys(library: Library) -> None:
+    questions = set(library.questions.values())
+    assert len(questions) == len(library.questions)
+    tries = {library.questions["weights.q1"]: 1}
+    assert tries[load_library().questions["weights.q1"]] == 1  # equal questions hash equally
+    assert len(set(library.lessons.values())) == len(library.lessons)
