@@ -237,12 +237,11 @@ class _Runtime:
     def _warm_up(self) -> float:
         t0 = time.perf_counter()
         result = self.run(WARMUP_CODE, seed=0, time_limit_s=120, output_limit=1000)
-        self.clean_up()
         if result.status != "ok":  # e.g. a Keras upgrade broke the patches: better no worker than a wrong one
             raise RuntimeError(f"warm-up run failed: {result.status}\n{result.error}")
-        # Everything alive now (TensorFlow, Keras) stays: moving it out of the collector's sight keeps each
-        # later gc pass to the run's own objects (a full pass over TensorFlow takes ~150 ms).
-        gc.collect()
+        # Everything alive after this pass (TensorFlow, Keras) stays: moving it out of the collector's sight
+        # keeps each later pass to the run's own objects (a full pass over TensorFlow takes ~150 ms).
+        self.clean_up()
         gc.freeze()
         return (time.perf_counter() - t0) * 1000
 
