@@ -1,0 +1,251 @@
+"""/practice: a private, paced run through a lesson. Recorded for the member, never ranked.
+
+One ephemeral message is edited as the member goes. Nothing is kept in memory: each button carries
+the run (see _run.py), so a click reaches the same state in any bot process, after any restart.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any, Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.rendering import shorten
+from cogs.practice import _render as render
+from cogs.practice import _run
+from cogs.practice._items import UNSET, next_view, question_view, summary_view
+from cogs.quiz._cog import lesson_choices
+from content import Lesson, Library, Question
+from storage import PracticeAnswer, queries
+
+if TYPE_CHECKING:
+    from bot.app import QuizBot
+
+log = logging.getLogger(__name__)
+
+STALE_RUN = (
+    "This practice run can't go on: its lesson was changed or removed since you started. "
+    "Nothing more was recorded; start a new run with `/practice`."
+)
+FORGED = "That button doesn't belong to this practice run. Start a new run with `/practice`."
+
+
+class Practice(commands.Cog):
+    def __init__(self, bot: QuizBot) -> None:
+        self.bot = bot
+        self._keys: dict[str, Lesson] = {}
+        self._keyed: Library | None = None
+
+    # ----- the command ----------------------------------------------------------------------
+    @app_commands.command(name="practice", description="A private, paced run through a lesson (not ranked)")
+    @app_commands.describe(
+        lesson="The lesson to practise",
+        mode="learn: hint and solution after each question; test: up to 10 questions, scored at the end",
+    )
+    async def practice(
+        self,
+        interaction: discord.Interaction[QuizBot],
+        lesson: str,
+        mode: Literal["learn", "test"] = "learn",
+    ) -> None:
+        found = self.bot.library.lesson(lesson)
+        if found is None:
+            await interaction.response.send_message(
+                f"There is no lesson `{shorten(lesson, 50)}`: pick one from the list as you type.",
+                ephemeral=True,
+            )
+            return
+        run = _run.start(found, mode, self.bot.now())
+        embed, view = self._question_state(found, run, _run.plan(found, run))
+        await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
+
+    @practice.autocomplete("lesson")
+    async def _lesson_choices(
+        self, interaction: discord.Interaction[QuizBot], typed: str
+    ) -> list[app_commands.Choice[str]]:
+        return lesson_choices(self.bot, typed)
+
+    # ----- button handlers (called by the items in _items.py) -------------------------------
+    async def show(self, interaction: discord.Interaction[QuizBot], run: _run.Run) -> None:
+        """Next: the question at the run's position, or the summary once every question is answered."""
+        resolved = await self._resolve(interaction, run)
+        if resolved is None:
+            return
+        lesson, questions = resolved
+        if run.position >= len(questions):
+            await self._finish(interaction, lesson, run, questions)
+            return
+        embed, view = self._question_state(lesson, run, questions)
+        await self._reply(interaction, embed, view)
+
+    async def answer(
+        self, interaction: discord.Interaction[QuizBot], run: _run.Run, chosen: tuple[str, ...]
+    ) -> None:
+        """One answer (a click, or submitted blanks). Learn: feedback and Next. Test: straight on."""
+        resolved = await self._resolve(interaction, run)
+        if resolved is None:
+            return
+        lesson, questions = resolved
+        question = questions[run.position] if run.position < len(questions) else None
+        if (
+            question is None
+            or len(chosen) != (question.blanks or 1)
+            or any(letter not in question.letters for letter in chosen)
+        ):
+            await interaction.response.send_message(FORGED, ephemeral=True)
+            return
+        after = run.with_mark(_run.mark_for(question, chosen))
+        done = after.position == len(questions)
+        if run.mode == "test":
+            if done:
+                await self._finish(interaction, lesson, after, questions)
+            else:
+                embed, view = self._question_state(lesson, after, questions)
+                await self._reply(interaction, embed, view)
+            return
+        if done:
+            # Recorded as soon as the last answer is in, even if Summary is never clicked.
+            await self._record(interaction, lesson, after, questions)
+        right = _run.is_right(question, after.history[-1])
+        embed = render.feedback_embed(lesson, question, chosen, right, run.position, len(questions))
+        await self._reply(interaction, embed, next_view(after, done, self.bot.question_items(question)))
+
+    async def update_blanks(
+        self, interaction: discord.Interaction[QuizBot], run: _run.Run, picks: str
+    ) -> None:
+        resolved = await self._resolve(interaction, run)
+        if resolved is None:
+            return
+        lesson, questions = resolved
+        question = questions[run.position] if run.position < len(questions) else None
+        if (
+            question is None
+            or len(picks) != question.blanks
+            or any(p != UNSET and p not in question.letters for p in picks)
+        ):
+            await interaction.response.send_message(FORGED, ephemeral=True)
+            return
+        embed, view = self._question_state(lesson, run, questions, picks)
+        await self._reply(interaction, embed, view)
+
+    async def review(self, interaction: discord.Interaction[QuizBot], key: str, question_id: str) -> None:
+        """After the summary: one missed question's answer and solution, in a new private message."""
+        lesson = self._lesson_for(key)
+        if lesson is None:
+            await interaction.response.send_message(STALE_RUN, ephemeral=True)
+            return
+        question = next((q for q in lesson.questions if q.id == question_id), None)
+        if question is None:
+            await interaction.response.send_message(FORGED, ephemeral=True)
+            return
+        view = discord.ui.View(timeout=None)
+        for item in self.bot.question_items(question)[:25]:
+            view.add_item(item)
+        await interaction.response.send_message(
+            embed=render.review_embed(lesson, question), view=view, ephemeral=True
+        )
+
+    async def again(self, interaction: discord.Interaction[QuizBot], key: str, mode_code: str) -> None:
+        lesson = self._lesson_for(key)
+        if lesson is None:
+            await interaction.response.send_message(STALE_RUN, ephemeral=True)
+            return
+        run = _run.start(lesson, _run.MODE_CODES[mode_code], self.bot.now())
+        embed, view = self._question_state(lesson, run, _run.plan(lesson, run))
+        await self._reply(interaction, embed, view)
+
+    # ----- helpers --------------------------------------------------------------------------
+    def _question_state(
+        self, lesson: Lesson, run: _run.Run, questions: list[Question], picks: str | None = None
+    ) -> tuple[discord.Embed, discord.ui.View]:
+        question = questions[run.position]
+        embed = render.question_embed(lesson, run.mode, question, run.position, len(questions))
+        # In a test, Run the code would give the answer away (a demo is the solved code).
+        extras = self.bot.question_items(question) if run.mode == "learn" else []
+        return embed, question_view(question, run, picks, extras)
+
+    async def _finish(
+        self,
+        interaction: discord.Interaction[QuizBot],
+        lesson: Lesson,
+        run: _run.Run,
+        questions: list[Question],
+    ) -> None:
+        await self._record(interaction, lesson, run, questions)
+        summary = _run.summarise(questions, run.history)
+        embed = render.summary_embed(lesson, run.mode, summary)
+        await self._reply(interaction, embed, summary_view(run, summary.missed))
+
+    async def _record(
+        self,
+        interaction: discord.Interaction[QuizBot],
+        lesson: Lesson,
+        run: _run.Run,
+        questions: list[Question],
+    ) -> None:
+        """Store the finished run once: a second click on the last button finds it stored already."""
+        db = self.bot.database
+        member_id = interaction.user.id
+        mode = _run.STORED_MODE[run.mode]
+        lock = db.lock("practice", member_id, lesson.id, mode, run.started)
+        async with lock:
+            if await queries.find_practice_run(
+                db, member_id=member_id, lesson_id=lesson.id, mode=mode, started_at=run.started_at
+            ):
+                return
+            answers = [
+                PracticeAnswer(
+                    question_id=o.question.id,
+                    difficulty=o.question.difficulty,
+                    chosen=_run.chosen_from(o.question, o.mark),
+                    right=o.right,
+                )
+                for o in _run.summarise(questions, run.history).outcomes
+            ]
+            await queries.record_practice_run(
+                db,
+                member_id=member_id,
+                lesson_id=lesson.id,
+                mode=mode,
+                answers=answers,
+                started_at=run.started_at,
+                finished_at=self.bot.now(),
+                guild_id=interaction.guild_id,
+            )
+
+    async def _resolve(
+        self, interaction: discord.Interaction[QuizBot], run: _run.Run
+    ) -> tuple[Lesson, list[Question]] | None:
+        """The run's lesson and questions, or None after telling the member politely why not."""
+        lesson = self._lesson_for(run.key)
+        if lesson is None:
+            await interaction.response.send_message(STALE_RUN, ephemeral=True)
+            return None
+        questions = _run.plan(lesson, run)
+        if not _run.history_is_valid(questions, run.history):
+            await interaction.response.send_message(FORGED, ephemeral=True)
+            return None
+        return lesson, questions
+
+    def _lesson_for(self, key: str) -> Lesson | None:
+        """The loaded lesson with this fingerprint; recomputed whenever the lessons are reloaded."""
+        library = self.bot.library
+        if library is not self._keyed:
+            self._keys = {_run.lesson_key(lesson): lesson for lesson in library.lessons.values()}
+            self._keyed = library
+        return self._keys.get(key)
+
+    @staticmethod
+    async def _reply(
+        interaction: discord.Interaction[QuizBot], embed: discord.Embed, view: discord.ui.View
+    ) -> None:
+        """Edit the member's private practice message; a practice button on a public message (an
+        old or forged one) is answered privately instead, so practice never shows in a channel."""
+        message: Any = interaction.message
+        if message is not None and message.flags.ephemeral:
+            await interaction.response.edit_message(embed=embed, view=view)
+        else:
+            await interaction.response.send_message(embed=embed, view=view, ephemeral=True)

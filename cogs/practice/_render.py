@@ -1,0 +1,148 @@
+"""Embeds for a practice run: the question with its progress, learn-mode feedback, the summary."""
+
+from __future__ import annotations
+
+import discord
+
+from bot import grading
+from bot.rendering import EMBED_DESCRIPTION_CHARS, EMBED_FIELD_CHARS, bar, clip, numbered, plural, shorten
+from cogs.practice._run import Mode, Summary
+from content import Lesson, Question, card_description
+
+EMBED_TOTAL_CHARS = 6000
+COLOURS = {"easy": discord.Colour.green(), "medium": discord.Colour.gold(), "hard": discord.Colour.red()}
+RIGHT, WRONG = "✅", "❌"
+MODE_NAMES: dict[Mode, str] = {"learn": "Practice", "test": "Test"}
+NOT_RANKED = "Recorded for you only: practice never changes scores or leaderboards."
+ONE_TRY = "One try per question in practice: the solution follows right away."
+
+
+def progress(done: int, total: int) -> str:
+    """`████░░░░░░ 4/10`: how far through the run the member is."""
+    return f"`{bar(done / total if total else 1.0)}` {done}/{total}"
+
+
+def question_embed(lesson: Lesson, mode: Mode, question: Question, index: int, total: int) -> discord.Embed:
+    """Question `index` (0-based) of `total`, with a progress bar."""
+    embed = discord.Embed(
+        title=f"{MODE_NAMES[mode]} · {lesson.title}",
+        description=clip(card_description(question), EMBED_DESCRIPTION_CHARS),
+        colour=COLOURS[question.difficulty],
+    )
+    embed.add_field(name="Question", value=progress(index + 1, total))
+    embed.add_field(name="Difficulty", value=question.difficulty)
+    if mode == "test":
+        how = "no hints or solutions until the end"
+    elif question.kind == "fill_blanks":
+        how = "pick an option for each blank, then Submit"
+    else:
+        how = "click an option"
+    embed.set_footer(text=f"Only you can see this; {how} · {question.id}")
+    return embed
+
+
+def answer_text(question: Question) -> str:
+    return ", ".join(
+        f"{letter}. {text}"
+        for letter, text in zip(question.answer_letters, question.answer_texts, strict=True)
+    )
+
+
+def chosen_text(question: Question, chosen: tuple[str, ...]) -> str:
+    return ", ".join(f"{letter}. {question.option_text(letter)}" for letter in chosen)
+
+
+def feedback_embed(
+    lesson: Lesson, question: Question, chosen: tuple[str, ...], right: bool, index: int, total: int
+) -> discord.Embed:
+    """Learn mode, after an answer: right or wrong, the hint and the mistake if wrong, then the solution."""
+    embed = discord.Embed(
+        title=f"{RIGHT} Right!" if right else f"{WRONG} Not quite",
+        description=clip(card_description(question), EMBED_DESCRIPTION_CHARS),
+        colour=discord.Colour.green() if right else discord.Colour.orange(),
+    )
+    if not right:
+        embed.add_field(
+            name="Your answer", value=shorten(chosen_text(question, chosen), EMBED_FIELD_CHARS), inline=False
+        )
+        mistake = _mistake(question, chosen)
+        if mistake:
+            embed.add_field(name="Common mistake", value=shorten(mistake, EMBED_FIELD_CHARS), inline=False)
+        embed.add_field(name="Hint", value=shorten(question.hint, EMBED_FIELD_CHARS), inline=False)
+    embed.add_field(name="Answer", value=shorten(answer_text(question), EMBED_FIELD_CHARS), inline=False)
+    embed.add_field(name="Solution", value=clip(numbered(question.solution), EMBED_FIELD_CHARS), inline=False)
+    embed.add_field(name="Question", value=progress(index + 1, total))
+    embed.set_footer(text=f"{ONE_TRY} · {lesson.title} · {question.id}")
+    return fit(embed)
+
+
+def _mistake(question: Question, chosen: tuple[str, ...]) -> str | None:
+    """The common mistake tied to the (first wrong) option picked, as the quiz's feedback finds it."""
+    return grading.feedback_for(question, chosen, 1).mistake_text
+
+
+def fit(embed: discord.Embed) -> discord.Embed:
+    """Cut the description so the whole embed stays within Discord's 6000 characters."""
+    excess = len(embed) - EMBED_TOTAL_CHARS
+    if excess > 0 and embed.description:
+        embed.description = clip(embed.description, max(1, len(embed.description) - excess))
+    return embed
+
+
+def _review_lines(missed: list[Question]) -> str:
+    """One line per missed question with its right answer, cut at whole lines to fit a field."""
+    lines = [f"• **{q.id}**: {shorten(q.prompt, 90)} → **{shorten(answer_text(q), 120)}**" for q in missed]
+    out: list[str] = []
+    used = 0
+    for index, line in enumerate(lines):
+        tail = f"… and {len(lines) - index} more"
+        if used + len(line) + 1 > EMBED_FIELD_CHARS - len(tail) - 1 and index < len(lines) - 1:
+            out.append(tail)
+            break
+        out.append(line)
+        used += len(line) + 1
+    return clip("\n".join(out), EMBED_FIELD_CHARS)
+
+
+def summary_embed(lesson: Lesson, mode: Mode, summary: Summary) -> discord.Embed:
+    """The end of a run: the total, the score by difficulty, the questions to review with their answers."""
+    share = summary.right / summary.total if summary.total else 0.0
+    embed = discord.Embed(
+        title=f"{MODE_NAMES[mode]} finished · {lesson.title}",
+        description=f"You got **{summary.right}/{summary.total}** right ({share:.0%})\n`{bar(share)}`",
+        colour=discord.Colour.blurple(),
+    )
+    embed.add_field(
+        name="By difficulty",
+        value="\n".join(
+            f"{difficulty} {right}/{asked} `{bar(right / asked, 5)}`"
+            for difficulty, right, asked in summary.by_difficulty()
+        )
+        or "-",
+        inline=False,
+    )
+    missed = summary.missed
+    embed.add_field(
+        name=f"To review ({plural(len(missed), 'question')})" if missed else "To review",
+        value=_review_lines(missed) if missed else "Nothing: every answer was right. 🎉",
+        inline=False,
+    )
+    embed.set_footer(text=NOT_RANKED)
+    return embed
+
+
+def review_embed(lesson: Lesson, question: Question) -> discord.Embed:
+    """A missed question after the run: the card, the answer, the hint, mistakes and the solution."""
+    embed = discord.Embed(
+        title=f"Review · {lesson.title}",
+        description=clip(card_description(question), EMBED_DESCRIPTION_CHARS),
+        colour=COLOURS[question.difficulty],
+    )
+    embed.add_field(name="Answer", value=shorten(answer_text(question), EMBED_FIELD_CHARS), inline=False)
+    embed.add_field(name="Hint", value=shorten(question.hint, EMBED_FIELD_CHARS), inline=False)
+    if question.mistakes:
+        mistakes = "\n".join(f"• {f'({m.option}) ' if m.option else ''}{m.text}" for m in question.mistakes)
+        embed.add_field(name="Common mistakes", value=clip(mistakes, EMBED_FIELD_CHARS), inline=False)
+    embed.add_field(name="Solution", value=clip(numbered(question.solution), EMBED_FIELD_CHARS), inline=False)
+    embed.set_footer(text=question.id)
+    return fit(embed)

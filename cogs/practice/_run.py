@@ -1,0 +1,194 @@
+"""A practice run as plain data: what is in its custom_ids, which questions it asks, how it scored.
+
+No discord import: the cog turns these into messages, tests can call them directly.
+
+A run's whole state travels in its buttons' custom_ids, so any bot process can continue it:
+
+    key      6 base-36 characters: a fingerprint of the lesson (id, question ids, kinds, answers).
+             A lesson edited in a way that changes the questions gets a new key, so an old run is
+             refused politely instead of grading against different questions.
+    mode     "l" (learn) or "t" (test)
+    started  the start time in epoch seconds, base 36; it is also the seed of a test's question order
+    history  one character per answered question: the chosen letter for multiple choice (rightness is
+             re-graded from the lesson), "1"/"0" (right/wrong) for fill-in-the-blanks, whose picks
+             would not fit. The number of answers is the position in the run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Literal
+
+from bot import grading
+from content import Lesson, Question
+
+Mode = Literal["learn", "test"]
+MODE_CODES: dict[str, Mode] = {"l": "learn", "t": "test"}
+# What queries.record_practice_run calls each mode.
+STORED_MODE: dict[Mode, str] = {"learn": "practice", "test": "test"}
+
+KEY_CHARS = 6
+DIGITS36 = "0123456789abcdefghijklmnopqrstuvwxyz"
+BLANKS_RIGHT, BLANKS_WRONG = "1", "0"
+# A learn run covers the lesson's first 60 questions: one history character each must fit in a
+# 100-character custom_id next to the rest of the state.
+MAX_LEARN_QUESTIONS = 60
+MAX_TEST_QUESTIONS = 10
+DIFFICULTIES: tuple[str, ...] = ("easy", "medium", "hard")
+
+
+def to36(number: int) -> str:
+    if number < 0:
+        raise ValueError("only non-negative numbers")
+    out = ""
+    while True:
+        number, digit = divmod(number, 36)
+        out = DIGITS36[digit] + out
+        if number == 0:
+            return out
+
+
+def from36(text: str) -> int:
+    return int(text, 36)
+
+
+def lesson_key(lesson: Lesson) -> str:
+    """A short fingerprint of what a run depends on: the lesson id and its questions' ids, kinds and answers."""
+    parts = [lesson.id] + [
+        f"{q.id}|{q.kind}|{','.join(q.answer_letters)}|{len(q.options)}" for q in lesson.questions
+    ]
+    digest = int.from_bytes(hashlib.sha256("\n".join(parts).encode()).digest()[:8], "big")
+    return to36(digest % 36**KEY_CHARS).rjust(KEY_CHARS, "0")
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    key: str
+    mode: Mode
+    started: int  # epoch seconds
+    history: str = ""
+
+    @property
+    def mode_code(self) -> str:
+        return self.mode[0]
+
+    @property
+    def started_code(self) -> str:
+        return to36(self.started)
+
+    @property
+    def position(self) -> int:
+        """The 0-based index of the question being asked (= how many were answered)."""
+        return len(self.history)
+
+    @property
+    def started_at(self) -> datetime:
+        return datetime.fromtimestamp(self.started, UTC)
+
+    def with_mark(self, mark: str) -> Run:
+        return Run(self.key, self.mode, self.started, self.history + mark)
+
+    @classmethod
+    def parse(cls, key: str, mode_code: str, started_code: str, history: str) -> Run:
+        return cls(key, MODE_CODES[mode_code], from36(started_code), history)
+
+
+def start(lesson: Lesson, mode: Mode, now: datetime) -> Run:
+    return Run(lesson_key(lesson), mode, int(now.timestamp()))
+
+
+def plan(lesson: Lesson, run: Run) -> list[Question]:
+    """The questions of this run, in order.
+
+    learn: the lesson's questions in the lesson's order (the first 60).
+    test: up to 10, drawn round-robin from the difficulties (so a lesson with all three gets a mix),
+    then shuffled; the draw and the order come from the run's start time, so every process agrees.
+    """
+    if run.mode == "learn":
+        return list(lesson.questions[:MAX_LEARN_QUESTIONS])
+    rng = random.Random(f"{run.key}:{run.started}")
+    buckets = {d: [q for q in lesson.questions if q.difficulty == d] for d in DIFFICULTIES}
+    for bucket in buckets.values():
+        rng.shuffle(bucket)
+    order = [d for d in DIFFICULTIES if buckets[d]]
+    rng.shuffle(order)
+    picked: list[Question] = []
+    while len(picked) < MAX_TEST_QUESTIONS and any(buckets[d] for d in order):
+        for difficulty in order:
+            if buckets[difficulty] and len(picked) < MAX_TEST_QUESTIONS:
+                picked.append(buckets[difficulty].pop())
+    rng.shuffle(picked)
+    return picked
+
+
+def mark_for(question: Question, chosen: tuple[str, ...]) -> str:
+    """The history character for an answer (see the module docstring)."""
+    if question.kind == "multiple_choice":
+        return chosen[0]
+    return BLANKS_RIGHT if grading.grade(question, chosen) else BLANKS_WRONG
+
+
+def mark_is_valid(question: Question, mark: str) -> bool:
+    if question.kind == "multiple_choice":
+        return mark in question.letters
+    return mark in (BLANKS_RIGHT, BLANKS_WRONG)
+
+
+def is_right(question: Question, mark: str) -> bool:
+    if question.kind == "multiple_choice":
+        return grading.grade(question, (mark,))
+    return mark == BLANKS_RIGHT
+
+
+def chosen_from(question: Question, mark: str) -> tuple[str, ...]:
+    """What to record as the member's choice; blanks' picks are not kept (see the module docstring)."""
+    return (mark,) if question.kind == "multiple_choice" else ()
+
+
+def history_is_valid(questions: list[Question], history: str) -> bool:
+    return len(history) <= len(questions) and all(
+        mark_is_valid(q, mark) for q, mark in zip(questions, history, strict=False)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    question: Question
+    mark: str
+    right: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    outcomes: tuple[Outcome, ...]
+
+    @property
+    def right(self) -> int:
+        return sum(o.right for o in self.outcomes)
+
+    @property
+    def total(self) -> int:
+        return len(self.outcomes)
+
+    @property
+    def missed(self) -> list[Question]:
+        return [o.question for o in self.outcomes if not o.right]
+
+    def by_difficulty(self) -> list[tuple[str, int, int]]:
+        """(difficulty, right, asked) for each difficulty the run asked, easy to hard."""
+        rows = []
+        for difficulty in DIFFICULTIES:
+            asked = [o for o in self.outcomes if o.question.difficulty == difficulty]
+            if asked:
+                rows.append((difficulty, sum(o.right for o in asked), len(asked)))
+        return rows
+
+
+def summarise(questions: Iterable[Question], history: str) -> Summary:
+    return Summary(
+        tuple(Outcome(q, mark, is_right(q, mark)) for q, mark in zip(questions, history, strict=False))
+    )

@@ -1,0 +1,432 @@
+"""/practice end to end: the real bot against the loopback Discord, every body spec-checked."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.emulator import DiscordEmulator
+from cogs.practice import _run
+from cogs.practice._items import next_view, question_view
+from content import load_lesson_text
+from storage import queries
+from tests.conftest import StartBot
+
+EPHEMERAL = 1 << 6
+
+LEARN_LESSON = """\
+id: pr
+title: Practice lesson
+topic: testing
+source: written for the tests
+questions:
+  - id: pr.mc
+    kind: multiple_choice
+    prompt: Which method updates the weights from gradients?
+    options: [optimizer.apply_gradients, model.compile, tf.Variable, model.summary]
+    answer: A
+    difficulty: medium
+    hint: It takes (gradient, variable) pairs.
+    mistakes:
+      - text: compile only configures training.
+        option: B
+    solution:
+      - apply_gradients changes each variable by its gradient.
+  - id: pr.easy
+    kind: multiple_choice
+    prompt: Why does training update weights?
+    options: [To reduce the loss, To grow the model]
+    answer: A
+    difficulty: easy
+    hint: Think of the loss.
+    solution:
+      - Training lowers the loss.
+  - id: pr.blanks
+    kind: fill_blanks
+    prompt: Square the even numbers.
+    code: |
+      squares = {x: x[1]2 for x in range(6) if x [2] 2 == 0}
+    options: ["**", "%", "//", "+"]
+    answer: [A, B]
+    difficulty: hard
+    hint: A power, then a remainder.
+    mistakes:
+      - text: "// is floor division, not a remainder."
+        option: C
+    solution:
+      - "** raises to a power; % gives the remainder."
+"""
+
+
+def mixed_lesson() -> str:
+    """13 questions: 4 easy, 5 medium (one fill-in-the-blanks), 4 hard; every right answer is A."""
+    lines = [
+        "id: mix",
+        "title: Mixed lesson",
+        "topic: testing",
+        "source: written for the tests",
+        "questions:",
+    ]
+    for difficulty in ("easy", "medium", "hard"):
+        for n in range(1, 5):
+            lines += [
+                f"  - id: mix.{difficulty}{n}",
+                "    kind: multiple_choice",
+                f"    prompt: {difficulty.title()} question number {n}?",
+                "    options: [Right, Wrong]",
+                "    answer: A",
+                f"    difficulty: {difficulty}",
+                "    hint: Pick Right.",
+                "    solution:",
+                "      - Right is right.",
+            ]
+    lines += [
+        "  - id: mix.blanks",
+        "    kind: fill_blanks",
+        "    prompt: Fill the blank.",
+        "    code: 'y = 2 [1] 3'",
+        '    options: ["+", "-"]',
+        "    answer: [A]",
+        "    difficulty: medium",
+        "    hint: Add.",
+        "    solution:",
+        "      - 2 + 3.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.fixture
+def lessons_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "lessons"
+    folder.mkdir()
+    (folder / "pr.yaml").write_text(LEARN_LESSON)
+    (folder / "mix.yaml").write_text(mixed_lesson())
+    return folder
+
+
+def components(message: dict[str, Any]) -> list[dict[str, Any]]:
+    return [c for row in message["components"] for c in row["components"]]
+
+
+def custom_ids(message: dict[str, Any]) -> list[str]:
+    return [c["custom_id"] for c in components(message) if "custom_id" in c]
+
+
+def button(message: dict[str, Any], part: str) -> str:
+    """The component whose custom_id starts with `part` ("practice:next:") or ends with it (":A")."""
+    return next(cid for cid in custom_ids(message) if cid.startswith(part) or cid.endswith(part))
+
+
+def menus(message: dict[str, Any]) -> list[dict[str, Any]]:
+    return [c for c in components(message) if c["type"] == 3]
+
+
+def fields(message: dict[str, Any]) -> dict[str, str]:
+    return {f["name"]: f["value"] for f in message["embeds"][0].get("fields", [])}
+
+
+def title(message: dict[str, Any]) -> str:
+    return str(message["embeds"][0]["title"])
+
+
+def question_id(message: dict[str, Any]) -> str:
+    return str(message["embeds"][0]["footer"]["text"].rsplit(" · ", 1)[-1])
+
+
+async def start_practice(
+    emulator: DiscordEmulator, lesson: str, mode: str = "learn", by: str = "alice"
+) -> dict[str, Any]:
+    reply = await emulator.wait_reply(await emulator.slash("practice", by=by, lesson=lesson, mode=mode))
+    assert reply["flags"] & EPHEMERAL, "practice is private"
+    return reply
+
+
+async def act(emulator: DiscordEmulator, message: dict[str, Any], ix: Any) -> dict[str, Any]:
+    """Wait for the bot to answer a click; return the practice message as it is now."""
+    response = await emulator.wait_response(ix)
+    assert response["type"] == 7, f"expected the practice message to be edited, got {response}"
+    return emulator.message(int(message["id"]))
+
+
+async def click(
+    emulator: DiscordEmulator, message: dict[str, Any], part: str, by: str = "alice"
+) -> dict[str, Any]:
+    return await act(emulator, message, await emulator.click(message, button(message, part), by=by))
+
+
+async def fill_blanks(
+    emulator: DiscordEmulator, message: dict[str, Any], letters: str, by: str = "alice"
+) -> dict[str, Any]:
+    for blank, letter in enumerate(letters):
+        menu = menus(message)[blank]
+        message = await act(
+            emulator, message, await emulator.select(message, menu["custom_id"], [letter], by=by)
+        )
+    return await click(emulator, message, "practice:submit:", by=by)
+
+
+async def answer(
+    emulator: DiscordEmulator, message: dict[str, Any], right: bool, by: str = "alice"
+) -> dict[str, Any]:
+    """Answer the question on screen (every right answer in these lessons is A, or A then B for blanks)."""
+    if menus(message):
+        blanks = len(menus(message))
+        letters = "AB"[:blanks] if right else "C" * blanks if blanks > 1 else "B"
+        return await fill_blanks(emulator, message, letters, by=by)
+    return await click(emulator, message, ":A" if right else ":B", by=by)
+
+
+# ----- pure run state ------------------------------------------------------------------------
+
+
+def test_the_longest_run_state_fits_discords_custom_id_limit() -> None:
+    questions = "\n".join(
+        f"""  - id: long.q{n:02}
+    kind: fill_blanks
+    prompt: Fill in.
+    code: 'x = [1] + [2] + [3] + [4]'
+    options: [a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p, q, r, s, t, u, v, w, x, y]
+    answer: [Y, Y, Y, Y]
+    difficulty: hard
+    hint: All y.
+    solution: [All y.]"""
+        for n in range(70)
+    )
+    lesson = load_lesson_text(f"id: {'l' * 48}\ntitle: Long\ntopic: t\nsource: s\nquestions:\n{questions}\n")
+    run = _run.Run(_run.lesson_key(lesson), "learn", 36**8 - 1, "0" * (_run.MAX_LEARN_QUESTIONS - 1))
+    assert len(_run.plan(lesson, run)) == _run.MAX_LEARN_QUESTIONS, "a learn run covers the first 60"
+    views = [question_view(lesson.questions[0], run, "YYY-"), next_view(run.with_mark("1"), last=True)]
+    ids = [item.custom_id for view in views for item in view.children]  # type: ignore[attr-defined]
+    assert max(len(cid) for cid in ids) <= 100
+
+
+def test_a_test_draws_ten_mixed_questions_in_an_order_fixed_by_its_seed() -> None:
+    lesson = load_lesson_text(mixed_lesson())
+    one = _run.start(lesson, "test", datetime(2025, 1, 1, tzinfo=UTC))
+    other = _run.start(lesson, "test", datetime(2025, 1, 2, tzinfo=UTC))
+    picked = _run.plan(lesson, one)
+    assert len(picked) == 10 and len({q.id for q in picked}) == 10
+    assert all(sum(q.difficulty == d for q in picked) >= 3 for d in ("easy", "medium", "hard"))
+    assert [q.id for q in _run.plan(lesson, one)] == [q.id for q in picked], "same seed, same test"
+    assert [q.id for q in _run.plan(lesson, other)] != [q.id for q in picked]
+
+
+# ----- end to end ----------------------------------------------------------------------------
+
+
+async def test_learn_mode_shows_progress_then_hint_mistake_and_solution_and_next_advances(
+    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+) -> None:
+    await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
+    first = await start_practice(emulator, "pr")
+    assert title(first) == "Practice · Practice lesson"
+    assert fields(first)["Question"].endswith(" 1/3")
+    assert question_id(first) == "pr.mc"
+    labels = [c["label"] for c in components(first)]
+    assert labels == [
+        "A. optimizer.apply_gradients",
+        "B. model.compile",
+        "C. tf.Variable",
+        "D. model.summary",
+    ]
+
+    feedback = await click(emulator, first, ":B")
+    assert title(feedback) == "❌ Not quite"
+    shown = fields(feedback)
+    assert shown["Your answer"] == "B. model.compile"
+    assert shown["Common mistake"] == "compile only configures training."
+    assert shown["Hint"] == "It takes (gradient, variable) pairs."
+    assert shown["Answer"] == "A. optimizer.apply_gradients"
+    assert "apply_gradients changes each variable" in shown["Solution"]
+    assert [c["label"] for c in components(feedback)] == ["Next question"]
+
+    second = await click(emulator, feedback, "practice:next:")
+    assert second["id"] == first["id"], "one message, edited as the member goes"
+    assert fields(second)["Question"].endswith(" 2/3") and question_id(second) == "pr.easy"
+    right = await click(emulator, second, ":A")
+    assert title(right) == "✅ Right!"
+    assert "Hint" not in fields(right) and "Training lowers the loss." in fields(right)["Solution"]
+    # Nobody else sees any of it.
+    assert not [m for m in emulator.channel_messages("general", visible_to="bob") if m["embeds"]]
+
+
+async def test_fill_blanks_questions_work_in_practice(
+    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+) -> None:
+    await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
+    message = await start_practice(emulator, "pr")
+    message = await click(emulator, await click(emulator, message, ":A"), "practice:next:")
+    message = await click(emulator, await click(emulator, message, ":A"), "practice:next:")
+    assert question_id(message) == "pr.blanks" and fields(message)["Question"].endswith(" 3/3")
+    assert [o["label"] for o in menus(message)[0]["options"]] == ["**", "%", "//", "+"]
+    submit = next(c for c in components(message) if c["type"] == 2)
+    assert submit["disabled"] is True, "Submit waits until every blank is picked"
+
+    wrong = await fill_blanks(emulator, message, "AC")
+    assert title(wrong) == "❌ Not quite"
+    assert fields(wrong)["Your answer"] == "A. **, C. //"
+    assert fields(wrong)["Common mistake"] == "// is floor division, not a remainder."
+    assert fields(wrong)["Answer"] == "A. **, B. %"
+    assert [c["label"] for c in components(wrong)] == ["See your summary"]
+
+    summary = await click(emulator, wrong, "practice:next:")
+    assert title(summary) == "Practice finished · Practice lesson"
+    assert "**2/3**" in summary["embeds"][0]["description"]
+    assert fields(summary)["By difficulty"].splitlines()[2].startswith("hard 0/1")
+    assert "**pr.blanks**" in fields(summary)["To review (1 question)"]
+
+
+async def test_test_mode_hides_feedback_until_the_end_then_scores_by_difficulty(
+    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+) -> None:
+    bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
+    message = await start_practice(emulator, "mix", mode="test")
+    asked: list[str] = []
+    expected: dict[str, list[int]] = {"easy": [0, 0], "medium": [0, 0], "hard": [0, 0]}
+    missed: list[str] = []
+    for number in range(1, 11):
+        assert title(message) == "Test · Mixed lesson"
+        assert fields(message)["Question"].endswith(f" {number}/10")
+        assert set(fields(message)) == {"Question", "Difficulty"}, "no hints or solutions in a test"
+        qid = question_id(message)
+        difficulty = fields(message)["Difficulty"]
+        # Right on easy, wrong on hard, and on medium right only for the odd-numbered ones.
+        right = difficulty == "easy" or (difficulty == "medium" and qid[-1] in "13")
+        expected[difficulty][0] += right
+        expected[difficulty][1] += 1
+        if not right:
+            missed.append(qid)
+        asked.append(qid)
+        message = await answer(emulator, message, right)
+        if number < 10:
+            assert not title(message).startswith(("✅", "❌")), "no feedback until the end"
+
+    assert len(set(asked)) == 10
+    assert all(total >= 3 for _, total in expected.values()), "the test mixes difficulties"
+    assert title(message) == "Test finished · Mixed lesson"
+    lines = fields(message)["By difficulty"].splitlines()
+    assert [line.split(" `")[0] for line in lines] == [f"{d} {r}/{t}" for d, (r, t) in expected.items()]
+    total_right = sum(r for r, _ in expected.values())
+    assert f"**{total_right}/10**" in message["embeds"][0]["description"]
+    review = fields(message)[f"To review ({len(missed)} questions)"]
+    assert [line.split("**")[1] for line in review.splitlines()] == missed
+    assert all(line.endswith("→ **A. Right**") or "mix.blanks" in line for line in review.splitlines())
+
+    (run,) = await queries.practice_runs_for(bot.database, emulator.world.members["alice"].id)
+    assert run.mode == "test" and run.total == 10 and run.right_answers == total_right
+    assert run.score_by_difficulty == {d: {"right": r, "total": t} for d, (r, t) in expected.items()}
+
+    # The summary's menu shows a missed question's solution privately.
+    menu = menus(message)[0]
+    assert [o["value"] for o in menu["options"]] == missed
+    shown = await emulator.wait_reply(await emulator.select(message, menu["custom_id"], [missed[0]]))
+    assert shown["flags"] & EPHEMERAL and fields(shown)["Solution"]
+
+
+async def test_a_run_continues_after_a_restart_and_is_recorded_once(
+    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path, tmp_path: Path
+) -> None:
+    database_url = f"sqlite+aiosqlite:///{tmp_path / 'shared.db'}"
+    first = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir), database_url=database_url)
+    message = await click(emulator, await start_practice(emulator, "pr"), ":A")
+    await first.close()
+    await emulator.wait_for(
+        lambda: not any(c.ready and not c.ws.closed for c in emulator._sockets), what="the first bot to leave"
+    )
+    second = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir), database_url=database_url)
+    message = await click(emulator, message, "practice:next:")
+    assert question_id(message) == "pr.easy" and fields(message)["Question"].endswith(" 2/3")
+    message = await click(emulator, await click(emulator, message, ":B"), "practice:next:")
+    message = await fill_blanks(emulator, message, "AB")
+    last = button(message, "practice:next:")
+    # A double click on the last button must not store the run twice.
+    clicks = await asyncio.gather(*(emulator.click(message, last) for _ in range(3)))
+    for ix in clicks:
+        await emulator.wait_response(ix)
+    assert title(emulator.message(int(message["id"]))) == "Practice finished · Practice lesson"
+    (run,) = await queries.practice_runs_for(second.database, emulator.world.members["alice"].id)
+    assert run.mode == "practice" and run.lesson_id == "pr"
+    assert [(a["question_id"], a["right"]) for a in run.answers] == [
+        ("pr.mc", True),
+        ("pr.easy", False),
+        ("pr.blanks", True),
+    ]
+    assert run.answers[0]["chosen"] == ["A"] and run.answers[1]["chosen"] == ["B"]
+
+
+async def test_practice_never_changes_the_leaderboard(
+    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+) -> None:
+    bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
+    guild, alice = emulator.world.guild_id, emulator.world.members["alice"].id
+    ix = await emulator.slash("quiz post", by="mod", lesson="pr", question="pr.mc", channel="quiz")
+    assert "Posted" in (await emulator.wait_reply(ix))["content"]
+    (post,) = [m for m in emulator.channel_messages("quiz") if m["components"]]
+    await emulator.wait_reply(await emulator.click(post, button(post, ":A"), by="alice"))
+    before = (
+        await queries.top_members(bot.database, guild),
+        await queries.daily_scores(bot.database, guild, alice),
+    )
+    assert before[0][0].points == 6  # medium, first try: 2 points in thirds
+
+    message = await start_practice(emulator, "pr")
+    for _ in range(2):
+        message = await click(emulator, await click(emulator, message, ":A"), "practice:next:")
+    message = await click(emulator, await fill_blanks(emulator, message, "AB"), "practice:next:")
+    assert "**3/3**" in message["embeds"][0]["description"]
+    message = await start_practice(emulator, "mix", mode="test")
+    for _ in range(10):
+        message = await answer(emulator, message, right=True)
+    assert "**10/10**" in message["embeds"][0]["description"]
+
+    after = (
+        await queries.top_members(bot.database, guild),
+        await queries.daily_scores(bot.database, guild, alice),
+    )
+    assert after == before
+    assert await queries.member_score(bot.database, guild, emulator.world.members["bob"].id) is None
+    runs = await queries.practice_runs_for(bot.database, alice)
+    assert sorted(r.mode for r in runs) == ["practice", "test"]
+
+
+async def test_forged_practice_buttons_are_refused_politely_and_record_nothing(
+    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+) -> None:
+    bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
+    lesson = bot.library.lesson("pr")
+    assert lesson is not None
+    key = _run.lesson_key(lesson)
+    forged = {
+        "practice:next:zzzzzz:l:1:": "lesson was changed or removed",
+        f"practice:next:{key}:l:1:D": "",  # a well-formed run on a public message: answered privately
+        f"practice:next:{key}:l:1:AX": "doesn't belong",  # pr.easy has options A and B only
+        f"practice:next:{key}:l:1:AAAA": "doesn't belong",  # more answers than questions
+        f"practice:answer:{key}:l:1::X": "doesn't belong",  # pr.mc has options A-D
+        f"practice:submit:{key}:l:1:A:AB": "doesn't belong",  # the second question is not blanks
+        "practice:answer:not-a-run": "don't recognise that button",
+    }
+    for custom_id, polite in forged.items():
+        # Buttons an older version (or a forger) could leave in a public channel.
+        old = await emulator.plant_message("general", [custom_id])
+        reply = await emulator.wait_reply(await emulator.click(old, custom_id, by="bob"))
+        if polite:
+            assert polite in reply["content"], custom_id
+        else:
+            assert fields(reply)["Question"].endswith(" 2/3")
+        assert reply["flags"] & EPHEMERAL
+        assert emulator.message(int(old["id"])) == old, "the public message is untouched"
+    assert await queries.practice_runs_for(bot.database, emulator.world.members["bob"].id) == []
+
+
+async def test_lessons_autocomplete_and_an_unknown_lesson_is_refused(
+    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+) -> None:
+    await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
+    choices = await emulator.autocomplete("practice", "lesson", lesson="mix")
+    assert [c["value"] for c in choices] == ["mix"]
+    reply = await emulator.wait_reply(await emulator.slash("practice", lesson="nope"))
+    assert reply["flags"] & EPHEMERAL and "There is no lesson `nope`" in reply["content"]
