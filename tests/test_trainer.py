@@ -6,6 +6,7 @@ kill or replace its worker wait until the replacement is warm before they return
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import io
 import os
@@ -105,7 +106,7 @@ async def test_seeded_run_prints_what_plain_python_prints_with_that_seed(trainer
     assert result.seed == 7
     assert result.stdout == plain.stdout
     assert result.output == plain.stdout  # nothing else was printed: no TensorFlow log lines
-    assert result.losses == pytest.approx(eval(plain.stdout.splitlines()[1]), abs=1e-6)
+    assert result.losses == pytest.approx(ast.literal_eval(plain.stdout.splitlines()[1]), abs=1e-6)
     assert plain.stdout.splitlines()[2] == "dense_1"  # layer names restart as in a fresh process
 
 
