@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiohttp import WSMsgType, web
+from aiohttp import BodyPartReader, WSMsgType, web
 
 from bot.emulator.state import BOT_PERMISSIONS, Member, World, iso_now, snowflake
 
@@ -450,14 +450,14 @@ class DiscordEmulator:
                 ix = self._by_token(token)
                 if ix is None:
                     return _error(404, 10015, "Unknown Webhook")
-                message_id = ix.original_id if which == "@original" else int(which)
-                if message_id is None:
+                target = ix.original_id if which == "@original" else int(which)
+                if target is None:
                     return _error(404, 10008, "Unknown Message")
                 if method == "PATCH":
-                    return await self._edit(message_id, body, files)
+                    return await self._edit(target, body, files)
                 if method == "DELETE":
-                    return await self._delete(message_id)
-                return _json(self.messages[message_id].data)
+                    return await self._delete(target)
+                return _json(self.messages[target].data)
         log.warning("emulator: unhandled %s /%s", method, "/".join(parts))
         return _error(404, 0, f"emulator: unhandled route {method} /{'/'.join(parts)}")
 
@@ -631,10 +631,12 @@ async def _read_body(request: web.Request) -> tuple[Any, list[tuple[str, bytes]]
         payload, files = None, []
         reader = await request.multipart()
         async for part in reader:
+            if not isinstance(part, BodyPartReader):
+                continue
             if part.name == "payload_json":
-                payload = json.loads(await part.text())  # type: ignore[union-attr]
+                payload = json.loads(await part.text())
             else:
-                files.append((part.filename or "file", bytes(await part.read())))  # type: ignore[union-attr]
+                files.append((part.filename or "file", bytes(await part.read())))
         return payload, files
     if request.can_read_body:
         raw = await request.read()

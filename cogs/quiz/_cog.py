@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
@@ -23,6 +23,9 @@ if TYPE_CHECKING:
     from bot.app import QuizBot
 
 log = logging.getLogger(__name__)
+
+# Where a question can be posted: a channel the bot has cached, or one known only by id (the scheduler).
+PostChannel = discord.TextChannel | discord.Thread | discord.PartialMessageable
 
 STALE_POST = "This question is no longer available (it was removed or never finished posting)."
 REMOVED_QUESTION = "This question was taken out of the lessons, so it can't be answered any more."
@@ -95,7 +98,11 @@ class Quiz(commands.Cog):
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         target = channel or interaction.channel
-        assert isinstance(target, discord.abc.Messageable) and interaction.guild_id is not None
+        if not isinstance(target, discord.TextChannel | discord.Thread) or interaction.guild_id is None:
+            await interaction.followup.send(
+                "I can only post questions in a server's text channels or threads."
+            )
+            return
         if question:
             picked = next((q for q in found.questions if q.id == question), None)
             if picked is None:
@@ -105,7 +112,7 @@ class Quiz(commands.Cog):
                 return
             note = ""
         else:
-            picked, note = await self.next_question(interaction.guild_id, target.id, found)  # type: ignore[union-attr]
+            picked, note = await self.next_question(interaction.guild_id, target.id, found)
         try:
             post = await self.publish(
                 interaction.guild_id,
@@ -148,7 +155,7 @@ class Quiz(commands.Cog):
     async def publish(
         self,
         guild_id: int,
-        channel: discord.abc.Messageable,
+        channel: PostChannel,
         question: Question,
         close_after: timedelta | None,
         *,
@@ -165,7 +172,7 @@ class Quiz(commands.Cog):
             question.lesson_id,
             now + close_after if close_after else None,
             posted_by,
-            now=now,  # type: ignore[attr-defined]
+            now=now,
         )
         assert post.id is not None
         try:
