@@ -741,23 +741,3 @@ async def forget_member(db: Database, member_id: int) -> int:
         await s.exec(update(Post).where(col(Post.posted_by) == member_id).values(posted_by=None))
         await s.commit()
     return deleted
-
-
-# --------------------------------------------------------------------------- practice cog: one row per run
-
-
-async def find_practice_run(
-    db: Database, *, member_id: int, lesson_id: str, mode: str, started_at: datetime
-) -> PracticeRun | None:
-    """The member's run of this lesson and mode that started at `started_at` (the practice cog
-    records a run once, even when the last button is clicked twice)."""
-    async with db.session() as s:
-        rows = await s.exec(
-            select(PracticeRun).where(
-                PracticeRun.member_id == member_id,
-                PracticeRun.lesson_id == lesson_id,
-                PracticeRun.mode == mode,
-                col(PracticeRun.started_at) == _aware(started_at, "started_at"),
-            )
-        )
-        return rows.first()

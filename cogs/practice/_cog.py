@@ -186,35 +186,27 @@ class Practice(commands.Cog):
         run: _run.Run,
         questions: list[Question],
     ) -> None:
-        """Store the finished run once: a second click on the last button finds it stored already."""
-        db = self.bot.database
-        member_id = interaction.user.id
-        mode = _run.STORED_MODE[run.mode]
-        lock = db.lock("practice", member_id, lesson.id, mode, run.started)
-        async with lock:
-            if await queries.find_practice_run(
-                db, member_id=member_id, lesson_id=lesson.id, mode=mode, started_at=run.started_at
-            ):
-                return
-            answers = [
-                PracticeAnswer(
-                    question_id=o.question.id,
-                    difficulty=o.question.difficulty,
-                    chosen=_run.chosen_from(o.question, o.mark),
-                    right=o.right,
-                )
-                for o in _run.summarise(questions, run.history).outcomes
-            ]
-            await queries.record_practice_run(
-                db,
-                member_id=member_id,
-                lesson_id=lesson.id,
-                mode=mode,
-                answers=answers,
-                started_at=run.started_at,
-                finished_at=self.bot.now(),
-                guild_id=interaction.guild_id,
+        """Store the finished run. record_practice_run keeps one row per (member, lesson, mode,
+        start), so a second click on the last button, or a retry in another process, stores nothing."""
+        answers = [
+            PracticeAnswer(
+                question_id=o.question.id,
+                difficulty=o.question.difficulty,
+                chosen=_run.chosen_from(o.question, o.mark),
+                right=o.right,
             )
+            for o in _run.summarise(questions, run.history).outcomes
+        ]
+        await queries.record_practice_run(
+            self.bot.database,
+            member_id=interaction.user.id,
+            lesson_id=lesson.id,
+            mode=_run.STORED_MODE[run.mode],
+            answers=answers,
+            started_at=run.started_at,
+            finished_at=self.bot.now(),
+            guild_id=interaction.guild_id,
+        )
 
     async def _resolve(
         self, interaction: discord.Interaction[QuizBot], run: _run.Run
