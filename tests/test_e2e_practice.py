@@ -7,12 +7,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import discord
 import pytest
+from discord.ext import commands
 
 from bot.emulator import DiscordEmulator
 from cogs.practice import _run
 from cogs.practice._items import next_view, question_view
-from content import load_lesson_text
+from content import DEFAULT_LESSONS_DIR, Question, load_lesson_text
 from storage import queries
 from tests.conftest import StartBot
 
@@ -45,6 +47,7 @@ questions:
     hint: Think of the loss.
     solution:
       - Training lowers the loss.
+    demo: print("the loss goes down")
   - id: pr.blanks
     kind: fill_blanks
     prompt: Square the even numbers.
@@ -430,3 +433,63 @@ async def test_lessons_autocomplete_and_an_unknown_lesson_is_refused(
     assert [c["value"] for c in choices] == ["mix"]
     reply = await emulator.wait_reply(await emulator.slash("practice", lesson="nope"))
     assert reply["flags"] & EPHEMERAL and "There is no lesson `nope`" in reply["content"]
+
+
+class RunTheCode(commands.Cog):
+    """Stands in for the trainer's cog: offers a button for every question with a demo."""
+
+    def question_items(self, question: Question) -> list[discord.ui.Item[Any]]:
+        if not question.has_demo:
+            return []
+        return [discord.ui.Button(label="Run the code", custom_id=f"run-{question.id}")]
+
+
+async def test_questions_with_a_demo_show_other_cogs_buttons_in_learn_mode_but_not_in_a_test(
+    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+) -> None:
+    bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
+    await bot.add_cog(RunTheCode())
+    message = await click(emulator, await start_practice(emulator, "pr"), ":A")
+    assert "Run the code" not in [c.get("label") for c in components(message)], "pr.mc has no demo"
+    message = await click(emulator, message, "practice:next:")
+    assert question_id(message) == "pr.easy"
+    assert [c["label"] for c in components(message)] == [
+        "A. To reduce the loss",
+        "B. To grow the model",
+        "Run the code",
+    ]
+    feedback = await click(emulator, message, ":A")
+    assert [c["label"] for c in components(feedback)] == ["Next question", "Run the code"]
+
+    # In a test the demo (the solved code) would give the answer away.
+    test = await start_practice(emulator, "pr", mode="test")
+    labels = []
+    for _ in range(3):
+        labels += [c.get("label") for c in components(test)]
+        test = await answer(emulator, test, right=True)
+    assert "Run the code" not in labels and title(test) == "Test finished · Practice lesson"
+
+
+async def test_every_bundled_lesson_can_be_practised_to_the_end_with_wrong_answers(
+    emulator: DiscordEmulator, start_bot: StartBot
+) -> None:
+    """The longest feedback (your answer, mistake, hint, answer, solution) of every bundled question
+    must make a message Discord accepts: the emulator checks every body against the spec."""
+    bot = await start_bot(QUIZBOT_CONTENT_DIR=str(DEFAULT_LESSONS_DIR))
+    assert bot.library.lessons
+    for lesson in bot.library.lessons.values():
+        message = await start_practice(emulator, lesson.id)
+        for _ in lesson.questions:
+            if menus(message):
+                question = bot.library.question(question_id(message))
+                assert question is not None
+                wrong = "".join(next(x for x in question.letters if x != a) for a in question.answer_letters)
+                message = await fill_blanks(emulator, message, wrong)
+            else:
+                question = bot.library.question(question_id(message))
+                assert question is not None
+                wrong = next(x for x in question.letters if x not in question.answer_letters)
+                message = await click(emulator, message, f":{wrong}")
+            assert title(message) == "❌ Not quite"
+            message = await click(emulator, message, "practice:next:")
+        assert f"**0/{len(lesson.questions)}**" in message["embeds"][0]["description"]
