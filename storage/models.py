@@ -140,3 +140,51 @@ class PracticeRun(SQLModel, table=True):
 
 
 metadata = SQLModel.metadata
+
+
+# ----- scheduled daily quizzes (migration 0003) ---------------------------------------------
+class Schedule(SQLModel, table=True):
+    """A daily quiz: `count` questions of a lesson posted in a channel at hour:minute in `timezone`."""
+
+    __tablename__ = "schedules"
+    __table_args__ = (
+        CheckConstraint("hour BETWEEN 0 AND 23", name="hour"),
+        CheckConstraint("minute BETWEEN 0 AND 59", name="minute"),
+        CheckConstraint("count BETWEEN 1 AND 5", name="count"),
+        Index("ix_schedules_guild", "guild_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    guild_id: int = Field(sa_type=BigInteger)
+    channel_id: int = Field(sa_type=BigInteger)
+    created_by: int = Field(sa_type=BigInteger)  # the moderator told when the schedule pauses itself
+    lesson_id: str = Field(max_length=200)
+    difficulty: str = Field(default="any", max_length=10)  # any, easy, medium, hard
+    count: int = Field(default=1, sa_type=SmallInteger)
+    # None: the posts stay open until the next run opens (then they close and reveal).
+    close_after_minutes: int | None = None
+    hour: int = Field(sa_type=SmallInteger)
+    minute: int = Field(sa_type=SmallInteger)
+    timezone: str = Field(max_length=64)  # IANA name
+    paused: bool = False
+    paused_reason: str | None = Field(default=None, max_length=300)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class ScheduleRun(SQLModel, table=True):
+    """One day's run of a schedule, claimed before posting: (schedule, local date) is unique."""
+
+    __tablename__ = "schedule_runs"
+    __table_args__ = (
+        UniqueConstraint("schedule_id", "run_date", name="uq_schedule_runs_schedule_date"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    schedule_id: int = Field(foreign_key="schedules.id", ondelete="CASCADE")
+    run_date: date  # the local date in the schedule's time zone
+    due_at: datetime = Field(sa_type=UTCDateTime)
+    claimed_at: datetime = Field(sa_type=UTCDateTime)
+    status: str = Field(default="claimed", max_length=20)  # claimed, posted, failed, skipped
+    post_ids: list[int] = Field(default_factory=list, sa_type=JSON)
+    error: str | None = Field(default=None, max_length=500)
+    finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
