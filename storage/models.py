@@ -175,9 +175,7 @@ class ScheduleRun(SQLModel, table=True):
     """One day's run of a schedule, claimed before posting: (schedule, local date) is unique."""
 
     __tablename__ = "schedule_runs"
-    __table_args__ = (
-        UniqueConstraint("schedule_id", "run_date", name="uq_schedule_runs_schedule_date"),
-    )
+    __table_args__ = (UniqueConstraint("schedule_id", "run_date", name="uq_schedule_runs_schedule_date"),)
 
     id: int | None = Field(default=None, primary_key=True)
     schedule_id: int = Field(foreign_key="schedules.id", ondelete="CASCADE")
