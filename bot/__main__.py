@@ -36,6 +36,13 @@ def _parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="run a question's demo code in the TensorFlow worker")
     demo.add_argument("question_id")
     demo.add_argument("--seed", type=int, default=None, help="keras.utils.set_random_seed(N) first")
+    playground = sub.add_parser(
+        "playground", help="try quizbot in a browser: a local Discord, the bot and a web page, no account"
+    )
+    playground.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (default 8765)")
+    playground.add_argument(
+        "--lessons", type=Path, default=None, help="lesson folder to load and reload on every change"
+    )
     return parser
 
 
@@ -55,6 +62,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _content(args, settings)
     if command == "demo":
         return _demo(args.question_id, args.seed, settings)
+    if command == "playground":
+        return _playground(args, settings)
     return _run(settings)
 
 
@@ -116,6 +125,15 @@ def _demo(question_id: str, seed: int | None, settings: object) -> int:
         print(f"error: question {question_id!r} has no demo code", file=sys.stderr)
         return EXIT_USAGE
     return run_demo_cli(question.demo, seed, sys.stdout, sys.stderr)
+
+
+def _playground(args: argparse.Namespace, settings: object) -> int:
+    from bot.logs import setup_logging
+    from bot.playground import run_playground
+
+    setup_logging()
+    # Without --lessons: the configured lessons (QUIZBOT_CONTENT_DIR) or the bundled ones, watched too.
+    return run_playground(port=args.port, lessons_dir=args.lessons or getattr(settings, "content_dir", None))
 
 
 def _run(settings) -> int:  # type: ignore[no-untyped-def]

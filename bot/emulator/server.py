@@ -672,6 +672,9 @@ class _GatewayConnection:
             frame = json.loads(msg.data)
             op = frame.get("op")
             if op == 1:
+                # discord.py's heartbeat thread notes the send time only after the loop sent the beat;
+                # an instant ACK can beat it and log a false "Can't keep up, 40 s behind" warning.
+                await asyncio.sleep(0.05)
                 await self.send(11, None)
             elif op == 2:
                 await self._identify(frame["d"])

@@ -1,0 +1,131 @@
+"""Watch the lessons being written: poll file times (no extra dependency), check, reload or report."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from content import Library, Problem, check_paths
+from content.loader import PACK_SUFFIXES
+
+log = logging.getLogger(__name__)
+
+Snapshot = dict[str, tuple[int, int]]
+
+
+@dataclass
+class LessonStatus:
+    """What the page shows about the lessons: what is loaded and, if the last edit broke, why."""
+
+    folder: str
+    watching: bool
+    lessons: list[dict[str, Any]] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # `FILE:LINE: field: message` lines
+    checked_at: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "folder": self.folder,
+            "watching": self.watching,
+            "lessons": self.lessons,
+            "problems": self.problems,
+            "checked_at": self.checked_at,
+        }
+
+
+def snapshot(folder: Path) -> Snapshot:
+    """(mtime, size) of every lesson pack under the folder; a change in either means "check again"."""
+    found: Snapshot = {}
+    for path in sorted(folder.rglob("*")):
+        if path.suffix in PACK_SUFFIXES:
+            with contextlib.suppress(OSError):  # deleted between listing and stat
+                stat = path.stat()
+                found[str(path)] = (stat.st_mtime_ns, stat.st_size)
+    return found
+
+
+def describe(library: Library) -> list[dict[str, Any]]:
+    return [
+        {"id": lesson.id, "title": lesson.title, "questions": len(lesson.questions)}
+        for lesson in library.lessons.values()
+    ]
+
+
+class LessonWatcher:
+    """Checks the folder when a pack changes: valid -> `reload()` (the bot's), broken -> the problems
+    are kept for the page and the lessons in use stay as they were."""
+
+    def __init__(
+        self,
+        folder: Path,
+        reload: Callable[[], Library],
+        on_change: Callable[[LessonStatus], Any],
+        *,
+        poll_seconds: float = 0.4,
+    ) -> None:
+        self.folder = folder
+        self._reload = reload
+        self._on_change = on_change
+        self.poll_seconds = poll_seconds
+        self.status = LessonStatus(folder=str(folder), watching=True)
+        self._seen: Snapshot = {}
+        self._task: asyncio.Task[None] | None = None
+
+    def first_check(self) -> list[Problem]:
+        """Before the bot starts: the problems (the bot then starts with the valid packs only)."""
+        self._seen = snapshot(self.folder)
+        problems = check_paths([self.folder])
+        self.status.problems = [str(p) for p in problems]
+        self.status.checked_at = _now()
+        return problems
+
+    def loaded(self, library: Library) -> None:
+        self.status.lessons = describe(library)
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._watch(), name="playground-lessons")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def _watch(self) -> None:
+        while True:
+            await asyncio.sleep(self.poll_seconds)
+            try:
+                current = await asyncio.to_thread(snapshot, self.folder)
+                if current != self._seen:
+                    self._seen = current
+                    await self.check_now()
+            except Exception:  # a watcher that dies silently is worse than a logged error
+                log.exception("checking the lessons failed")
+
+    async def check_now(self) -> LessonStatus:
+        problems = await asyncio.to_thread(check_paths, [self.folder])
+        self.status.problems = [str(p) for p in problems]
+        if not problems:
+            try:
+                self.status.lessons = describe(self._reload())
+            except Exception as exc:  # e.g. a file changed again between check and load
+                self.status.problems = [str(exc)]
+        self.status.checked_at = _now()
+        log.info(
+            "lessons checked: %d loaded, %d problem(s)", len(self.status.lessons), len(self.status.problems)
+        )
+        result = self._on_change(self.status)
+        if asyncio.iscoroutine(result):
+            await result
+        return self.status
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
