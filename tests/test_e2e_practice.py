@@ -493,3 +493,22 @@ async def test_every_bundled_lesson_can_be_practised_to_the_end_with_wrong_answe
             assert title(message) == "❌ Not quite"
             message = await click(emulator, message, "practice:next:")
         assert f"**0/{len(lesson.questions)}**" in message["embeds"][0]["description"]
+
+
+async def test_a_run_whose_lesson_changed_is_refused_politely_and_start_again_begins_afresh(
+    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+) -> None:
+    bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
+    message = await start_practice(emulator, "mix", mode="test")
+    for _ in range(10):
+        message = await answer(emulator, message, right=False)
+    assert "**0/10**" in message["embeds"][0]["description"]
+    again = await click(emulator, message, "practice:again:")
+    assert title(again) == "Test · Mixed lesson" and fields(again)["Question"].endswith(" 1/10")
+
+    (lessons_dir / "mix.yaml").write_text(mixed_lesson().replace("mix.easy1", "mix.renamed"))
+    bot.reload_lessons()
+    first = button(again, ":A")
+    reply = await emulator.wait_reply(await emulator.click(again, first))
+    assert reply["flags"] & EPHEMERAL and "lesson was changed or removed" in reply["content"]
+    assert emulator.message(int(again["id"]))["embeds"] == again["embeds"], "the old run is left as it was"

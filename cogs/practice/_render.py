@@ -34,9 +34,9 @@ def question_embed(lesson: Lesson, mode: Mode, question: Question, index: int, t
     if mode == "test":
         how = "no hints or solutions until the end"
     elif question.kind == "fill_blanks":
-        how = "pick an option for each blank, then Submit"
+        how = "pick an option for each blank, then Submit; one try, then the solution"
     else:
-        how = "click an option"
+        how = "one try, then the solution"
     embed.set_footer(text=f"Only you can see this; {how} · {question.id}")
     return embed
 
