@@ -6,8 +6,7 @@ the run (see _run.py), so a click reaches the same state in any bot process, aft
 
 from __future__ import annotations
 
-import logging
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 import discord
 from discord import app_commands
@@ -24,7 +23,6 @@ from storage import PracticeAnswer, queries
 if TYPE_CHECKING:
     from bot.app import QuizBot
 
-log = logging.getLogger(__name__)
 
 STALE_RUN = (
     "This practice run can't go on: its lesson was changed or removed since you started. "
@@ -236,7 +234,7 @@ class Practice(commands.Cog):
     ) -> None:
         """Edit the member's private practice message; a practice button on a public message (an
         old or forged one) is answered privately instead, so practice never shows in a channel."""
-        message: Any = interaction.message
+        message = interaction.message
         if message is not None and message.flags.ephemeral:
             await interaction.response.edit_message(embed=embed, view=view)
         else:
