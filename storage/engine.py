@@ -12,6 +12,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 from sqlalchemy import event, text
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
@@ -82,6 +83,13 @@ def _alembic_config() -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     return cfg
+
+
+def head_revision() -> str:
+    """The newest migration's revision id (what `upgrade("head")` leads to)."""
+    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    assert head is not None, "no migrations found"
+    return head
 
 
 def _upgrade(connection: Connection, revision: str = "head") -> None:
