@@ -186,3 +186,57 @@ class ScheduleRun(SQLModel, table=True):
     post_ids: list[int] = Field(default_factory=list, sa_type=JSON)
     error: str | None = Field(default=None, max_length=500)
     finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+# ----- leaderboards and spaced review (migration 0004) --------------------------------------
+class PeriodScore(SQLModel, table=True):
+    """Per member per guild-local week ("w", starts Monday) or month ("m") totals.
+
+    Kept by database triggers on daily_scores (migration 0004), so they move in the attempt's own
+    transaction without queries.py knowing about them; week and month boards read one indexed range.
+    """
+
+    __tablename__ = "period_scores"
+    __table_args__ = (Index("ix_period_scores_board", "guild_id", "period", "start", "points"),)
+
+    guild_id: int = Field(sa_type=BigInteger, primary_key=True, sa_column_kwargs=_NOT_AUTO)
+    period: str = Field(primary_key=True, max_length=1)  # "w" or "m"
+    start: date = Field(primary_key=True)  # the period's first guild-local day
+    member_id: int = Field(sa_type=BigInteger, primary_key=True, sa_column_kwargs=_NOT_AUTO)
+    points: int = 0
+    answered: int = 0
+    right_answers: int = 0
+    right_first_try: int = 0
+
+
+class ReviewCard(SQLModel, table=True):
+    """One member's spaced-review card (fsrs) for one missed question, shared by every guild:
+    what a person remembers does not depend on the server they answered in."""
+
+    __tablename__ = "review_cards"
+    __table_args__ = (Index("ix_review_cards_member_due", "member_id", "due"),)
+
+    member_id: int = Field(sa_type=BigInteger, primary_key=True, sa_column_kwargs=_NOT_AUTO)
+    question_id: str = Field(primary_key=True, max_length=200)
+    due: datetime = Field(sa_type=UTCDateTime)
+    # fsrs.Card.to_dict(): state, step, stability, difficulty, due, last_review.
+    card: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    # Every rating adds one: a rating names the count it saw, so a doubled click rates once.
+    reviews: int = 0
+    lapses: int = 0  # times rated Again
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+
+
+# Indexes on earlier tables, declared here so this block stays the only place 0004 touches.
+Index(
+    "ix_daily_scores_guild_day_points",
+    DailyScore.__table__.c.guild_id,  # type: ignore[attr-defined]
+    DailyScore.__table__.c.day,  # type: ignore[attr-defined]
+    DailyScore.__table__.c.points,  # type: ignore[attr-defined]
+)
+Index(
+    "ix_posts_guild_lesson",
+    Post.__table__.c.guild_id,  # type: ignore[attr-defined]
+    Post.__table__.c.lesson_id,  # type: ignore[attr-defined]
+)
