@@ -58,6 +58,8 @@ class Suggestion:
     label: str  # what the list shows
     detail: str  # a short description beside it
     text: str  # the whole message box after picking it
+    # Enter picks a suggestion unless it is an optional option: a complete line is sent, as in Discord.
+    optional: bool = False
 
 
 def _has_subcommands(options: list[Json]) -> bool:
@@ -242,7 +244,10 @@ def suggest_static(
                 continue
             need = "required" if option.get("required") else "optional"
             detail = f"{option.get('description', '')} ({TYPE_NAMES.get(option['type'], '')}, {need})"
-            out.append(Suggestion(f"{option['name']}:", detail, base + option["name"] + ":"))
+            suggestion = Suggestion(
+                f"{option['name']}:", detail, base + option["name"] + ":", optional=not option.get("required")
+            )
+            out.append(suggestion)
     elif parsed.focused is not None:
         option = _option(parsed, parsed.focused)
         kind = option.get("type")

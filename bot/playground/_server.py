@@ -18,6 +18,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.emulator import DiscordEmulator, EmulatorError, Interaction, World
+from bot.emulator.server import EPHEMERAL, LOADING
 from bot.playground import _commands as cmd
 from bot.playground._lessons import LessonStatus, LessonWatcher
 
@@ -190,13 +191,30 @@ class Playground:
             options = options[0].get("options") or []
         return {"member": self._member_name(ix.member.id), "command": "/" + " ".join(path)}
 
+    def _first_followup_of_private_defer(self, message_id: int, data: Json) -> Interaction | None:
+        """Discord turns the first follow-up to a deferred reply into that reply, so it stays private
+        when the defer was ephemeral (the emulator keeps the follow-up as a message of its own)."""
+        meta = data.get("interaction_metadata")
+        ix = self.emulator.interactions.get(int(meta["id"])) if meta else None
+        if ix is None or ix.original_id is None or ix.original_id == message_id:
+            return None
+        if ix.followup_ids and ix.followup_ids[0] != message_id:
+            return None
+        original = self.emulator.messages[ix.original_id].data
+        flags = int(original.get("flags") or 0)
+        return ix if flags & LOADING and flags & EPHEMERAL else None
+
     def _message_json(self, message_id: int) -> Json:
         stored = self.emulator.messages[message_id]
+        data, visible_to = stored.data, stored.visible_to
+        if visible_to is None and (ix := self._first_followup_of_private_defer(message_id, data)):
+            data = {**data, "flags": int(data.get("flags") or 0) | EPHEMERAL}
+            visible_to = ix.member.id
         channel = self.emulator.world.channel_by_id(int(stored.data["channel_id"]))
         return {
-            "data": stored.data,
+            "data": data,
             "channel": channel.name if channel else None,
-            "visible_to": self._member_name(stored.visible_to),
+            "visible_to": self._member_name(visible_to),
             "used": self._command_used(stored.data),
             "deleted": stored.deleted,
         }
@@ -343,7 +361,12 @@ class Playground:
         if cmd.wants_autocomplete(parsed):
             suggestions = await self._ask_bot(parsed, text, member, channel)
         return web.json_response(
-            {"suggestions": [{"label": s.label, "detail": s.detail, "text": s.text} for s in suggestions]}
+            {
+                "suggestions": [
+                    {"label": s.label, "detail": s.detail, "text": s.text, "optional": s.optional}
+                    for s in suggestions
+                ]
+            }
         )
 
     async def _ask_bot(

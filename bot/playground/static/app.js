@@ -385,7 +385,7 @@ composer.addEventListener("keydown", (event) => {
     event.preventDefault();
     // Enter completes a suggestion that adds something; on a finished line it sends.
     const choice = open && selected >= 0 ? suggestions[selected] : null;
-    if (choice && choice.text.trim() !== composer.value.trim()) pick(selected);
+    if (choice && !choice.optional && choice.text.trim() !== composer.value.trim()) pick(selected);
     else send();
   }
 });

@@ -1,4 +1,5 @@
 // Discord's markdown subset and a small Python highlighter: escape first, then add only our own tags.
+(() => {
 "use strict";
 
 const PY_KEYWORDS = new Set(("False None True and as assert async await break class continue def del elif else " +
@@ -91,3 +92,4 @@ function renderMarkdown(source, names) {
 }
 
 window.quizMarkdown = { renderMarkdown, highlightPython, escapeHtml };
+})();
