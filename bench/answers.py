@@ -1,0 +1,202 @@
+"""Answer throughput through the real bot and the loopback Discord, beside a no-op button ceiling.
+
+    python bench/answers.py [--clicks 10000] [--members 200]
+
+Prints one JSON object: {"sqlite": {...}, "postgresql": {...}} with answers_per_s, noop_per_s,
+ratio, p95_ms, lost and doubled. Each member clicks once per post, so every click must store
+exactly one attempt: `lost` counts clicks with no stored attempt (or no reply), `doubled` extra ones.
+The no-op baseline is a DynamicItem that only replies, on the same emulator and bot, in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import discord
+from sqlalchemy import func
+from sqlmodel import select
+
+from bot.app import QuizBot
+from bot.emulator import DiscordEmulator, Member
+from bot.emulator.state import snowflake
+from bot.settings import load_settings
+from storage import Attempt
+from storage.testing import postgres_reachable, temporary_postgres_database
+
+LESSON = """\
+id: bench
+title: Bench lesson
+topic: benchmark
+source: bench/answers.py
+questions:
+  - id: bench.q
+    kind: multiple_choice
+    prompt: Pick one.
+    options: [one, two, three, four]
+    answer: B
+    difficulty: medium
+    hint: The second.
+    solution: [It is B.]
+"""
+
+
+class NoopButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"bench:noop:(?P<n>[0-9]+)"):
+    """The ceiling: a persistent button whose callback only replies privately."""
+
+    def __init__(self, n: int) -> None:
+        super().__init__(discord.ui.Button(label="noop", custom_id=f"bench:noop:{n}"))
+
+    @classmethod
+    async def from_custom_id(cls, interaction: Any, item: Any, match: Any, /) -> NoopButton:
+        return cls(int(match["n"]))
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        await interaction.response.send_message("ok", ephemeral=True)
+
+
+async def click_all(
+    emu: DiscordEmulator, jobs: list[tuple[dict[str, Any], str, str]], concurrency: int
+) -> tuple[float, list[float], int]:
+    """Click every (message, custom_id, member) with `concurrency` members at a time; return
+    (seconds, latencies in ms, clicks that got no reply)."""
+    queue: asyncio.Queue[tuple[dict[str, Any], str, str]] = asyncio.Queue()
+    for job in jobs:
+        queue.put_nowait(job)
+    latencies: list[float] = []
+    missing = 0
+
+    async def worker() -> None:
+        nonlocal missing
+        while not queue.empty():
+            message, custom_id, member = queue.get_nowait()
+            started = time.perf_counter()
+            ix = await emu.click(message, custom_id, by=member)
+            try:
+                await emu.wait_response(ix, timeout=30)
+            except TimeoutError:
+                missing += 1
+                continue
+            latencies.append((time.perf_counter() - started) * 1000)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return time.perf_counter() - started, latencies, missing
+
+
+async def measure(database_url: str, lessons: Path, clicks: int, members: int) -> dict[str, Any]:
+    emu = DiscordEmulator()
+    for i in range(members):
+        emu.world.members[f"m{i}"] = Member(snowflake(), f"m{i}")
+    await emu.start()
+    settings = load_settings(
+        DISCORD_TOKEN=emu.token,
+        DISCORD_API_URL=emu.api_url,
+        DISCORD_GATEWAY_URL=emu.gateway_url,
+        QUIZBOT_DEV_GUILD=emu.world.guild_id,
+        DATABASE_URL=database_url,
+        QUIZBOT_CONTENT_DIR=str(lessons),
+    )
+
+    class _NoTrainer:  # the benchmark measures answers: no TensorFlow worker needed
+        warm = False
+
+        async def start(self) -> None: ...
+        async def close(self) -> None: ...
+
+    bot = QuizBot(settings, trainer=_NoTrainer(), guild_ready_timeout=0.05)  # type: ignore[arg-type]
+    runner = asyncio.create_task(bot.start(emu.token))
+    await emu.wait_ready(timeout=60)
+    await bot.wait_until_ready()
+    bot.add_dynamic_items(NoopButton)
+    quiz: Any = bot.get_cog("Quiz")
+    quiz.count_refresh_seconds = 1.0
+    names = [f"m{i}" for i in range(members)]
+    try:
+        posts_needed = max(1, clicks // members)
+        question = bot.library.question("bench.q")
+        assert question is not None
+        channel = bot.get_channel(emu.world.channels["quiz"].id)
+        messages = []
+        for _ in range(posts_needed):
+            post = await quiz.publish(emu.world.guild_id, channel, question, None, posted_by=None)
+            messages.append(emu.message(post.message_id))
+        rng = random.Random(0)
+        jobs = [
+            (message, f"quiz:answer:{message_post_id(message)}:{rng.choice('ABCD')}", name)
+            for message in messages
+            for name in names
+        ]
+        noop_message = await emu.plant_message("general", [f"bench:noop:{i}" for i in range(5)])
+        noop_jobs = [(noop_message, f"bench:noop:{i % 5}", names[i % members]) for i in range(len(jobs))]
+
+        noop_s, _, _ = await click_all(emu, noop_jobs, members)
+        answers_s, latencies, missing = await click_all(emu, jobs, members)
+        async with bot.database.session() as s:
+            stored = (await s.exec(select(func.count()).select_from(Attempt))).one()
+            per_pair = (
+                await s.exec(
+                    select(func.count()).select_from(Attempt).group_by(Attempt.post_id, Attempt.member_id)
+                )  # type: ignore[call-overload]
+            ).all()
+        counts = [row if isinstance(row, int) else row[0] for row in per_pair]
+        doubled = sum(n - 1 for n in counts if n > 1)
+        lost = len(jobs) - (stored - doubled)
+        return {
+            "clicks": len(jobs),
+            "members": members,
+            "answers_per_s": round(len(jobs) / answers_s, 1),
+            "noop_per_s": round(len(noop_jobs) / noop_s, 1),
+            "ratio": round(noop_s / answers_s, 3),
+            "p95_ms": round(statistics.quantiles(latencies, n=20)[18], 2) if len(latencies) > 20 else None,
+            "lost": lost,
+            "no_reply": missing,
+            "doubled": doubled,
+        }
+    finally:
+        await bot.close()
+        await runner
+        await emu.stop()
+
+
+def message_post_id(message: dict[str, Any]) -> int:
+    custom_id = message["components"][0]["components"][0]["custom_id"]
+    return int(custom_id.split(":")[2])
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--clicks", type=int, default=10_000)
+    parser.add_argument("--members", type=int, default=200)
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING)
+    results: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        lessons = Path(tmp) / "lessons"
+        lessons.mkdir()
+        (lessons / "bench.yaml").write_text(LESSON)
+        results["sqlite"] = await measure(
+            f"sqlite+aiosqlite:///{tmp}/bench.db", lessons, args.clicks, args.members
+        )
+        reason = await postgres_reachable()
+        if reason is None:
+            async with temporary_postgres_database() as url:
+                results["postgresql"] = await measure(url, lessons, args.clicks, args.members)
+        else:
+            results["postgresql"] = {"skipped": reason}
+    print(json.dumps(results))
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
