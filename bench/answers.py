@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import discord
 from sqlalchemy import func
-from sqlmodel import select
+from sqlmodel import col, select
 
 from bot.app import QuizBot
 from bot.emulator import DiscordEmulator, Member
