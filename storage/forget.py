@@ -1,0 +1,33 @@
+"""Forgetting a member (/forget-me): everything stored about them, in every guild, in one transaction.
+
+Supersedes queries.forget_member, which predates period_scores and review_cards: instead of a list
+to keep in step with the models, this deletes from every table that has a `member_id` column, so a
+table added later is covered the day it appears (a test checks the list is what we expect).
+Posts the member made stay (other members answered them), without their name.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Table, delete, update
+from sqlmodel import col
+
+from storage.engine import Database
+from storage.models import Post, metadata
+
+
+def member_tables() -> list[Table]:
+    """Every table holding rows about one member, children before parents."""
+    return [t for t in reversed(metadata.sorted_tables) if "member_id" in t.c]
+
+
+async def forget_member(db: Database, member_id: int) -> dict[str, int]:
+    """Delete the member's rows everywhere; returns rows deleted per table (tables with none left out)."""
+    deleted: dict[str, int] = {}
+    async with db.writing() as s:
+        for table in member_tables():
+            result = await s.exec(delete(table).where(table.c.member_id == member_id))
+            if result.rowcount:
+                deleted[table.name] = result.rowcount
+        await s.exec(update(Post).where(col(Post.posted_by) == member_id).values(posted_by=None))
+        await s.commit()
+    return deleted
