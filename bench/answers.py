@@ -146,11 +146,11 @@ async def measure(database_url: str, lessons: Path, clicks: int, members: int) -
         async with bot.database.session() as s:
             stored = (await s.exec(select(func.count()).select_from(Attempt))).one()
             per_pair = (
-                await s.exec(
-                    select(func.count()).select_from(Attempt).group_by(Attempt.post_id, Attempt.member_id)
-                )  # type: ignore[call-overload]
-            ).all()
-        counts = [row if isinstance(row, int) else row[0] for row in per_pair]
+                select(func.count())
+                .select_from(Attempt)
+                .group_by(col(Attempt.post_id), col(Attempt.member_id))
+            )
+            counts = (await s.exec(per_pair)).all()
         doubled = sum(n - 1 for n in counts if n > 1)
         lost = len(jobs) - (stored - doubled)
         return {
