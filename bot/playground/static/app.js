@@ -241,7 +241,7 @@ function renderMessage(entry) {
       " used ", el("span", { class: "command" }, entry.used.command)));
   }
   node.append(el("div", { class: "avatar", style: `background:${author.bot ? "#5865f2" : colour(author.username || "?")}` },
-    author.bot ? "🤖" : (author.global_name || author.username || "?")[0]));
+    (author.global_name || author.username || "?")[0]));
   const body = el("div", { class: "body" },
     el("div", { class: "head" },
       el("span", { class: "author" }, author.global_name || author.username),
