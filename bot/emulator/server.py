@@ -94,6 +94,9 @@ class DiscordEmulator:
         self._sockets: list[_GatewayConnection] = []
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
+        # Direct messages: DM channel id -> member id; members in dms_closed refuse DMs (403 50007).
+        self.dm_channels: dict[int, int] = {}
+        self.dms_closed: set[str] = set()
 
     # ----- lifecycle -------------------------------------------------------------------------
     async def start(self) -> None:
@@ -206,6 +209,15 @@ class DiscordEmulator:
             return None if data.get("flags", 0) & LOADING else data
 
         return await self.wait_for(ready, timeout, f"reply to interaction {ix.id}")  # type: ignore[no-any-return]
+
+    def dm_messages(self, member: str) -> list[Json]:
+        """Direct messages the bot sent to a member, in order."""
+        member_id = self.world.members[member].id
+        return [
+            m.data
+            for m in self.messages.values()
+            if self.dm_channels.get(int(m.data["channel_id"])) == member_id and not m.deleted
+        ]
 
     def requests_to(self, method: str, path_contains: str) -> list[Recorded]:
         return [r for r in self.requests if r.method == method and path_contains in r.path]
@@ -404,6 +416,29 @@ class DiscordEmulator:
                 return _json({"url": self.gateway_url, "shards": 1, "session_start_limit": limit})
             case ("GET", ["users", "@me"]):
                 return _json(w.bot_user.user_payload())
+            # ----- direct messages: open a DM channel, send to it -----
+            case ("POST", ["users", "@me", "channels"]):
+                user = w.member_by_id(int((body or {}).get("recipient_id", 0)))
+                if user is None:
+                    return _error(404, 10013, "Unknown User")
+                dm_id = next((c for c, m in self.dm_channels.items() if m == user.id), None) or snowflake()
+                self.dm_channels[dm_id] = user.id
+                dm = {
+                    "id": str(dm_id),
+                    "type": 1,
+                    "last_message_id": None,
+                    "recipients": [user.user_payload()],
+                }
+                return _json(dm)
+            case ("POST", ["channels", channel_id, "messages"]) if (
+                channel_id.isdigit() and int(channel_id) in self.dm_channels
+            ):
+                user = w.member_by_id(self.dm_channels[int(channel_id)])
+                if user is None or user.name in self.dms_closed:
+                    return _error(403, 50007, "Cannot send messages to this user")
+                message = await self._create_message(int(channel_id), body, files, author=w.bot_user)
+                message.pop("guild_id", None)
+                return _json(message)
             case ("GET", ["oauth2", "applications", "@me"]) | ("GET", ["applications", "@me"]):
                 return _json(w.application_payload())
             case ("PUT", ["applications", _, "commands"]):

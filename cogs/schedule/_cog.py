@@ -1,0 +1,442 @@
+"""/schedule add|list|remove|pause|resume and the loop that posts each day's quiz exactly once."""
+
+from __future__ import annotations
+
+import logging
+import zoneinfo
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands, tasks
+from discord.http import Route
+
+from bot import scheduler
+from bot.rendering import shorten
+from cogs._checks import NOT_A_MODERATOR, is_moderator
+from cogs.config import timezone_choices
+from cogs.quiz._cog import PostChannel, lesson_choices
+from cogs.schedule import _render as render
+from content import Lesson
+from storage import queries
+from storage import schedules as store
+from storage.models import Schedule, ScheduleRun
+from storage.schedules import RunStatus
+
+if TYPE_CHECKING:
+    from bot.app import QuizBot
+    from cogs.quiz._cog import Quiz
+
+log = logging.getLogger(__name__)
+
+Difficulty = Literal["any", "easy", "medium", "hard"]
+NO_SUCH_SCHEDULE = "This server has no schedule #{id}. `/schedule list` shows them."
+
+
+class ScheduleCog(
+    commands.GroupCog,
+    name="Schedule",
+    group_name="schedule",
+    group_description="Daily quizzes (moderators)",
+):
+    """Moderators set up daily quizzes; a loop claims each due (schedule, date) run and posts it."""
+
+    def __init__(self, bot: QuizBot) -> None:
+        self.bot = bot
+        super().__init__()
+
+    async def cog_load(self) -> None:
+        self.loop.start()
+
+    async def cog_unload(self) -> None:
+        self.loop.cancel()
+
+    # ----- commands -------------------------------------------------------------------------
+    async def _refuse(self, interaction: discord.Interaction[QuizBot]) -> bool:
+        """True (after saying so) when the member may not manage schedules."""
+        if await is_moderator(interaction):
+            return False
+        await interaction.response.send_message(NOT_A_MODERATOR, ephemeral=True)
+        return True
+
+    @app_commands.command(name="add", description="Post lesson questions every day at a set time")
+    @app_commands.guild_only()
+    @app_commands.describe(
+        channel="Where to post",
+        time="Time of day, 24-hour HH:MM (e.g. 09:00)",
+        lesson="The lesson to take the questions from",
+        timezone="IANA time zone, e.g. Europe/Berlin (default: the server's, see /config timezone)",
+        difficulty="Only questions of this difficulty (default: any)",
+        count="Questions each day (1-5)",
+        close_after="Minutes until the answers are revealed (default: when the next day's quiz opens)",
+    )
+    async def add(
+        self,
+        interaction: discord.Interaction[QuizBot],
+        channel: discord.TextChannel,
+        time: str,
+        lesson: str,
+        timezone: str | None = None,
+        difficulty: Difficulty = "any",
+        count: app_commands.Range[int, 1, scheduler.MAX_COUNT] = 1,
+        close_after: app_commands.Range[int, 1, 1440] | None = None,
+    ) -> None:
+        if await self._refuse(interaction):
+            return
+        assert interaction.guild_id is not None
+        found = self.bot.library.lesson(lesson)
+        if found is None:
+            await interaction.response.send_message(
+                f"There is no lesson `{shorten(lesson, 50)}`.", ephemeral=True
+            )
+            return
+        if not scheduler.with_difficulty(found.questions, difficulty):
+            await interaction.response.send_message(
+                f"*{shorten(found.title, 80)}* has no {difficulty} questions: pick another difficulty.",
+                ephemeral=True,
+            )
+            return
+        if timezone is None:
+            timezone = (await queries.get_guild_settings(self.bot.database, interaction.guild_id)).timezone
+        try:
+            hour, minute = scheduler.parse_time(time)
+            zone = scheduler.parse_zone(timezone)
+        except scheduler.ScheduleError as exc:
+            await interaction.response.send_message(str(exc), ephemeral=True)
+            return
+        me = channel.guild.me
+        if me is not None:
+            perms = channel.permissions_for(me)
+            if not (perms.send_messages and perms.embed_links):
+                await interaction.response.send_message(
+                    f"I can't post in {channel.mention}: I need *Send Messages* and *Embed Links* there.",
+                    ephemeral=True,
+                )
+                return
+        now = self.bot.now()
+        try:
+            schedule = await store.create_schedule(
+                self.bot.database,
+                guild_id=interaction.guild_id,
+                channel_id=channel.id,
+                created_by=interaction.user.id,
+                lesson_id=found.id,
+                hour=hour,
+                minute=minute,
+                timezone=zone.key,
+                difficulty=difficulty,
+                count=count,
+                close_after_minutes=close_after,
+                now=now,
+            )
+        except store.TooManySchedules:
+            await interaction.response.send_message(
+                f"This server already has {store.MAX_SCHEDULES_PER_GUILD} daily quizzes: remove one first.",
+                ephemeral=True,
+            )
+            return
+        next_at = scheduler.next_run(hour, minute, zone, now)
+        log.info("schedule %s added in guild %s by %s", schedule.id, schedule.guild_id, schedule.created_by)
+        await interaction.response.send_message(render.added(schedule, found, next_at), ephemeral=True)
+
+    @add.autocomplete("lesson")
+    async def _lesson_choices(
+        self, interaction: discord.Interaction[QuizBot], typed: str
+    ) -> list[app_commands.Choice[str]]:
+        return lesson_choices(self.bot, typed)
+
+    @add.autocomplete("timezone")
+    async def _timezone_choices(
+        self, interaction: discord.Interaction[QuizBot], typed: str
+    ) -> list[app_commands.Choice[str]]:
+        return timezone_choices(typed)
+
+    @app_commands.command(name="list", description="This server's daily quizzes")
+    @app_commands.guild_only()
+    async def list_(self, interaction: discord.Interaction[QuizBot]) -> None:
+        if await self._refuse(interaction):
+            return
+        assert interaction.guild_id is not None
+        db = self.bot.database
+        schedules = await store.list_schedules(db, interaction.guild_id)
+        last = await store.last_runs(db, [s.id for s in schedules if s.id is not None])
+        now = self.bot.now()
+        rows: list[tuple[Schedule, Lesson | None, datetime | None, ScheduleRun | None]] = []
+        for s in schedules:
+            zone = _zone_or_none(s.timezone)
+            next_at = scheduler.next_run(s.hour, s.minute, zone, now) if zone else None
+            rows.append((s, self.bot.library.lesson(s.lesson_id), next_at, last.get(s.id or 0)))
+        await interaction.response.send_message(embed=render.list_embed(rows), ephemeral=True)
+
+    @app_commands.command(name="remove", description="Delete a daily quiz")
+    @app_commands.guild_only()
+    @app_commands.describe(schedule="The schedule to delete")
+    async def remove(self, interaction: discord.Interaction[QuizBot], schedule: int) -> None:
+        if await self._refuse(interaction):
+            return
+        assert interaction.guild_id is not None
+        db = self.bot.database
+        found = await store.get_schedule(db, schedule, guild_id=interaction.guild_id)
+        if found is None or found.id is None:
+            await interaction.response.send_message(NO_SUCH_SCHEDULE.format(id=schedule), ephemeral=True)
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        # Posts that were waiting for "the next day's quiz" to close would otherwise stay open forever.
+        open_posts = await store.previous_post_ids(db, found.id, datetime.max.date())
+        await store.delete_schedule(db, found.id, guild_id=interaction.guild_id)
+        await self._close_posts(open_posts, only_without_deadline=True)
+        log.info("schedule %s removed by %s", found.id, interaction.user.id)
+        await interaction.followup.send(
+            f"Removed daily quiz **#{found.id}** ({render.when(found)} in <#{found.channel_id}>)."
+        )
+
+    @app_commands.command(name="pause", description="Stop a daily quiz for now")
+    @app_commands.guild_only()
+    @app_commands.describe(schedule="The schedule to pause")
+    async def pause(self, interaction: discord.Interaction[QuizBot], schedule: int) -> None:
+        await self._set_paused(interaction, schedule, True)
+
+    @app_commands.command(name="resume", description="Start a paused daily quiz again")
+    @app_commands.guild_only()
+    @app_commands.describe(schedule="The schedule to resume")
+    async def resume(self, interaction: discord.Interaction[QuizBot], schedule: int) -> None:
+        await self._set_paused(interaction, schedule, False)
+
+    async def _set_paused(
+        self, interaction: discord.Interaction[QuizBot], schedule_id: int, paused: bool
+    ) -> None:
+        if await self._refuse(interaction):
+            return
+        assert interaction.guild_id is not None
+        reason = f"paused by <@{interaction.user.id}>" if paused else None
+        found = await store.set_paused(
+            self.bot.database, schedule_id, paused, reason=reason, guild_id=interaction.guild_id
+        )
+        if found is None:
+            await interaction.response.send_message(NO_SUCH_SCHEDULE.format(id=schedule_id), ephemeral=True)
+            return
+        if paused:
+            text = f"Paused daily quiz **#{found.id}**. `/schedule resume` starts it again."
+        else:
+            zone = _zone_or_none(found.timezone) or zoneinfo.ZoneInfo("UTC")
+            next_at = scheduler.next_run(found.hour, found.minute, zone, self.bot.now())
+            text = (
+                f"Resumed daily quiz **#{found.id}** ({render.when(found)} in <#{found.channel_id}>); "
+                f"next one {discord.utils.format_dt(next_at, 'R')}."
+            )
+        await interaction.response.send_message(text, ephemeral=True)
+
+    @remove.autocomplete("schedule")
+    @pause.autocomplete("schedule")
+    @resume.autocomplete("schedule")
+    async def _schedule_choices(
+        self, interaction: discord.Interaction[QuizBot], typed: str
+    ) -> list[app_commands.Choice[int]]:
+        if interaction.guild_id is None:
+            return []
+        typed = str(typed).lower()
+        choices = []
+        for s in await store.list_schedules(self.bot.database, interaction.guild_id):
+            channel = self.bot.get_channel(s.channel_id)
+            name = render.choice_name(s, getattr(channel, "name", None))
+            if typed in name.lower() and s.id is not None:
+                choices.append(app_commands.Choice(name=name, value=s.id))
+        return choices[:25]
+
+    # ----- the scheduler --------------------------------------------------------------------
+    @tasks.loop(seconds=30)
+    async def loop(self) -> None:
+        try:
+            await self.run_due()
+        except Exception:  # a broken tick (database down) is logged; the next tick tries again
+            log.exception("scheduled quizzes: tick failed")
+
+    @loop.before_loop
+    async def _before_loop(self) -> None:
+        await self.bot.wait_until_ready()
+
+    def _owns(self, guild_id: int) -> bool:
+        """With several shard processes, only the one holding the guild's shard posts its quizzes."""
+        count = self.bot.shard_count or 1
+        shard_ids = getattr(self.bot, "shard_ids", None)
+        if count <= 1 or not shard_ids:
+            return True
+        return (guild_id >> 22) % count in shard_ids
+
+    async def run_due(self) -> int:
+        """Claim and post every run that is due now; returns how many runs this process posted.
+
+        Safe to call from several processes at once: a run is posted only by the caller whose
+        INSERT of (schedule, date) succeeded.
+        """
+        now = self.bot.now()
+        catch_up = timedelta(minutes=self.bot.settings.catch_up_minutes)
+        db = self.bot.database
+        schedules = [s for s in await store.active_schedules(db) if self._owns(s.guild_id)]
+        if not schedules:
+            return 0
+        done = await store.run_dates_since(db, (now - timedelta(days=3)).date())
+        posted = 0
+        for schedule in schedules:
+            assert schedule.id is not None
+            try:
+                posted += await self._run_one(schedule, now, catch_up, done.get(schedule.id, set()))
+            except Exception:  # one broken schedule must not stop the others
+                log.exception("scheduled quiz %s failed", schedule.id)
+        return posted
+
+    async def _run_one(
+        self, schedule: Schedule, now: datetime, catch_up: timedelta, done_dates: set[date]
+    ) -> bool:
+        assert schedule.id is not None
+        zone = _zone_or_none(schedule.timezone)
+        if zone is None:
+            await self._pause(schedule, f"its time zone `{schedule.timezone}` is no longer known.")
+            return False
+        due = scheduler.decide(
+            schedule.hour,
+            schedule.minute,
+            zone,
+            now=now,
+            created_at=schedule.created_at,
+            done_dates=done_dates,
+            catch_up=catch_up,
+        )
+        if due.action is scheduler.Action.WAIT:
+            return False
+        db = self.bot.database
+        if due.action is scheduler.Action.SKIP:
+            skipped = await store.claim_run(
+                db, schedule.id, due.run_date, due.due_at, status=RunStatus.SKIPPED, now=now
+            )
+            if skipped is not None:
+                log.warning(
+                    "scheduled quiz %s: the run due %s (%s) was missed by more than %s; skipped",
+                    schedule.id,
+                    due.due_at.isoformat(),
+                    due.run_date,
+                    catch_up,
+                )
+            return False
+        run = await store.claim_run(db, schedule.id, due.run_date, due.due_at, now=now)
+        if run is None:
+            return False  # another process (or an earlier tick) has this run
+        try:
+            return await self._post_run(schedule, run)
+        except Exception as exc:
+            # Claimed but not posted: recorded as failed, never retried (no doubled posts, no retry loop).
+            assert run.id is not None
+            await store.finish_run(db, run.id, RunStatus.FAILED, error=repr(exc), now=self.bot.now())
+            raise
+
+    async def _post_run(self, schedule: Schedule, run: ScheduleRun) -> bool:
+        assert schedule.id is not None and run.id is not None
+        db = self.bot.database
+        quiz: Quiz | None = self.bot.get_cog("Quiz")  # type: ignore[assignment]
+        if quiz is None:
+            raise RuntimeError("the Quiz cog is not loaded")
+        lesson = self.bot.library.lesson(schedule.lesson_id)
+        pool = scheduler.with_difficulty(lesson.questions, schedule.difficulty) if lesson else []
+        if not pool:
+            reason = (
+                f"the lesson `{schedule.lesson_id}` is gone."
+                if lesson is None
+                else f"the lesson has no {schedule.difficulty} questions any more."
+            )
+            await store.finish_run(db, run.id, RunStatus.FAILED, error=reason, now=self.bot.now())
+            await self._pause(schedule, reason)
+            return False
+        recency = await store.question_recency(db, schedule.guild_id, schedule.channel_id)
+        picked = scheduler.pick_questions(pool, recency, schedule.count)
+        previous = await store.previous_post_ids(db, schedule.id, run.run_date)
+        close_after = (
+            timedelta(minutes=schedule.close_after_minutes) if schedule.close_after_minutes else None
+        )
+        channel = self._channel(schedule)
+        post_ids: list[int] = []
+        try:
+            for question in picked:
+                post = await quiz.publish(
+                    schedule.guild_id, channel, question, close_after, posted_by=schedule.created_by
+                )
+                assert post.id is not None
+                post_ids.append(post.id)
+        except (discord.Forbidden, discord.NotFound) as exc:
+            reason = (
+                "I'm not allowed to post in that channel any more (I need *Send Messages* and *Embed Links*)."
+                if isinstance(exc, discord.Forbidden)
+                else "that channel no longer exists."
+            )
+            await store.finish_run(
+                db,
+                run.id,
+                RunStatus.FAILED,
+                post_ids=post_ids,
+                error=f"{exc.status} {exc.text}",
+                now=self.bot.now(),
+            )
+            await self._pause(schedule, reason)
+            return False
+        except discord.HTTPException as exc:
+            log.warning("scheduled quiz %s: Discord refused the post (%s); not retried", schedule.id, exc)
+            await store.finish_run(
+                db,
+                run.id,
+                RunStatus.FAILED,
+                post_ids=post_ids,
+                error=f"{exc.status} {exc.text}",
+                now=self.bot.now(),
+            )
+            return False
+        await store.finish_run(db, run.id, RunStatus.POSTED, post_ids=post_ids, now=self.bot.now())
+        log.info("scheduled quiz %s posted %s for %s", schedule.id, post_ids, run.run_date)
+        # The previous day's questions close (and reveal) as the new ones open.
+        await self._close_posts(previous)
+        return True
+
+    def _channel(self, schedule: Schedule) -> PostChannel:
+        channel = self.bot.get_channel(schedule.channel_id)
+        if isinstance(channel, discord.TextChannel | discord.Thread):
+            return channel
+        # Not cached (or gone): sending by id still works, and a 404 tells us it vanished.
+        return self.bot.get_partial_messageable(schedule.channel_id, guild_id=schedule.guild_id)
+
+    async def _close_posts(self, post_ids: list[int], *, only_without_deadline: bool = False) -> None:
+        quiz: Quiz | None = self.bot.get_cog("Quiz")  # type: ignore[assignment]
+        if quiz is None:
+            return
+        for post_id in post_ids:
+            post = await queries.get_post(self.bot.database, post_id)
+            if post is None or post.closed or (only_without_deadline and post.closes_at is not None):
+                continue
+            await quiz.close(post)
+
+    async def _pause(self, schedule: Schedule, reason: str) -> None:
+        """Pause a schedule that cannot run, and tell the moderator who made it (a DM; else the log)."""
+        assert schedule.id is not None
+        await store.set_paused(self.bot.database, schedule.id, True, reason=reason)
+        log.warning("scheduled quiz %s paused: %s", schedule.id, reason)
+        text = render.paused_notice(schedule, self.bot.library.lesson(schedule.lesson_id), reason)
+        try:
+            # discord.py's create_dm sends recipient_id as an integer; Discord's spec says a snowflake
+            # string, so the DM channel is opened with the documented body.
+            dm = await self.bot.http.request(
+                Route("POST", "/users/@me/channels"), json={"recipient_id": str(schedule.created_by)}
+            )
+            channel = self.bot.get_partial_messageable(int(dm["id"]), type=discord.ChannelType.private)
+            await channel.send(text)
+        except discord.HTTPException as exc:
+            log.warning(
+                "scheduled quiz %s: could not DM moderator %s that it paused (%s)",
+                schedule.id,
+                schedule.created_by,
+                exc,
+            )
+
+
+def _zone_or_none(name: str) -> zoneinfo.ZoneInfo | None:
+    try:
+        return scheduler.parse_zone(name)
+    except scheduler.ScheduleError:
+        return None

@@ -1,0 +1,367 @@
+"""Scheduled daily quizzes end to end: the real bot against the loopback Discord, with a moved clock.
+
+Fake dates lie in 2030 so the scheduler's own tick (which runs on the real clock when the bot becomes
+ready) sees every test schedule as created in the future and leaves it alone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.app import QuizBot
+from bot.emulator import DiscordEmulator
+from storage import schedules as store
+from storage.models import Schedule
+from storage.schedules import RunStatus
+from storage.testing import reset_tables
+from tests.conftest import StartBot
+from tests.test_storage import postgres_run_url  # noqa: F401  (the run's PostgreSQL database)
+
+EPHEMERAL = 1 << 6
+BERLIN = ZoneInfo("Europe/Berlin")
+NEW_YORK = ZoneInfo("America/New_York")
+
+LESSON = """\
+id: sc
+title: Schedule lesson
+topic: testing
+source: written for the tests
+questions:
+  - id: sc.one
+    kind: multiple_choice
+    prompt: First question?
+    options: [Yes, No]
+    answer: A
+    difficulty: easy
+    hint: Say yes.
+    solution: [It is yes.]
+  - id: sc.two
+    kind: multiple_choice
+    prompt: Second question?
+    options: [Yes, No]
+    answer: B
+    difficulty: hard
+    hint: Say no.
+    solution: [It is no.]
+  - id: sc.three
+    kind: multiple_choice
+    prompt: Third question?
+    options: [Yes, No]
+    answer: A
+    difficulty: easy
+    hint: Say yes.
+    solution: [It is yes.]
+"""
+
+
+class Clock:
+    """A settable clock to put in place of bot.now (one clock can drive several bots)."""
+
+    def __init__(self, start: datetime) -> None:
+        self.at = start
+
+    def __call__(self) -> datetime:
+        return self.at
+
+    def set(self, *args: int, tz: Any = UTC) -> None:
+        self.at = datetime(*args, tzinfo=tz).astimezone(UTC)  # type: ignore[misc]
+
+
+@pytest.fixture
+def lessons_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "lessons"
+    folder.mkdir()
+    (folder / "sc.yaml").write_text(LESSON)
+    return folder
+
+
+@pytest.fixture
+def clock() -> Iterator[Clock]:
+    yield Clock(datetime(2030, 6, 1, 12, 0, tzinfo=UTC))
+
+
+async def started(start_bot: StartBot, lessons_dir: Path, clock: Clock, **settings: Any) -> QuizBot:
+    bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir), **settings)
+    bot.now = clock  # type: ignore[method-assign]
+    return bot
+
+
+def scheduler(bot: QuizBot) -> Any:
+    cog = bot.get_cog("Schedule")
+    assert cog is not None
+    return cog
+
+
+async def add_schedule(emulator: DiscordEmulator, **options: Any) -> dict[str, Any]:
+    """/schedule add as the moderator; returns the (ephemeral) confirmation."""
+    options = {"channel": "quiz", "time": "09:00", "lesson": "sc", "timezone": "Europe/Berlin", **options}
+    reply = await emulator.wait_reply(await emulator.slash("schedule add", by="mod", **options))
+    assert reply["flags"] & EPHEMERAL
+    return reply
+
+
+def posted(emulator: DiscordEmulator) -> list[str]:
+    """The question ids the bot posted in #quiz, in order (from the accepted POST bodies)."""
+    path = f"/channels/{emulator.world.channels['quiz'].id}/messages"
+    return [
+        r.body["embeds"][0]["footer"]["text"].rsplit(" · ", 1)[1]
+        for r in emulator.requests_to("POST", path)
+        if r.status == 200
+    ]
+
+
+async def only_schedule(bot: QuizBot, emulator: DiscordEmulator) -> Schedule:
+    (schedule,) = await store.list_schedules(bot.database, emulator.world.guild_id)
+    return schedule
+
+
+async def test_a_schedule_posts_at_its_minute_in_its_time_zone_and_only_once(
+    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path, clock: Clock
+) -> None:
+    bot = await started(start_bot, lessons_dir, clock)
+    clock.set(2030, 6, 3, 6, 0)  # 08:00 in Berlin (summer time, UTC+2)
+    reply = await add_schedule(emulator, time="09:00", timezone="Europe/Berlin")
+    assert "every day at **09:00 Europe/Berlin**" in reply["content"]
+    assert "<#" in reply["content"] and "<t:1906700400:F>" in reply["content"]  # 2030-06-03 07:00 UTC
+    clock.set(2030, 6, 3, 8, 59, tz=BERLIN)
+    assert await scheduler(bot).run_due() == 0
+    assert emulator.channel_messages("quiz") == []
+    clock.set(2030, 6, 3, 9, 0, tz=BERLIN)
+    assert await scheduler(bot).run_due() == 1
+    assert posted(emulator) == ["sc.one"]
+    clock.set(2030, 6, 3, 9, 0, 40, tz=BERLIN)  # the next tick, same minute
+    assert await scheduler(bot).run_due() == 0
+    clock.set(2030, 6, 3, 23, 0, tz=BERLIN)
+    assert await scheduler(bot).run_due() == 0
+    assert posted(emulator) == ["sc.one"], "one post per day"
+
+
+async def test_the_local_time_holds_across_a_daylight_saving_change(
+    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path, clock: Clock
+) -> None:
+    # Berlin moves from UTC+1 to UTC+2 on Sunday 31 March 2030: 09:00 local is 08:00 UTC the day
+    # before and 07:00 UTC on the day.
+    bot = await started(start_bot, lessons_dir, clock)
+    clock.set(2030, 3, 29, 12, 0)
+    await add_schedule(emulator, time="09:00", timezone="Europe/Berlin")
+    clock.set(2030, 3, 30, 7, 59)
+    assert await scheduler(bot).run_due() == 0
+    clock.set(2030, 3, 30, 8, 0)
+    assert await scheduler(bot).run_due() == 1
+    clock.set(2030, 3, 31, 6, 59)
+    assert await scheduler(bot).run_due() == 0
+    clock.set(2030, 3, 31, 7, 0)
+    assert await scheduler(bot).run_due() == 1
+    runs = await store.schedule_runs(bot.database, (await only_schedule(bot, emulator)).id or 0)
+    assert [(r.run_date.isoformat(), r.due_at.strftime("%H:%M"), r.status) for r in runs] == [
+        ("2030-03-31", "07:00", "posted"),
+        ("2030-03-30", "08:00", "posted"),
+    ]
+
+
+async def test_a_restart_does_not_post_the_same_day_twice(
+    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path, clock: Clock
+) -> None:
+    first = await started(start_bot, lessons_dir, clock)
+    clock.set(2030, 6, 3, 12, 0)
+    await add_schedule(emulator, time="07:30", timezone="UTC")
+    clock.set(2030, 6, 4, 7, 30)
+    assert await scheduler(first).run_due() == 1
+    await first.close()
+    await emulator.wait_for(
+        lambda: not any(c.ready and not c.ws.closed for c in emulator._sockets), what="the first bot to leave"
+    )
+    second = await started(start_bot, lessons_dir, clock)  # same SQLite file
+    clock.set(2030, 6, 4, 7, 31)
+    assert await scheduler(second).run_due() == 0
+    assert posted(emulator) == ["sc.one"]
+    clock.set(2030, 6, 5, 7, 30)
+    assert await scheduler(second).run_due() == 1
+    assert posted(emulator) == ["sc.one", "sc.two"]
+
+
+async def test_two_bots_on_one_postgresql_post_a_due_quiz_exactly_once(
+    emulator: DiscordEmulator,
+    start_bot: StartBot,
+    lessons_dir: Path,
+    clock: Clock,
+    postgres_run_url: str,  # noqa: F811
+) -> None:
+    one = await started(start_bot, lessons_dir, clock, database_url=postgres_run_url)
+    await reset_tables(one.database)  # the run's PostgreSQL database is shared with other tests
+    two = await started(start_bot, lessons_dir, clock, database_url=postgres_run_url)
+    clock.set(2030, 6, 3, 12, 0)
+    await add_schedule(emulator, time="18:15", timezone="America/New_York", count=2)
+    for day in (4, 5, 6):
+        clock.set(2030, 6, day, 18, 15, tz=NEW_YORK)
+        results = await asyncio.gather(*(scheduler(b).run_due() for b in (one, two, one, two)))
+        assert sorted(results) == [0, 0, 0, 1]
+    assert posted(emulator) == ["sc.one", "sc.two", "sc.three", "sc.one", "sc.two", "sc.three"]
+
+
+async def test_a_run_missed_while_down_is_posted_within_the_catch_up_window(
+    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path, clock: Clock
+) -> None:
+    bot = await started(start_bot, lessons_dir, clock, QUIZBOT_CATCH_UP="30")
+    clock.set(2030, 6, 3, 12, 0)
+    await add_schedule(emulator, time="07:00", timezone="UTC")
+    clock.set(2030, 6, 4, 7, 29)  # 29 minutes late: inside the 30-minute window
+    assert await scheduler(bot).run_due() == 1
+    assert posted(emulator) == ["sc.one"]
+
+
+async def test_a_run_missed_by_more_than_the_window_is_skipped_and_the_next_day_posts(
+    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path, clock: Clock
+) -> None:
+    bot = await started(start_bot, lessons_dir, clock, QUIZBOT_CATCH_UP="30")
+    clock.set(2030, 6, 3, 12, 0)
+    await add_schedule(emulator, time="07:00", timezone="UTC")
+    clock.set(2030, 6, 4, 7, 31)
+    assert await scheduler(bot).run_due() == 0
+    clock.set(2030, 6, 4, 7, 32)
+    assert await scheduler(bot).run_due() == 0
+    assert emulator.channel_messages("quiz") == []
+    schedule = await only_schedule(bot, emulator)
+    (run,) = await store.schedule_runs(bot.database, schedule.id or 0)
+    assert run.status == RunStatus.SKIPPED
+    clock.set(2030, 6, 5, 7, 0)
+    assert await scheduler(bot).run_due() == 1
+    assert posted(emulator) == ["sc.one"]
+
+
+async def test_questions_rotate_without_repeats_and_the_previous_post_closes(
+    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path, clock: Clock
+) -> None:
+    bot = await started(start_bot, lessons_dir, clock)
+    clock.set(2030, 6, 3, 12, 0)
+    await add_schedule(emulator, time="10:00", timezone="UTC")
+    for day in range(4, 10):
+        clock.set(2030, 6, day, 10, 0)
+        assert await scheduler(bot).run_due() == 1
+    assert posted(emulator) == ["sc.one", "sc.two", "sc.three", "sc.one", "sc.two", "sc.three"]
+    messages = emulator.channel_messages("quiz")
+    assert [emulator.message(int(m["id"]))["embeds"][0]["title"].split(" · ")[0] for m in messages] == [
+        "Closed"
+    ] * 5 + ["Question"]
+
+
+async def test_difficulty_and_count_pick_several_questions_of_that_level(
+    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path, clock: Clock
+) -> None:
+    bot = await started(start_bot, lessons_dir, clock)
+    clock.set(2030, 6, 3, 12, 0)
+    reply = await add_schedule(
+        emulator, time="10:00", timezone="UTC", difficulty="easy", count=2, close_after=30
+    )
+    assert "2 questions (easy)" in reply["content"]
+    clock.set(2030, 6, 4, 10, 0)
+    assert await scheduler(bot).run_due() == 1
+    assert posted(emulator) == ["sc.one", "sc.three"]
+    none_hard = await add_schedule(emulator, lesson="sc", difficulty="medium")
+    assert "has no medium questions" in none_hard["content"]
+
+
+async def test_a_channel_the_bot_cannot_post_in_pauses_the_schedule_and_dms_its_moderator(
+    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path, clock: Clock
+) -> None:
+    bot = await started(start_bot, lessons_dir, clock)
+    clock.set(2030, 6, 3, 12, 0)
+    await add_schedule(emulator, time="10:00", timezone="UTC")
+    emulator.world.channels["quiz"].bot_can_post = False
+    clock.set(2030, 6, 4, 10, 0)
+    assert await scheduler(bot).run_due() == 0
+    schedule = await only_schedule(bot, emulator)
+    assert schedule.paused and "not allowed to post" in (schedule.paused_reason or "")
+    (dm,) = emulator.dm_messages("mod")
+    assert "is paused" in dm["content"] and "/schedule resume" in dm["content"]
+    (run,) = await store.schedule_runs(bot.database, schedule.id or 0)
+    assert run.status == RunStatus.FAILED and run.error and "403" in run.error
+    # Paused: later days are not tried (no crash loop, no more DMs).
+    attempts = len(emulator.requests_to("POST", f"/channels/{emulator.world.channels['quiz'].id}/messages"))
+    clock.set(2030, 6, 5, 10, 0)
+    assert await scheduler(bot).run_due() == 0
+    assert (
+        len(emulator.requests_to("POST", f"/channels/{emulator.world.channels['quiz'].id}/messages"))
+        == attempts
+    )
+    assert len(emulator.dm_messages("mod")) == 1
+    # Fixed and resumed: the next day posts again.
+    emulator.world.channels["quiz"].bot_can_post = True
+    resumed = await emulator.wait_reply(
+        await emulator.slash("schedule resume", by="mod", schedule=schedule.id)
+    )
+    assert "Resumed" in resumed["content"]
+    clock.set(2030, 6, 6, 10, 0)
+    assert await scheduler(bot).run_due() == 1
+    assert posted(emulator) == ["sc.one"]
+
+
+async def test_a_vanished_channel_pauses_the_schedule_even_when_dms_are_closed(
+    emulator: DiscordEmulator,
+    start_bot: StartBot,
+    lessons_dir: Path,
+    clock: Clock,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    bot = await started(start_bot, lessons_dir, clock)
+    clock.set(2030, 6, 3, 12, 0)
+    await add_schedule(emulator, time="10:00", timezone="UTC")
+    emulator.dms_closed.add("mod")
+    del emulator.world.channels["quiz"]  # the channel was deleted
+    clock.set(2030, 6, 4, 10, 0)
+    assert await scheduler(bot).run_due() == 0
+    (schedule,) = await store.list_schedules(bot.database, emulator.world.guild_id)
+    assert schedule.paused and "no longer exists" in (schedule.paused_reason or "")
+    assert "could not DM moderator" in caplog.text
+
+
+async def test_moderators_list_pause_and_remove_schedules_and_members_are_refused(
+    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path, clock: Clock
+) -> None:
+    bot = await started(start_bot, lessons_dir, clock)
+    clock.set(2030, 6, 3, 12, 0)
+    refused = await emulator.wait_reply(
+        await emulator.slash("schedule add", by="alice", channel="quiz", time="09:00", lesson="sc")
+    )
+    assert "Only moderators" in refused["content"]
+    bad_time = await add_schedule(emulator, time="25:00")
+    assert "not a time of day" in bad_time["content"]
+    bad_zone = await add_schedule(emulator, timezone="Mars/Olympus")
+    assert "not a time zone I know" in bad_zone["content"]
+    assert await store.list_schedules(bot.database, emulator.world.guild_id) == []
+
+    await add_schedule(emulator, time="09:00", timezone="Europe/Berlin")
+    await add_schedule(emulator, time="7:05", timezone="UTC", count=3)
+    listing = await emulator.wait_reply(await emulator.slash("schedule list", by="mod"))
+    text = listing["embeds"][0]["description"]
+    assert text.index("07:05 UTC") < text.index("09:00 Europe/Berlin")
+    assert "3 questions from *Schedule lesson*" in text
+
+    choices = await emulator.autocomplete("schedule pause", "schedule", by="mod", schedule="berlin")
+    (choice,) = choices
+    assert choice["name"].endswith("09:00 Europe/Berlin in #quiz: sc")
+    paused = await emulator.wait_reply(
+        await emulator.slash("schedule pause", by="mod", schedule=choice["value"])
+    )
+    assert "Paused daily quiz" in paused["content"]
+    clock.set(2030, 6, 4, 9, 0, tz=BERLIN)
+    assert await scheduler(bot).run_due() == 0, "a paused schedule does not post"
+    listing = await emulator.wait_reply(await emulator.slash("schedule list", by="mod"))
+    assert "paused" in listing["embeds"][0]["description"]
+
+    removed = await emulator.wait_reply(
+        await emulator.slash("schedule remove", by="mod", schedule=choice["value"])
+    )
+    assert "Removed daily quiz" in removed["content"]
+    missing = await emulator.wait_reply(
+        await emulator.slash("schedule remove", by="mod", schedule=choice["value"])
+    )
+    assert "no schedule" in missing["content"]
+    assert len(await store.list_schedules(bot.database, emulator.world.guild_id)) == 1
