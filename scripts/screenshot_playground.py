@@ -50,7 +50,9 @@ async def story(page: Page, url: str) -> None:
     run = post.get_by_role("button", name="Run the code")
     if await run.count():
         await run.click()
-        await expect(page.locator(".message[data-ephemeral] pre.codeblock").last).to_be_visible(timeout=60_000)
+        await expect(page.locator(".message[data-ephemeral] pre.codeblock").last).to_be_visible(
+            timeout=60_000
+        )
     await page.wait_for_timeout(300)  # let images and the scroll settle
 
 

@@ -115,6 +115,8 @@ async def start_playground(tmp_path: Path, shared_trainer: Any) -> AsyncIterator
         )
         started.append(playground)
         await playground.start()
+        bound = playground.emulator._runner.addresses  # type: ignore[union-attr]
+        assert bound and all(address[0] == "127.0.0.1" for address in bound), bound
         return playground
 
     yield start
