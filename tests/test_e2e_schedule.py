@@ -70,8 +70,10 @@ class Clock:
     def __call__(self) -> datetime:
         return self.at
 
-    def set(self, *args: int, tz: Any = UTC) -> None:
-        self.at = datetime(*args, tzinfo=tz).astimezone(UTC)  # type: ignore[misc]
+    def set(
+        self, year: int, month: int, day: int, hour: int, minute: int, second: int = 0, *, tz: Any = UTC
+    ) -> None:
+        self.at = datetime(year, month, day, hour, minute, second, tzinfo=tz).astimezone(UTC)
 
 
 @pytest.fixture
