@@ -1,0 +1,77 @@
+"""How a run's real output is shown: a code block, the seed and the time, and what it means."""
+
+from __future__ import annotations
+
+import re
+
+import discord
+
+from bot.rendering import EMBED_DESCRIPTION_CHARS, clip
+from bot.trainer import RunResult
+from content import Question
+
+TITLES = {
+    "ok": "▶️ What the code printed",
+    "error": "⚠️ The code raised an error",
+    "timeout": "⏱️ The code took too long",
+    "memory": "💥 The code ran out of memory",
+    "crashed": "💥 The TensorFlow worker crashed",
+}
+NOTES = {
+    "timeout": "It was stopped at the time limit; a fresh worker has been started.",
+    "memory": "It hit the worker's memory limit; a fresh worker has been started.",
+    "crashed": "A fresh worker has been started: try again in a few seconds.",
+}
+COLOURS = {"ok": discord.Colour.green(), "error": discord.Colour.orange()}
+
+
+def code_block(text: str, limit: int) -> str:
+    # A ``` inside the output would end the block early: break it with a zero-width space.
+    body = text.replace("```", "`\u200b``") or "(nothing was printed)"
+    return f"```\n{clip(body, limit - 8)}\n```"
+
+
+def output_claim(question: Question, result: RunResult) -> str | None:
+    """For a question about what the code prints: which option the real output confirms."""
+    check = question.output_check
+    if check is None or not result.ok:
+        return None
+    printed = result.stdout.strip() or result.output.strip()
+    option = f"option {check.supports}: {question.option_text(check.supports)}"
+    if re.fullmatch(check.pattern, printed):
+        return f"The code printed `{printed}`: that is {option}."
+    return f"The code printed `{printed}`, which does not fit {option}: please tell a moderator."
+
+
+def result_embed(
+    question: Question, result: RunResult, *, progress: list[str] | None = None
+) -> discord.Embed:
+    parts = []
+    if progress:
+        parts.append(code_block("\n".join(progress), 1200))
+    if result.output or result.status in ("ok", "error"):
+        parts.append(code_block(result.output, EMBED_DESCRIPTION_CHARS - 1600))
+    if result.error:
+        parts.append(code_block(result.error, 1000))
+    embed = discord.Embed(
+        title=TITLES[result.status],
+        description="\n".join(parts),
+        colour=COLOURS.get(result.status, discord.Colour.red()),
+    )
+    claim = output_claim(question, result)
+    if claim:
+        embed.add_field(name="What it means", value=claim, inline=False)
+    if result.status in NOTES:
+        embed.add_field(name="What happened", value=NOTES[result.status], inline=False)
+    embed.set_footer(text=f"{question.id} · seed {result.seed} · {result.wall_ms:,.0f} ms")
+    return embed
+
+
+def progress_embed(question: Question, lines: list[str], seed: int | None) -> discord.Embed:
+    embed = discord.Embed(
+        title="⏳ Training…",
+        description=code_block("\n".join(lines[-15:]), 1500),
+        colour=discord.Colour.blurple(),
+    )
+    embed.set_footer(text=f"{question.id} · seed {seed if seed is not None else 'random'}")
+    return embed

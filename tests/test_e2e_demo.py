@@ -1,0 +1,184 @@
+"""Run the code, end to end: real TensorFlow in the worker, its output shown in Discord."""
+
+from __future__ import annotations
+
+import base64
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.emulator import DiscordEmulator
+from content import load_library
+from tests.conftest import StartBot
+
+EPHEMERAL = 1 << 6
+REPO = Path(__file__).resolve().parents[1]
+
+LIMITS_LESSON = """\
+id: limits
+title: Code that misbehaves
+topic: testing
+source: written for the tests
+questions:
+"""
+_QUESTION = """\
+  - id: limits.{name}
+    kind: multiple_choice
+    prompt: What happens with {name}?
+    options: [It works, It fails]
+    answer: B
+    difficulty: easy
+    hint: Try it.
+    solution: [See the output.]
+    demo: |
+{demo}
+"""
+DEMOS = {
+    "slow": "import time\nprint('starting', flush=True)\ntime.sleep(60)",
+    "hog": "block = bytearray(64 * 1024 ** 3)\nprint(len(block))",
+    "crash": "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)",
+    "wait": "import time\ntime.sleep(1.5)\nprint('done')",
+    "error": "x = 1\nprint('before')\nraise ValueError('lesson bug')",
+}
+
+
+@pytest.fixture
+def limits_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "lessons"
+    folder.mkdir()
+    blocks = [
+        _QUESTION.format(name=name, demo="\n".join("      " + line for line in code.splitlines()))
+        for name, code in DEMOS.items()
+    ]
+    (folder / "limits.yaml").write_text(LIMITS_LESSON + "".join(blocks))
+    return folder
+
+
+def embed(message: dict[str, Any]) -> dict[str, Any]:
+    return message["embeds"][0]
+
+
+def fields(message: dict[str, Any]) -> dict[str, str]:
+    return {f["name"]: f["value"] for f in embed(message).get("fields", [])}
+
+
+def plain_python_output(code: str, seed: int) -> str:
+    """The same snippet as a fresh `python` process with the same seed: the ground truth."""
+    script = f"import keras\nkeras.utils.set_random_seed({seed})\n" + code
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"}
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120
+    )
+    return done.stdout.strip()
+
+
+async def test_demo_shows_the_real_printed_loss_and_which_option_it_confirms(
+    emulator: DiscordEmulator, start_bot: StartBot
+) -> None:
+    await start_bot()
+    question = load_library().question("weights.q3")
+    assert question is not None and question.demo is not None
+    expected = plain_python_output(question.demo, seed=0)
+    ix = await emulator.slash("demo", by="bob", question="weights.q3", seed=0)
+    assert (await emulator.wait_response(ix))["type"] == 5, "deferred at once: the 3-second rule"
+    reply = await emulator.wait_reply(ix, timeout=60)
+    assert not reply["flags"] & EPHEMERAL, "/demo shows the group"
+    assert f"```\n{expected}\n```" in embed(reply)["description"]
+    assert (
+        fields(reply)["What it means"]
+        == f"The code printed `{expected}`: that is option C: {question.option_text('C')}."
+    )
+    assert "seed 0" in embed(reply)["footer"]["text"]
+
+
+async def test_demo_autocomplete_offers_only_questions_with_code(
+    emulator: DiscordEmulator, start_bot: StartBot
+) -> None:
+    await start_bot()
+    choices = await emulator.autocomplete("demo", "question", question="weights.q")
+    values = [c["value"] for c in choices]
+    assert "weights.q3" in values and "weights.q1" not in values  # q1 has no code
+
+
+async def test_fit_demo_streams_epochs_and_attaches_a_loss_curve(
+    emulator: DiscordEmulator, start_bot: StartBot
+) -> None:
+    bot = await start_bot()
+    bot.get_cog("Demo").progress_every_s = 0  # type: ignore[union-attr]
+    ix = await emulator.slash("demo", by="alice", question="weights.task3", seed=1)
+    reply = await emulator.wait_reply(ix, timeout=60)
+    await emulator.wait_for(
+        lambda: emulator.message(int(reply["id"]))["attachments"], timeout=60, what="the loss curve"
+    )
+    final = emulator.message(int(reply["id"]))
+    (attachment,) = final["attachments"]
+    assert attachment["filename"] == "loss.png" and attachment["content_type"] == "image/png"
+    png = emulator.attachments[int(attachment["id"])][2]
+    assert png.startswith(b"\x89PNG"), base64.b64encode(png[:8])
+    assert embed(final)["image"]["url"] == "attachment://loss.png"
+    assert "epoch 5: loss" in embed(final)["description"]
+    edits = emulator.requests_to("PATCH", "/messages/@original")
+    assert len(edits) >= 2, "progress edits before the result"
+
+
+async def test_run_the_code_waits_until_the_member_has_answered(
+    emulator: DiscordEmulator, start_bot: StartBot
+) -> None:
+    await start_bot()
+    ix = await emulator.slash("quiz post", by="mod", lesson="weights", question="weights.q4", channel="quiz")
+    await emulator.wait_reply(ix)
+    (post,) = emulator.channel_messages("quiz")
+    ids = [c["custom_id"] for row in post["components"] for c in row["components"]]
+    assert "demo:run:weights.q4" in ids
+    early = await emulator.wait_reply(await emulator.click(post, "demo:run:weights.q4", by="carol"))
+    assert early["flags"] & EPHEMERAL and "Answer first" in early["content"]
+    await emulator.wait_reply(
+        await emulator.click(post, next(i for i in ids if i.endswith(":A")), by="carol")
+    )
+    ran = await emulator.wait_reply(await emulator.click(post, "demo:run:weights.q4", by="carol"), timeout=60)
+    assert ran["flags"] & EPHEMERAL, "a member's run is private"
+    assert embed(ran)["title"] == "▶️ What the code printed"
+
+
+async def test_a_hung_demo_is_stopped_the_member_told_and_the_next_run_served(
+    emulator: DiscordEmulator, start_bot: StartBot, limits_dir: Path
+) -> None:
+    bot = await start_bot(QUIZBOT_CONTENT_DIR=str(limits_dir))
+    bot.get_cog("Demo").time_limit_s = 2.0  # type: ignore[union-attr]
+    slow = await emulator.wait_reply(await emulator.slash("demo", question="limits.slow"), timeout=60)
+    assert embed(slow)["title"] == "⏱️ The code took too long"
+    assert "starting" in embed(slow)["description"], "what it printed before the limit is kept"
+    assert "fresh worker" in fields(slow)["What happened"]
+    after = await emulator.wait_reply(await emulator.slash("demo", question="limits.error"), timeout=60)
+    assert embed(after)["title"] == "⚠️ The code raised an error"
+    assert "ValueError: lesson bug" in embed(after)["description"]
+    assert "line 3" in embed(after)["description"], "the traceback names the snippet's own line"
+
+
+async def test_memory_hog_and_crash_are_reported_and_the_worker_replaced(
+    emulator: DiscordEmulator, start_bot: StartBot, limits_dir: Path
+) -> None:
+    await start_bot(QUIZBOT_CONTENT_DIR=str(limits_dir))
+    hog = await emulator.wait_reply(await emulator.slash("demo", question="limits.hog"), timeout=60)
+    assert embed(hog)["title"] == "💥 The code ran out of memory"
+    crash = await emulator.wait_reply(await emulator.slash("demo", question="limits.crash"), timeout=60)
+    assert embed(crash)["title"] == "💥 The TensorFlow worker crashed"
+    ok = await emulator.wait_reply(await emulator.slash("demo", question="weights.q3", seed=1), timeout=90)
+    assert embed(ok)["title"] == "▶️ What the code printed"
+
+
+async def test_one_run_at_a_time_per_member(
+    emulator: DiscordEmulator, start_bot: StartBot, limits_dir: Path
+) -> None:
+    await start_bot(QUIZBOT_CONTENT_DIR=str(limits_dir))
+    first = await emulator.slash("demo", by="alice", question="limits.wait")
+    await emulator.wait_response(first)
+    second = await emulator.slash("demo", by="alice", question="limits.wait")
+    busy = await emulator.wait_reply(second, timeout=30)
+    assert busy["content"].startswith("⏳ ") and "already" in busy["content"]
+    done = await emulator.wait_reply(first, timeout=60)
+    assert "done" in embed(done)["description"]
