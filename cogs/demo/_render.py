@@ -27,7 +27,7 @@ COLOURS = {"ok": discord.Colour.green(), "error": discord.Colour.orange()}
 
 def code_block(text: str, limit: int) -> str:
     # A ``` inside the output would end the block early: break it with a zero-width space.
-    body = text.replace("```", "`\u200b``") or "(nothing was printed)"
+    body = text.rstrip("\n").replace("```", "`\u200b``") or "(nothing was printed)"
     return f"```\n{clip(body, limit - 8)}\n```"
 
 
