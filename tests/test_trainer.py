@@ -18,7 +18,7 @@ from collections.abc import AsyncIterator
 import pytest
 import pytest_asyncio
 
-from bot.trainer import Trainer, TrainerBusy
+from bot.trainer import Trainer, TrainerBusy, _trainer
 from bot.trainer._worker import TF_ENV_DEFAULTS
 from bot.trainer.cli import run_demo_cli
 
@@ -420,3 +420,19 @@ async def test_worker_that_cannot_start_gives_a_clear_error_instead_of_looping(
         assert t.worker_pid is None
     finally:
         await t.close()
+
+
+async def test_worker_grown_past_its_budget_is_replaced_after_the_run(
+    trainer: Trainer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await ready(trainer)
+    old_pid = trainer.worker_pid
+    monkeypatch.setattr(_trainer, "RECYCLE_GROWTH_MB", 50.0)
+    hoard = "import sys\nsys.hoard = bytearray(100 * 2**20)\nprint('kept')\n"  # outlives the run
+
+    result = await trainer.run(hoard, seed=0)
+    after = await trainer.run("import sys\nprint(hasattr(sys, 'hoard'))\n", seed=0)
+
+    assert result.output == "kept\n"  # the run itself is not affected
+    assert after.output == "False\n"  # served by a fresh worker
+    assert trainer.worker_pid != old_pid

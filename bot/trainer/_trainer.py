@@ -35,6 +35,9 @@ HARD_KILL_GRACE_S = 1.0
 WARM_TIMEOUT_S = 120.0
 # Workers that die before becoming ready this many times in a row stop being replaced (broken install).
 MAX_START_FAILURES = 3
+# Even eager fit leaves ~0.1 MB behind per run in a long-lived worker: one that has grown this much past its
+# warm size is replaced after its run (a warm-up of ~3 s, every few thousand demos).
+RECYCLE_GROWTH_MB = 300.0
 # Seeds picked for unseeded runs stay short so a member can type them back into `--seed`.
 RANDOM_SEED_BOUND = 1_000_000
 
@@ -52,10 +55,10 @@ class _Worker:
         self.info: dict[str, Any] = {}
         self.failure: str | None = None
         self.reading = True
-        self.killed = False  # we killed it: no new run may be sent to it
+        self.retired = False  # being stopped or killed: no new run may be sent to it
 
     def kill(self) -> None:
-        self.killed = True
+        self.retired = True
         if not self.exited.done():
             self.process.kill()
 
@@ -267,6 +270,8 @@ class Trainer:
                     result = RunResult.from_dict(message[2])
                     if result.status in ("timeout", "memory"):
                         await self._replace(worker)  # its state after the failure is not to be trusted
+                    elif self._grown_too_much(worker, message[3] if len(message) > 3 else {}):
+                        self._retire(worker)
                     log.debug(
                         "run %s: %s in %.1f ms", req_id, result.status, (time.perf_counter() - t0) * 1000
                     )
@@ -333,7 +338,7 @@ class Trainer:
                 self._spawn()
             worker = self._worker
             assert worker is not None
-            if worker.killed:
+            if worker.retired:
                 await asyncio.wait_for(asyncio.shield(worker.exited), 10.0)  # its exit starts the next one
                 continue
             try:
@@ -345,6 +350,24 @@ class Trainer:
             if ok and self._worker is worker and not worker.exited.done():
                 return worker
             await asyncio.sleep(0)  # let the exit callback install the replacement
+
+    @staticmethod
+    def _grown_too_much(worker: _Worker, stats: dict[str, Any]) -> bool:
+        rss, warm_rss = stats.get("rss_mb"), worker.info.get("rss_mb")
+        return rss is not None and warm_rss is not None and rss - warm_rss > RECYCLE_GROWTH_MB
+
+    def _retire(self, worker: _Worker) -> None:
+        """Let the worker finish its clean-up and exit; runs from now on wait for its replacement."""
+        log.info(
+            "trainer worker %s grew past %.0f MB over its warm size; replacing it",
+            worker.pid,
+            RECYCLE_GROWTH_MB,
+        )
+        worker.retired = True
+        try:
+            worker.conn.send(("stop",))
+        except OSError:
+            worker.kill()
 
     async def _replace(self, worker: _Worker) -> None:
         """Kill a worker; the exit callback starts the next one before this returns."""

@@ -4,7 +4,7 @@ Only `worker_main` runs in the child (multiprocessing spawn). Importing this mod
 must not import TensorFlow: the bot process imports `bot.trainer`, which imports this file.
 
 Messages, worker -> bot: ("ready", info) | ("failed", traceback) | ("epoch", req_id, epoch, logs) |
-("result", req_id, RunResult.to_dict()). Bot -> worker: ("run", req_id, request) | ("stop",).
+("result", req_id, RunResult.to_dict(), {"rss_mb": ...}). Bot -> worker: ("run", req_id, request) | ("stop",).
 """
 
 from __future__ import annotations
@@ -145,6 +145,14 @@ def format_error(exc: BaseException) -> str:
     if not lesson_frames:
         lines = []  # a SyntaxError names the line itself; nothing of the snippet ran
     return ("".join(lines) + message).rstrip("\n")
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
 
 
 def _vm_size_bytes() -> int:
@@ -356,6 +364,7 @@ def worker_main(conn: Connection, config: dict[str, Any]) -> None:
                 "import_ms": round(runtime.import_ms, 1),
                 "warm_ms": round(runtime.warm_ms, 1),
                 "memory_limit_mb": limit // (1024 * 1024),
+                "rss_mb": _rss_mb(),
             },
         )
     )
@@ -377,5 +386,5 @@ def worker_main(conn: Connection, config: dict[str, Any]) -> None:
             output_limit=int(request["output_limit"]),
         )
         runtime.req_id = None
-        conn.send(("result", req_id, result.to_dict()))
+        conn.send(("result", req_id, result.to_dict(), {"rss_mb": _rss_mb()}))
         runtime.clean_up()
