@@ -1,6 +1,7 @@
 """Make docs/playground.png from a real run: start the playground with the bundled lessons, drive a
-short story in Chromium (a moderator posts a question, a member answers wrong, then runs the code if
-that button exists), and screenshot the channel as that member sees it.
+short story in Chromium (a moderator posts a fill-in-the-blank question, a member answers it in her
+private form, then runs the lesson's code if that button exists), and screenshot the channel as she
+sees it.
 
     python scripts/screenshot_playground.py [--out docs/playground.png] [--chromium /usr/bin/chromium]
 """
@@ -28,7 +29,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-QUESTION = "weights.q3"  # a code question with a demo: the card shows highlighted Python
+QUESTION = "weights.task3"  # fill in the blank, with a model.fit demo: code, menus, output and curve
 WAIT_MS = 30_000
 
 
@@ -44,16 +45,23 @@ async def story(page: Page, url: str) -> None:
     )
     await expect(post).to_have_count(1, timeout=WAIT_MS)
 
+    # Alice opens her private form, picks the method for the blank and submits.
     await page.click('#members [data-member="alice"]')
-    await post.locator("button[data-custom-id$=':A']").click()  # option A is a common wrong pick
-    await expect(page.locator(".message[data-ephemeral]").first).to_be_visible(timeout=WAIT_MS)
+    await post.get_by_role("button", name="Answer").click()
+    opened = page.locator(".message[data-ephemeral]", has_text="Fill in the blanks")
+    await expect(opened).to_have_count(1, timeout=WAIT_MS)
+    form = page.locator(f'.message[data-id="{await opened.get_attribute("data-id")}"]')
+    await form.locator("select").first.select_option(label="fit")
+    await expect(form.get_by_role("button", name="Submit")).to_be_enabled(timeout=WAIT_MS)
+    await form.get_by_role("button", name="Submit").click()
+    await expect(form).to_contain_text("Right on try 1", timeout=WAIT_MS)
+
+    # Then she runs the lesson's code (when the trainer's button is there) and sees what it printed.
     run = post.get_by_role("button", name="Run the code")
     if await run.count():
         await run.click()
-        await expect(page.locator(".message[data-ephemeral] pre.codeblock").last).to_be_visible(
-            timeout=60_000
-        )
-    await page.wait_for_timeout(300)  # let images and the scroll settle
+        await expect(page.locator(".message[data-ephemeral] img").last).to_be_visible(timeout=60_000)
+    await page.wait_for_timeout(500)  # let images and the scroll settle
 
 
 async def main(out: Path, chromium: str) -> None:
@@ -63,7 +71,7 @@ async def main(out: Path, chromium: str) -> None:
         try:
             async with async_playwright() as playwright:
                 browser = await playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-                page = await browser.new_page(viewport={"width": 1280, "height": 1180})
+                page = await browser.new_page(viewport={"width": 1280, "height": 1500})
                 await story(page, playground.url)
                 out.parent.mkdir(parents=True, exist_ok=True)
                 await page.screenshot(path=str(out))

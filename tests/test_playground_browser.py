@@ -307,12 +307,16 @@ async def test_run_the_code_shows_the_real_printed_loss_and_the_loss_curve(
     run = post.get_by_role("button", name=re.compile("Run the code"))
     if await run.count() == 0:
         pytest.xfail("waiting for the 'Run the code' button (the trainer's cog)")
+    # On an open post the code runs for members who have answered.
+    await post.get_by_role("button", name="A. The weights").click()
+    await expect(page.locator(".message", has_text="Right on try 1")).to_have_count(1, timeout=WAIT_MS)
     await run.click()
-    output = page.locator(".message", has_text="final loss:")
+    printed_loss = re.compile(r"final loss: \d+\.\d{4}")
+    output = page.locator(".message[data-ephemeral]", has_text=printed_loss)
     await expect(output).to_have_count(1, timeout=60_000)
-    printed = await output.locator("pre.codeblock").first.inner_text()
-    loss = float(re.search(r"final loss: ([0-9.]+)", printed).group(1))  # type: ignore[union-attr]
-    assert 0 <= loss < 5, f"a real loss after 5 epochs of SGD, got {printed!r}"
+    text = await output.inner_text()
+    loss = float(printed_loss.search(text).group(0).split()[-1])  # type: ignore[union-attr]
+    assert 0 <= loss < 5, f"a real loss after 5 epochs of SGD, got {text!r}"
     image = output.locator("img").first
     await expect(image).to_be_visible(timeout=WAIT_MS)
     natural_width = await image.evaluate("img => img.complete ? img.naturalWidth : 0")
@@ -388,3 +392,19 @@ async def test_a_pack_broken_at_start_is_reported_and_the_others_load(
     await expect(page.locator("#lesson-problems")).to_contain_text("draft.yaml:3: (file): YAML syntax error")
     await expect(page.locator("#lesson-list")).to_contain_text("Playground lesson")
     await post_question(page, "pg.easy")
+
+
+async def test_a_button_the_bot_never_answers_shows_interaction_failed_to_its_clicker(
+    start_playground: Any, lessons_dir: Path, page: Page
+) -> None:
+    playground = await start_playground(lessons_dir)
+    # No cog handles this custom_id (and it has no `area:` prefix), so the bot stays silent.
+    await playground.emulator.plant_message("general", ["nobody-listens"], content="An old message")
+    await open_page(page, playground)
+    await act_as(page, "bob")
+    await open_channel(page, "general")
+    await page.locator('button[data-custom-id="nobody-listens"]').click()
+    failed = page.locator(".failed")
+    await expect(failed).to_contain_text("This interaction failed", timeout=WAIT_MS)
+    await act_as(page, "alice")
+    await expect(failed).to_have_count(0)
