@@ -208,15 +208,28 @@ async def test_two_bots_on_one_postgresql_post_a_due_quiz_exactly_once(
     assert posted(emulator) == ["sc.one", "sc.two", "sc.three", "sc.one", "sc.two", "sc.three"]
 
 
-async def test_a_run_missed_while_down_is_posted_within_the_catch_up_window(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path, clock: Clock
+async def test_a_run_missed_while_down_is_posted_on_start_up_within_the_catch_up_window(
+    emulator: DiscordEmulator,
+    start_bot: StartBot,
+    lessons_dir: Path,
+    clock: Clock,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    bot = await started(start_bot, lessons_dir, clock, QUIZBOT_CATCH_UP="30")
+    # Every bot started in this test reads the test clock from the start, so the scheduler's first
+    # tick (right after the bot is ready) is the start-up catch-up.
+    monkeypatch.setattr(QuizBot, "now", lambda self: clock())
+    first = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir), QUIZBOT_CATCH_UP="30")
     clock.set(2030, 6, 3, 12, 0)
     await add_schedule(emulator, time="07:00", timezone="UTC")
-    clock.set(2030, 6, 4, 7, 29)  # 29 minutes late: inside the 30-minute window
-    assert await scheduler(bot).run_due() == 1
+    await first.close()
+    await emulator.wait_for(
+        lambda: not any(c.ready and not c.ws.closed for c in emulator._sockets), what="the first bot to leave"
+    )
+    clock.set(2030, 6, 4, 7, 29)  # down over 07:00; back 29 minutes late: inside the 30-minute window
+    second = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir), QUIZBOT_CATCH_UP="30")
+    await emulator.wait_for(lambda: posted(emulator), what="the missed quiz to be posted on start-up")
     assert posted(emulator) == ["sc.one"]
+    assert await scheduler(second).run_due() == 0
 
 
 async def test_a_run_missed_by_more_than_the_window_is_skipped_and_the_next_day_posts(
@@ -339,11 +352,17 @@ async def test_moderators_list_pause_and_remove_schedules_and_members_are_refuse
     assert "not a time zone I know" in bad_zone["content"]
     assert await store.list_schedules(bot.database, emulator.world.guild_id) == []
 
+    zones = await emulator.autocomplete("schedule add", "timezone", by="mod", timezone="berl")
+    assert zones[0]["value"] == "Europe/Berlin"
     await add_schedule(emulator, time="09:00", timezone="Europe/Berlin")
-    await add_schedule(emulator, time="7:05", timezone="UTC", count=3)
+    await emulator.wait_reply(await emulator.slash("config timezone", by="mod", timezone="Asia/Tokyo"))
+    tokyo = await emulator.wait_reply(
+        await emulator.slash("schedule add", by="mod", channel="quiz", time="7:05", lesson="sc", count=3)
+    )
+    assert "07:05 Asia/Tokyo" in tokyo["content"], "no time zone given: the server's"
     listing = await emulator.wait_reply(await emulator.slash("schedule list", by="mod"))
     text = listing["embeds"][0]["description"]
-    assert text.index("07:05 UTC") < text.index("09:00 Europe/Berlin")
+    assert text.index("07:05 Asia/Tokyo") < text.index("09:00 Europe/Berlin")
     assert "3 questions from *Schedule lesson*" in text
 
     choices = await emulator.autocomplete("schedule pause", "schedule", by="mod", schedule="berlin")
