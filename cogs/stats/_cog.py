@@ -1,0 +1,74 @@
+"""/stats member: (private to the asker) and /stats question: (moderators)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.rendering import shorten
+from cogs._checks import NOT_A_MODERATOR, is_moderator
+from cogs.quiz._cog import question_choices
+from cogs.stats import _render as render
+from storage.leaderboards import member_stats, question_stats
+
+if TYPE_CHECKING:
+    from bot.app import QuizBot
+
+
+class Stats(commands.Cog):
+    def __init__(self, bot: QuizBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(
+        name="stats", description="Points, accuracy, streaks and mastery; or a question's numbers"
+    )
+    @app_commands.describe(
+        member="Whose stats (default: yours)",
+        question="A question's numbers instead (moderators)",
+    )
+    @app_commands.guild_only()
+    async def stats(
+        self,
+        interaction: discord.Interaction[QuizBot],
+        member: discord.Member | None = None,
+        question: str | None = None,
+    ) -> None:
+        # Private: a member's numbers are theirs to share; the public view is /leaderboard.
+        if interaction.guild_id is None:
+            await interaction.response.send_message("Use /stats in a server.", ephemeral=True)
+            return
+        if question is not None:
+            await self._question(interaction, interaction.guild_id, question)
+            return
+        who = member or interaction.user
+        found = await member_stats(self.bot.database, interaction.guild_id, who.id, now=self.bot.now())
+        embed = render.member_embed(
+            who.display_name, found, self.bot.library.lessons, own=who.id == interaction.user.id
+        )
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    async def _question(
+        self, interaction: discord.Interaction[QuizBot], guild_id: int, question_id: str
+    ) -> None:
+        if not await is_moderator(interaction):
+            await interaction.response.send_message(NOT_A_MODERATOR, ephemeral=True)
+            return
+        question = self.bot.library.question(question_id)
+        if question is None:
+            await interaction.response.send_message(
+                f"There is no question `{shorten(question_id, 60)}`: pick one from the list as you type.",
+                ephemeral=True,
+            )
+            return
+        found = await question_stats(self.bot.database, guild_id, question.id)
+        embed = render.question_embed(question, self.bot.library.lesson(question.lesson_id), found)
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    @stats.autocomplete("question")
+    async def _question_choices(
+        self, interaction: discord.Interaction[QuizBot], typed: str
+    ) -> list[app_commands.Choice[str]]:
+        return question_choices(list(self.bot.library.questions.values()), typed)

@@ -1,0 +1,122 @@
+"""Embeds for /stats, and the rule that says when a question's observed difficulty disagrees with its label."""
+
+from __future__ import annotations
+
+import discord
+
+from bot.grading import format_points
+from bot.rendering import EMBED_FIELD_CHARS, bar, clip, plural, shorten
+from content import Lesson, Question
+from storage.leaderboards import MemberStats, QuestionStats
+
+# Below this many answers a share says little: no difficulty flag.
+MIN_ANSWERS_FOR_FLAG = 5
+# Share right on the first try that a question of each label is expected to reach.
+EASY_FROM, MEDIUM_FROM = 0.75, 0.40
+MAX_LESSON_LINES = 12
+
+
+def observed_difficulty(first_try_share: float) -> str:
+    """How hard members found a question: easy if 75%+ get it right first try, medium from 40%."""
+    if first_try_share >= EASY_FROM:
+        return "easy"
+    if first_try_share >= MEDIUM_FROM:
+        return "medium"
+    return "hard"
+
+
+def difficulty_flag(label: str, stats: QuestionStats) -> str | None:
+    """A warning when enough members answered and they found it easier or harder than its label."""
+    share = stats.first_try_share
+    if share is None or stats.answered < MIN_ANSWERS_FOR_FLAG:
+        return None
+    seen = observed_difficulty(share)
+    if seen == label:
+        return None
+    return (
+        f"⚠️ Labelled **{label}**, but {share:.0%} get it right on the first try: "
+        f"it plays like **{seen}**. Consider relabelling it."
+    )
+
+
+def _share(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0%} `{bar(value, 8)}`"
+
+
+def member_embed(name: str, stats: MemberStats, lessons: dict[str, Lesson], *, own: bool) -> discord.Embed:
+    me = stats.standing
+    embed = discord.Embed(title=f"📊 Stats · {name}", colour=discord.Colour.blurple())
+    if me is None:
+        embed.description = (
+            "No answers yet in this server: answer a posted question to start."
+            if own
+            else "No answers yet in this server."
+        )
+        return embed
+    embed.add_field(name="Points", value=f"**{format_points(me.points)}** · rank #{me.rank}")
+    embed.add_field(name="Questions answered", value=str(me.answered))
+    embed.add_field(name="Accuracy", value=_share(stats.accuracy))
+    embed.add_field(name="Right first try", value=_share(stats.first_try_rate))
+    embed.add_field(name="Streak", value=f"🔥 {plural(me.current_streak, 'day')} (best {me.best_streak})")
+    lines = []
+    for progress in stats.lessons[:MAX_LESSON_LINES]:
+        lesson = lessons.get(progress.lesson_id)
+        total = len(lesson.questions) if lesson else max(progress.tried, 1)
+        title = lesson.title if lesson else progress.lesson_id
+        share = min(progress.right / total, 1.0)
+        lines.append(
+            f"`{bar(share, 8)}` **{shorten(title, 60)}**: {progress.right}/{total} mastered"
+            f" ({progress.right_first_try} first try)"
+        )
+    if len(stats.lessons) > MAX_LESSON_LINES:
+        lines.append(f"… and {len(stats.lessons) - MAX_LESSON_LINES} more lessons")
+    embed.add_field(
+        name="Mastery per lesson", value=clip("\n".join(lines), EMBED_FIELD_CHARS) or "-", inline=False
+    )
+    embed.set_footer(text="Mastered: questions you answered right at least once, out of the lesson's")
+    return embed
+
+
+def question_embed(question: Question, lesson: Lesson | None, stats: QuestionStats) -> discord.Embed:
+    embed = discord.Embed(
+        title=f"📊 Question stats · {question.id}",
+        description=shorten(question.prompt, 300),
+        colour=discord.Colour.blurple(),
+    )
+    embed.add_field(name="Lesson", value=shorten(lesson.title if lesson else question.lesson_id, 200))
+    embed.add_field(name="Label", value=question.difficulty)
+    embed.add_field(name="Posted", value=plural(stats.posts, "time"))
+    if not stats.answered:
+        embed.add_field(name="Answered", value="Nobody has answered it yet.", inline=False)
+        return embed
+    embed.add_field(name="Answered", value=plural(stats.answered, "time"))
+    embed.add_field(name="Right (any try)", value=_share(stats.right_share))
+    embed.add_field(name="Right first try", value=_share(stats.first_try_share))
+    wrong = stats.most_picked_wrong
+    if wrong is None:
+        wrong_text = "Nobody picked a wrong option."
+    else:
+        letters = wrong[0].split(",")
+        texts = ", ".join(
+            f"{letter}. {question.option_text(letter)}" if letter in question.letters else letter
+            for letter in letters
+        )
+        wrong_text = f"**{shorten(texts, 300)}** ({plural(wrong[1], 'time')})"
+        mistake = question.mistake_for(letters[0]) if len(letters) == 1 else None
+        if mistake is not None:
+            wrong_text += f"\nThe lesson's note: {shorten(mistake.text, 300)}"
+    embed.add_field(name="Most-picked wrong answer", value=clip(wrong_text, EMBED_FIELD_CHARS), inline=False)
+    flag = difficulty_flag(question.difficulty, stats)
+    observed = observed_difficulty(stats.first_try_share or 0.0)
+    embed.add_field(
+        name="Difficulty",
+        value=flag
+        or (
+            f"Plays like its label (**{observed}**)."
+            if stats.answered >= MIN_ANSWERS_FOR_FLAG
+            else f"Too few answers to judge (fewer than {MIN_ANSWERS_FOR_FLAG})."
+        ),
+        inline=False,
+    )
+    embed.set_footer(text="Answered counts each member once per post; shares are of those answers.")
+    return embed

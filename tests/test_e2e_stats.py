@@ -1,0 +1,92 @@
+"""/stats end to end: a member's own numbers privately, another member's, a question's for moderators."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.emulator import DiscordEmulator
+from tests.conftest import StartBot
+from tests.test_e2e_leaderboard import LESSONS, MONDAY, member, score, started
+
+EPHEMERAL = 1 << 6
+
+
+@pytest.fixture
+def lessons_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "lessons"
+    folder.mkdir()
+    for name, text in LESSONS.items():
+        (folder / f"{name}.yaml").write_text(text)
+    return folder
+
+
+def fields(message: dict[str, Any]) -> dict[str, str]:
+    return {f["name"]: f["value"] for f in message["embeds"][0].get("fields", [])}
+
+
+async def test_my_stats_show_points_accuracy_first_try_rate_streak_and_mastery_privately(
+    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+) -> None:
+    bot = await started(emulator, start_bot, lessons_dir, MONDAY)
+    alice = member(emulator, "alice")
+    await score(bot, alice, "lb.hard", MONDAY.replace(day=9))  # Sunday, right first try
+    await score(bot, alice, "lb.easy", MONDAY, tries="BA")  # right on the second try
+    await score(bot, alice, "other.q", MONDAY, tries="BBB")  # missed
+    reply = await emulator.wait_reply(await emulator.slash("stats", by="alice"))
+    assert reply["flags"] & EPHEMERAL
+    assert reply["embeds"][0]["title"] == "📊 Stats · Alice"
+    shown = fields(reply)
+    assert shown["Points"] == "**3.67** · rank #1"
+    assert shown["Questions answered"] == "3"
+    assert shown["Accuracy"].startswith("67%")
+    assert shown["Right first try"].startswith("33%")
+    assert shown["Streak"] == "🔥 2 days (best 2)"
+    mastery = shown["Mastery per lesson"].splitlines()
+    assert mastery[0].endswith("**Leaderboard lesson**: 2/2 mastered (1 first try)")
+    assert mastery[1].endswith("**Another lesson**: 0/1 mastered (0 first try)")
+
+
+async def test_stats_of_another_member_and_of_someone_who_never_answered(
+    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+) -> None:
+    bot = await started(emulator, start_bot, lessons_dir, MONDAY)
+    await score(bot, member(emulator, "bob"), "lb.easy", MONDAY)
+    bobs = await emulator.wait_reply(await emulator.slash("stats", by="alice", member="bob"))
+    assert bobs["flags"] & EPHEMERAL and bobs["embeds"][0]["title"] == "📊 Stats · Bob"
+    assert fields(bobs)["Points"] == "**1** · rank #1"
+    mine = await emulator.wait_reply(await emulator.slash("stats", by="carol"))
+    assert mine["embeds"][0]["description"].startswith("No answers yet in this server")
+
+
+async def test_question_stats_show_shares_the_most_picked_wrong_option_and_flag_the_label(
+    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+) -> None:
+    bot = await started(emulator, start_bot, lessons_dir, MONDAY)
+    # lb.hard is labelled hard, but five of six get it right on the first try: it plays easy.
+    for n in range(5):
+        await score(bot, 3000 + n, "lb.hard", MONDAY)
+    await score(bot, 3010, "lb.hard", MONDAY, tries="BA")
+    reply = await emulator.wait_reply(await emulator.slash("stats", by="mod", question="lb.hard"))
+    assert reply["flags"] & EPHEMERAL
+    shown = fields(reply)
+    assert shown["Answered"] == "6 times"
+    assert shown["Right (any try)"].startswith("100%")
+    assert shown["Right first try"].startswith("83%")
+    assert shown["Most-picked wrong answer"] == "**B. model.compile** (1 time)"
+    assert shown["Difficulty"].startswith("⚠️ Labelled **hard**, but 83% get it right on the first try")
+    assert "plays like **easy**" in shown["Difficulty"]
+
+
+async def test_question_stats_are_for_moderators_only(
+    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+) -> None:
+    await started(emulator, start_bot, lessons_dir, MONDAY)
+    refused = await emulator.wait_reply(await emulator.slash("stats", by="alice", question="lb.hard"))
+    assert refused["flags"] & EPHEMERAL and "Only moderators" in refused["content"]
+    quiet = await emulator.wait_reply(await emulator.slash("stats", by="mod", question="lb.easy"))
+    assert fields(quiet)["Answered"] == "Nobody has answered it yet."
+    choices = await emulator.autocomplete("stats", "question", by="mod", question="weights")
+    assert {c["value"] for c in choices} == {"lb.hard", "lb.easy"}
