@@ -137,7 +137,7 @@ async def test_fit_demo_streams_each_epoch_and_returns_per_epoch_losses(trainer:
     result = await trainer.run(FIT_DEMO, seed=3, on_epoch=on_epoch)
 
     assert result.status == "ok", result.error
-    assert [epoch for epoch, _ in seen] == [1, 2, 3]
+    assert [epoch for epoch, _ in seen] == [0, 1, 2]  # Keras's own numbering, as in on_epoch_end
     assert result.losses == [loss for _, loss in seen]
     assert f"final {round(result.losses[-1], 4)}" in result.output
     # One clean line per epoch instead of the redrawn progress bar.
@@ -151,7 +151,7 @@ async def test_sync_epoch_callback_is_called_too(trainer: Trainer) -> None:
     epochs: list[int] = []
     result = await trainer.run(FIT_DEMO, seed=3, on_epoch=lambda epoch, logs: epochs.append(epoch))
     assert result.status == "ok"
-    assert epochs == [1, 2, 3]
+    assert epochs == [0, 1, 2]
 
 
 async def test_error_names_the_snippet_line_and_keeps_what_was_printed_before(trainer: Trainer) -> None:

@@ -187,8 +187,9 @@ class Trainer:
         """Run lesson code in the worker and return what it printed.
 
         `seed` is passed to `keras.utils.set_random_seed` first; without one a seed is picked and returned
-        in the result. `on_epoch(epoch, logs)` (sync or async) is called as each `model.fit` epoch ends,
-        epoch counted from 1. Raises TrainerBusy if `member` already has a run going or the queue is full.
+        in the result. `on_epoch(epoch, logs)` (sync or async) is called as each `model.fit` epoch ends;
+        `epoch` is 0-based as in Keras's `Callback.on_epoch_end` (the printed "Epoch 1/5" is epoch 0).
+        Raises TrainerBusy if `member` already has a run going or the queue is full.
         """
         if self._closed:
             raise RuntimeError("the trainer is closed")

@@ -206,7 +206,7 @@ class _Runtime:
             """Records each epoch's loss and streams it to the bot as soon as the epoch ends."""
 
             def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
-                runtime._report_epoch(epoch + 1, logs or {})
+                runtime._report_epoch(epoch, logs or {})
 
         # Graph-mode fit on a fresh model per request leaks ~2.4 MB a request in a long-lived process,
         # and eager was faster for lesson-sized models: every model runs eagerly in the worker.
