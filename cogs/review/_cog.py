@@ -1,0 +1,158 @@
+"""/review: due cards one at a time in one private message; answers rate the card (fsrs).
+
+Cards are made by finished quiz posts: the quiz cog dispatches `quiz_outcome` and the listener here
+turns it into a rating (storage.review.record_outcome), so the quiz knows nothing of reviews.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import grading
+from cogs.review import _render as render
+from cogs.review._items import UNSET, after_view, question_view
+from content import Question
+from storage import review
+
+if TYPE_CHECKING:
+    from bot.app import QuizBot
+
+log = logging.getLogger(__name__)
+
+ALREADY = "You already answered this review. Click **Next review** for the next one, or run `/review` again."
+GONE = "This question was taken out of the lessons, so it left your review deck."
+FORGED = "That button doesn't belong to this review. Run `/review` again."
+
+
+class Review(commands.Cog):
+    def __init__(self, bot: QuizBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(
+        name="review", description="Your missed questions, brought back on a spaced schedule"
+    )
+    async def review_command(self, interaction: discord.Interaction[QuizBot]) -> None:
+        await self.show_next(interaction)
+
+    @commands.Cog.listener()
+    async def on_quiz_outcome(self, member_id: int, question_id: str, feedback: grading.Feedback) -> None:
+        """A try on a posted question: once the member is done with it, rate their card."""
+        if not feedback.done:
+            return
+        await review.record_outcome(
+            self.bot.database,
+            member_id,
+            question_id,
+            right=feedback.right,
+            try_no=feedback.try_no,
+            now=self.bot.now(),
+        )
+
+    # ----- showing and answering ------------------------------------------------------------
+    async def show_next(self, interaction: discord.Interaction[QuizBot]) -> None:
+        """The most overdue card whose question still exists, or a note that nothing is due."""
+        db, now, member_id = self.bot.database, self.bot.now(), interaction.user.id
+        for card in await review.due_cards(db, member_id, now):
+            question = self.bot.library.question(card.question_id)
+            if question is None:
+                await review.drop_card(db, member_id, card.question_id)
+                continue
+            summary = await review.review_summary(db, member_id, now)
+            lesson = self.bot.library.lesson(question.lesson_id)
+            embed = render.question_embed(question, lesson, card, summary.due, hinted=False)
+            await self._reply(interaction, embed, question_view(question, card.reviews, hinted=False))
+            return
+        summary = await review.review_summary(db, member_id, now)
+        await self._reply(interaction, render.nothing_due_embed(summary), None)
+
+    async def show_hint(self, interaction: discord.Interaction[QuizBot], question_id: str, seen: int) -> None:
+        shown = await self._shown(interaction, question_id, seen)
+        if shown is None:
+            return
+        question, card = shown
+        summary = await review.review_summary(self.bot.database, interaction.user.id, self.bot.now())
+        lesson = self.bot.library.lesson(question.lesson_id)
+        embed = render.question_embed(question, lesson, card, summary.due, hinted=True)
+        await self._reply(interaction, embed, question_view(question, seen, hinted=True))
+
+    async def update_blanks(
+        self, interaction: discord.Interaction[QuizBot], question_id: str, seen: int, hinted: bool, picks: str
+    ) -> None:
+        shown = await self._shown(interaction, question_id, seen)
+        if shown is None:
+            return
+        question, _ = shown
+        if len(picks) != question.blanks or any(p != UNSET and p not in question.letters for p in picks):
+            await interaction.response.send_message(FORGED, ephemeral=True)
+            return
+        await interaction.response.edit_message(view=question_view(question, seen, hinted, picks))
+
+    async def answer(
+        self,
+        interaction: discord.Interaction[QuizBot],
+        question_id: str,
+        seen: int,
+        hinted: bool,
+        chosen: tuple[str, ...],
+    ) -> None:
+        question = self.bot.library.question(question_id)
+        if question is None:
+            await review.drop_card(self.bot.database, interaction.user.id, question_id)
+            await interaction.response.send_message(GONE, ephemeral=True)
+            return
+        if len(chosen) != (question.blanks or 1) or any(c not in question.letters for c in chosen):
+            await interaction.response.send_message(FORGED, ephemeral=True)
+            return
+        right = grading.grade(question, chosen)
+        card = await review.rate(
+            self.bot.database,
+            interaction.user.id,
+            question_id,
+            review.rating_for(right=right, hinted=hinted),
+            seen_reviews=seen,
+            now=self.bot.now(),
+        )
+        if card is None:
+            await interaction.response.send_message(ALREADY, ephemeral=True)
+            return
+        embed = render.result_embed(question, chosen, right, hinted, card)
+        await self._reply(interaction, embed, after_view(self.bot.question_items(question)))
+
+    # ----- helpers --------------------------------------------------------------------------
+    async def _shown(
+        self, interaction: discord.Interaction[QuizBot], question_id: str, seen: int
+    ) -> tuple[Question, Any] | None:
+        """The question and card a button belongs to, if that showing can still be answered."""
+        question = self.bot.library.question(question_id)
+        if question is None:
+            await review.drop_card(self.bot.database, interaction.user.id, question_id)
+            await interaction.response.send_message(GONE, ephemeral=True)
+            return None
+        card = await review.get_card(self.bot.database, interaction.user.id, question_id)
+        if card is None or card.reviews != seen:
+            await interaction.response.send_message(ALREADY, ephemeral=True)
+            return None
+        return question, card
+
+    @staticmethod
+    async def _reply(
+        interaction: discord.Interaction[QuizBot], embed: discord.Embed, view: discord.ui.View | None
+    ) -> None:
+        """A slash command gets a new private message; a button edits the private review message."""
+        message: Any = interaction.message
+        if (
+            interaction.type is discord.InteractionType.component
+            and message is not None
+            and message.flags.ephemeral
+        ):
+            await interaction.response.edit_message(embed=embed, view=view)
+        else:
+            kwargs: dict[str, Any] = {"embed": embed, "ephemeral": True}
+            if view is not None:
+                kwargs["view"] = view
+            await interaction.response.send_message(**kwargs)

@@ -1,0 +1,77 @@
+"""Embeds for /review: the question being reviewed, the result with the next due time, the empty deck."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import discord
+
+from bot import grading
+from bot.rendering import EMBED_DESCRIPTION_CHARS, EMBED_FIELD_CHARS, clip, numbered, plural, shorten
+from content import Lesson, Question, card_description
+from storage.models import ReviewCard
+from storage.review import ReviewSummary
+
+COLOURS = {"easy": discord.Colour.green(), "medium": discord.Colour.gold(), "hard": discord.Colour.red()}
+HOW = "Wrong: it comes back soon. Right: it comes back later, later still each time (spaced review)."
+
+
+def when(moment: datetime) -> str:
+    return discord.utils.format_dt(moment, "R")
+
+
+def question_embed(
+    question: Question, lesson: Lesson | None, card: ReviewCard, due: int, hinted: bool
+) -> discord.Embed:
+    embed = discord.Embed(
+        title=f"🔁 Review · {lesson.title if lesson else question.lesson_id}",
+        description=clip(card_description(question), EMBED_DESCRIPTION_CHARS),
+        colour=COLOURS.get(question.difficulty, discord.Colour.blurple()),
+    )
+    embed.add_field(name="Due now", value=plural(due, "question"))
+    embed.add_field(name="Missed before", value=plural(max(card.lapses, 1), "time"))
+    if hinted:
+        embed.add_field(name="Hint", value=shorten(question.hint, EMBED_FIELD_CHARS), inline=False)
+    embed.set_footer(text=f"Only you can see this. Using the hint counts as a hard recall · {question.id}")
+    return embed
+
+
+def answer_text(question: Question) -> str:
+    return ", ".join(
+        f"{letter}. {text}"
+        for letter, text in zip(question.answer_letters, question.answer_texts, strict=True)
+    )
+
+
+def result_embed(
+    question: Question, chosen: tuple[str, ...], right: bool, hinted: bool, card: ReviewCard
+) -> discord.Embed:
+    if right:
+        title = "✅ Right, with the hint" if hinted else "✅ Right!"
+        colour = discord.Colour.green()
+    else:
+        title, colour = "❌ Not quite", discord.Colour.orange()
+    embed = discord.Embed(
+        title=title, description=clip(card_description(question), EMBED_DESCRIPTION_CHARS), colour=colour
+    )
+    if not right:
+        mistake = grading.feedback_for(question, chosen, 1).mistake_text
+        if mistake:
+            embed.add_field(name="Common mistake", value=shorten(mistake, EMBED_FIELD_CHARS), inline=False)
+    embed.add_field(name="Answer", value=shorten(answer_text(question), EMBED_FIELD_CHARS), inline=False)
+    embed.add_field(name="Solution", value=clip(numbered(question.solution), EMBED_FIELD_CHARS), inline=False)
+    embed.add_field(name="Back for review", value=when(card.due), inline=False)
+    embed.set_footer(text=f"{HOW} · {question.id}")
+    return embed
+
+
+def nothing_due_embed(summary: ReviewSummary) -> discord.Embed:
+    if summary.total == 0:
+        text = (
+            "You have no missed questions to review. Questions you miss in the server's quizzes "
+            "come back here on a spaced schedule."
+        )
+    else:
+        upcoming = f" The next one is due {when(summary.next_due)}." if summary.next_due else ""
+        text = f"Nothing is due right now: {plural(summary.total, 'question')} in your review deck.{upcoming}"
+    return discord.Embed(title="🔁 Review", description=text, colour=discord.Colour.blurple())
