@@ -1,0 +1,108 @@
+"""/forget-me: delete everything stored about the caller, in every server, after a confirmation.
+
+forget:confirm:{member}   delete now (only the member named in the id may confirm)
+forget:cancel             keep everything
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.rendering import custom_id, plural
+from storage.forget import forget_member
+
+if TYPE_CHECKING:
+    from bot.app import QuizBot
+
+WARNING = (
+    "This deletes **everything I store about you, in every server**: your answers, points, streaks, "
+    "leaderboard places, practice runs and review deck. Questions you posted stay, without your name. "
+    "It cannot be undone."
+)
+CANCELLED = "Nothing was deleted."
+NOT_YOURS = "This confirmation belongs to someone else: run `/forget-me` yourself."
+
+
+def _cog(interaction: discord.Interaction[Any]) -> Forget:
+    cog = interaction.client.get_cog("Forget")
+    assert cog is not None, "the forget cog is not loaded"
+    return cog  # type: ignore[no-any-return]
+
+
+class ConfirmButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"forget:confirm:(?P<member>[0-9]{1,20})"
+):
+    def __init__(self, member_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Delete my data",
+                emoji="🗑️",
+                style=discord.ButtonStyle.danger,
+                custom_id=custom_id("forget", "confirm", member_id),
+            )
+        )
+        self.member_id = member_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: Any, /
+    ) -> ConfirmButton:
+        return cls(int(match["member"]))
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        await _cog(interaction).confirm(interaction, self.member_id)
+
+
+class CancelButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"forget:cancel"):
+    def __init__(self) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Keep my data", style=discord.ButtonStyle.secondary, custom_id="forget:cancel"
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: Any, /
+    ) -> CancelButton:
+        return cls()
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        await interaction.response.edit_message(content=CANCELLED, view=None)
+
+
+class Forget(commands.Cog):
+    def __init__(self, bot: QuizBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="forget-me", description="Delete everything stored about you, in every server")
+    async def forget_me(self, interaction: discord.Interaction[QuizBot]) -> None:
+        view = discord.ui.View(timeout=None)
+        view.add_item(ConfirmButton(interaction.user.id))
+        view.add_item(CancelButton())
+        await interaction.response.send_message(WARNING, view=view, ephemeral=True)
+
+    async def confirm(self, interaction: discord.Interaction[QuizBot], member_id: int) -> None:
+        # The prompt is private, but a forged or copied button must never delete someone else.
+        if interaction.user.id != member_id:
+            await interaction.response.send_message(NOT_YOURS, ephemeral=True)
+            return
+        deleted = await forget_member(self.bot.database, member_id)
+        total = sum(deleted.values())
+        text = (
+            f"Done: I deleted {plural(total, 'record')} about you, in every server. "
+            "If you answer again, you start from zero."
+            if total
+            else "Done: I had nothing stored about you."
+        )
+        # Edit the prompt in place: its button is gone, so it cannot be clicked twice.
+        await interaction.response.edit_message(content=text, view=None)
+
+
+async def setup(bot: QuizBot) -> None:
+    await bot.add_cog(Forget(bot))
+    bot.add_dynamic_items(ConfirmButton, CancelButton)
