@@ -10,6 +10,11 @@ import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
+    from content import Library
 
 EXIT_USAGE = 2
 
@@ -67,10 +72,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     return _run(settings)
 
 
-def _lessons_dir(settings: object) -> Path:
+def _lessons_dir(settings: Settings) -> Path:
     from content import DEFAULT_LESSONS_DIR
 
-    return getattr(settings, "content_dir", None) or DEFAULT_LESSONS_DIR
+    return settings.content_dir or DEFAULT_LESSONS_DIR
 
 
 def _check(paths: list[Path]) -> int:
@@ -82,11 +87,11 @@ def _check(paths: list[Path]) -> int:
     return 1 if problems else 0
 
 
-def _load_or_report(settings: object):  # type: ignore[no-untyped-def]
+def _load_or_report(settings: Settings) -> Library | None:
     from content import LessonError, load_library
 
     try:
-        return load_library(_lessons_dir(settings))
+        return load_library(_lessons_dir(settings), skip_bad=settings.skip_bad_lessons)
     except LessonError as exc:
         print(
             f"error: lessons are invalid (fix them, or set QUIZBOT_SKIP_BAD_LESSONS=1):\n{exc}",
@@ -95,7 +100,7 @@ def _load_or_report(settings: object):  # type: ignore[no-untyped-def]
         return None
 
 
-def _content(args: argparse.Namespace, settings: object) -> int:
+def _content(args: argparse.Namespace, settings: Settings) -> int:
     from content import json_schema, question_rows
 
     if args.content_command == "schema":
@@ -108,7 +113,7 @@ def _content(args: argparse.Namespace, settings: object) -> int:
     return 0
 
 
-def _demo(question_id: str, seed: int | None, settings: object) -> int:
+def _demo(question_id: str, seed: int | None, settings: Settings) -> int:
     from bot.trainer.cli import run_demo_cli
 
     library = _load_or_report(settings)
@@ -127,7 +132,7 @@ def _demo(question_id: str, seed: int | None, settings: object) -> int:
     return run_demo_cli(question.demo, seed, sys.stdout, sys.stderr)
 
 
-def _playground(args: argparse.Namespace, settings: object) -> int:
+def _playground(args: argparse.Namespace, settings: Settings) -> int:
     from bot.logs import setup_logging
     from bot.playground import run_playground
 
@@ -136,17 +141,18 @@ def _playground(args: argparse.Namespace, settings: object) -> int:
     return run_playground(port=args.port, lessons_dir=args.lessons or getattr(settings, "content_dir", None))
 
 
-def _run(settings) -> int:  # type: ignore[no-untyped-def]
+def _run(settings: Settings) -> int:
     from content import LessonError
 
-    if settings.discord_token is None or not settings.discord_token.get_secret_value().strip():
+    token = settings.discord_token.get_secret_value().strip() if settings.discord_token else ""
+    if not token:
         print(NO_TOKEN, file=sys.stderr)
         return EXIT_USAGE
     from bot.logs import setup_logging
 
-    setup_logging(secrets=[settings.discord_token.get_secret_value()])
+    setup_logging(secrets=[token])
     try:
-        asyncio.run(_serve(settings))
+        asyncio.run(_serve(settings, token))
     except LessonError as exc:
         print(
             f"error: lessons are invalid (fix them, or set QUIZBOT_SKIP_BAD_LESSONS=1):\n{exc}",
@@ -158,7 +164,7 @@ def _run(settings) -> int:  # type: ignore[no-untyped-def]
     return 0
 
 
-async def _serve(settings) -> None:  # type: ignore[no-untyped-def]
+async def _serve(settings: Settings, token: str) -> None:
     from bot.app import QuizBot
 
     bot = QuizBot(settings)
@@ -167,7 +173,7 @@ async def _serve(settings) -> None:  # type: ignore[no-untyped-def]
         # Close the gateway, the database and the worker, then let start() return.
         loop.add_signal_handler(signum, lambda: asyncio.ensure_future(bot.close()))
     async with bot:
-        await bot.start(settings.discord_token.get_secret_value())
+        await bot.start(token)
     logging.getLogger(__name__).info("quizbot stopped cleanly")
 
 
