@@ -10,10 +10,14 @@ Where each board reads (all kept up to date in the attempt's own transaction):
     today   daily_scores             index (guild_id, day, points)
     week    period_scores "w"        index (guild_id, period, start, points), kept by triggers (0004)
     month   period_scores "m"        same index
-    lesson  attempts joined to posts (index (guild_id, lesson_id)), summed per member: no rollup per
-            lesson, so this grows with the lesson's attempts (measured in bench/leaderboard.py).
+    lesson, all time      lesson_scores (trigger on attempts), index (guild_id, lesson_id, points)
+    lesson, today/week/month   attempts joined to posts, summed per member: no rollup per lesson
+            and period, so this grows with the lesson's attempts in the period (bench/leaderboard.py).
 
 Ranks are competition ranks: ties share a rank (1, 1, 3); within a tie, members are listed by id.
+A rank is 1 + the members with more points: for the unfiltered boards that is a sum over the
+score_counts histogram (one row per distinct point value), so it costs the same for the last member
+as for the first.
 """
 
 from __future__ import annotations
@@ -28,12 +32,21 @@ from sqlalchemy import ColumnElement, Select, and_, case, func
 from sqlalchemy import select as core_select
 
 from storage.engine import Database
-from storage.models import Attempt, DailyScore, MemberScore, PeriodScore, Post
+from storage.models import (
+    Attempt,
+    DailyScore,
+    LessonScore,
+    MemberScore,
+    PeriodScore,
+    Post,
+    ScoreCount,
+)
 from storage.queries import RankedMember, _rows, _table, get_guild_settings, zone
 
 Period = Literal["today", "week", "month", "all"]
 PERIODS: Final[tuple[Period, ...]] = get_args(Period)
 PAGE_SIZE: Final = 10
+ALL_TIME: Final = date(1970, 1, 1)  # score_counts.start of the all-time board (see migration 0004)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,9 +106,16 @@ class _Source:
     points: ColumnElement[int]  # the points expression, for ORDER BY and rank counts
     member: ColumnElement[int]
     grouped: bool  # points is an aggregate: compare it in HAVING
+    counts: tuple[int, str, date] | None = None  # the score_counts histogram for this board, if any
 
 
 def _source(guild_id: int, win: Window, lesson_id: str | None, tz_name: str) -> _Source:
+    if lesson_id is not None and win.period == "all":
+        t = _table(LessonScore).c
+        stmt = core_select(t.member_id, t.points, t.answered, t.right_answers, t.right_first_try).where(
+            t.guild_id == guild_id, t.lesson_id == lesson_id
+        )
+        return _Source(stmt, t.points, t.member_id, grouped=False)
     if lesson_id is not None:
         a, p = _table(Attempt).c, _table(Post).c
         points = func.sum(a.points)
@@ -115,22 +135,31 @@ def _source(guild_id: int, win: Window, lesson_id: str | None, tz_name: str) -> 
         if bounds is not None:
             stmt = stmt.where(a.answered_at >= bounds[0], a.answered_at < bounds[1])
         return _Source(stmt, points, a.member_id, grouped=True)
-    if win.period == "all":
+    if win.period == "all" or win.first_day is None:
         t = _table(MemberScore).c
         where: list[ColumnElement[bool]] = [t.guild_id == guild_id]
+        counts = (guild_id, "a", ALL_TIME)
     elif win.period == "today":
         t = _table(DailyScore).c
         where = [t.guild_id == guild_id, t.day == win.first_day]
+        counts = (guild_id, "d", win.first_day)
     else:
         t = _table(PeriodScore).c
         where = [t.guild_id == guild_id, t.period == win.period[0], t.start == win.first_day]
+        counts = (guild_id, win.period[0], win.first_day)
     stmt = core_select(t.member_id, t.points, t.answered, t.right_answers, t.right_first_try).where(*where)
-    return _Source(stmt, t.points, t.member_id, grouped=False)
+    return _Source(stmt, t.points, t.member_id, grouped=False, counts=counts)
 
 
 async def _count_above(s: Any, src: _Source, points: int) -> int:
     """How many members of the board have more points than `points` (rank = this + 1)."""
-    if src.grouped:
+    if src.counts is not None:
+        c = _table(ScoreCount).c
+        guild_id, board_code, start = src.counts
+        stmt = core_select(func.coalesce(func.sum(c.members), 0)).where(
+            c.guild_id == guild_id, c.board == board_code, c.start == start, c.points > points
+        )
+    elif src.grouped:
         inner = src.stmt.having(src.points > points).subquery()
         stmt = core_select(func.count()).select_from(inner)
     else:

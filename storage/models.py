@@ -228,6 +228,34 @@ class ReviewCard(SQLModel, table=True):
     updated_at: datetime = Field(sa_type=UTCDateTime)
 
 
+class ScoreCount(SQLModel, table=True):
+    """How many members of a guild have exactly `points` on one board: a histogram kept by triggers
+    (migration 0004), so a rank is a sum over the point values above it, not a count of members."""
+
+    __tablename__ = "score_counts"
+
+    guild_id: int = Field(sa_type=BigInteger, primary_key=True, sa_column_kwargs=_NOT_AUTO)
+    board: str = Field(primary_key=True, max_length=1)  # "a" all time, "d" day, "w" week, "m" month
+    start: date = Field(primary_key=True)  # the board's first day; 1970-01-01 for all time
+    points: int = Field(primary_key=True, sa_column_kwargs=_NOT_AUTO)
+    members: int = 0
+
+
+class LessonScore(SQLModel, table=True):
+    """All-time totals per member per lesson, added by a trigger on attempts (migration 0004)."""
+
+    __tablename__ = "lesson_scores"
+    __table_args__ = (Index("ix_lesson_scores_board", "guild_id", "lesson_id", "points"),)
+
+    guild_id: int = Field(sa_type=BigInteger, primary_key=True, sa_column_kwargs=_NOT_AUTO)
+    lesson_id: str = Field(primary_key=True, max_length=200)
+    member_id: int = Field(sa_type=BigInteger, primary_key=True, sa_column_kwargs=_NOT_AUTO)
+    points: int = 0
+    answered: int = 0
+    right_answers: int = 0
+    right_first_try: int = 0
+
+
 # Indexes on earlier tables, declared here so this block stays the only place 0004 touches.
 Index(
     "ix_daily_scores_guild_day_points",

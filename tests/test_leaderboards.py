@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from storage import Database, queries
 from storage.forget import forget_member, member_tables
@@ -177,19 +178,29 @@ async def test_question_stats_find_the_most_picked_wrong_option(db: Database) ->
 
 
 async def test_forget_member_deletes_every_trace_and_leaves_others_alone(db: Database) -> None:
-    await answer(db, 1, HARD, MONDAY, tries="AB")
-    await answer(db, 2, HARD, MONDAY)
+    await answer(db, 1, HARD, MONDAY)
+    await answer(db, 2, EASY, MONDAY)
     await record_outcome(db, 1, HARD.id, right=False, try_no=3, now=MONDAY)
     await record_outcome(db, 2, HARD.id, right=False, try_no=3, now=MONDAY)
     deleted = await forget_member(db, 1)
-    assert set(deleted) == {"attempts", "member_scores", "daily_scores", "period_scores", "review_cards"}
+    assert set(deleted) == {
+        "attempts",
+        "member_scores",
+        "daily_scores",
+        "period_scores",
+        "lesson_scores",
+        "review_cards",
+    }
     assert await standing(db, GUILD, 1, "all", now=MONDAY) is None
     assert await get_card(db, 1, HARD.id) is None
     async with db.session() as s:
         assert await s.get(PeriodScore, (GUILD, "w", MONDAY.date(), 1)) is None
-    # Bob keeps his points, card and first place.
-    page = await board(db, GUILD, "week", now=MONDAY)
-    assert [(r.rank, r.member_id) for r in page.rows] == [(1, 2)]
+    # Bob keeps his points and card, and moves up to first place on every board.
+    for period in ("today", "week", "month", "all"):
+        page = await board(db, GUILD, period, now=MONDAY)  # type: ignore[arg-type]
+        assert [(r.rank, r.member_id) for r in page.rows] == [(1, 2)]
+        me = await standing(db, GUILD, 2, period, now=MONDAY)  # type: ignore[arg-type]
+        assert me is not None and me.rank == 1
     assert await get_card(db, 2, HARD.id) is not None
 
 
@@ -203,3 +214,39 @@ def test_forgetting_covers_every_table_about_members() -> None:
         "review_cards",
         "practice_runs",
     } <= names
+
+
+async def test_rank_histograms_match_the_score_tables_after_many_tries(db: Database) -> None:
+    """score_counts (kept by triggers) says how many members hold each point value on each board."""
+    for member in range(1, 6):
+        for day in range(member):
+            await answer(
+                db,
+                member,
+                EASY if day % 2 else HARD,
+                MONDAY + timedelta(days=day),
+                tries="B" if day % 2 == 0 else "AB",
+            )
+    await forget_member(db, 3)
+    async with db.session() as s:
+        conn = await s.connection()
+        counted = {
+            (row.board, str(row.start), row.points): row.members
+            for row in (await conn.execute(text("SELECT * FROM score_counts WHERE members > 0"))).all()
+        }
+        expected: dict[tuple[str, str, int], int] = {}
+        for board_code, sql in (
+            ("a", "SELECT '1970-01-01', points FROM member_scores"),
+            ("d", "SELECT day, points FROM daily_scores"),
+            ("p", "SELECT period || start, points FROM period_scores"),
+        ):
+            for start, points in (await conn.execute(text(sql))).all():
+                key = (
+                    (str(start)[0], str(start)[1:], points)
+                    if board_code == "p"
+                    else (board_code, str(start), points)
+                )
+                expected[key] = expected.get(key, 0) + 1
+    assert counted == expected
+    lesson = await board(db, GUILD, "all", now=MONDAY, lesson_id="l1")
+    assert [r.member_id for r in lesson.rows] == [5, 4, 2, 1]

@@ -5,6 +5,14 @@ on daily_scores add every change to the matching week and month rows, inside the
 as the attempt that moved daily_scores, so the week and month boards read one indexed range instead
 of summing up to 31 daily rows per member. Existing daily rows are rolled up once here.
 
+score_counts is a histogram per board (all time "a", a day "d", a week "w", a month "m"): how many
+members have exactly n points. Triggers on member_scores, daily_scores and period_scores move a
+member from one bucket to the next, so a rank is a sum over the distinct point values above it
+(a few hundred rows) instead of a count over every member above it.
+
+lesson_scores holds each member's all-time totals per lesson, added by a trigger on attempts, for
+the lesson-filtered board.
+
 Revision ID: 0004
 Revises: 0003
 Create Date: 2025-11-24
@@ -70,6 +78,126 @@ def _pg_function() -> str:
     )
 
 
+ALL_TIME = "1970-01-01"  # score_counts.start for the all-time board (primary key columns are not null)
+# (table, board expression, start expression) of the tables whose points the histogram follows.
+_COUNTED = (
+    ("member_scores", "'a'", "'" + ALL_TIME + "'"),
+    ("daily_scores", "'d'", "{r}.day"),
+    ("period_scores", "{r}.period", "{r}.start"),
+)
+
+
+def _bucket(table: str, rec: str) -> tuple[str, str]:
+    board, start = next((b, s) for t, b, s in _COUNTED if t == table)
+    return board.format(r=rec), start.format(r=rec)
+
+
+def _count_sql(table: str, rec: str, delta: str, pg: bool) -> str:
+    board, start = _bucket(table, rec)
+    if pg and rec == "NEW":
+        start = f"({start})::date"
+    if delta == "+1":
+        plus = "score_counts.members + 1" if pg else "members + 1"
+        return (
+            "INSERT INTO score_counts (guild_id, board, start, points, members) "
+            f"VALUES ({rec}.guild_id, {board}, {start}, {rec}.points, 1) "
+            f"ON CONFLICT (guild_id, board, start, points) DO UPDATE SET members = {plus};"
+        )
+    return (
+        "UPDATE score_counts SET members = members - 1 "
+        f"WHERE guild_id = {rec}.guild_id AND board = {board} AND start = {start} AND points = {rec}.points;"
+    )
+
+
+def _sqlite_count_triggers() -> list[str]:
+    out = []
+    for table, _, _ in _COUNTED:
+        out += [
+            f"CREATE TRIGGER trg_{table}_counts_insert AFTER INSERT ON {table} FOR EACH ROW "
+            f"BEGIN {_count_sql(table, 'NEW', '+1', False)} END",
+            f"CREATE TRIGGER trg_{table}_counts_update AFTER UPDATE ON {table} FOR EACH ROW "
+            f"WHEN NEW.points <> OLD.points BEGIN {_count_sql(table, 'OLD', '-1', False)} "
+            f"{_count_sql(table, 'NEW', '+1', False)} END",
+            f"CREATE TRIGGER trg_{table}_counts_delete AFTER DELETE ON {table} FOR EACH ROW "
+            f"BEGIN {_count_sql(table, 'OLD', '-1', False)} END",
+        ]
+    return out
+
+
+def _pg_count_functions() -> list[str]:
+    out = []
+    for table, _, _ in _COUNTED:
+        out.append(
+            f"CREATE FUNCTION quizbot_{table}_counts() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+            "BEGIN\n"
+            "  IF TG_OP = 'UPDATE' THEN\n"
+            "    IF NEW.points = OLD.points THEN RETURN NULL; END IF;\n"
+            "  END IF;\n"
+            "  IF TG_OP IN ('UPDATE', 'DELETE') THEN\n"
+            f"    {_count_sql(table, 'OLD', '-1', True)}\n"
+            "  END IF;\n"
+            "  IF TG_OP IN ('INSERT', 'UPDATE') THEN\n"
+            f"    {_count_sql(table, 'NEW', '+1', True)}\n"
+            "  END IF;\n"
+            "  RETURN NULL;\n"
+            "END $$"
+        )
+        out.append(
+            f"CREATE TRIGGER trg_{table}_counts AFTER INSERT OR UPDATE OR DELETE ON {table} "
+            f"FOR EACH ROW EXECUTE FUNCTION quizbot_{table}_counts()"
+        )
+    return out
+
+
+def _lesson_trigger(pg: bool) -> list[str]:
+    flags = (
+        "(NEW.try_no = 1)::int, NEW.is_right::int, (NEW.is_right AND NEW.try_no = 1)::int"
+        if pg
+        else "NEW.try_no = 1, NEW.is_right, NEW.is_right AND NEW.try_no = 1"
+    )
+    sets = ", ".join(f"{c} = {'lesson_scores.' if pg else ''}{c} + excluded.{c}" for c in COUNTERS)
+    upsert = (
+        f"INSERT INTO lesson_scores (guild_id, lesson_id, member_id, {', '.join(COUNTERS)}) "
+        f"SELECT NEW.guild_id, p.lesson_id, NEW.member_id, NEW.points, {flags} "
+        "FROM posts p WHERE p.id = NEW.post_id "
+        f"ON CONFLICT (guild_id, lesson_id, member_id) DO UPDATE SET {sets};"
+    )
+    if not pg:
+        return [
+            f"CREATE TRIGGER trg_attempts_lesson_scores AFTER INSERT ON attempts FOR EACH ROW BEGIN {upsert} END"
+        ]
+    return [
+        "CREATE FUNCTION quizbot_attempts_lesson_scores() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+        f"BEGIN\n  {upsert}\n  RETURN NULL;\nEND $$",
+        "CREATE TRIGGER trg_attempts_lesson_scores AFTER INSERT ON attempts "
+        "FOR EACH ROW EXECUTE FUNCTION quizbot_attempts_lesson_scores()",
+    ]
+
+
+def backfill_counts(pg: bool) -> list[str]:
+    """Fill score_counts and lesson_scores from the rows already there (also used by the benchmark)."""
+    out = []
+    for table, board, start in _COUNTED:
+        b, st = board.format(r=table), start.format(r=table)
+        if pg:
+            st = f"({st})::date"
+        out.append(
+            "INSERT INTO score_counts (guild_id, board, start, points, members) "
+            f"SELECT guild_id, {b}, {st}, points, count(*) FROM {table} GROUP BY 1, 2, 3, 4"
+        )
+    flags = (
+        "sum((a.try_no = 1)::int), sum(a.is_right::int), sum((a.is_right AND a.try_no = 1)::int)"
+        if pg
+        else "sum(a.try_no = 1), sum(a.is_right), sum(a.is_right AND a.try_no = 1)"
+    )
+    out.append(
+        f"INSERT INTO lesson_scores (guild_id, lesson_id, member_id, {', '.join(COUNTERS)}) "
+        f"SELECT a.guild_id, p.lesson_id, a.member_id, sum(a.points), {flags} "
+        "FROM attempts a JOIN posts p ON p.id = a.post_id GROUP BY a.guild_id, p.lesson_id, a.member_id"
+    )
+    return out
+
+
 def upgrade() -> None:
     op.create_table(
         "period_scores",
@@ -94,6 +222,24 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("member_id", "question_id", name="pk_review_cards"),
     )
     op.create_index("ix_review_cards_member_due", "review_cards", ["member_id", "due"])
+    op.create_table(
+        "score_counts",
+        sa.Column("guild_id", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column("board", sa.String(length=1), nullable=False),
+        sa.Column("start", sa.Date(), nullable=False),
+        sa.Column("points", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("members", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("guild_id", "board", "start", "points", name="pk_score_counts"),
+    )
+    op.create_table(
+        "lesson_scores",
+        sa.Column("guild_id", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column("lesson_id", sa.String(length=200), nullable=False),
+        sa.Column("member_id", sa.BigInteger(), autoincrement=False, nullable=False),
+        *(sa.Column(c, sa.Integer(), nullable=False) for c in COUNTERS),
+        sa.PrimaryKeyConstraint("guild_id", "lesson_id", "member_id", name="pk_lesson_scores"),
+    )
+    op.create_index("ix_lesson_scores_board", "lesson_scores", ["guild_id", "lesson_id", "points"])
     # Today's board: the top of one day without touching other days' rows.
     op.create_index("ix_daily_scores_guild_day_points", "daily_scores", ["guild_id", "day", "points"])
     # Lesson-filtered boards and question stats find a lesson's posts without a scan.
@@ -117,10 +263,31 @@ def upgrade() -> None:
     else:
         for statement in _sqlite_triggers():
             op.execute(statement)
+    pg = op.get_bind().dialect.name == "postgresql"
+    for statement in backfill_counts(pg):
+        op.execute(statement)
+    for statement in (_pg_count_functions() if pg else _sqlite_count_triggers()) + _lesson_trigger(pg):
+        op.execute(statement)
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name == "postgresql":
+    pg = op.get_bind().dialect.name == "postgresql"
+    for table, _, _ in _COUNTED:
+        if pg:
+            op.execute(f"DROP TRIGGER IF EXISTS trg_{table}_counts ON {table}")
+            op.execute(f"DROP FUNCTION IF EXISTS quizbot_{table}_counts()")
+        else:
+            for event in ("insert", "update", "delete"):
+                op.execute(f"DROP TRIGGER IF EXISTS trg_{table}_counts_{event}")
+    if pg:
+        op.execute("DROP TRIGGER IF EXISTS trg_attempts_lesson_scores ON attempts")
+        op.execute("DROP FUNCTION IF EXISTS quizbot_attempts_lesson_scores()")
+    else:
+        op.execute("DROP TRIGGER IF EXISTS trg_attempts_lesson_scores")
+    op.drop_index("ix_lesson_scores_board", table_name="lesson_scores")
+    op.drop_table("lesson_scores")
+    op.drop_table("score_counts")
+    if pg:
         op.execute("DROP TRIGGER IF EXISTS trg_daily_scores_periods ON daily_scores")
         op.execute("DROP FUNCTION IF EXISTS quizbot_daily_scores_to_periods()")
     else:
