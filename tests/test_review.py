@@ -1,0 +1,75 @@
+"""Spaced review cards (fsrs) at the storage level: ratings, due order, a doubled answer."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from fsrs import Rating
+
+from storage import Database
+from storage.review import due_cards, get_card, rate, rating_for, record_outcome, review_summary
+
+T0 = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    database = await Database.open(f"sqlite+aiosqlite:///{tmp_path}/review.db")
+    try:
+        yield database
+    finally:
+        await database.close()
+
+
+def test_outcomes_map_to_the_product_owners_ratings() -> None:
+    assert rating_for(right=False, try_no=3) is Rating.Again
+    assert rating_for(right=True, try_no=2) is Rating.Hard
+    assert rating_for(right=True, try_no=1, hinted=True) is Rating.Hard
+    assert rating_for(right=True, try_no=1) is Rating.Good
+
+
+async def test_a_miss_makes_a_card_due_soon_and_a_right_first_try_alone_makes_none(db: Database) -> None:
+    assert await record_outcome(db, 1, "q.right", right=True, try_no=1, now=T0) is None
+    card = await record_outcome(db, 1, "q.missed", right=False, try_no=3, now=T0)
+    assert card is not None and card.lapses == 1 and card.reviews == 1
+    assert T0 < card.due <= T0 + timedelta(minutes=10), "a missed question comes back within minutes"
+    assert await get_card(db, 1, "q.right") is None
+
+
+async def test_good_answers_space_a_card_further_each_time(db: Database) -> None:
+    await record_outcome(db, 1, "q", right=False, try_no=3, now=T0)
+    gaps = []
+    now = T0
+    for _ in range(4):
+        card = await get_card(db, 1, "q")
+        assert card is not None
+        now = max(now, card.due)
+        rated = await rate(db, 1, "q", Rating.Good, seen_reviews=card.reviews, now=now)
+        assert rated is not None
+        gaps.append(rated.due - now)
+    assert gaps == sorted(gaps) and gaps[-1] > timedelta(days=1)
+
+
+async def test_due_cards_come_most_overdue_first_and_only_once_due(db: Database) -> None:
+    await record_outcome(db, 7, "b.later", right=False, try_no=3, now=T0)
+    await record_outcome(db, 7, "a.earlier", right=False, try_no=3, now=T0 - timedelta(hours=2))
+    await record_outcome(db, 8, "someone.else", right=False, try_no=3, now=T0)
+    assert [c.question_id for c in await due_cards(db, 7, T0)] == ["a.earlier"], "b.later is not due yet"
+    due = await due_cards(db, 7, T0 + timedelta(hours=1))
+    assert [c.question_id for c in due] == ["a.earlier", "b.later"]
+    summary = await review_summary(db, 7, T0)
+    assert (summary.total, summary.due) == (2, 1)
+    assert summary.next_due is not None and summary.next_due > T0
+
+
+async def test_a_second_answer_to_the_same_showing_rates_nothing(db: Database) -> None:
+    card = await record_outcome(db, 1, "q", right=False, try_no=3, now=T0)
+    assert card is not None
+    later = T0 + timedelta(hours=1)
+    assert await rate(db, 1, "q", Rating.Good, seen_reviews=card.reviews, now=later) is not None
+    assert await rate(db, 1, "q", Rating.Again, seen_reviews=card.reviews, now=later) is None
+    stored = await get_card(db, 1, "q")
+    assert stored is not None and stored.reviews == 2 and stored.lapses == 1
