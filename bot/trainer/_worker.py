@@ -36,8 +36,6 @@ TF_ENV_DEFAULTS = {
     "KERAS_BACKEND": "tensorflow",
 }
 
-WORKER_NICENESS = 5
-
 # Longest traceback text kept for the member (the exception message of a TF error can be pages long).
 ERROR_MESSAGE_LIMIT = 1200
 ERROR_FRAMES_KEPT = 6
@@ -346,9 +344,6 @@ def worker_main(conn: Connection, config: dict[str, Any]) -> None:
     with contextlib.suppress(OSError):
         os.dup2(2, 1)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C in a terminal: the bot shuts the worker down
-    # When the CPU is short, the bot's event loop (gateway heartbeats, button clicks) goes first.
-    with contextlib.suppress(OSError):
-        os.nice(WORKER_NICENESS)
     try:
         runtime = _Runtime(conn)
         limit = _limit_memory(int(config["memory_limit_mb"]))
