@@ -73,7 +73,7 @@ class LessonWatcher:
         self._reload = reload
         self._on_change = on_change
         self.poll_seconds = poll_seconds
-        self.status = LessonStatus(folder=str(folder), watching=True)
+        self.status = LessonStatus(folder=_shown(folder), watching=True)
         self._seen: Snapshot = {}
         self._task: asyncio.Task[None] | None = None
 
@@ -125,6 +125,14 @@ class LessonWatcher:
         if asyncio.iscoroutine(result):
             await result
         return self.status
+
+
+def _shown(folder: Path) -> str:
+    """The folder as the page shows it: relative to where the playground was started, when inside it."""
+    try:
+        return str(folder.resolve().relative_to(Path.cwd())) or "."
+    except ValueError:
+        return str(folder)
 
 
 def _now() -> str:
