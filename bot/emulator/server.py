@@ -478,7 +478,16 @@ class DiscordEmulator:
                 ix = self._by_token(token)
                 if ix is None:
                     return _error(404, 10015, "Unknown Webhook")
-                message = await self._create_message(ix.channel_id, body, files, author=w.bot_user, for_ix=ix)
+                original = self.messages[ix.original_id].data if ix.original_id is not None else None
+                if original is not None and original.get("flags", 0) & LOADING and not ix.followup_ids:
+                    # Like Discord: the first follow-up after a "thinking..." defer becomes that
+                    # reply, keeping its privacy (an ephemeral defer stays ephemeral).
+                    keep_private = original["flags"] & EPHEMERAL
+                    message = await self._apply_edit(ix.original_id, {**body, "flags": keep_private}, files)  # type: ignore[arg-type]
+                else:
+                    message = await self._create_message(
+                        ix.channel_id, body, files, author=w.bot_user, for_ix=ix
+                    )
                 ix.followup_ids.append(int(message["id"]))
                 return _json(message)
             case (_, ["webhooks", _, token, "messages", which]):

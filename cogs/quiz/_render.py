@@ -28,7 +28,7 @@ def question_embed(
         description=card_description(question),
         colour=COLOURS[question.difficulty],
     )
-    how = "click an option" if question.kind == "multiple_choice" else "click **Answer** to fill the blanks"
+    how = "click an option" if question.kind == "multiple_choice" else "click Answer to fill the blanks"
     embed.add_field(name="Difficulty", value=f"{question.difficulty} · up to {_max_points(question)} points")
     embed.add_field(name="Answered", value=plural(tally.answered if tally else 0, "member"))
     if post.closes_at is not None:
