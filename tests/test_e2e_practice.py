@@ -7,14 +7,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import discord
 import pytest
-from discord.ext import commands
 
 from bot.emulator import DiscordEmulator
 from cogs.practice import _run
 from cogs.practice._items import next_view, question_view
-from content import DEFAULT_LESSONS_DIR, Question, load_lesson_text
+from content import DEFAULT_LESSONS_DIR, load_lesson_text
 from storage import queries
 from tests.conftest import StartBot
 
@@ -435,20 +433,11 @@ async def test_lessons_autocomplete_and_an_unknown_lesson_is_refused(
     assert reply["flags"] & EPHEMERAL and "There is no lesson `nope`" in reply["content"]
 
 
-class RunTheCode(commands.Cog):
-    """Stands in for the trainer's cog: offers a button for every question with a demo."""
-
-    def question_items(self, question: Question) -> list[discord.ui.Item[Any]]:
-        if not question.has_demo:
-            return []
-        return [discord.ui.Button(label="Run the code", custom_id=f"run-{question.id}")]
-
-
-async def test_questions_with_a_demo_show_other_cogs_buttons_in_learn_mode_but_not_in_a_test(
+async def test_questions_with_a_demo_offer_run_the_code_in_learn_mode_but_not_in_a_test(
     emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
 ) -> None:
-    bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
-    await bot.add_cog(RunTheCode())
+    # The real trainer cog offers "Run the code" for every question with a demo.
+    await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
     message = await click(emulator, await start_practice(emulator, "pr"), ":A")
     assert "Run the code" not in [c.get("label") for c in components(message)], "pr.mc has no demo"
     message = await click(emulator, message, "practice:next:")
