@@ -386,3 +386,22 @@ async def test_moderators_list_pause_and_remove_schedules_and_members_are_refuse
     )
     assert "no schedule" in missing["content"]
     assert len(await store.list_schedules(bot.database, emulator.world.guild_id)) == 1
+
+
+async def test_a_lesson_taken_out_pauses_its_schedule_and_the_list_says_why(
+    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path, clock: Clock
+) -> None:
+    bot = await started(start_bot, lessons_dir, clock)
+    clock.set(2030, 6, 3, 12, 0)
+    await add_schedule(emulator, time="10:00", timezone="UTC")
+    (lessons_dir / "sc.yaml").write_text(LESSON.replace("id: sc\n", "id: renamed\n", 1))
+    bot.reload_lessons()
+    clock.set(2030, 6, 4, 10, 0)
+    assert await scheduler(bot).run_due() == 0
+    assert posted(emulator) == []
+    (dm,) = emulator.dm_messages("mod")
+    assert "the lesson `sc` is gone" in dm["content"]
+    listing = await emulator.wait_reply(await emulator.slash("schedule list", by="mod"))
+    text = listing["embeds"][0]["description"]
+    assert "paused: the lesson `sc` is gone" in text
+    assert "last run: 2030-06-04: failed" in text
