@@ -218,15 +218,16 @@ async def due_posts_to_close(db: Database, now: datetime) -> list[Post]:
         return list(rows.all())
 
 
-async def questions_used_in_channel(db: Database, guild_id: int, channel_id: int) -> set[str]:
-    """Question ids already posted in this channel, for picking one the channel has not seen."""
+async def question_recency(db: Database, guild_id: int, channel_id: int) -> dict[str, int]:
+    """Question id -> its latest post id in this channel (larger: posted more recently). Questions
+    never posted there are absent: rotation picks those first, then the ones posted longest ago."""
     async with db.session() as s:
         rows = await s.exec(
-            select(Post.question_id)
+            select(Post.question_id, func.max(Post.id))
             .where(Post.guild_id == guild_id, Post.channel_id == channel_id)
-            .distinct()
+            .group_by(col(Post.question_id))
         )
-        return set(rows.all())
+        return {question_id: post_id for question_id, post_id in rows.all() if post_id is not None}
 
 
 # --------------------------------------------------------------------------- attempts

@@ -16,7 +16,7 @@ from sqlalchemy import delete, func, update
 from sqlmodel import col, select
 
 from storage.engine import Database
-from storage.models import Post, Schedule, ScheduleRun
+from storage.models import Schedule, ScheduleRun
 from storage.queries import _aware, _insert, utcnow
 
 MAX_SCHEDULES_PER_GUILD: Final = 25  # one autocomplete page
@@ -266,14 +266,3 @@ async def previous_post_ids(db: Database, schedule_id: int, before: date) -> lis
             if run.post_ids:
                 return [int(i) for i in run.post_ids]
     return []
-
-
-async def question_recency(db: Database, guild_id: int, channel_id: int) -> dict[str, int]:
-    """Question id -> its latest post id in this channel (larger: posted more recently)."""
-    async with db.session() as s:
-        rows = await s.exec(
-            select(Post.question_id, func.max(Post.id))
-            .where(Post.guild_id == guild_id, Post.channel_id == channel_id)
-            .group_by(col(Post.question_id))
-        )
-        return {question_id: post_id for question_id, post_id in rows.all() if post_id is not None}

@@ -361,3 +361,16 @@ async def test_a_click_that_races_the_close_is_told_the_question_closed(
     late = await reply_to(emulator, await emulator.click(message, button(message, ":A"), by="carol"))
     assert "has closed" in late["content"]
     assert await queries.member_result(bot.database, post.id, emulator.world.members["carol"].id) is None
+
+
+async def test_without_a_question_the_channel_gets_the_one_it_has_not_seen_then_the_oldest(
+    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+) -> None:
+    await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
+    replies = []
+    for _ in range(5):
+        ix = await emulator.slash("quiz post", by="mod", lesson="qp", channel="quiz")
+        replies.append((await emulator.wait_reply(ix))["content"])
+    posted = [r.split("`")[1] for r in replies]
+    assert posted == ["qp.hard", "qp.easy", "qp.blanks", "qp.hard", "qp.easy"]
+    assert "posted longest ago" not in replies[2] and "posted longest ago" in replies[3]

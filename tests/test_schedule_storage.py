@@ -86,7 +86,7 @@ async def test_question_recency_ranks_questions_by_their_latest_post_in_the_chan
         post = await queries.create_post(db, GUILD, CHANNEL, qid, "lesson1", None, MOD, now=T0)
         ids[qid] = post.id
     await queries.create_post(db, GUILD, CHANNEL + 1, "q3", "lesson1", None, MOD, now=T0)
-    recency = await store.question_recency(db, GUILD, CHANNEL)
+    recency = await queries.question_recency(db, GUILD, CHANNEL)
     assert recency == {"q1": ids["q1"], "q2": ids["q2"]}
     assert recency["q1"] > recency["q2"]
 

@@ -405,12 +405,13 @@ async def test_fill_blank_choices_are_stored_per_blank(db: Database) -> None:
     assert (await queries.post_tally(db, post.id)).choice_counts == {"A,B": 1, "A,C": 1}
 
 
-async def test_next_unseen_question_knows_what_each_channel_has_seen(db: Database) -> None:
-    for qid, channel in [("q1", CHANNEL), ("q2", CHANNEL), ("q1", CHANNEL), ("q3", 5)]:
-        await new_post(db, Question(id=qid), channel_id=channel)
-    assert await queries.questions_used_in_channel(db, GUILD, CHANNEL) == {"q1", "q2"}
-    assert await queries.questions_used_in_channel(db, GUILD, 5) == {"q3"}
-    assert await queries.questions_used_in_channel(db, 1, CHANNEL) == set()
+async def test_question_recency_knows_what_each_channel_has_seen_and_when(db: Database) -> None:
+    ids = {}
+    for n, (qid, channel) in enumerate([("q1", CHANNEL), ("q2", CHANNEL), ("q1", CHANNEL), ("q3", 5)]):
+        ids[n] = (await new_post(db, Question(id=qid), channel_id=channel)).id
+    assert await queries.question_recency(db, GUILD, CHANNEL) == {"q1": ids[2], "q2": ids[1]}
+    assert await queries.question_recency(db, GUILD, 5) == {"q3": ids[3]}
+    assert await queries.question_recency(db, 1, CHANNEL) == {}
 
 
 async def test_post_keeps_its_message_id_and_times_come_back_aware_utc(db: Database) -> None:

@@ -13,6 +13,7 @@ from discord import app_commands
 from discord.ext import commands, tasks
 
 from bot.rendering import shorten
+from bot.scheduler import pick_questions
 from cogs._checks import NOT_A_MODERATOR, is_moderator
 from cogs.quiz import _render as render
 from cogs.quiz._items import UNSET, blanks_view, post_view
@@ -145,12 +146,16 @@ class Quiz(commands.Cog):
         return question_choices(questions, typed)
 
     async def next_question(self, guild_id: int, channel_id: int, lesson: Lesson) -> tuple[Question, str]:
-        """The first question of the lesson this channel has not seen; once all were posted, start over."""
-        used = await queries.questions_used_in_channel(self.bot.database, guild_id, channel_id)
-        fresh = [q for q in lesson.questions if q.id not in used]
-        if fresh:
-            return fresh[0], ""
-        return lesson.questions[0], " Every question of this lesson has been posted here, so I started over."
+        """The first question of the lesson this channel has not seen; once all were posted, the one
+        posted longest ago (the same rotation as scheduled quizzes)."""
+        recency = await queries.question_recency(self.bot.database, guild_id, channel_id)
+        (picked,) = pick_questions(lesson.questions, recency, 1)
+        if picked.id in recency:
+            return (
+                picked,
+                " Every question of this lesson has been posted here: this is the one posted longest ago.",
+            )
+        return picked, ""
 
     async def publish(
         self,

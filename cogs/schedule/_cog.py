@@ -347,7 +347,7 @@ class ScheduleCog(
             await store.finish_run(db, run.id, RunStatus.FAILED, error=reason, now=self.bot.now())
             await self._pause(schedule, reason)
             return False
-        recency = await store.question_recency(db, schedule.guild_id, schedule.channel_id)
+        recency = await queries.question_recency(db, schedule.guild_id, schedule.channel_id)
         picked = scheduler.pick_questions(pool, recency, schedule.count)
         previous = await store.previous_post_ids(db, schedule.id, run.run_date)
         close_after = (
