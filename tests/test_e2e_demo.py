@@ -129,7 +129,9 @@ async def test_run_the_code_waits_until_the_member_has_answered(
     emulator: DiscordEmulator, start_bot: StartBot
 ) -> None:
     await start_bot()
-    ix = await emulator.slash("quiz post", by="mod", lesson="training-weights", question="weights.q4", channel="quiz")
+    ix = await emulator.slash(
+        "quiz post", by="mod", lesson="training-weights", question="weights.q4", channel="quiz"
+    )
     assert "Posted" in (await emulator.wait_reply(ix))["content"]
     (post,) = emulator.channel_messages("quiz")
     ids = [c["custom_id"] for row in post["components"] for c in row["components"]]
