@@ -48,8 +48,11 @@ def _pointer(*parts: str) -> str:
 
 
 def _as_discord_reads_it(body: Any) -> Any:
-    """discord.py names new uploads by integer index (`attachments: [{"id": 0}]`) and Discord accepts
-    that, while the spec types every attachment id as a snowflake string. Only that is normalised."""
+    """Two integers discord.py sends where the spec types a snowflake string, both accepted by
+    Discord: new uploads named by index (`attachments: [{"id": 0}]`) and `create_dm`'s
+    `recipient_id`. Only those are normalised."""
+    if isinstance(body, dict) and isinstance(body.get("recipient_id"), int):
+        body = {**body, "recipient_id": str(body["recipient_id"])}
     if isinstance(body, dict) and isinstance(body.get("attachments"), list):
         attachments = [
             {**a, "id": str(a["id"])} if isinstance(a, dict) and isinstance(a.get("id"), int) else a

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Literal
 import discord
 from discord import app_commands
 from discord.ext import commands, tasks
-from discord.http import Route
 
 from bot import scheduler
 from bot.rendering import shorten
@@ -419,12 +418,7 @@ class ScheduleCog(
         log.warning("scheduled quiz %s paused: %s", schedule.id, reason)
         text = render.paused_notice(schedule, self.bot.library.lesson(schedule.lesson_id), reason)
         try:
-            # discord.py's create_dm sends recipient_id as an integer; Discord's spec says a snowflake
-            # string, so the DM channel is opened with the documented body.
-            dm = await self.bot.http.request(
-                Route("POST", "/users/@me/channels"), json={"recipient_id": str(schedule.created_by)}
-            )
-            channel = self.bot.get_partial_messageable(int(dm["id"]), type=discord.ChannelType.private)
+            channel = await self.bot.create_dm(discord.Object(id=schedule.created_by))
             await channel.send(text)
         except discord.HTTPException as exc:
             log.warning(
