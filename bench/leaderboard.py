@@ -85,10 +85,14 @@ def generate(members: int, attempts: int, seed: int = 7) -> Data:
             f"l{i % LESSONS}.q{i % 40}",
             f"l{i % LESSONS}",
             None,
-            datetime.combine(first_day + timedelta(days=int(post_day[i])), datetime.min.time(), UTC),
-            None,
+            (
+                posted_at := datetime.combine(
+                    first_day + timedelta(days=int(post_day[i])), datetime.min.time(), UTC
+                )
+            ),
+            posted_at + timedelta(days=1),  # closes a day later, like a daily quiz
             True,
-            None,
+            posted_at + timedelta(days=1),
         )
         for i in range(POSTS)
     ]
@@ -155,6 +159,11 @@ def generate(members: int, attempts: int, seed: int = 7) -> Data:
 # --------------------------------------------------------------------------- loading
 
 
+def _naive(value: Any) -> Any:
+    """SQLite keeps UTC datetimes naive (storage.types.UTCDateTime)."""
+    return value.replace(tzinfo=None).isoformat(" ") if isinstance(value, datetime) else value
+
+
 def _sqlite_load(path: str, data: Data, migration: ModuleType) -> None:
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA synchronous=OFF")
@@ -162,7 +171,7 @@ def _sqlite_load(path: str, data: Data, migration: ModuleType) -> None:
         # The rollup triggers would fire once per row; build the rollups in one pass each instead.
         for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
             conn.execute(f"DROP TRIGGER {name}")
-        iso = [(*p[:7], p[7].replace(tzinfo=None).isoformat(" "), *p[8:]) for p in data.posts]
+        iso = [tuple(_naive(v) for v in p) for p in data.posts]
         conn.executemany("INSERT INTO posts VALUES (?,?,?,?,?,?,?,?,?,?,?)", iso)
         conn.executemany(
             "INSERT INTO attempts VALUES (?,?,?,?,?,?,?,?,?)",

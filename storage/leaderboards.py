@@ -12,7 +12,8 @@ Where each board reads (all kept up to date in the attempt's own transaction):
     month   period_scores "m"        same index
     lesson, all time      lesson_scores (trigger on attempts), index (guild_id, lesson_id, points)
     lesson, today/week/month   attempts joined to posts, summed per member: no rollup per lesson
-            and period, so this grows with the lesson's attempts in the period (bench/leaderboard.py).
+            and period (a trigger cannot tell the guild-local day); only posts open during the
+            period are read, so it grows with the lesson's tries in the period (bench/leaderboard.py).
 
 Ranks are competition ranks: ties share a rank (1, 1, 3); within a tie, members are listed by id.
 A rank is 1 + the members with more points: for the unfiltered boards that is a sum over the
@@ -28,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Final, Literal, get_args
 
-from sqlalchemy import ColumnElement, Select, and_, case, func
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_
 from sqlalchemy import select as core_select
 
 from storage.engine import Database
@@ -133,7 +134,17 @@ def _source(guild_id: int, win: Window, lesson_id: str | None, tz_name: str) -> 
         )
         bounds = win.utc_bounds(tz_name)
         if bounds is not None:
-            stmt = stmt.where(a.answered_at >= bounds[0], a.answered_at < bounds[1])
+            start, end = bounds
+            stmt = stmt.where(
+                a.answered_at >= start,
+                a.answered_at < end,
+                # Exact, and it keeps the scan to the period's posts: record_attempt refuses a try
+                # once a post is closed or past closes_at, so a post that closed before the period
+                # (or was posted after it) has no tries in it.
+                p.posted_at < end,
+                or_(p.closes_at.is_(None), p.closes_at > start),
+                or_(p.closed_at.is_(None), p.closed_at > start),
+            )
         return _Source(stmt, points, a.member_id, grouped=True)
     if win.period == "all" or win.first_day is None:
         t = _table(MemberScore).c

@@ -250,3 +250,18 @@ async def test_rank_histograms_match_the_score_tables_after_many_tries(db: Datab
     assert counted == expected
     lesson = await board(db, GUILD, "all", now=MONDAY, lesson_id="l1")
     assert [r.member_id for r in lesson.rows] == [5, 4, 2, 1]
+
+
+async def test_a_lesson_week_counts_this_weeks_tries_even_on_a_post_from_last_week(db: Database) -> None:
+    last_week = MONDAY - timedelta(days=7)
+    still_open = await queries.create_post(
+        db, GUILD, CHANNEL, HARD.id, "l1", MONDAY + timedelta(days=1), None, now=last_week
+    )
+    await queries.record_attempt(db, still_open, 1, ["B"], HARD, MONDAY)
+    closed = await queries.create_post(db, GUILD, CHANNEL, HARD.id, "l1", None, None, now=last_week)
+    await queries.record_attempt(db, closed, 2, ["B"], HARD, last_week)
+    await queries.close_post(db, closed.id or 0, now=last_week + timedelta(hours=1))
+    week = await board(db, GUILD, "week", now=MONDAY, lesson_id="l1")
+    assert [r.member_id for r in week.rows] == [1]
+    ever = await board(db, GUILD, "all", now=MONDAY, lesson_id="l1")
+    assert [r.member_id for r in ever.rows] == [1, 2]
