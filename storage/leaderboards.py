@@ -36,13 +36,14 @@ from storage.engine import Database
 from storage.models import (
     Attempt,
     DailyScore,
+    GuildSettings,
     LessonScore,
     MemberScore,
     PeriodScore,
     Post,
     ScoreCount,
 )
-from storage.queries import RankedMember, _rows, _table, get_guild_settings, zone
+from storage.queries import RankedMember, _rows, _table, zone
 
 Period = Literal["today", "week", "month", "all"]
 PERIODS: Final[tuple[Period, ...]] = get_args(Period)
@@ -198,8 +199,10 @@ def _ranked(row: Any, rank: int, streaks: dict[int, tuple[int, int]]) -> RankedM
     return RankedMember(rank, row[0], int(row[1]), int(row[2]), int(row[3]), int(row[4]), current, best)
 
 
-async def _guild_today(db: Database, guild_id: int, now: datetime) -> tuple[str, date]:
-    tz_name = (await get_guild_settings(db, guild_id)).timezone
+async def _guild_today(s: Any, guild_id: int, now: datetime) -> tuple[str, date]:
+    g = _table(GuildSettings).c
+    found = await _rows(s, core_select(g.timezone).where(g.guild_id == guild_id))
+    tz_name = found[0][0] if found else "UTC"
     return tz_name, local_today(now, tz_name)
 
 
@@ -216,11 +219,12 @@ async def board(
     """One page of the board for `period` (guild-local, as of `now`), optionally for one lesson."""
     if page < 0:
         raise ValueError("page must be >= 0")
-    tz_name, today = await _guild_today(db, guild_id, now)
-    win = window(period, today)
-    src = _source(guild_id, win, lesson_id, tz_name)
-    stmt = src.stmt.order_by(src.points.desc(), src.member).limit(per_page + 1).offset(page * per_page)
+    # One session for the whole page: each extra session is a pool checkout and a transaction.
     async with db.session() as s:
+        tz_name, today = await _guild_today(s, guild_id, now)
+        win = window(period, today)
+        src = _source(guild_id, win, lesson_id, tz_name)
+        stmt = src.stmt.order_by(src.points.desc(), src.member).limit(per_page + 1).offset(page * per_page)
         rows = list(await _rows(s, stmt))
         has_more = len(rows) > per_page
         rows = rows[:per_page]
@@ -245,9 +249,9 @@ async def standing(
     lesson_id: str | None = None,
 ) -> RankedMember | None:
     """The member's own row and rank on that board, or None if they have no points row there."""
-    tz_name, today = await _guild_today(db, guild_id, now)
-    src = _source(guild_id, window(period, today), lesson_id, tz_name)
     async with db.session() as s:
+        tz_name, today = await _guild_today(s, guild_id, now)
+        src = _source(guild_id, window(period, today), lesson_id, tz_name)
         found = await _rows(s, src.stmt.where(src.member == member_id))
         if not found:
             return None
