@@ -95,6 +95,7 @@ class BoardPage:
     rows: list[RankedMember]
     has_more: bool  # another page follows
     today: date  # guild-local, for deciding whether a streak is still alive
+    tz_name: str  # the guild's time zone the days were counted in
 
 
 # --------------------------------------------------------------------------- board sources
@@ -236,7 +237,7 @@ async def board(
                 if index and int(row[1]) < int(rows[index - 1][1]):
                     rank = page * per_page + index + 1
                 ranked.append(_ranked(row, rank, streaks))
-    return BoardPage(win, page, ranked, has_more, today)
+    return BoardPage(win, page, ranked, has_more, today, tz_name)
 
 
 async def standing(

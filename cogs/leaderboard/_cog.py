@@ -13,7 +13,6 @@ from bot.rendering import shorten
 from cogs.leaderboard import _render as render
 from cogs.leaderboard._items import board_view
 from cogs.quiz._cog import lesson_choices
-from storage import queries
 from storage.leaderboards import PAGE_SIZE, BoardPage, Period, board, standing
 
 if TYPE_CHECKING:
@@ -107,10 +106,9 @@ class Leaderboard(commands.Cog):
         db, now = self.bot.database, self.bot.now()
         found = await board(db, guild_id, period, now=now, lesson_id=lesson_id, page=page)
         me = await standing(db, guild_id, member_id, period, now=now, lesson_id=lesson_id)
-        tz_name = (await queries.get_guild_settings(db, guild_id)).timezone
         embed = render.board_embed(
             found,
-            tz_name=tz_name,
+            tz_name=found.tz_name,
             lesson_title=self._lesson_title(lesson_id) if lesson_id else None,
             me=me,
             me_id=member_id,
