@@ -216,6 +216,30 @@ def test_forgetting_covers_every_table_about_members() -> None:
     } <= names
 
 
+async def histogram(db: Database) -> dict[tuple[str, str, int], int]:
+    """score_counts as {(board, start, points): members}, empty buckets left out."""
+    async with db.session() as s:
+        conn = await s.connection()
+        rows = (await conn.execute(text("SELECT * FROM score_counts WHERE members > 0"))).all()
+    return {(row.board, str(row.start), row.points): row.members for row in rows}
+
+
+async def histogram_expected(db: Database) -> dict[tuple[str, str, int], int]:
+    """The same histogram counted straight from the score tables."""
+    expected: dict[tuple[str, str, int], int] = {}
+    async with db.session() as s:
+        conn = await s.connection()
+        for sql in (
+            "SELECT 'a', '1970-01-01', points FROM member_scores",
+            "SELECT 'd', day, points FROM daily_scores",
+            "SELECT period, start, points FROM period_scores",
+        ):
+            for board_code, start, points in (await conn.execute(text(sql))).all():
+                key = (board_code, str(start), points)
+                expected[key] = expected.get(key, 0) + 1
+    return expected
+
+
 async def test_rank_histograms_match_the_score_tables_after_many_tries(db: Database) -> None:
     """score_counts (kept by triggers) says how many members hold each point value on each board."""
     for member in range(1, 6):
@@ -228,26 +252,7 @@ async def test_rank_histograms_match_the_score_tables_after_many_tries(db: Datab
                 tries="B" if day % 2 == 0 else "AB",
             )
     await forget_member(db, 3)
-    async with db.session() as s:
-        conn = await s.connection()
-        counted = {
-            (row.board, str(row.start), row.points): row.members
-            for row in (await conn.execute(text("SELECT * FROM score_counts WHERE members > 0"))).all()
-        }
-        expected: dict[tuple[str, str, int], int] = {}
-        for board_code, sql in (
-            ("a", "SELECT '1970-01-01', points FROM member_scores"),
-            ("d", "SELECT day, points FROM daily_scores"),
-            ("p", "SELECT period || start, points FROM period_scores"),
-        ):
-            for start, points in (await conn.execute(text(sql))).all():
-                key = (
-                    (str(start)[0], str(start)[1:], points)
-                    if board_code == "p"
-                    else (board_code, str(start), points)
-                )
-                expected[key] = expected.get(key, 0) + 1
-    assert counted == expected
+    assert await histogram(db) == await histogram_expected(db)
     lesson = await board(db, GUILD, "all", now=MONDAY, lesson_id="l1")
     assert [r.member_id for r in lesson.rows] == [5, 4, 2, 1]
 
@@ -265,3 +270,23 @@ async def test_a_lesson_week_counts_this_weeks_tries_even_on_a_post_from_last_we
     assert [r.member_id for r in week.rows] == [1]
     ever = await board(db, GUILD, "all", now=MONDAY, lesson_id="l1")
     assert [r.member_id for r in ever.rows] == [1, 2]
+
+
+async def test_concurrent_tries_by_many_members_keep_ranks_exact(db: Database) -> None:
+    """Members answering at once all move through the same histogram rows: no lost update, no deadlock."""
+    posts = [
+        await queries.create_post(db, GUILD, CHANNEL, q.id, "l1", None, None, now=MONDAY)
+        for q in (HARD, EASY)
+    ]
+
+    async def play(member: int) -> None:
+        for post, question in zip(posts, (HARD, EASY), strict=True):
+            for letter in "AB" if member % 2 else "B":
+                await queries.record_attempt(db, post, member, [letter], question, MONDAY)
+
+    await asyncio.gather(*(play(member) for member in range(1, 21)))
+    assert await histogram(db) == await histogram_expected(db)
+    page = await board(db, GUILD, "all", now=MONDAY, per_page=20)
+    assert [(r.rank, r.points) for r in page.rows] == [(1, 12)] * 10 + [(11, 8)] * 10
+    last = await standing(db, GUILD, 19, "week", now=MONDAY)
+    assert last is not None and last.rank == 11
