@@ -13,7 +13,8 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import Date, Table, and_, case, delete, func, literal, or_, update
+from sqlalchemy import Table, and_, bindparam, case, delete, func, or_, update
+from sqlalchemy import insert as core_insert
 from sqlalchemy import select as core_select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -344,14 +345,17 @@ async def record_attempt(
 async def _record_attempt_once(
     db: Database, post_id: int, member_id: int, choice: str, question: QuestionLike, now: datetime
 ) -> AttemptOutcome:
-    async with db.writing() as s:
-        # FOR SHARE (PostgreSQL): tries on one post do not wait for each other, but close_post waits
-        # for tries in flight, so no try lands after the reveal counted the post. SQLite: already serial.
-        post = await s.get(Post, post_id, with_for_update={"read": True}, populate_existing=True)
-        if post is None:
+    sql = _attempt_statements(db.dialect)
+    async with db.write_transaction() as conn:
+        # One read: the post (FOR SHARE on PostgreSQL: tries on one post do not wait for each other,
+        # but close_post waits for tries in flight, so no try lands after the reveal counted the
+        # post; SQLite is already serial), the guild's time zone and this member's earlier tries.
+        rows = (await conn.execute(sql.state, {"post_id": post_id, "member_id": member_id})).all()
+        if not rows:
             raise LookupError(f"no post {post_id}")
-        previous = await _attempts(s, post_id, member_id)
-        earned = sum(a.points for a in previous)
+        guild_id, closed, closes_at, tz_name = rows[0][:4]
+        previous = [row for row in rows if row.try_no is not None]
+        earned = sum(row.points for row in previous)
         if previous and (previous[-1].is_right or len(previous) >= MAX_TRIES):
             last = previous[-1]
             return AttemptOutcome(
@@ -360,70 +364,99 @@ async def _record_attempt_once(
                 last.try_no,
                 earned,
             )
-        if post.closed or (post.closes_at is not None and post.closes_at <= now):
+        if closed or (closes_at is not None and closes_at <= now):
             return AttemptOutcome(AttemptStatus.CLOSED, None, len(previous), earned)
 
         try_no = len(previous) + 1
         feedback = feedback_for(question, decode_choice(choice), try_no)
-        s.add(
-            Attempt(
-                post_id=post_id,
-                guild_id=post.guild_id,
-                member_id=member_id,
-                try_no=try_no,
-                chosen=choice,
-                is_right=feedback.right,
-                points=feedback.points,
-                answered_at=now,
+        # The unique (post, member, try_no) constraint speaks here, before the scores move.
+        await conn.execute(
+            sql.insert,
+            {
+                "post_id": post_id,
+                "guild_id": guild_id,
+                "member_id": member_id,
+                "try_no": try_no,
+                "chosen": choice,
+                "is_right": feedback.right,
+                "points": feedback.points,
+                "answered_at": now,
+            },
+        )
+        day = now.astimezone(zone(tz_name or "UTC")).date()
+        scores = {
+            "guild_id": guild_id,
+            "member_id": member_id,
+            "day": day,
+            "yesterday": day - timedelta(days=1),
+            "points": feedback.points,
+            "answered": int(try_no == 1),
+            "right_answers": int(feedback.right),
+            "right_first_try": int(feedback.right and try_no == 1),
+        }
+        await conn.execute(sql.member_scores, scores)
+        await conn.execute(sql.daily_scores, scores)
+    return AttemptOutcome(AttemptStatus.RECORDED, feedback, try_no, earned + feedback.points)
+
+
+@dataclass(frozen=True, slots=True)
+class _AttemptStatements:
+    state: Any
+    insert: Any
+    member_scores: Any
+    daily_scores: Any
+
+
+# Built once per dialect: SQLAlchemy then compiles each once and memoizes its cache key, so a try
+# costs no statement building (it used to be ~5 ms of CPU, mostly here and in the ORM flush).
+_ATTEMPT_STATEMENTS: dict[str, _AttemptStatements] = {}
+
+
+def _attempt_statements(dialect: str) -> _AttemptStatements:
+    built = _ATTEMPT_STATEMENTS.get(dialect)
+    if built is None:
+        built = _ATTEMPT_STATEMENTS[dialect] = _build_attempt_statements(dialect)
+    return built
+
+
+def _build_attempt_statements(dialect: str) -> _AttemptStatements:
+    posts, settings, attempts = _table(Post), _table(GuildSettings), _table(Attempt)
+    p, g, a = posts.c, settings.c, attempts.c
+    state = (
+        core_select(p.guild_id, p.closed, p.closes_at, g.timezone, a.try_no, a.chosen, a.is_right, a.points)
+        .select_from(
+            posts.outerjoin(settings, g.guild_id == p.guild_id).outerjoin(
+                attempts,
+                and_(a.post_id == p.id, a.member_id == bindparam("member_id", type_=a.member_id.type)),
             )
         )
-        await s.flush()  # the unique constraint speaks here, before the scores move
-        day = now.astimezone(await _guild_zone(s, post.guild_id)).date()
-        await _add_to_scores(
-            db,
-            s,
-            guild_id=post.guild_id,
-            member_id=member_id,
-            day=day,
-            points=feedback.points,
-            answered=int(try_no == 1),
-            right=int(feedback.right),
-            right_first_try=int(feedback.right and try_no == 1),
-        )
-        await s.commit()
-        return AttemptOutcome(AttemptStatus.RECORDED, feedback, try_no, earned + feedback.points)
+        .where(p.id == bindparam("post_id", type_=p.id.type))
+        .order_by(a.try_no)
+        .with_for_update(read=True, of=posts)  # SQLite renders nothing here
+    )
+    make_insert = pg_insert if dialect == "postgresql" else sqlite_insert
 
+    def param(name: str, column: Any) -> Any:
+        return bindparam(name, type_=column.type)
 
-async def _add_to_scores(
-    db: Database,
-    s: AsyncSession,
-    *,
-    guild_id: int,
-    member_id: int,
-    day: date,
-    points: int,
-    answered: int,
-    right: int,
-    right_first_try: int,
-) -> None:
     # Increments happen inside the upsert, so two transactions for one member (two posts, two
     # processes) cannot lose each other's update.
-    ms = _table(MemberScore).c
-    today = literal(day, Date)
-    yesterday = literal(day - timedelta(days=1), Date)
+    ms_table = _table(MemberScore)
+    ms = ms_table.c
+    day, yesterday = param("day", ms.last_answered_day), param("yesterday", ms.last_answered_day)
     streak = case(
-        (ms.last_answered_day == today, ms.current_streak),
+        (ms.last_answered_day == day, ms.current_streak),
         (ms.last_answered_day == yesterday, ms.current_streak + 1),
-        (ms.last_answered_day > today, ms.current_streak),  # an older answer arriving late
+        (ms.last_answered_day > day, ms.current_streak),  # an older answer arriving late
         else_=1,
     )
-    member = _insert(db, MemberScore).values(
-        guild_id=guild_id,
-        member_id=member_id,
-        points=points,
-        answered=answered,
-        right_answers=right,
-        right_first_try=right_first_try,
+    member = make_insert(ms_table).values(
+        guild_id=param("guild_id", ms.guild_id),
+        member_id=param("member_id", ms.member_id),
+        points=param("points", ms.points),
+        answered=param("answered", ms.answered),
+        right_answers=param("right_answers", ms.right_answers),
+        right_first_try=param("right_first_try", ms.right_first_try),
         current_streak=1,
         best_streak=1,
         last_answered_day=day,
@@ -431,40 +464,40 @@ async def _add_to_scores(
     member = member.on_conflict_do_update(
         index_elements=["guild_id", "member_id"],
         set_={
-            "points": ms.points + points,
-            "answered": ms.answered + answered,
-            "right_answers": ms.right_answers + right,
-            "right_first_try": ms.right_first_try + right_first_try,
+            "points": ms.points + member.excluded.points,
+            "answered": ms.answered + member.excluded.answered,
+            "right_answers": ms.right_answers + member.excluded.right_answers,
+            "right_first_try": ms.right_first_try + member.excluded.right_first_try,
             "current_streak": streak,
             "best_streak": case((streak > ms.best_streak, streak), else_=ms.best_streak),
             "last_answered_day": case(
-                (or_(ms.last_answered_day.is_(None), ms.last_answered_day < today), today),
+                (or_(ms.last_answered_day.is_(None), ms.last_answered_day < day), day),
                 else_=ms.last_answered_day,
             ),
         },
     )
-    await s.exec(member)
 
-    ds = _table(DailyScore).c
-    daily = _insert(db, DailyScore).values(
-        guild_id=guild_id,
-        member_id=member_id,
-        day=day,
-        points=points,
-        answered=answered,
-        right_answers=right,
-        right_first_try=right_first_try,
+    ds_table = _table(DailyScore)
+    ds = ds_table.c
+    daily = make_insert(ds_table).values(
+        guild_id=param("guild_id", ds.guild_id),
+        member_id=param("member_id", ds.member_id),
+        day=param("day", ds.day),
+        points=param("points", ds.points),
+        answered=param("answered", ds.answered),
+        right_answers=param("right_answers", ds.right_answers),
+        right_first_try=param("right_first_try", ds.right_first_try),
     )
     daily = daily.on_conflict_do_update(
         index_elements=["guild_id", "member_id", "day"],
         set_={
-            "points": ds.points + points,
-            "answered": ds.answered + answered,
-            "right_answers": ds.right_answers + right,
-            "right_first_try": ds.right_first_try + right_first_try,
+            "points": ds.points + daily.excluded.points,
+            "answered": ds.answered + daily.excluded.answered,
+            "right_answers": ds.right_answers + daily.excluded.right_answers,
+            "right_first_try": ds.right_first_try + daily.excluded.right_first_try,
         },
     )
-    await s.exec(daily)
+    return _AttemptStatements(state, core_insert(attempts), member, daily)
 
 
 @dataclass(frozen=True, slots=True)

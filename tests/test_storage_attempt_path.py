@@ -1,0 +1,127 @@
+"""The answer hot path (record_attempt's prebuilt statements), on SQLite and PostgreSQL: it must
+keep every rule the ORM version kept, while doing one read and three writes per try."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import update
+from sqlmodel import col, select
+
+from storage import AttemptStatus, Database, queries
+from storage.models import Attempt, Post
+from storage.testing import create_postgres_database, drop_postgres_database, reset_tables
+from tests.test_storage import require_postgres
+
+GUILD = 900_000_000_000_000_001
+CHANNEL = 800_000_000_000_000_002
+T0 = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str = "lesson1.q1"
+    kind: str = "multiple_choice"
+    difficulty: str = "medium"
+    answer_letters: tuple[str, ...] = ("B",)
+    hint: str = "Look again."
+
+    def mistake_for(self, letter: str) -> None:
+        return None
+
+
+@pytest.fixture(scope="module")
+def postgres_url() -> Iterator[str]:
+    require_postgres()
+    url = asyncio.run(create_postgres_database())
+    try:
+        yield url
+    finally:
+        asyncio.run(drop_postgres_database(url))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite+aiosqlite:///{tmp_path}/quiz.db"
+    url: str = request.getfixturevalue("postgres_url")
+    return url
+
+
+@pytest.fixture
+async def db(db_url: str) -> AsyncIterator[Database]:
+    database = await Database.open(db_url)
+    try:
+        await reset_tables(database)
+        yield database
+    finally:
+        await database.close()
+
+
+async def new_post(db: Database) -> Post:
+    return await queries.create_post(db, GUILD, CHANNEL, Question().id, "lesson1", None, 42, now=T0)
+
+
+async def tries_of(db: Database, post_id: int) -> list[int]:
+    async with db.session() as s:
+        rows = await s.exec(select(Attempt.try_no).where(Attempt.post_id == post_id))
+        return sorted(rows.all())
+
+
+async def test_a_try_waits_for_a_close_in_flight_and_is_then_refused(db: Database) -> None:
+    post = await new_post(db)
+    assert post.id is not None
+    async with db.writing() as s:  # close_post in flight: its UPDATE holds the post row
+        await s.exec(update(Post).where(col(Post.id) == post.id).values(closed=True, closed_at=T0))
+        trying = asyncio.create_task(queries.record_attempt(db, post, 7, ("B",), Question(), T0))
+        await asyncio.sleep(0.3)
+        assert not trying.done(), "the try read the post without waiting for the close to finish"
+        await s.commit()
+    outcome = await asyncio.wait_for(trying, 10)
+    assert outcome.status is AttemptStatus.CLOSED
+    assert await tries_of(db, post.id) == []
+
+
+async def test_a_post_that_is_gone_is_reported_not_stored(db: Database) -> None:
+    post = await new_post(db)
+    assert post.id is not None
+    await queries.delete_post(db, post.id)
+    with pytest.raises(LookupError):
+        await queries.record_attempt(db, post, 7, ("B",), Question(), T0)
+    assert await tries_of(db, post.id) == []
+
+
+async def test_a_new_time_zone_applies_to_the_very_next_try(db: Database) -> None:
+    evening = datetime(2025, 3, 10, 20, 0, tzinfo=UTC)  # already the 11th in Tokyo
+    first, second = await new_post(db), await new_post(db)
+    await queries.record_attempt(db, first, 7, ("B",), Question(), evening)
+    await queries.set_guild_settings(db, GUILD, timezone="Asia/Tokyo")
+    await queries.record_attempt(db, second, 7, ("B",), Question(), evening)
+    days = [(r.day, r.points) for r in await queries.daily_scores(db, GUILD, 7)]
+    assert days == [(date(2025, 3, 10), 6), (date(2025, 3, 11), 6)]
+    score = await queries.member_score(db, GUILD, 7)
+    assert score is not None
+    # Two guild-local days in a row: the streak grew, and the later day is remembered.
+    assert (score.current_streak, score.best_streak, score.last_answered_day) == (2, 2, date(2025, 3, 11))
+
+
+async def test_wrong_then_right_reports_each_try_and_totals_points(db: Database) -> None:
+    post = await new_post(db)
+    assert post.id is not None
+    wrong = await queries.record_attempt(db, post, 7, ("A",), Question(), T0)
+    right = await queries.record_attempt(db, post, 7, ("B",), Question(), T0 + timedelta(seconds=5))
+    again = await queries.record_attempt(db, post, 7, ("A",), Question(), T0 + timedelta(seconds=9))
+    assert (wrong.status, wrong.try_no, wrong.points) == (AttemptStatus.RECORDED, 1, 0)
+    assert wrong.feedback is not None and wrong.feedback.show_hint and wrong.feedback.tries_left == 2
+    assert (right.status, right.try_no, right.points) == (AttemptStatus.RECORDED, 2, 4)
+    # Done: a third click changes nothing and replays the final (right) try.
+    assert (again.status, again.try_no, again.points) == (AttemptStatus.ALREADY_DONE, 2, 4)
+    assert again.feedback is not None and again.feedback.right
+    assert await tries_of(db, post.id) == [1, 2]
+    result = await queries.member_result(db, post.id, 7)
+    assert result is not None and result.tries[1].answered_at == T0 + timedelta(seconds=5)
