@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import OrderedDict
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -32,6 +33,8 @@ STALE_POST = "This question is no longer available (it was removed or never fini
 REMOVED_QUESTION = "This question was taken out of the lessons, so it can't be answered any more."
 FORGED = "That button doesn't belong to this question. Try the buttons on the question itself."
 CLOSED = "This question has closed: answers are no longer taken."
+# Posts answered recently, kept so a click costs no extra read (a few hundred bytes each).
+POST_CACHE_SIZE = 1024
 
 
 def lesson_choices(bot: QuizBot, typed: str) -> list[app_commands.Choice[str]]:
@@ -63,6 +66,7 @@ class Quiz(commands.Cog):
     def __init__(self, bot: QuizBot) -> None:
         self.bot = bot
         self._refreshing: dict[int, asyncio.Task[None]] = {}
+        self._posts: OrderedDict[int, Post] = OrderedDict()  # see _cached_post
 
     async def cog_load(self) -> None:
         self.close_loop.start()
@@ -195,11 +199,29 @@ class Quiz(commands.Cog):
         return post
 
     # ----- answering ------------------------------------------------------------------------
-    async def _open_post(
-        self, interaction: discord.Interaction[QuizBot], post_id: int
-    ) -> tuple[Post, Question] | None:
-        """The post and its question, or None after telling the member politely why not."""
+    async def _cached_post(self, post_id: int) -> Post | None:
+        """A post row from a small cache: its guild, channel and question never change, and
+        record_attempt re-reads whether it is closed inside its own transaction."""
+        post = self._posts.get(post_id)
+        if post is not None:
+            self._posts.move_to_end(post_id)
+            return post
         post = await queries.get_post(self.bot.database, post_id)
+        if post is not None:
+            self._posts[post_id] = post
+            if len(self._posts) > POST_CACHE_SIZE:
+                self._posts.popitem(last=False)
+        return post
+
+    async def _open_post(
+        self, interaction: discord.Interaction[QuizBot], post_id: int, *, cached: bool = False
+    ) -> tuple[Post, Question] | None:
+        """The post and its question, or None after telling the member politely why not.
+        `cached`: only for callers that re-check `closed` in the database themselves."""
+        if cached:
+            post = await self._cached_post(post_id)
+        else:
+            post = await queries.get_post(self.bot.database, post_id)
         question = self.bot.library.question(post.question_id) if post else None
         if post is None or post.guild_id != interaction.guild_id:
             await interaction.response.send_message(STALE_POST, ephemeral=True)
@@ -213,7 +235,7 @@ class Quiz(commands.Cog):
         self, interaction: discord.Interaction[QuizBot], post_id: int, chosen: tuple[str, ...]
     ) -> None:
         """A click on an option (or a submitted blanks form): one try, graded, answered privately."""
-        opened = await self._open_post(interaction, post_id)
+        opened = await self._open_post(interaction, post_id, cached=True)
         if opened is None:
             return
         post, question = opened
@@ -221,9 +243,14 @@ class Quiz(commands.Cog):
         if len(chosen) != expected or any(letter not in question.letters for letter in chosen):
             await interaction.response.send_message(FORGED, ephemeral=True)
             return
-        outcome = await queries.record_attempt(
-            self.bot.database, post, interaction.user.id, chosen, question, self.bot.now()
-        )
+        try:
+            outcome = await queries.record_attempt(
+                self.bot.database, post, interaction.user.id, chosen, question, self.bot.now()
+            )
+        except LookupError:  # the cached post was deleted meanwhile
+            self._posts.pop(post_id, None)
+            await interaction.response.send_message(STALE_POST, ephemeral=True)
+            return
         if outcome.status is AttemptStatus.CLOSED:
             await interaction.response.send_message(CLOSED, ephemeral=True)
             return
