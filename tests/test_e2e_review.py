@@ -15,6 +15,27 @@ from tests.conftest import StartBot
 from tests.test_e2e_leaderboard import LESSONS, MONDAY, member, started
 
 EPHEMERAL = 1 << 6
+BLANKS = """\
+id: rb
+title: Review blanks
+topic: testing
+source: written for the tests
+questions:
+  - id: rb.blanks
+    kind: fill_blanks
+    prompt: Square the even numbers.
+    code: |
+      squares = {x: x[1]2 for x in range(6) if x [2] 2 == 0}
+    options: ["**", "%", "//", "+"]
+    answer: [A, B]
+    difficulty: medium
+    hint: A power, then a remainder.
+    mistakes:
+      - text: "// is floor division, not a remainder."
+        option: C
+    solution:
+      - "** raises to a power; % gives the remainder."
+"""
 
 
 @pytest.fixture
@@ -23,6 +44,7 @@ def lessons_dir(tmp_path: Path) -> Path:
     folder.mkdir()
     for name, text in LESSONS.items():
         (folder / f"{name}.yaml").write_text(text)
+    (folder / "rb.yaml").write_text(BLANKS)
     return folder
 
 
@@ -121,3 +143,53 @@ async def test_a_finished_quiz_post_puts_a_miss_in_the_review_deck(
     assert await review.get_card(bot.database, carol, "lb.easy") is None
     card = await review.get_card(bot.database, carol, "lb.hard")
     assert card is not None and card.lapses == 0 and card.due > MONDAY
+
+
+def components(message: dict[str, Any]) -> list[dict[str, Any]]:
+    return [c for row in message["components"] for c in row["components"]]
+
+
+async def test_a_fill_in_the_blanks_review_uses_one_menu_per_blank_and_submit(
+    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+) -> None:
+    bot = await started(emulator, start_bot, lessons_dir, MONDAY)
+    alice = member(emulator, "alice")
+    await review.record_outcome(bot.database, alice, "rb.blanks", right=False, try_no=3, now=MONDAY)
+    bot.now = lambda: MONDAY + timedelta(hours=1)  # type: ignore[method-assign]
+    message = await emulator.wait_reply(await emulator.slash("review", by="alice"))
+    menus = [c for c in components(message) if c["type"] == 3]
+    assert len(menus) == 2 and [o["label"] for o in menus[0]["options"]] == ["**", "%", "//", "+"]
+    assert next(c for c in components(message) if c.get("label") == "Submit")["disabled"] is True
+    for blank, letter in ((0, "A"), (1, "C")):
+        menus = [c for c in components(message) if c["type"] == 3]
+        await emulator.wait_response(await emulator.select(message, menus[blank]["custom_id"], [letter]))
+        message = emulator.message(int(message["id"]))
+    submit = next(c for c in components(message) if c.get("label") == "Submit")
+    assert submit.get("disabled") is not True
+    await emulator.wait_response(await emulator.click(message, submit["custom_id"]))
+    result = emulator.message(int(message["id"]))
+    assert result["embeds"][0]["title"] == "❌ Not quite"
+    assert fields(result)["Common mistake"] == "// is floor division, not a remainder."
+    card = await review.get_card(bot.database, alice, "rb.blanks")
+    assert card is not None and card.lapses == 2 and card.reviews == 2
+
+
+async def test_review_buttons_keep_working_after_a_restart(
+    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path, tmp_path: Path
+) -> None:
+    database_url = f"sqlite+aiosqlite:///{tmp_path / 'shared.db'}"
+    first = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir), database_url=database_url)
+    carol = member(emulator, "carol")
+    await review.record_outcome(first.database, carol, "lb.easy", right=False, try_no=3, now=MONDAY)
+    shown = await emulator.wait_reply(await emulator.slash("review", by="carol"))
+    await first.close()
+    await emulator.wait_for(
+        lambda: not any(c.ready and not c.ws.closed for c in emulator._sockets), what="the first bot to leave"
+    )
+    second = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir), database_url=database_url)
+    await emulator.wait_response(
+        await emulator.click(shown, buttons(shown)["A. To reduce the loss"], by="carol")
+    )
+    assert emulator.message(int(shown["id"]))["embeds"][0]["title"] == "✅ Right!"
+    card = await review.get_card(second.database, carol, "lb.easy")
+    assert card is not None and card.reviews == 2
