@@ -120,7 +120,9 @@ async def test_fit_demo_streams_epochs_and_attaches_a_loss_curve(
     png = emulator.attachments[int(attachment["id"])][2]
     assert png.startswith(b"\x89PNG"), base64.b64encode(png[:8])
     assert embed(final)["image"]["url"] == "attachment://loss.png"
-    assert "epoch 5: loss" in embed(final)["description"]
+    description = embed(final)["description"]
+    assert "epoch 1: loss" in description and "epoch 5: loss" in description
+    assert "epoch 6" not in description, "five epochs, counted from 1"
     edits = emulator.requests_to("PATCH", "/messages/@original")
     assert len(edits) >= 2, "progress edits before the result"
 
