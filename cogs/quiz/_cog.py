@@ -67,6 +67,7 @@ class Quiz(commands.Cog):
         self.bot = bot
         self._refreshing: dict[int, asyncio.Task[None]] = {}
         self._posts: OrderedDict[int, Post] = OrderedDict()  # see _cached_post
+        self._post_loads: dict[int, asyncio.Task[Post | None]] = {}
 
     async def cog_load(self) -> None:
         self.close_loop.start()
@@ -206,6 +207,14 @@ class Quiz(commands.Cog):
         if post is not None:
             self._posts.move_to_end(post_id)
             return post
+        # A new post gets a burst of clicks: they share one read instead of one each.
+        loading = self._post_loads.get(post_id)
+        if loading is None:
+            loading = self._post_loads[post_id] = asyncio.create_task(self._load_post(post_id))
+            loading.add_done_callback(lambda _: self._post_loads.pop(post_id, None))
+        return await asyncio.shield(loading)
+
+    async def _load_post(self, post_id: int) -> Post | None:
         post = await queries.get_post(self.bot.database, post_id)
         if post is not None:
             self._posts[post_id] = post
