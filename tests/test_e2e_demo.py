@@ -7,13 +7,13 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from bot.emulator import DiscordEmulator
 from content import load_library
 from tests.conftest import StartBot
+from tests.messages import embed, fields
 
 EPHEMERAL = 1 << 6
 REPO = Path(__file__).resolve().parents[1]
@@ -56,14 +56,6 @@ def limits_dir(tmp_path: Path) -> Path:
     ]
     (folder / "limits.yaml").write_text(LIMITS_LESSON + "".join(blocks))
     return folder
-
-
-def embed(message: dict[str, Any]) -> dict[str, Any]:
-    return message["embeds"][0]
-
-
-def fields(message: dict[str, Any]) -> dict[str, str]:
-    return {f["name"]: f["value"] for f in embed(message).get("fields", [])}
 
 
 def plain_python_output(code: str, seed: int) -> str:

@@ -15,6 +15,7 @@ from cogs.practice._items import next_view, question_view
 from content import DEFAULT_LESSONS_DIR, load_lesson_text
 from storage import queries
 from tests.conftest import StartBot
+from tests.messages import button, components, fields, lessons_folder, menus, title
 
 EPHEMERAL = 1 << 6
 
@@ -102,36 +103,7 @@ def mixed_lesson() -> str:
 
 @pytest.fixture
 def lessons_dir(tmp_path: Path) -> Path:
-    folder = tmp_path / "lessons"
-    folder.mkdir()
-    (folder / "pr.yaml").write_text(LEARN_LESSON)
-    (folder / "mix.yaml").write_text(mixed_lesson())
-    return folder
-
-
-def components(message: dict[str, Any]) -> list[dict[str, Any]]:
-    return [c for row in message["components"] for c in row["components"]]
-
-
-def custom_ids(message: dict[str, Any]) -> list[str]:
-    return [c["custom_id"] for c in components(message) if "custom_id" in c]
-
-
-def button(message: dict[str, Any], part: str) -> str:
-    """The component whose custom_id starts with `part` ("practice:next:") or ends with it (":A")."""
-    return next(cid for cid in custom_ids(message) if cid.startswith(part) or cid.endswith(part))
-
-
-def menus(message: dict[str, Any]) -> list[dict[str, Any]]:
-    return [c for c in components(message) if c["type"] == 3]
-
-
-def fields(message: dict[str, Any]) -> dict[str, str]:
-    return {f["name"]: f["value"] for f in message["embeds"][0].get("fields", [])}
-
-
-def title(message: dict[str, Any]) -> str:
-    return str(message["embeds"][0]["title"])
+    return lessons_folder(tmp_path, pr=LEARN_LESSON, mix=mixed_lesson())
 
 
 def question_id(message: dict[str, Any]) -> str:

@@ -12,6 +12,7 @@ import pytest
 from bot.emulator import DiscordEmulator
 from storage import queries
 from tests.conftest import StartBot
+from tests.messages import button, custom_ids, fields, lessons_folder, title
 
 EPHEMERAL = 1 << 6
 
@@ -65,10 +66,7 @@ questions:
 
 @pytest.fixture
 def lessons_dir(tmp_path: Path) -> Path:
-    folder = tmp_path / "lessons"
-    folder.mkdir()
-    (folder / "qp.yaml").write_text(LESSON)
-    return folder
+    return lessons_folder(tmp_path, qp=LESSON)
 
 
 async def post_question(emulator: DiscordEmulator, question: str, *, close_after: int = 60) -> dict[str, Any]:
@@ -84,27 +82,6 @@ async def post_question(emulator: DiscordEmulator, question: str, *, close_after
         if m["embeds"] and m["embeds"][0]["footer"]["text"].endswith(question)
     ][-1:]
     return message
-
-
-def custom_ids(message: dict[str, Any]) -> list[str]:
-    return [c["custom_id"] for row in message["components"] for c in row["components"] if "custom_id" in c]
-
-
-def button(message: dict[str, Any], suffix: str) -> str:
-    return next(cid for cid in custom_ids(message) if cid.endswith(suffix))
-
-
-async def reply_to(emulator: DiscordEmulator, ix: Any) -> dict[str, Any]:
-    reply = await emulator.wait_reply(ix)
-    return reply
-
-
-def title(message: dict[str, Any]) -> str:
-    return message["embeds"][0]["title"]
-
-
-def fields(message: dict[str, Any]) -> dict[str, str]:
-    return {f["name"]: f["value"] for f in message["embeds"][0].get("fields", [])}
 
 
 async def test_moderator_posts_a_question_with_one_button_per_option(
@@ -152,7 +129,7 @@ async def test_right_answer_on_first_try_earns_full_points_and_shows_the_solutio
 ) -> None:
     bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
     message = await post_question(emulator, "qp.hard")
-    reply = await reply_to(emulator, await emulator.click(message, button(message, ":A"), by="alice"))
+    reply = await emulator.wait_reply(await emulator.click(message, button(message, ":A"), by="alice"))
     assert reply["flags"] & EPHEMERAL, "an answer is private"
     assert title(reply) == "✅ Right on try 1: +3 points"
     assert "apply_gradients changes each variable" in fields(reply)["Solution"]
@@ -167,14 +144,14 @@ async def test_wrong_answer_shows_hint_mistake_and_tries_left_then_right_earns_l
 ) -> None:
     await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
     message = await post_question(emulator, "qp.hard")
-    wrong = await reply_to(emulator, await emulator.click(message, button(message, ":B"), by="bob"))
+    wrong = await emulator.wait_reply(await emulator.click(message, button(message, ":B"), by="bob"))
     assert title(wrong) == "❌ Not quite: 2 tries left"
     assert fields(wrong)["Hint"] == "It takes (gradient, variable) pairs."
     assert fields(wrong)["Common mistake"] == "compile only configures training."
     assert "Solution" not in fields(wrong), "no solution while tries are left"
-    right = await reply_to(emulator, await emulator.click(message, button(message, ":A"), by="bob"))
+    right = await emulator.wait_reply(await emulator.click(message, button(message, ":A"), by="bob"))
     assert title(right) == "✅ Right on try 2: +2 points"
-    again = await reply_to(emulator, await emulator.click(message, button(message, ":C"), by="bob"))
+    again = await emulator.wait_reply(await emulator.click(message, button(message, ":C"), by="bob"))
     assert title(again) == "You already answered this one: right on try 2, 2 points"
 
 
@@ -183,14 +160,14 @@ async def test_three_wrong_tries_reveal_the_solution_and_a_fourth_changes_nothin
 ) -> None:
     bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
     message = await post_question(emulator, "qp.easy")
-    first = await reply_to(emulator, await emulator.click(message, button(message, ":B"), by="carol"))
+    first = await emulator.wait_reply(await emulator.click(message, button(message, ":B"), by="carol"))
     assert title(first) == "❌ Not quite: 2 tries left"
-    await reply_to(emulator, await emulator.click(message, button(message, ":B"), by="carol"))
-    last = await reply_to(emulator, await emulator.click(message, button(message, ":B"), by="carol"))
+    await emulator.wait_reply(await emulator.click(message, button(message, ":B"), by="carol"))
+    last = await emulator.wait_reply(await emulator.click(message, button(message, ":B"), by="carol"))
     assert title(last) == "❌ Not quite, and that was your last try"
     assert fields(last)["Answer"] == "A. To reduce the loss"
     assert "Training lowers the loss." in fields(last)["Solution"]
-    fourth = await reply_to(emulator, await emulator.click(message, button(message, ":A"), by="carol"))
+    fourth = await emulator.wait_reply(await emulator.click(message, button(message, ":A"), by="carol"))
     assert title(fourth) == "You have used your 3 tries on this one"
     post = await queries.get_post_by_message(bot.database, int(message["id"]))
     assert post is not None and post.id is not None
@@ -205,7 +182,7 @@ async def test_fill_blanks_answer_opens_a_private_form_with_one_menu_per_blank(
     message = await post_question(emulator, "qp.blanks")
     (answer_id,) = [cid for cid in custom_ids(message) if cid.startswith("quiz:")]
     assert answer_id.startswith("quiz:fill:")
-    form = await reply_to(emulator, await emulator.click(message, answer_id, by="alice"))
+    form = await emulator.wait_reply(await emulator.click(message, answer_id, by="alice"))
     assert form["flags"] & EPHEMERAL
     menus = [c for row in form["components"] for c in row["components"] if c["type"] == 3]
     assert len(menus) == 2 and [o["label"] for o in menus[0]["options"]] == ["**", "%", "//", "+"]
@@ -250,7 +227,7 @@ async def test_buttons_keep_working_after_a_restart(
         lambda: not any(c.ready and not c.ws.closed for c in emulator._sockets), what="the first bot to leave"
     )
     await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir), database_url=database_url)
-    reply = await reply_to(emulator, await emulator.click(message, button(message, ":A"), by="alice"))
+    reply = await emulator.wait_reply(await emulator.click(message, button(message, ":A"), by="alice"))
     assert title(reply) == "✅ Right on try 1: +3 points"
 
 
@@ -266,7 +243,7 @@ async def test_a_question_taken_out_of_the_lessons_is_refused_politely(
     )
     (lessons_dir / "qp.yaml").write_text(LESSON.replace("id: qp.hard", "id: qp.renamed"))
     await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir), database_url=database_url)
-    reply = await reply_to(emulator, await emulator.click(message, button(message, ":A"), by="alice"))
+    reply = await emulator.wait_reply(await emulator.click(message, button(message, ":A"), by="alice"))
     assert reply["flags"] & EPHEMERAL
     assert "taken out of the lessons" in reply["content"]
 
@@ -313,11 +290,11 @@ async def test_stale_forged_and_malformed_buttons_get_a_polite_answer(
     old = await emulator.plant_message(
         "quiz", ["quiz:answer:987654321:A", f"quiz:answer:{post_id}:Z", "quiz:answer:not-a-number"]
     )
-    stale = await reply_to(emulator, await emulator.click(old, "quiz:answer:987654321:A", by="alice"))
+    stale = await emulator.wait_reply(await emulator.click(old, "quiz:answer:987654321:A", by="alice"))
     assert "no longer available" in stale["content"]
-    forged = await reply_to(emulator, await emulator.click(old, f"quiz:answer:{post_id}:Z", by="alice"))
+    forged = await emulator.wait_reply(await emulator.click(old, f"quiz:answer:{post_id}:Z", by="alice"))
     assert "doesn't belong to this question" in forged["content"]
-    malformed = await reply_to(emulator, await emulator.click(old, "quiz:answer:not-a-number", by="alice"))
+    malformed = await emulator.wait_reply(await emulator.click(old, "quiz:answer:not-a-number", by="alice"))
     assert "don't recognise that button" in malformed["content"]
     for reply in (stale, forged, malformed):
         assert reply["flags"] & EPHEMERAL
@@ -330,8 +307,8 @@ async def test_public_post_shows_counts_then_reveals_the_answer_when_it_closes(
     quiz = bot.get_cog("Quiz")
     quiz.count_refresh_seconds = 0.05  # type: ignore[union-attr]
     message = await post_question(emulator, "qp.hard", close_after=5)
-    await reply_to(emulator, await emulator.click(message, button(message, ":A"), by="alice"))
-    await reply_to(emulator, await emulator.click(message, button(message, ":B"), by="bob"))
+    await emulator.wait_reply(await emulator.click(message, button(message, ":A"), by="alice"))
+    await emulator.wait_reply(await emulator.click(message, button(message, ":B"), by="bob"))
     await emulator.wait_for(
         lambda: fields(emulator.message(int(message["id"])))["Answered"] == "2 members", what="the count"
     )
@@ -358,7 +335,7 @@ async def test_a_click_that_races_the_close_is_told_the_question_closed(
     post = await queries.get_post_by_message(bot.database, int(message["id"]))
     assert post is not None and post.id is not None
     await queries.close_post(bot.database, post.id)  # closed, the reveal edit not yet made
-    late = await reply_to(emulator, await emulator.click(message, button(message, ":A"), by="carol"))
+    late = await emulator.wait_reply(await emulator.click(message, button(message, ":A"), by="carol"))
     assert "has closed" in late["content"]
     assert await queries.member_result(bot.database, post.id, emulator.world.members["carol"].id) is None
 
