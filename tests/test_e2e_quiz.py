@@ -351,3 +351,19 @@ async def test_without_a_question_the_channel_gets_the_one_it_has_not_seen_then_
     posted = [r.split("`")[1] for r in replies]
     assert posted == ["qp.hard", "qp.easy", "qp.blanks", "qp.hard", "qp.easy"]
     assert "posted longest ago" not in replies[2] and "posted longest ago" in replies[3]
+
+
+async def test_a_missed_posted_question_comes_back_in_review(
+    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+) -> None:
+    bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
+    message = await post_question(emulator, "qp.easy")
+    for _ in range(3):
+        await emulator.wait_reply(await emulator.click(message, button(message, ":B"), by="bob"))
+    await emulator.wait_reply(await emulator.click(message, button(message, ":A"), by="alice"))
+    later = bot.now() + timedelta(days=1)
+    bot.now = lambda: later  # type: ignore[method-assign]
+    bobs = await emulator.wait_reply(await emulator.slash("review", by="bob"))
+    assert bobs["embeds"][0]["footer"]["text"].endswith("qp.easy"), "bob missed it: it is due"
+    alices = await emulator.wait_reply(await emulator.slash("review", by="alice"))
+    assert not alices["embeds"] or not alices["embeds"][0]["footer"]["text"].endswith("qp.easy")

@@ -551,33 +551,6 @@ async def test_attempts_table_has_no_rows_for_practice(db: Database) -> None:
         assert (await s.exec(select(func.count()).select_from(Attempt))).one() == 0
 
 
-async def test_forgetting_a_member_removes_their_data_and_leaves_others_ranked(db: Database) -> None:
-    post = await new_post(db)  # posted by member 42
-    for member in (7, 8):
-        await queries.record_attempt(db, post, member, ("B",), Question(), T0)
-    await queries.record_practice_run(
-        db,
-        member_id=7,
-        lesson_id="l",
-        mode="test",
-        answers=[PracticeAnswer("q", "easy", ("B",), True)],
-        started_at=T0,
-    )
-    assert await queries.forget_member(db, 7) == 4  # one try, one score, one daily row, one practice run
-    assert await queries.forget_member(db, 42) == 0
-    assert await queries.member_result(db, post.id, 7) is None
-    assert await queries.member_score(db, GUILD, 7) is None
-    assert await queries.daily_scores(db, GUILD, 7) == []
-    assert await queries.practice_runs_for(db, 7) == []
-    assert [(r.rank, r.member_id) for r in await queries.top_members(db, GUILD)] == [(1, 8)]
-    reloaded = await queries.get_post(db, post.id)
-    assert reloaded is not None and reloaded.posted_by is None
-    assert (await queries.post_tally(db, post.id)).answered == 1
-
-
-# --------------------------------------------------------------------------- URLs
-
-
 def test_urls_people_paste_get_the_async_driver_and_logs_hide_the_password() -> None:
     assert normalize_url("postgres://u:secret@h/db").drivername == "postgresql+asyncpg"
     assert normalize_url("sqlite:///data/x.db").drivername == "sqlite+aiosqlite"

@@ -279,6 +279,8 @@ class Quiz(commands.Cog):
         else:
             await interaction.response.send_message(embed=embed, ephemeral=True)
         self.schedule_count_refresh(post)
+        # Other features react to a recorded try (spaced review rates the member's card).
+        self.bot.dispatch("quiz_outcome", interaction.user.id, question.id, outcome.feedback)
 
     async def open_blanks_form(self, interaction: discord.Interaction[QuizBot], post_id: int) -> None:
         opened = await self._open_post(interaction, post_id)
