@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from bot.emulator import DiscordEmulator
-from storage import queries
+from storage import queries, review
 from tests.conftest import StartBot
 from tests.messages import button, custom_ids, fields, lessons_folder, title
 
@@ -361,6 +361,11 @@ async def test_a_missed_posted_question_comes_back_in_review(
     for _ in range(3):
         await emulator.wait_reply(await emulator.click(message, button(message, ":B"), by="bob"))
     await emulator.wait_reply(await emulator.click(message, button(message, ":A"), by="alice"))
+    bob = emulator.world.members["bob"].id
+    for _ in range(100):  # the review card is rated by a listener, just after the reply
+        if await review.get_card(bot.database, bob, "qp.easy") is not None:
+            break
+        await asyncio.sleep(0.05)
     later = bot.now() + timedelta(days=1)
     bot.now = lambda: later  # type: ignore[method-assign]
     bobs = await emulator.wait_reply(await emulator.slash("review", by="bob"))
