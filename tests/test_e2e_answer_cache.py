@@ -10,7 +10,8 @@ import pytest
 from bot.emulator import DiscordEmulator
 from storage import queries
 from tests.conftest import StartBot
-from tests.test_e2e_quiz import LESSON, button, post_question, reply_to, title
+from tests.messages import button, title
+from tests.test_e2e_quiz import LESSON, post_question
 
 
 @pytest.fixture
@@ -26,16 +27,16 @@ async def test_a_post_closed_after_members_answered_refuses_the_next_click(
 ) -> None:
     bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
     message = await post_question(emulator, "qp.easy")
-    first = await reply_to(emulator, await emulator.click(message, button(message, ":A"), by="alice"))
+    first = await emulator.wait_reply(await emulator.click(message, button(message, ":A"), by="alice"))
     assert title(first).startswith("✅ Right on try 1")
     post = await queries.get_post_by_message(bot.database, int(message["id"]))
     assert post is not None and post.id is not None
     assert await queries.close_post(bot.database, post.id)  # e.g. by another bot process
-    late = await reply_to(emulator, await emulator.click(message, button(message, ":A"), by="bob"))
+    late = await emulator.wait_reply(await emulator.click(message, button(message, ":A"), by="bob"))
     assert "has closed" in late["content"]
     assert await queries.member_result(bot.database, post.id, emulator.world.members["bob"].id) is None
     # Alice finished before the close: she still sees her result, not the closed notice.
-    again = await reply_to(emulator, await emulator.click(message, button(message, ":B"), by="alice"))
+    again = await emulator.wait_reply(await emulator.click(message, button(message, ":B"), by="alice"))
     assert title(again).startswith("You already answered this one: right on try 1")
 
 
@@ -44,10 +45,10 @@ async def test_a_post_removed_after_members_answered_gets_the_stale_notice(
 ) -> None:
     bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
     message = await post_question(emulator, "qp.hard")
-    await reply_to(emulator, await emulator.click(message, button(message, ":B"), by="alice"))
+    await emulator.wait_reply(await emulator.click(message, button(message, ":B"), by="alice"))
     post = await queries.get_post_by_message(bot.database, int(message["id"]))
     assert post is not None and post.id is not None
     await queries.delete_post(bot.database, post.id)
-    gone = await reply_to(emulator, await emulator.click(message, button(message, ":A"), by="alice"))
+    gone = await emulator.wait_reply(await emulator.click(message, button(message, ":A"), by="alice"))
     assert "no longer available" in gone["content"]
     assert await queries.member_result(bot.database, post.id, emulator.world.members["alice"].id) is None

@@ -13,9 +13,10 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.rendering import shorten
+from cogs._blanks import picks_are_valid
 from cogs.practice import _render as render
 from cogs.practice import _run
-from cogs.practice._items import UNSET, next_view, question_view, summary_view
+from cogs.practice._items import next_view, question_view, summary_view
 from cogs.quiz._cog import lesson_choices
 from content import Lesson, Library, Question
 from storage import PracticeAnswer, queries
@@ -119,11 +120,7 @@ class Practice(commands.Cog):
             return
         lesson, questions = resolved
         question = questions[run.position] if run.position < len(questions) else None
-        if (
-            question is None
-            or len(picks) != question.blanks
-            or any(p != UNSET and p not in question.letters for p in picks)
-        ):
+        if question is None or not picks_are_valid(picks, question):
             await interaction.response.send_message(FORGED, ephemeral=True)
             return
         embed, view = self._question_state(lesson, run, questions, picks)

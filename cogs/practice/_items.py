@@ -17,13 +17,13 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.rendering import BUTTON_LABEL_CHARS, SELECT_OPTION_LABEL_CHARS, custom_id, shorten
+from cogs._blanks import UNSET, blank_menu, with_pick
 from cogs.practice._run import MAX_LEARN_QUESTIONS, Run
 from content import Question
 
 if TYPE_CHECKING:
     from cogs.practice._cog import Practice
 
-UNSET = "-"
 _RUN = (
     r"(?P<key>[0-9a-z]{6}):(?P<mode>[lt]):(?P<started>[0-9a-z]{1,8}):"
     rf"(?P<history>[A-Y01]{{0,{MAX_LEARN_QUESTIONS}}})"
@@ -72,24 +72,7 @@ class BlankSelect(
     template=rf"practice:pick:{_RUN}:(?P<blank>[1-4]):(?P<picks>[A-Y-]{{1,4}})",
 ):
     def __init__(self, run: Run, blank: int, picks: str, question: Question | None = None) -> None:
-        options = []
-        if question is not None:
-            options = [
-                discord.SelectOption(
-                    label=shorten(text, SELECT_OPTION_LABEL_CHARS),
-                    value=letter,
-                    default=picks[blank - 1] == letter,
-                )
-                for letter, text in zip(question.letters, question.options, strict=True)
-            ]
-        super().__init__(
-            discord.ui.Select(
-                custom_id=_run_id("pick", run, blank, picks),
-                placeholder=f"Blank [{blank}]",
-                options=options or [discord.SelectOption(label="-", value=UNSET)],
-                row=blank - 1,
-            )
-        )
+        super().__init__(blank_menu(_run_id("pick", run, blank, picks), blank, picks, question))
         self.run, self.blank, self.picks = run, blank, picks
 
     @classmethod
@@ -99,8 +82,7 @@ class BlankSelect(
         return cls(_run(match), int(match["blank"]), match["picks"])
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        picked = self.item.values[0] if self.item.values else UNSET
-        picks = self.picks[: self.blank - 1] + picked + self.picks[self.blank :]
+        picks = with_pick(self.picks, self.blank, self.item)
         await _practice(interaction).update_blanks(interaction, self.run, picks)
 
 

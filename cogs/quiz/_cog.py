@@ -15,9 +15,10 @@ from discord.ext import commands, tasks
 
 from bot.rendering import shorten
 from bot.scheduler import pick_questions
+from cogs._blanks import UNSET, picks_are_valid
 from cogs._checks import NOT_A_MODERATOR, is_moderator
 from cogs.quiz import _render as render
-from cogs.quiz._items import UNSET, blanks_view, post_view
+from cogs.quiz._items import blanks_view, post_view
 from content import Lesson, Question
 from storage import AttemptStatus, Post, queries
 
@@ -310,7 +311,7 @@ class Quiz(commands.Cog):
         if opened is None:
             return
         _, question = opened
-        if len(picks) != question.blanks:
+        if not picks_are_valid(picks, question):
             await interaction.response.send_message(FORGED, ephemeral=True)
             return
         await interaction.response.edit_message(view=blanks_view(question, post_id, picks))

@@ -12,13 +12,12 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.rendering import SELECT_OPTION_LABEL_CHARS, custom_id, shorten
+from bot.rendering import custom_id, shorten
+from cogs._blanks import UNSET, blank_menu, with_pick
 from content import Question
 
 if TYPE_CHECKING:
     from cogs.quiz._cog import Quiz
-
-UNSET = "-"
 
 
 def _quiz(interaction: discord.Interaction[Any]) -> Quiz:
@@ -78,24 +77,7 @@ class BlankSelect(
     template=r"quiz:pick:(?P<post>[0-9]{1,20}):(?P<blank>[1-4]):(?P<picks>[A-Z-]{1,4})",
 ):
     def __init__(self, post_id: int, blank: int, picks: str, question: Question | None = None) -> None:
-        options = []
-        if question is not None:
-            options = [
-                discord.SelectOption(
-                    label=shorten(text, SELECT_OPTION_LABEL_CHARS),
-                    value=letter,
-                    default=picks[blank - 1] == letter,
-                )
-                for letter, text in zip(question.letters, question.options, strict=True)
-            ]
-        super().__init__(
-            discord.ui.Select(
-                custom_id=custom_id("quiz", "pick", post_id, blank, picks),
-                placeholder=f"Blank [{blank}]",
-                options=options or [discord.SelectOption(label="-", value=UNSET)],
-                row=blank - 1,
-            )
-        )
+        super().__init__(blank_menu(custom_id("quiz", "pick", post_id, blank, picks), blank, picks, question))
         self.post_id, self.blank, self.picks = post_id, blank, picks
 
     @classmethod
@@ -105,8 +87,7 @@ class BlankSelect(
         return cls(int(match["post"]), int(match["blank"]), match["picks"])
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        picked = self.item.values[0] if self.item.values else UNSET
-        picks = self.picks[: self.blank - 1] + picked + self.picks[self.blank :]
+        picks = with_pick(self.picks, self.blank, self.item)
         await _quiz(interaction).update_blanks_form(interaction, self.post_id, picks)
 
 

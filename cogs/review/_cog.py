@@ -14,8 +14,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import grading
+from cogs._blanks import picks_are_valid
 from cogs.review import _render as render
-from cogs.review._items import UNSET, after_view, question_view
+from cogs.review._items import after_view, question_view
 from content import Question
 from storage import review
 
@@ -87,7 +88,7 @@ class Review(commands.Cog):
         if shown is None:
             return
         question, _ = shown
-        if len(picks) != question.blanks or any(p != UNSET and p not in question.letters for p in picks):
+        if not picks_are_valid(picks, question):
             await interaction.response.send_message(FORGED, ephemeral=True)
             return
         await interaction.response.edit_message(view=question_view(question, seen, hinted, picks))

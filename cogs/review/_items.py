@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.rendering import BUTTON_LABEL_CHARS, SELECT_OPTION_LABEL_CHARS, custom_id, shorten
+from bot.rendering import BUTTON_LABEL_CHARS, custom_id, shorten
+from cogs._blanks import UNSET, blank_menu, with_pick
 from content import Question
 
 if TYPE_CHECKING:
     from cogs.review._cog import Review
 
-UNSET = "-"
 _CARD = r"(?P<question>[a-z0-9][a-z0-9_.-]{0,47}):(?P<seen>[0-9]{1,6})"
 _SHOWN = rf"{_CARD}:(?P<hint>[01])"
 
@@ -71,22 +71,12 @@ class BlankSelect(
         picks: str,
         question: Question | None = None,
     ) -> None:
-        options = []
-        if question is not None:
-            options = [
-                discord.SelectOption(
-                    label=shorten(text, SELECT_OPTION_LABEL_CHARS),
-                    value=letter,
-                    default=picks[blank - 1] == letter,
-                )
-                for letter, text in zip(question.letters, question.options, strict=True)
-            ]
         super().__init__(
-            discord.ui.Select(
-                custom_id=custom_id("review", "pick", question_id, seen, int(hinted), blank, picks),
-                placeholder=f"Blank [{blank}]",
-                options=options or [discord.SelectOption(label="-", value=UNSET)],
-                row=blank - 1,
+            blank_menu(
+                custom_id("review", "pick", question_id, seen, int(hinted), blank, picks),
+                blank,
+                picks,
+                question,
             )
         )
         self.question_id, self.seen, self.hinted, self.blank, self.picks = (
@@ -106,8 +96,7 @@ class BlankSelect(
         )
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        picked = self.item.values[0] if self.item.values else UNSET
-        picks = self.picks[: self.blank - 1] + picked + self.picks[self.blank :]
+        picks = with_pick(self.picks, self.blank, self.item)
         await _cog(interaction).update_blanks(interaction, self.question_id, self.seen, self.hinted, picks)
 
 
