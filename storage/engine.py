@@ -183,6 +183,15 @@ class Database:
         async with gate, self._write_engine.begin() as conn:
             yield conn
 
+    @contextlib.asynccontextmanager
+    async def driver_connection(self, *, write: bool = False) -> AsyncIterator[Any]:
+        """The driver's own connection (asyncpg.Connection or aiosqlite.Connection) from the pool, for
+        a hot path that runs its own transaction on it. `write=True` queues behind SQLite's writers."""
+        gate = self._write_gate if write and self._write_gate is not None else contextlib.nullcontext()
+        async with gate, self._engine.connect() as conn:
+            raw = await conn.get_raw_connection()
+            yield raw.driver_connection
+
     def lock(self, *key: Any) -> asyncio.Lock:
         """An in-process lock for `key` (e.g. ("attempt", post_id, member_id)); hold a reference while using it."""
         lock = self._locks.get(key)

@@ -6,18 +6,21 @@ Points are integer thirds (bot.grading.format_points renders them). Each write i
 from __future__ import annotations
 
 import enum
+import re
+import sqlite3
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import Table, and_, bindparam, case, delete, func, or_, update
-from sqlalchemy import insert as core_insert
+import asyncpg
+from sqlalchemy import Date, Table, and_, case, delete, func, update
 from sqlalchemy import select as core_select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -32,11 +35,14 @@ from storage.models import (
     Post,
     PracticeRun,
 )
+from storage.types import UTCDateTime
 
 CHOICE_SEPARATOR: Final = ","
 CHOICE_MAX_CHARS: Final = 100  # attempts.chosen is VARCHAR(100)
 # posts.id is a 32-bit integer; a larger id (a forged custom_id) must read as "no such post", not crash.
 POST_ID_MAX: Final = 2**31 - 1
+# What a second process storing the same try number first looks like, from each driver.
+_DUPLICATE_TRY: Final = (IntegrityError, sqlite3.IntegrityError, asyncpg.UniqueViolationError)
 
 
 def utcnow() -> datetime:
@@ -337,7 +343,7 @@ async def record_attempt(
         for _ in range(MAX_TRIES + 2):
             try:
                 return await _record_attempt_once(db, post.id, member_id, choice, question, now)
-            except IntegrityError:
+            except _DUPLICATE_TRY:
                 continue  # another process stored this try number first
     raise RuntimeError(f"could not store a try for member {member_id} on post {post.id}")
 
@@ -345,159 +351,195 @@ async def record_attempt(
 async def _record_attempt_once(
     db: Database, post_id: int, member_id: int, choice: str, question: QuestionLike, now: datetime
 ) -> AttemptOutcome:
-    sql = _attempt_statements(db.dialect)
-    async with db.write_transaction() as conn:
-        # One read: the post (FOR SHARE on PostgreSQL: tries on one post do not wait for each other,
-        # but close_post waits for tries in flight, so no try lands after the reveal counted the
-        # post; SQLite is already serial), the guild's time zone and this member's earlier tries.
-        rows = (await conn.execute(sql.state, {"post_id": post_id, "member_id": member_id})).all()
-        if not rows:
-            raise LookupError(f"no post {post_id}")
-        guild_id, closed, closes_at, tz_name = rows[0][:4]
-        previous = [row for row in rows if row.try_no is not None]
-        earned = sum(row.points for row in previous)
-        if previous and (previous[-1].is_right or len(previous) >= MAX_TRIES):
-            last = previous[-1]
-            return AttemptOutcome(
-                AttemptStatus.ALREADY_DONE,
-                feedback_for(question, decode_choice(last.chosen), last.try_no),
-                last.try_no,
-                earned,
-            )
-        if closed or (closes_at is not None and closes_at <= now):
-            return AttemptOutcome(AttemptStatus.CLOSED, None, len(previous), earned)
+    run = _record_on_postgresql if db.dialect == "postgresql" else _record_on_sqlite
+    return await run(db, _AttemptSql.for_dialect(db), post_id, member_id, choice, question, now)
 
-        try_no = len(previous) + 1
-        feedback = feedback_for(question, decode_choice(choice), try_no)
-        # The unique (post, member, try_no) constraint speaks here, before the scores move.
-        await conn.execute(
-            sql.insert,
-            {
-                "post_id": post_id,
-                "guild_id": guild_id,
-                "member_id": member_id,
-                "try_no": try_no,
-                "chosen": choice,
-                "is_right": feedback.right,
-                "points": feedback.points,
-                "answered_at": now,
-            },
-        )
-        day = now.astimezone(zone(tz_name or "UTC")).date()
-        scores = {
-            "guild_id": guild_id,
-            "member_id": member_id,
-            "day": day,
-            "yesterday": day - timedelta(days=1),
-            "points": feedback.points,
-            "answered": int(try_no == 1),
-            "right_answers": int(feedback.right),
-            "right_first_try": int(feedback.right and try_no == 1),
-        }
-        await conn.execute(sql.member_scores, scores)
-        await conn.execute(sql.daily_scores, scores)
-    return AttemptOutcome(AttemptStatus.RECORDED, feedback, try_no, earned + feedback.points)
+
+async def _record_on_postgresql(
+    db: Database,
+    sql: _AttemptSql,
+    post_id: int,
+    member_id: int,
+    choice: str,
+    question: QuestionLike,
+    now: datetime,
+) -> AttemptOutcome:
+    async with db.driver_connection() as conn, conn.transaction():
+        state = await conn.fetch(sql.state, post_id, member_id)
+        outcome, writes = _decide(sql, state, post_id, member_id, choice, question, now)
+        for statement, params in writes:
+            await conn.execute(statement, *params)
+    return outcome
+
+
+async def _record_on_sqlite(
+    db: Database,
+    sql: _AttemptSql,
+    post_id: int,
+    member_id: int,
+    choice: str,
+    question: QuestionLike,
+    now: datetime,
+) -> AttemptOutcome:
+    async with db.driver_connection(write=True) as conn:
+        await conn.execute("BEGIN IMMEDIATE")
+        try:
+            state = await conn.execute_fetchall(sql.state, (post_id, member_id))
+            outcome, writes = _decide(sql, state, post_id, member_id, choice, question, now)
+            for statement, params in writes:
+                await conn.execute(statement, params)
+            await conn.commit()
+        except BaseException:
+            await conn.rollback()
+            raise
+    return outcome
+
+
+def _decide(
+    sql: _AttemptSql,
+    state: Sequence[Any],
+    post_id: int,
+    member_id: int,
+    choice: str,
+    question: QuestionLike,
+    now: datetime,
+) -> tuple[AttemptOutcome, list[tuple[str, tuple[Any, ...]]]]:
+    """Grade one try against the post's state and the member's earlier tries; return the outcome
+    and the statements that store it (none when nothing is stored)."""
+    if not state:
+        raise LookupError(f"no post {post_id}")
+    guild_id, closed, closes_at, tz_name = state[0][0], state[0][1], state[0][2], state[0][3]
+    previous = [(row[4], row[5], bool(row[6]), row[7]) for row in state if row[4] is not None]
+    earned = sum(points for *_, points in previous)
+    if previous and (previous[-1][2] or len(previous) >= MAX_TRIES):
+        last_try, last_choice, _, _ = previous[-1]
+        feedback = feedback_for(question, decode_choice(last_choice), last_try)
+        return AttemptOutcome(AttemptStatus.ALREADY_DONE, feedback, last_try, earned), []
+    if closed or (closes_at is not None and sql.read_time(closes_at) <= now):
+        return AttemptOutcome(AttemptStatus.CLOSED, None, len(previous), earned), []
+
+    try_no = len(previous) + 1
+    feedback = feedback_for(question, decode_choice(choice), try_no)
+    day = now.astimezone(zone(tz_name or "UTC")).date()
+    attempt = (post_id, guild_id, member_id, try_no, choice, feedback.right, feedback.points)
+    scores = (
+        guild_id,
+        member_id,
+        feedback.points,
+        int(try_no == 1),
+        int(feedback.right),
+        int(feedback.right and try_no == 1),
+        sql.day(day),
+        sql.day(day - timedelta(days=1)),
+    )
+    outcome = AttemptOutcome(AttemptStatus.RECORDED, feedback, try_no, earned + feedback.points)
+    # The insert goes first: the unique (post, member, try_no) constraint speaks before scores move.
+    return outcome, [
+        (sql.insert, (*attempt, sql.time(now))),
+        (sql.member_scores, scores),
+        (sql.daily_scores, scores[:7]),
+    ]
+
+
+# The attempt hot path talks to the driver (asyncpg / aiosqlite) directly: a try is one read and
+# three writes, and SQLAlchemy's per-statement machinery (and aiosqlite's four thread hops per
+# statement through its DB-API adapter) cost more than the database work. Plain SQL that both
+# engines accept; `?` placeholders are numbered `$n` for asyncpg.
+_STATE_SQL: Final = """\
+SELECT p.guild_id, p.closed, p.closes_at, g.timezone, a.try_no, a.chosen, a.is_right, a.points
+FROM posts AS p
+LEFT JOIN guild_settings AS g ON g.guild_id = p.guild_id
+LEFT JOIN attempts AS a ON a.post_id = p.id AND a.member_id = ?2
+WHERE p.id = ?1
+ORDER BY a.try_no"""
+# FOR SHARE (PostgreSQL): tries on one post do not wait for each other, but close_post waits for
+# tries in flight, so no try lands after the reveal counted the post. SQLite is serial already.
+_FOR_SHARE: Final = "\nFOR SHARE OF p"
+
+_INSERT_SQL: Final = """\
+INSERT INTO attempts (post_id, guild_id, member_id, try_no, chosen, is_right, points, answered_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?)"""
+
+# Increments happen inside the upsert, so two transactions for one member (two posts, two
+# processes) cannot lose each other's update. ?7 is the guild-local day, ?8 the day before.
+_STREAK: Final = """CASE
+    WHEN member_scores.last_answered_day = ?7 THEN member_scores.current_streak
+    WHEN member_scores.last_answered_day = ?8 THEN member_scores.current_streak + 1
+    WHEN member_scores.last_answered_day > ?7 THEN member_scores.current_streak
+    ELSE 1 END"""
+_MEMBER_SCORES_SQL: Final = f"""\
+INSERT INTO member_scores (guild_id, member_id, points, answered, right_answers, right_first_try,
+    current_streak, best_streak, last_answered_day)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, 1, ?7)
+ON CONFLICT (guild_id, member_id) DO UPDATE SET
+    points = member_scores.points + excluded.points,
+    answered = member_scores.answered + excluded.answered,
+    right_answers = member_scores.right_answers + excluded.right_answers,
+    right_first_try = member_scores.right_first_try + excluded.right_first_try,
+    current_streak = {_STREAK},
+    best_streak = CASE WHEN {_STREAK} > member_scores.best_streak THEN {_STREAK}
+        ELSE member_scores.best_streak END,
+    last_answered_day = CASE
+        WHEN member_scores.last_answered_day IS NULL OR member_scores.last_answered_day < ?7 THEN ?7
+        ELSE member_scores.last_answered_day END"""
+_DAILY_SCORES_SQL: Final = """\
+INSERT INTO daily_scores (guild_id, member_id, points, answered, right_answers, right_first_try, day)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+ON CONFLICT (guild_id, member_id, day) DO UPDATE SET
+    points = daily_scores.points + excluded.points,
+    answered = daily_scores.answered + excluded.answered,
+    right_answers = daily_scores.right_answers + excluded.right_answers,
+    right_first_try = daily_scores.right_first_try + excluded.right_first_try"""
+
+
+def _numbered_dollars(sql: str) -> str:
+    """asyncpg's placeholders: `?` becomes `$1`, `$2`... in order; `?7` becomes `$7`."""
+    counter = iter(range(1, sql.count("?") + 1))
+    return re.sub(r"\?(\d*)", lambda m: f"${m.group(1) or next(counter)}", sql)
 
 
 @dataclass(frozen=True, slots=True)
-class _AttemptStatements:
-    state: Any
-    insert: Any
-    member_scores: Any
-    daily_scores: Any
+class _AttemptSql:
+    state: str
+    insert: str
+    member_scores: str
+    daily_scores: str
+    # Python values to and from the driver, as SQLAlchemy's column types store them on this engine.
+    time: Callable[[datetime], Any]
+    read_time: Callable[[Any], datetime]
+    day: Callable[[date], Any]
 
+    @staticmethod
+    def for_dialect(db: Database) -> _AttemptSql:
+        built = _ATTEMPT_SQL.get(db.dialect)
+        if built is None:
+            built = _ATTEMPT_SQL[db.dialect] = _AttemptSql.build(db.engine.dialect)
+        return built
 
-# Built once per dialect: SQLAlchemy then compiles each once and memoizes its cache key, so a try
-# costs no statement building (it used to be ~5 ms of CPU, mostly here and in the ORM flush).
-_ATTEMPT_STATEMENTS: dict[str, _AttemptStatements] = {}
+    @staticmethod
+    def build(dialect: Dialect) -> _AttemptSql:
+        def processor(make: Callable[..., Any] | None) -> Callable[[Any], Any]:
+            return make if make is not None else (lambda value: value)
 
-
-def _attempt_statements(dialect: str) -> _AttemptStatements:
-    built = _ATTEMPT_STATEMENTS.get(dialect)
-    if built is None:
-        built = _ATTEMPT_STATEMENTS[dialect] = _build_attempt_statements(dialect)
-    return built
-
-
-def _build_attempt_statements(dialect: str) -> _AttemptStatements:
-    posts, settings, attempts = _table(Post), _table(GuildSettings), _table(Attempt)
-    p, g, a = posts.c, settings.c, attempts.c
-    state = (
-        core_select(p.guild_id, p.closed, p.closes_at, g.timezone, a.try_no, a.chosen, a.is_right, a.points)
-        .select_from(
-            posts.outerjoin(settings, g.guild_id == p.guild_id).outerjoin(
-                attempts,
-                and_(a.post_id == p.id, a.member_id == bindparam("member_id", type_=a.member_id.type)),
-            )
+        time_type, day_type = UTCDateTime().dialect_impl(dialect), Date().dialect_impl(dialect)
+        statements = (_STATE_SQL, _INSERT_SQL, _MEMBER_SCORES_SQL, _DAILY_SCORES_SQL)
+        if dialect.name == "postgresql":
+            state, insert, member, daily = map(_numbered_dollars, statements)
+            state += _FOR_SHARE
+        else:
+            state, insert, member, daily = statements
+        return _AttemptSql(
+            state=state,
+            insert=insert,
+            member_scores=member,
+            daily_scores=daily,
+            time=processor(time_type.bind_processor(dialect)),
+            read_time=processor(time_type.result_processor(dialect, None)),
+            day=processor(day_type.bind_processor(dialect)),
         )
-        .where(p.id == bindparam("post_id", type_=p.id.type))
-        .order_by(a.try_no)
-        .with_for_update(read=True, of=posts)  # SQLite renders nothing here
-    )
-    make_insert = pg_insert if dialect == "postgresql" else sqlite_insert
 
-    def param(name: str, column: Any) -> Any:
-        return bindparam(name, type_=column.type)
 
-    # Increments happen inside the upsert, so two transactions for one member (two posts, two
-    # processes) cannot lose each other's update.
-    ms_table = _table(MemberScore)
-    ms = ms_table.c
-    day, yesterday = param("day", ms.last_answered_day), param("yesterday", ms.last_answered_day)
-    streak = case(
-        (ms.last_answered_day == day, ms.current_streak),
-        (ms.last_answered_day == yesterday, ms.current_streak + 1),
-        (ms.last_answered_day > day, ms.current_streak),  # an older answer arriving late
-        else_=1,
-    )
-    member = make_insert(ms_table).values(
-        guild_id=param("guild_id", ms.guild_id),
-        member_id=param("member_id", ms.member_id),
-        points=param("points", ms.points),
-        answered=param("answered", ms.answered),
-        right_answers=param("right_answers", ms.right_answers),
-        right_first_try=param("right_first_try", ms.right_first_try),
-        current_streak=1,
-        best_streak=1,
-        last_answered_day=day,
-    )
-    member = member.on_conflict_do_update(
-        index_elements=["guild_id", "member_id"],
-        set_={
-            "points": ms.points + member.excluded.points,
-            "answered": ms.answered + member.excluded.answered,
-            "right_answers": ms.right_answers + member.excluded.right_answers,
-            "right_first_try": ms.right_first_try + member.excluded.right_first_try,
-            "current_streak": streak,
-            "best_streak": case((streak > ms.best_streak, streak), else_=ms.best_streak),
-            "last_answered_day": case(
-                (or_(ms.last_answered_day.is_(None), ms.last_answered_day < day), day),
-                else_=ms.last_answered_day,
-            ),
-        },
-    )
-
-    ds_table = _table(DailyScore)
-    ds = ds_table.c
-    daily = make_insert(ds_table).values(
-        guild_id=param("guild_id", ds.guild_id),
-        member_id=param("member_id", ds.member_id),
-        day=param("day", ds.day),
-        points=param("points", ds.points),
-        answered=param("answered", ds.answered),
-        right_answers=param("right_answers", ds.right_answers),
-        right_first_try=param("right_first_try", ds.right_first_try),
-    )
-    daily = daily.on_conflict_do_update(
-        index_elements=["guild_id", "member_id", "day"],
-        set_={
-            "points": ds.points + daily.excluded.points,
-            "answered": ds.answered + daily.excluded.answered,
-            "right_answers": ds.right_answers + daily.excluded.right_answers,
-            "right_first_try": ds.right_first_try + daily.excluded.right_first_try,
-        },
-    )
-    return _AttemptStatements(state, core_insert(attempts), member, daily)
+_ATTEMPT_SQL: dict[str, _AttemptSql] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -757,21 +799,3 @@ async def practice_runs_for(
             stmt.order_by(col(PracticeRun.started_at).desc(), col(PracticeRun.id).desc()).limit(limit)
         )
         return list(rows.all())
-
-
-# --------------------------------------------------------------------------- forgetting a member
-
-
-async def forget_member(db: Database, member_id: int) -> int:
-    """Delete everything stored about a member in every guild (tries, scores, rollups, practice runs)
-    and unlink them from posts they made. Returns the number of rows deleted. Other members'
-    scores are untouched; a post's tally simply no longer counts this member."""
-    deleted = 0
-    async with db.writing() as s:
-        for model in (Attempt, MemberScore, DailyScore, PracticeRun):
-            table = _table(model)
-            result = await s.exec(delete(table).where(table.c.member_id == member_id))
-            deleted += result.rowcount or 0
-        await s.exec(update(Post).where(col(Post.posted_by) == member_id).values(posted_by=None))
-        await s.commit()
-    return deleted
