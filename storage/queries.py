@@ -381,18 +381,15 @@ async def _record_on_sqlite(
     question: QuestionLike,
     now: datetime,
 ) -> AttemptOutcome:
-    async with db.driver_connection(write=True) as conn:
-        await conn.execute("BEGIN IMMEDIATE")
-        try:
-            state = await conn.execute_fetchall(sql.state, (post_id, member_id))
-            outcome, writes = _decide(sql, state, post_id, member_id, choice, question, now)
-            for statement, params in writes:
-                await conn.execute(statement, params)
-            await conn.commit()
-        except BaseException:
-            await conn.rollback()
-            raise
-    return outcome
+    def work(conn: sqlite3.Connection) -> AttemptOutcome:
+        state = conn.execute(sql.state, (post_id, member_id)).fetchall()
+        outcome, writes = _decide(sql, state, post_id, member_id, choice, question, now)
+        for statement, params in writes:
+            conn.execute(statement, params)
+        return outcome
+
+    # The whole transaction in one call on the writer thread (SQLite writers are serial anyway).
+    return await db.sqlite_write(work)
 
 
 def _decide(
