@@ -290,7 +290,9 @@ async def test_fill_in_the_blanks_form_uses_select_menus_and_shows_highlighted_c
     submit = form.get_by_role("button", name="Submit")
     await expect(submit).to_be_disabled()
     await form.locator("select").nth(0).select_option("A")
-    await expect(form.locator("select").nth(0)).to_have_value("A", timeout=WAIT_MS)
+    # Wait for the bot's edit, not just the browser's own change: the next menu's custom_id must
+    # carry this pick (a member faster than the edit would pick from a stale form, as on Discord).
+    await expect(submit).to_have_attribute("data-custom-id", re.compile(r":A-$"), timeout=WAIT_MS)
     await form.locator("select").nth(1).select_option("B")
     await expect(submit).to_be_enabled(timeout=WAIT_MS)
     await submit.click()
