@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
+import asyncpg
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
@@ -29,6 +30,8 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 # Any constant works; it only has to be the same for every bot process sharing one PostgreSQL.
 _PG_MIGRATION_LOCK_KEY = 0x71756962  # "quib"
 _BEGIN_OPTION = "quizbot_sqlite_begin"
+# asyncpg connections for the answer hot path, beside SQLAlchemy's pool (5 + 10 overflow).
+POSTGRES_HOT_POOL_SIZE = 5
 
 _DRIVERS = {
     "sqlite": "sqlite+aiosqlite",
@@ -108,6 +111,12 @@ class _SqliteWriter:
         self._executor.shutdown(wait=True)
 
 
+async def _rollback_if_open(conn: asyncpg.Connection) -> None:
+    # Instead of asyncpg's full reset (a round trip per checkout): hot paths keep no session state.
+    if conn.is_in_transaction():
+        await conn.execute("ROLLBACK")
+
+
 def _install_sqlite_hooks(engine: AsyncEngine) -> None:
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -175,6 +184,8 @@ class Database:
         # SQLite has one writer at a time anyway: queueing writers here is far cheaper than letting
         # them busy-poll the file lock (busy_timeout still covers other processes).
         self._write_gate: asyncio.Lock | None = asyncio.Lock() if engine.dialect.name == "sqlite" else None
+        self._postgres_pool: asyncpg.Pool | None = None
+        self._postgres_pool_lock = asyncio.Lock()
         self._sqlite_writer: _SqliteWriter | None = None
         if engine.dialect.name == "sqlite" and engine.url.database:
             self._sqlite_writer = _SqliteWriter(engine.url.database)
@@ -236,12 +247,26 @@ class Database:
             yield conn
 
     @contextlib.asynccontextmanager
-    async def driver_connection(self) -> AsyncIterator[Any]:
-        """The driver's own connection (e.g. asyncpg.Connection) from the pool, for a hot path that
-        runs its own transaction on it (SQLite writers: see `sqlite_write`)."""
-        async with self._engine.connect() as conn:
-            raw = await conn.get_raw_connection()
-            yield raw.driver_connection
+    async def postgres_connection(self) -> AsyncIterator[asyncpg.Connection]:
+        """PostgreSQL only: an asyncpg connection for a hot path that runs its own transaction.
+
+        It comes from a small asyncpg pool beside SQLAlchemy's: checking out through SQLAlchemy
+        (pool bookkeeping, a pre-ping round trip, the greenlet bridge) cost more than the
+        transaction's own statements. Leave no session state behind (no SET, LISTEN or locks)."""
+        pool = self._postgres_pool or await self._open_postgres_pool()
+        async with pool.acquire() as conn:
+            yield conn
+
+    async def _open_postgres_pool(self) -> asyncpg.Pool:
+        if self.dialect != "postgresql":
+            raise RuntimeError(f"postgres_connection needs PostgreSQL, not {self.dialect}")
+        async with self._postgres_pool_lock:
+            if self._postgres_pool is None:
+                dsn = self._engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+                self._postgres_pool = await asyncpg.create_pool(
+                    dsn, min_size=1, max_size=POSTGRES_HOT_POOL_SIZE, reset=_rollback_if_open
+                )
+        return self._postgres_pool
 
     async def sqlite_write(self, work: Callable[[sqlite3.Connection], T]) -> T:
         """SQLite only: run `work(connection)` inside one BEGIN IMMEDIATE ... COMMIT transaction on a
@@ -270,6 +295,9 @@ class Database:
             await conn.run_sync(_downgrade, revision)
 
     async def close(self) -> None:
+        if self._postgres_pool is not None:
+            await self._postgres_pool.close()
+            self._postgres_pool = None
         if self._sqlite_writer is not None:
             await self._sqlite_writer.close()
         await self._engine.dispose()

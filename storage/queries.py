@@ -364,11 +364,12 @@ async def _record_on_postgresql(
     question: QuestionLike,
     now: datetime,
 ) -> AttemptOutcome:
-    async with db.driver_connection() as conn, conn.transaction():
+    async with db.postgres_connection() as conn, conn.transaction():
         state = await conn.fetch(sql.state, post_id, member_id)
-        outcome, writes = _decide(sql, state, post_id, member_id, choice, question, now)
-        for statement, params in writes:
-            await conn.execute(statement, *params)
+        outcome, rows = _decide(sql, state, post_id, member_id, choice, question, now)
+        if rows is not None:
+            attempt, scores = rows
+            await conn.execute(sql.store, *attempt, *scores)  # one round trip for all three rows
     return outcome
 
 
@@ -383,9 +384,12 @@ async def _record_on_sqlite(
 ) -> AttemptOutcome:
     def work(conn: sqlite3.Connection) -> AttemptOutcome:
         state = conn.execute(sql.state, (post_id, member_id)).fetchall()
-        outcome, writes = _decide(sql, state, post_id, member_id, choice, question, now)
-        for statement, params in writes:
-            conn.execute(statement, params)
+        outcome, rows = _decide(sql, state, post_id, member_id, choice, question, now)
+        if rows is not None:
+            attempt, scores = rows
+            conn.execute(sql.insert, attempt)  # the unique constraint speaks before scores move
+            conn.execute(sql.member_scores, scores)
+            conn.execute(sql.daily_scores, scores[:7])
         return outcome
 
     # The whole transaction in one call on the writer thread (SQLite writers are serial anyway).
@@ -400,9 +404,9 @@ def _decide(
     choice: str,
     question: QuestionLike,
     now: datetime,
-) -> tuple[AttemptOutcome, list[tuple[str, tuple[Any, ...]]]]:
+) -> tuple[AttemptOutcome, tuple[tuple[Any, ...], tuple[Any, ...]] | None]:
     """Grade one try against the post's state and the member's earlier tries; return the outcome
-    and the statements that store it (none when nothing is stored)."""
+    and the parameters of the attempt row and of the score upserts (None: nothing to store)."""
     if not state:
         raise LookupError(f"no post {post_id}")
     guild_id, closed, closes_at, tz_name = state[0][0], state[0][1], state[0][2], state[0][3]
@@ -411,14 +415,14 @@ def _decide(
     if previous and (previous[-1][2] or len(previous) >= MAX_TRIES):
         last_try, last_choice, _, _ = previous[-1]
         feedback = feedback_for(question, decode_choice(last_choice), last_try)
-        return AttemptOutcome(AttemptStatus.ALREADY_DONE, feedback, last_try, earned), []
+        return AttemptOutcome(AttemptStatus.ALREADY_DONE, feedback, last_try, earned), None
     if closed or (closes_at is not None and sql.read_time(closes_at) <= now):
-        return AttemptOutcome(AttemptStatus.CLOSED, None, len(previous), earned), []
+        return AttemptOutcome(AttemptStatus.CLOSED, None, len(previous), earned), None
 
     try_no = len(previous) + 1
     feedback = feedback_for(question, decode_choice(choice), try_no)
     day = now.astimezone(zone(tz_name or "UTC")).date()
-    attempt = (post_id, guild_id, member_id, try_no, choice, feedback.right, feedback.points)
+    attempt = (post_id, guild_id, member_id, try_no, choice, feedback.right, feedback.points, sql.time(now))
     scores = (
         guild_id,
         member_id,
@@ -430,12 +434,7 @@ def _decide(
         sql.day(day - timedelta(days=1)),
     )
     outcome = AttemptOutcome(AttemptStatus.RECORDED, feedback, try_no, earned + feedback.points)
-    # The insert goes first: the unique (post, member, try_no) constraint speaks before scores move.
-    return outcome, [
-        (sql.insert, (*attempt, sql.time(now))),
-        (sql.member_scores, scores),
-        (sql.daily_scores, scores[:7]),
-    ]
+    return outcome, (attempt, scores)
 
 
 # The attempt hot path talks to the driver (asyncpg / aiosqlite) directly: a try is one read and
@@ -489,10 +488,22 @@ ON CONFLICT (guild_id, member_id, day) DO UPDATE SET
     right_first_try = daily_scores.right_first_try + excluded.right_first_try"""
 
 
-def _numbered_dollars(sql: str) -> str:
-    """asyncpg's placeholders: `?` becomes `$1`, `$2`... in order; `?7` becomes `$7`."""
+def _numbered_dollars(sql: str, after: int = 0) -> str:
+    """asyncpg's placeholders: `?` becomes `$1`, `$2`... in order; `?7` becomes `$7` (`after`
+    shifts every number, to join statements into one)."""
     counter = iter(range(1, sql.count("?") + 1))
-    return re.sub(r"\?(\d*)", lambda m: f"${m.group(1) or next(counter)}", sql)
+    return re.sub(r"\?(\d*)", lambda m: f"${int(m.group(1) or next(counter)) + after}", sql)
+
+
+def _postgresql_store() -> str:
+    """The three writes as one PostgreSQL statement (data-modifying CTEs): one round trip, and a
+    duplicate try still fails the whole statement before any score moves. Parameters: the 8 of
+    _INSERT_SQL, then the 8 of _MEMBER_SCORES_SQL (whose first 7 _DAILY_SCORES_SQL shares)."""
+    return (
+        f"WITH attempt AS (\n{_numbered_dollars(_INSERT_SQL)}\nRETURNING 1\n),\n"
+        f"member AS (\n{_numbered_dollars(_MEMBER_SCORES_SQL, 8)}\nRETURNING 1\n)\n"
+        f"{_numbered_dollars(_DAILY_SCORES_SQL, 8)}"
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -501,6 +512,7 @@ class _AttemptSql:
     insert: str
     member_scores: str
     daily_scores: str
+    store: str  # PostgreSQL: insert, member_scores and daily_scores in one statement
     # Python values to and from the driver, as SQLAlchemy's column types store them on this engine.
     time: Callable[[datetime], Any]
     read_time: Callable[[Any], datetime]
@@ -530,6 +542,7 @@ class _AttemptSql:
             insert=insert,
             member_scores=member,
             daily_scores=daily,
+            store=_postgresql_store(),
             time=processor(time_type.bind_processor(dialect)),
             read_time=processor(time_type.result_processor(dialect, None)),
             day=processor(day_type.bind_processor(dialect)),
