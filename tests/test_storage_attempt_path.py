@@ -4,6 +4,7 @@ keep every rule the ORM version kept, while doing one read and three writes per 
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -125,3 +126,26 @@ async def test_wrong_then_right_reports_each_try_and_totals_points(db: Database)
     assert await tries_of(db, post.id) == [1, 2]
     result = await queries.member_result(db, post.id, 7)
     assert result is not None and result.tries[1].answered_at == T0 + timedelta(seconds=5)
+
+
+async def test_sqlite_try_waits_for_another_process_without_stalling_the_bot(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path}/quiz.db"
+    db = await Database.open(url)
+    other_process = sqlite3.connect(tmp_path / "quiz.db", isolation_level=None)
+    try:
+        post = await new_post(db)
+        assert post.id is not None
+        other_process.execute("BEGIN IMMEDIATE")  # another bot process is writing
+        trying = asyncio.create_task(queries.record_attempt(db, post, 7, ("B",), Question(), T0))
+        ticks = 0
+        for _ in range(20):  # the event loop keeps serving everyone else meanwhile
+            await asyncio.sleep(0.01)
+            ticks += 1
+        assert ticks == 20 and not trying.done()
+        other_process.execute("COMMIT")
+        outcome = await asyncio.wait_for(trying, 10)
+        assert outcome.status is AttemptStatus.RECORDED and outcome.points == 6
+        assert await tries_of(db, post.id) == [1]
+    finally:
+        other_process.close()
+        await db.close()
