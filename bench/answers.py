@@ -5,7 +5,9 @@
 Prints one JSON object: {"sqlite": {...}, "postgresql": {...}} with answers_per_s, noop_per_s,
 ratio, p95_ms, lost and doubled. Each member clicks once per post, so every click must store
 exactly one attempt: `lost` counts clicks with no stored attempt (or no reply), `doubled` extra ones.
-The no-op baseline is a DynamicItem that only replies, on the same emulator and bot, in the same run.
+The no-op baseline is a DynamicItem that only replies, on the same emulator and bot, in the same run,
+on a message shaped like the question post; noop_bare_message_per_s and ratio_vs_bare_message are
+the same no-op on a bare five-button message (how the issue's first figures were taken).
 """
 
 from __future__ import annotations
@@ -55,8 +57,8 @@ questions:
 class NoopButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"bench:noop:(?P<n>[0-9]+)"):
     """The ceiling: a persistent button whose callback only replies privately."""
 
-    def __init__(self, n: int) -> None:
-        super().__init__(discord.ui.Button(label="noop", custom_id=f"bench:noop:{n}"))
+    def __init__(self, n: int, label: str = "noop") -> None:
+        super().__init__(discord.ui.Button(label=label, custom_id=f"bench:noop:{n}"))
 
     @classmethod
     async def from_custom_id(cls, interaction: Any, item: Any, match: Any, /) -> NoopButton:
@@ -148,6 +150,7 @@ async def measure(database_url: str, lessons: Path, clicks: int, members: int) -
         question = bot.library.question("bench.q")
         assert question is not None
         channel = bot.get_channel(emu.world.channels["quiz"].id)
+        assert isinstance(channel, discord.TextChannel)
         messages = []
         for _ in range(posts_needed):
             post = await quiz.publish(emu.world.guild_id, channel, question, None, posted_by=None)
@@ -158,9 +161,26 @@ async def measure(database_url: str, lessons: Path, clicks: int, members: int) -
             for message in messages
             for name in names
         ]
-        noop_message = await emu.plant_message("general", [f"bench:noop:{i}" for i in range(5)])
-        noop_jobs = [(noop_message, f"bench:noop:{i % 5}", names[i % members]) for i in range(len(jobs))]
+        # The ceiling: no-op buttons on a message shaped like the question post (its embed, one
+        # button per option), because Discord sends the clicked message with every click and the
+        # bot parses it whatever the button does.
+        post_buttons = messages[0]["components"][0]["components"]
+        noop_view = discord.ui.View(timeout=None)
+        for i, button in enumerate(post_buttons):
+            noop_view.add_item(NoopButton(i, button["label"]))
+        noop_sent = await channel.send(
+            embed=discord.Embed.from_dict(messages[0]["embeds"][0]), view=noop_view
+        )
+        noop_message = emu.message(noop_sent.id)
+        noop_jobs = [
+            (noop_message, f"bench:noop:{i % len(post_buttons)}", names[i % members])
+            for i in range(len(jobs))
+        ]
+        # The issue's first figures clicked a bare five-button message: kept for comparison.
+        bare_message = await emu.plant_message("general", [f"bench:noop:{i}" for i in range(5)])
+        bare_jobs = [(bare_message, f"bench:noop:{i % 5}", names[i % members]) for i in range(len(jobs))]
 
+        bare_s, _, _ = await click_all(emu, bare_jobs, members)
         noop_s, _, _ = await click_all(emu, noop_jobs, members)
         answers_s, latencies, missing = await click_all(emu, jobs, members)
         async with bot.database.session() as s:
@@ -179,6 +199,8 @@ async def measure(database_url: str, lessons: Path, clicks: int, members: int) -
             "answers_per_s": round(len(jobs) / answers_s, 1),
             "noop_per_s": round(len(noop_jobs) / noop_s, 1),
             "ratio": round(noop_s / answers_s, 3),
+            "noop_bare_message_per_s": round(len(bare_jobs) / bare_s, 1),
+            "ratio_vs_bare_message": round(bare_s / answers_s, 3),
             "p95_ms": round(statistics.quantiles(latencies, n=20)[18], 2) if len(latencies) > 20 else None,
             "lost": lost,
             "no_reply": missing,
