@@ -21,7 +21,6 @@ from sqlalchemy import select as core_select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Dialect
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -42,7 +41,7 @@ CHOICE_MAX_CHARS: Final = 100  # attempts.chosen is VARCHAR(100)
 # posts.id is a 32-bit integer; a larger id (a forged custom_id) must read as "no such post", not crash.
 POST_ID_MAX: Final = 2**31 - 1
 # What a second process storing the same try number first looks like, from each driver.
-_DUPLICATE_TRY: Final = (IntegrityError, sqlite3.IntegrityError, asyncpg.UniqueViolationError)
+_DUPLICATE_TRY: Final = (sqlite3.IntegrityError, asyncpg.UniqueViolationError)
 
 
 def utcnow() -> datetime:
@@ -136,11 +135,6 @@ async def set_guild_settings(
         await s.exec(stmt)
         await s.commit()
     return await get_guild_settings(db, guild_id)
-
-
-async def _guild_zone(s: AsyncSession, guild_id: int) -> ZoneInfo:
-    tz_name = (await s.exec(select(GuildSettings.timezone).where(GuildSettings.guild_id == guild_id))).first()
-    return zone(tz_name or "UTC")
 
 
 # --------------------------------------------------------------------------- posts
@@ -392,7 +386,7 @@ async def _record_on_sqlite(
             conn.execute(sql.daily_scores, scores[:7])
         return outcome
 
-    # The whole transaction in one call on the writer thread (SQLite writers are serial anyway).
+    # One call for the whole transaction (SQLite writers are serial anyway): see sqlite_write.
     return await db.sqlite_write(work)
 
 
