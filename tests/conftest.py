@@ -15,6 +15,9 @@ from bot.emulator import DiscordEmulator
 from bot.settings import load_settings
 from tests.discord_spec import assert_bodies_match_spec
 
+# The two-engine `db` fixtures for storage tests.
+pytest_plugins = ["tests.databases"]
+
 StartBot = Callable[..., Awaitable[QuizBot]]
 
 

@@ -22,7 +22,6 @@ from storage.models import Schedule
 from storage.schedules import RunStatus
 from storage.testing import reset_tables
 from tests.conftest import StartBot
-from tests.test_storage import postgres_run_url  # noqa: F401  (the run's PostgreSQL database)
 
 EPHEMERAL = 1 << 6
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -194,7 +193,7 @@ async def test_two_bots_on_one_postgresql_post_a_due_quiz_exactly_once(
     start_bot: StartBot,
     lessons_dir: Path,
     clock: Clock,
-    postgres_run_url: str,  # noqa: F811
+    postgres_run_url: str,
 ) -> None:
     one = await started(start_bot, lessons_dir, clock, database_url=postgres_run_url)
     await reset_tables(one.database)  # the run's PostgreSQL database is shared with other tests

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -15,43 +13,12 @@ from storage.forget import forget_member, member_tables
 from storage.leaderboards import board, member_stats, question_stats, standing, window
 from storage.models import PeriodScore
 from storage.review import get_card, record_outcome
-from storage.testing import create_postgres_database, drop_postgres_database, reset_tables
-from tests.test_storage import CHANNEL, GUILD, Question, require_postgres
+from tests.test_storage import CHANNEL, GUILD, Question
 
 MONDAY = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)  # a Monday
 EASY = Question(id="l1.easy", difficulty="easy")
 HARD = Question(id="l1.hard", difficulty="hard")
 OTHER = Question(id="l2.q", difficulty="medium")
-
-
-@pytest.fixture(scope="module")
-def postgres_url() -> Iterator[str]:
-    """One fresh PostgreSQL database for this module's tests, dropped at the end."""
-    require_postgres()
-    url = asyncio.run(create_postgres_database())
-    try:
-        yield url
-    finally:
-        asyncio.run(drop_postgres_database(url))
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite+aiosqlite:///{tmp_path}/lb.db"
-    url: str = request.getfixturevalue("postgres_url")
-    return url
-
-
-@pytest.fixture
-async def db(db_url: str) -> AsyncIterator[Database]:
-    """Each test runs on SQLite and on PostgreSQL (tables emptied first: the database is shared)."""
-    database = await Database.open(db_url)
-    try:
-        await reset_tables(database)
-        yield database
-    finally:
-        await database.close()
 
 
 async def answer(

@@ -10,7 +10,6 @@ import pytest
 from storage import Database, queries
 from storage import schedules as store
 from storage.schedules import RunStatus
-from tests.test_storage import db, db_url, postgres_run_url  # noqa: F401  (shared database fixtures)
 
 GUILD = 900_000_000_000_000_001
 OTHER_GUILD = 900_000_000_000_000_009
@@ -37,7 +36,7 @@ async def new_schedule(database: Database, guild_id: int = GUILD, **kw: object) 
     return schedule.id
 
 
-async def test_a_run_is_claimed_once_per_schedule_and_local_date(db: Database) -> None:  # noqa: F811
+async def test_a_run_is_claimed_once_per_schedule_and_local_date(db: Database) -> None:
     sid = await new_schedule(db)
     due = datetime(2030, 6, 2, 7, 0, tzinfo=UTC)
     first = await store.claim_run(db, sid, DAY, due, now=due)
@@ -49,8 +48,8 @@ async def test_a_run_is_claimed_once_per_schedule_and_local_date(db: Database) -
 
 
 async def test_concurrent_claims_from_separate_connections_have_one_winner(
-    db: Database,  # noqa: F811
-    db_url: str,  # noqa: F811
+    db: Database,
+    db_url: str,
 ) -> None:
     sid = await new_schedule(db)
     others = [await Database.open(db_url) for _ in range(4)]
@@ -66,7 +65,7 @@ async def test_concurrent_claims_from_separate_connections_have_one_winner(
     assert len(await store.schedule_runs(db, sid)) == 1
 
 
-async def test_a_failed_run_keeps_its_error_and_posts_and_is_the_previous_run(db: Database) -> None:  # noqa: F811
+async def test_a_failed_run_keeps_its_error_and_posts_and_is_the_previous_run(db: Database) -> None:
     sid = await new_schedule(db)
     post = await queries.create_post(db, GUILD, CHANNEL, "lesson1.q1", "lesson1", None, MOD, now=T0)
     assert post.id is not None
@@ -80,7 +79,7 @@ async def test_a_failed_run_keeps_its_error_and_posts_and_is_the_previous_run(db
     assert (await store.last_runs(db, [sid]))[sid].run_date == DAY
 
 
-async def test_question_recency_ranks_questions_by_their_latest_post_in_the_channel(db: Database) -> None:  # noqa: F811
+async def test_question_recency_ranks_questions_by_their_latest_post_in_the_channel(db: Database) -> None:
     ids = {}
     for qid in ("q1", "q2", "q1"):
         post = await queries.create_post(db, GUILD, CHANNEL, qid, "lesson1", None, MOD, now=T0)
@@ -91,7 +90,7 @@ async def test_question_recency_ranks_questions_by_their_latest_post_in_the_chan
     assert recency["q1"] > recency["q2"]
 
 
-async def test_removing_and_pausing_only_reach_the_guilds_own_schedules(db: Database) -> None:  # noqa: F811
+async def test_removing_and_pausing_only_reach_the_guilds_own_schedules(db: Database) -> None:
     sid = await new_schedule(db)
     await store.claim_run(db, sid, DAY, T0, now=T0)
     assert await store.set_paused(db, sid, True, reason="r", guild_id=OTHER_GUILD) is None
@@ -107,7 +106,7 @@ async def test_removing_and_pausing_only_reach_the_guilds_own_schedules(db: Data
     assert await store.get_schedule(db, 2**40) is None, "an out-of-range id reads as missing"
 
 
-async def test_a_guild_has_at_most_25_schedules(db: Database) -> None:  # noqa: F811
+async def test_a_guild_has_at_most_25_schedules(db: Database) -> None:
     for _ in range(store.MAX_SCHEDULES_PER_GUILD):
         await new_schedule(db)
     with pytest.raises(store.TooManySchedules):

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import subprocess
 import sys
 from collections import defaultdict
-from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -19,12 +17,6 @@ from sqlmodel import select
 from storage import AttemptStatus, Database, PracticeAnswer, queries
 from storage.engine import mask_url, normalize_url
 from storage.models import Attempt, DailyScore, MemberScore, Post
-from storage.testing import (
-    create_postgres_database,
-    drop_postgres_database,
-    postgres_reachable,
-    reset_tables,
-)
 
 GUILD = 900_000_000_000_000_001  # real snowflakes do not fit in 32 bits (nor exactly in a float)
 CHANNEL = 800_000_000_000_000_002
@@ -50,45 +42,6 @@ class Question:
     def mistake_for(self, letter: str) -> Mistake | None:
         text = self.mistakes.get(letter)
         return Mistake(letter, text) if text else None
-
-
-def require_postgres() -> None:
-    """Skip without a local PostgreSQL, except in CI (or with QUIZBOT_REQUIRE_POSTGRES) where it must run."""
-    reason = asyncio.run(postgres_reachable())
-    if reason is not None:
-        message = f"PostgreSQL not reachable ({reason})"
-        if os.environ.get("CI") or os.environ.get("QUIZBOT_REQUIRE_POSTGRES"):
-            pytest.fail(message)
-        pytest.skip(message)
-
-
-@pytest.fixture(scope="session")
-def postgres_run_url() -> Iterator[str]:
-    """One fresh PostgreSQL database for this test run (creating one costs ~0.3 s); dropped at the end."""
-    require_postgres()
-    url = asyncio.run(create_postgres_database())
-    try:
-        yield url
-    finally:
-        asyncio.run(drop_postgres_database(url))
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite+aiosqlite:///{tmp_path}/data/quiz.db"
-    url: str = request.getfixturevalue("postgres_run_url")
-    return url
-
-
-@pytest.fixture
-async def db(db_url: str) -> AsyncIterator[Database]:
-    database = await Database.open(db_url)
-    try:
-        await reset_tables(database)  # the PostgreSQL database is shared by the run's tests
-        yield database
-    finally:
-        await database.close()
 
 
 async def new_post(db: Database, q: Question = Question(), *, closes_in: timedelta | None = None, **kw: int):

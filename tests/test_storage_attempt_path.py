@@ -17,7 +17,7 @@ from sqlmodel import col, select
 from storage import AttemptStatus, Database, queries
 from storage.models import Attempt, Post
 from storage.testing import create_postgres_database, drop_postgres_database, reset_tables
-from tests.test_storage import require_postgres
+from tests.databases import require_postgres
 
 GUILD = 900_000_000_000_000_001
 CHANNEL = 800_000_000_000_000_002
