@@ -1,6 +1,6 @@
 """Answer throughput through the real bot and the loopback Discord, beside a no-op button ceiling.
 
-    python bench/answers.py [--clicks 10000] [--members 200]
+    python bench/answers.py [--clicks 10000] [--members 200] [--rounds 10]
 
 Prints one JSON object: {"sqlite": {...}, "postgresql": {...}} with answers_per_s, noop_per_s,
 ratio, p95_ms, lost and doubled. Each member clicks once per post, so every click must store
@@ -117,7 +117,14 @@ async def click_all(
     return time.perf_counter() - started, latencies, missing
 
 
-async def measure(database_url: str, lessons: Path, clicks: int, members: int) -> dict[str, Any]:
+def slices(jobs: list[Any], count: int) -> list[list[Any]]:
+    size = -(-len(jobs) // count)
+    return [jobs[i : i + size] for i in range(0, len(jobs), size)]
+
+
+async def measure(
+    database_url: str, lessons: Path, clicks: int, members: int, rounds: int = 10
+) -> dict[str, Any]:
     emu = DiscordEmulator()
     for i in range(members):
         emu.world.members[f"m{i}"] = Member(snowflake(), f"m{i}")
@@ -180,9 +187,21 @@ async def measure(database_url: str, lessons: Path, clicks: int, members: int) -
         bare_message = await emu.plant_message("general", [f"bench:noop:{i}" for i in range(5)])
         bare_jobs = [(bare_message, f"bench:noop:{i % 5}", names[i % members]) for i in range(len(jobs))]
 
-        bare_s, _, _ = await click_all(emu, bare_jobs, members)
-        noop_s, _, _ = await click_all(emu, noop_jobs, members)
-        answers_s, latencies, missing = await click_all(emu, jobs, members)
+        # Interleaved in slices, so a change in the machine's load (it is shared) hits all three alike.
+        bare_s = noop_s = answers_s = 0.0
+        latencies: list[float] = []
+        missing = 0
+        for bare_part, noop_part, answer_part in zip(
+            slices(bare_jobs, rounds), slices(noop_jobs, rounds), slices(jobs, rounds), strict=True
+        ):
+            seconds, _, _ = await click_all(emu, bare_part, members)
+            bare_s += seconds
+            seconds, _, _ = await click_all(emu, noop_part, members)
+            noop_s += seconds
+            seconds, part_latencies, part_missing = await click_all(emu, answer_part, members)
+            answers_s += seconds
+            latencies += part_latencies
+            missing += part_missing
         async with bot.database.session() as s:
             stored = (await s.exec(select(func.count()).select_from(Attempt))).one()
             per_pair = (
@@ -221,6 +240,7 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--clicks", type=int, default=10_000)
     parser.add_argument("--members", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=10, help="slices the three phases alternate in")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     results: dict[str, Any] = {}
@@ -229,12 +249,12 @@ async def main() -> None:
         lessons.mkdir()
         (lessons / "bench.yaml").write_text(LESSON)
         results["sqlite"] = await measure(
-            f"sqlite+aiosqlite:///{tmp}/bench.db", lessons, args.clicks, args.members
+            f"sqlite+aiosqlite:///{tmp}/bench.db", lessons, args.clicks, args.members, args.rounds
         )
         reason = await postgres_reachable()
         if reason is None:
             async with temporary_postgres_database() as url:
-                results["postgresql"] = await measure(url, lessons, args.clicks, args.members)
+                results["postgresql"] = await measure(url, lessons, args.clicks, args.members, args.rounds)
         else:
             results["postgresql"] = {"skipped": reason}
     print(json.dumps(results))

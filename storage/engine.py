@@ -18,7 +18,7 @@ from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy import event, text
 from sqlalchemy.engine import URL, Connection, make_url
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 log = logging.getLogger(__name__)
@@ -277,14 +277,6 @@ class Database:
         gate = self._write_gate if self._write_gate is not None else contextlib.nullcontext()
         async with gate, self._write_sessions() as session:
             yield session
-
-    @contextlib.asynccontextmanager
-    async def write_transaction(self) -> AsyncIterator[AsyncConnection]:
-        """A Core connection inside one write transaction: commits when the block ends, rolls back
-        on an exception. For hot paths that run prebuilt statements (no ORM session to set up)."""
-        gate = self._write_gate if self._write_gate is not None else contextlib.nullcontext()
-        async with gate, self._write_engine.begin() as conn:
-            yield conn
 
     @contextlib.asynccontextmanager
     async def postgres_connection(self) -> AsyncIterator[asyncpg.Connection]:
