@@ -24,27 +24,22 @@ from bot.trainer import Trainer
 from bot.trainer._worker import TF_ENV_DEFAULTS
 
 SEED = 0
+
+
+def _seed_step() -> str:
+    from content import load_library
+
+    demo = load_library().questions["weights.q3"].demo
+    assert demo is not None
+    return demo
+
+
 WARM_RUNS = 50
 COLD_RUNS = 3
 FIT_RUNS = 20
 
-# The seed page's training step (question 3).
-STEP = """\
-import tensorflow as tf
-
-model = tf.keras.Sequential([tf.keras.layers.Dense(1)])
-optimizer = tf.keras.optimizers.SGD(learning_rate=0.1)
-
-x = tf.constant([[1.0]])
-y = tf.constant([[2.0]])
-
-with tf.GradientTape() as tape:
-    prediction = model(x)
-    loss = tf.reduce_mean((y - prediction) ** 2)
-grads = tape.gradient(loss, model.trainable_variables)
-optimizer.apply_gradients(zip(grads, model.trainable_variables))
-print(loss.numpy())
-"""
+# The seed page's training step (question 3), exactly as the bundled lesson pack runs it.
+STEP = _seed_step()
 
 # model.fit, 5 epochs on 64 rows: the size of a lesson demo.
 FIT = """\

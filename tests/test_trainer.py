@@ -21,29 +21,15 @@ import pytest_asyncio
 from bot.trainer import Trainer, TrainerBusy, _trainer
 from bot.trainer._worker import TF_ENV_DEFAULTS
 from bot.trainer.cli import run_demo_cli
+from content import load_library
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 MEMORY_LIMIT_MB = 512
 WARM_TIMEOUT = 120
 
-# The lesson's training step (seed page, question 3) followed by a tiny quiet fit.
-TRAINING_STEP = """\
-import tensorflow as tf
-
-model = tf.keras.Sequential([tf.keras.layers.Dense(1)])
-optimizer = tf.keras.optimizers.SGD(learning_rate=0.1)
-
-x = tf.constant([[1.0]])
-y = tf.constant([[2.0]])
-
-with tf.GradientTape() as tape:
-    prediction = model(x)
-    loss = tf.reduce_mean((y - prediction) ** 2)
-grads = tape.gradient(loss, model.trainable_variables)
-optimizer.apply_gradients(zip(grads, model.trainable_variables))
-print(loss.numpy())
-"""
+# The lesson's training step (seed page, question 3, from the bundled pack) and a tiny quiet fit.
+TRAINING_STEP = load_library().questions["weights.q3"].demo or ""
 
 QUIET_FIT = """\
 import numpy as np
