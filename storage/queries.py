@@ -431,10 +431,10 @@ def _decide(
     return outcome, (attempt, scores)
 
 
-# The attempt hot path talks to the driver (asyncpg / aiosqlite) directly: a try is one read and
-# three writes, and SQLAlchemy's per-statement machinery (and aiosqlite's four thread hops per
-# statement through its DB-API adapter) cost more than the database work. Plain SQL that both
-# engines accept; `?` placeholders are numbered `$n` for asyncpg.
+# The attempt hot path talks to the drivers directly (asyncpg, or sqlite3 through
+# Database.sqlite_write): a try is one read and three writes, and SQLAlchemy's per-statement
+# machinery (and aiosqlite's four thread hops per statement through its DB-API adapter) cost more
+# than the database work. Plain SQL that both engines accept; `?` is numbered `$n` for asyncpg.
 _STATE_SQL: Final = """\
 SELECT p.guild_id, p.closed, p.closes_at, g.timezone, a.try_no, a.chosen, a.is_right, a.points
 FROM posts AS p
