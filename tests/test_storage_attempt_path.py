@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -16,8 +15,6 @@ from sqlmodel import col, select
 
 from storage import AttemptStatus, Database, queries
 from storage.models import Attempt, Post
-from storage.testing import create_postgres_database, drop_postgres_database, reset_tables
-from tests.databases import require_postgres
 
 GUILD = 900_000_000_000_000_001
 CHANNEL = 800_000_000_000_000_002
@@ -34,34 +31,6 @@ class Question:
 
     def mistake_for(self, letter: str) -> None:
         return None
-
-
-@pytest.fixture(scope="module")
-def postgres_url() -> Iterator[str]:
-    require_postgres()
-    url = asyncio.run(create_postgres_database())
-    try:
-        yield url
-    finally:
-        asyncio.run(drop_postgres_database(url))
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite+aiosqlite:///{tmp_path}/quiz.db"
-    url: str = request.getfixturevalue("postgres_url")
-    return url
-
-
-@pytest.fixture
-async def db(db_url: str) -> AsyncIterator[Database]:
-    database = await Database.open(db_url)
-    try:
-        await reset_tables(database)
-        yield database
-    finally:
-        await database.close()
 
 
 async def new_post(db: Database) -> Post:
