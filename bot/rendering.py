@@ -30,6 +30,11 @@ def custom_id(*parts: object) -> str:
     return value
 
 
+def option_label(letter: str, text: str) -> str:
+    """An answer button's label, "B. model.compile", within Discord's 80 characters."""
+    return shorten(f"{letter}. {text}", BUTTON_LABEL_CHARS)
+
+
 def bar(fraction: float, width: int = 10) -> str:
     """A text bar for shares and progress: bar(0.4) -> '████░░░░░░'."""
     filled = round(max(0.0, min(1.0, fraction)) * width)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.rendering import custom_id, shorten
+from bot.rendering import custom_id, option_label
 from cogs._blanks import UNSET, blank_menu, with_pick
 from content import Question
 
@@ -132,7 +132,7 @@ def post_view(
     view = discord.ui.View(timeout=None)
     if question.kind == "multiple_choice":
         for letter, text in zip(question.letters, question.options, strict=True):
-            view.add_item(AnswerButton(post_id, letter, label=shorten(f"{letter}. {text}", 80)))
+            view.add_item(AnswerButton(post_id, letter, label=option_label(letter, text)))
     else:
         view.add_item(FillButton(post_id))
     for item in extra or []:

@@ -7,7 +7,7 @@ from datetime import datetime
 import discord
 
 from bot import grading
-from bot.rendering import BUTTON_LABEL_CHARS, EMBED_FIELD_CHARS, bar, clip, numbered, plural, shorten
+from bot.rendering import EMBED_FIELD_CHARS, bar, clip, numbered, plural, shorten
 from content import Lesson, Question, card_description
 from storage import MemberResult, Post, PostTally
 
@@ -125,10 +125,6 @@ def result_embed(question: Question, result: MemberResult) -> discord.Embed:
     embed.add_field(name="Answer", value=shorten(answer_text(question), EMBED_FIELD_CHARS), inline=False)
     embed.add_field(name="Solution", value=solution_text(question), inline=False)
     return embed
-
-
-def option_label(letter: str, text: str) -> str:
-    return shorten(f"{letter}. {text}", BUTTON_LABEL_CHARS)
 
 
 def closes_at_text(when: datetime | None) -> str:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.rendering import BUTTON_LABEL_CHARS, custom_id, shorten
+from bot.rendering import custom_id, option_label
 from cogs._blanks import UNSET, blank_menu, with_pick
 from content import Question
 
@@ -187,7 +187,7 @@ def question_view(question: Question, seen: int, hinted: bool, picks: str | None
     view = discord.ui.View(timeout=None)
     if question.kind == "multiple_choice":
         for letter, text in zip(question.letters, question.options, strict=True):
-            label = shorten(f"{letter}. {text}", BUTTON_LABEL_CHARS)
+            label = option_label(letter, text)
             view.add_item(AnswerButton(question.id, seen, hinted, letter, label=label))
     else:
         picks = picks or UNSET * question.blanks
