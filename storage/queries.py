@@ -6,25 +6,24 @@ Points are integer thirds (bot.grading.format_points renders them). Each write i
 from __future__ import annotations
 
 import enum
-import re
 import sqlite3
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import asyncpg
-from sqlalchemy import Date, Table, and_, case, delete, func, update
+from sqlalchemy import Table, and_, case, delete, func, update
 from sqlalchemy import select as core_select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.engine import Dialect
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.grading import MAX_TRIES, Feedback, QuestionLike, feedback_for
+from storage.driver import DriverValues, for_dialect, numbered_dollars
 from storage.engine import Database
 from storage.models import (
     Attempt,
@@ -34,7 +33,6 @@ from storage.models import (
     Post,
     PracticeRun,
 )
-from storage.types import UTCDateTime
 
 CHOICE_SEPARATOR: Final = ","
 CHOICE_MAX_CHARS: Final = 100  # attempts.chosen is VARCHAR(100)
@@ -410,13 +408,14 @@ def _decide(
         last_try, last_choice, _, _ = previous[-1]
         feedback = feedback_for(question, decode_choice(last_choice), last_try)
         return AttemptOutcome(AttemptStatus.ALREADY_DONE, feedback, last_try, earned), None
-    if closed or (closes_at is not None and sql.read_time(closes_at) <= now):
+    if closed or (closes_at is not None and sql.values.read_time(closes_at) <= now):
         return AttemptOutcome(AttemptStatus.CLOSED, None, len(previous), earned), None
 
     try_no = len(previous) + 1
     feedback = feedback_for(question, decode_choice(choice), try_no)
     day = now.astimezone(zone(tz_name or "UTC")).date()
-    attempt = (post_id, guild_id, member_id, try_no, choice, feedback.right, feedback.points, sql.time(now))
+    answered_at = sql.values.time(now)
+    attempt = (post_id, guild_id, member_id, try_no, choice, feedback.right, feedback.points, answered_at)
     scores = (
         guild_id,
         member_id,
@@ -424,17 +423,15 @@ def _decide(
         int(try_no == 1),
         int(feedback.right),
         int(feedback.right and try_no == 1),
-        sql.day(day),
-        sql.day(day - timedelta(days=1)),
+        sql.values.day(day),
+        sql.values.day(day - timedelta(days=1)),
     )
     outcome = AttemptOutcome(AttemptStatus.RECORDED, feedback, try_no, earned + feedback.points)
     return outcome, (attempt, scores)
 
 
-# The attempt hot path talks to the drivers directly (asyncpg, or sqlite3 through
-# Database.sqlite_write): a try is one read and three writes, and SQLAlchemy's per-statement
-# machinery (and aiosqlite's four thread hops per statement through its DB-API adapter) cost more
-# than the database work. Plain SQL that both engines accept; `?` is numbered `$n` for asyncpg.
+# The attempt hot path talks to the drivers directly (see storage.driver): a try is one read and
+# three writes. Plain SQL that both engines accept; `?` is numbered `$n` for asyncpg.
 _STATE_SQL: Final = """\
 SELECT p.guild_id, p.closed, p.closes_at, g.timezone, a.try_no, a.chosen, a.is_right, a.points
 FROM posts AS p
@@ -482,21 +479,14 @@ ON CONFLICT (guild_id, member_id, day) DO UPDATE SET
     right_first_try = daily_scores.right_first_try + excluded.right_first_try"""
 
 
-def _numbered_dollars(sql: str, after: int = 0) -> str:
-    """asyncpg's placeholders: `?` becomes `$1`, `$2`... in order; `?7` becomes `$7` (`after`
-    shifts every number, to join statements into one)."""
-    counter = iter(range(1, sql.count("?") + 1))
-    return re.sub(r"\?(\d*)", lambda m: f"${int(m.group(1) or next(counter)) + after}", sql)
-
-
 def _postgresql_store() -> str:
     """The three writes as one PostgreSQL statement (data-modifying CTEs): one round trip, and a
     duplicate try still fails the whole statement before any score moves. Parameters: the 8 of
     _INSERT_SQL, then the 8 of _MEMBER_SCORES_SQL (whose first 7 _DAILY_SCORES_SQL shares)."""
     return (
-        f"WITH attempt AS (\n{_numbered_dollars(_INSERT_SQL)}\nRETURNING 1\n),\n"
-        f"member AS (\n{_numbered_dollars(_MEMBER_SCORES_SQL, 8)}\nRETURNING 1\n)\n"
-        f"{_numbered_dollars(_DAILY_SCORES_SQL, 8)}"
+        f"WITH attempt AS (\n{numbered_dollars(_INSERT_SQL)}\nRETURNING 1\n),\n"
+        f"member AS (\n{numbered_dollars(_MEMBER_SCORES_SQL, 8)}\nRETURNING 1\n)\n"
+        f"{numbered_dollars(_DAILY_SCORES_SQL, 8)}"
     )
 
 
@@ -507,39 +497,28 @@ class _AttemptSql:
     member_scores: str
     daily_scores: str
     store: str  # PostgreSQL: insert, member_scores and daily_scores in one statement
-    # Python values to and from the driver, as SQLAlchemy's column types store them on this engine.
-    time: Callable[[datetime], Any]
-    read_time: Callable[[Any], datetime]
-    day: Callable[[date], Any]
+    values: DriverValues
 
     @staticmethod
     def for_dialect(db: Database) -> _AttemptSql:
         built = _ATTEMPT_SQL.get(db.dialect)
         if built is None:
-            built = _ATTEMPT_SQL[db.dialect] = _AttemptSql.build(db.engine.dialect)
+            built = _ATTEMPT_SQL[db.dialect] = _AttemptSql.build(db)
         return built
 
     @staticmethod
-    def build(dialect: Dialect) -> _AttemptSql:
-        def processor(make: Callable[..., Any] | None) -> Callable[[Any], Any]:
-            return make if make is not None else (lambda value: value)
-
-        time_type, day_type = UTCDateTime().dialect_impl(dialect), Date().dialect_impl(dialect)
+    def build(db: Database) -> _AttemptSql:
         statements = (_STATE_SQL, _INSERT_SQL, _MEMBER_SCORES_SQL, _DAILY_SCORES_SQL)
-        if dialect.name == "postgresql":
-            state, insert, member, daily = map(_numbered_dollars, statements)
+        state, insert, member, daily = (for_dialect(db, sql) for sql in statements)
+        if db.dialect == "postgresql":
             state += _FOR_SHARE
-        else:
-            state, insert, member, daily = statements
         return _AttemptSql(
             state=state,
             insert=insert,
             member_scores=member,
             daily_scores=daily,
             store=_postgresql_store(),
-            time=processor(time_type.bind_processor(dialect)),
-            read_time=processor(time_type.result_processor(dialect, None)),
-            day=processor(day_type.bind_processor(dialect)),
+            values=DriverValues.of(db),
         )
 
 
