@@ -14,15 +14,17 @@ click on the same review, in any process, is refused instead of rating the card 
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Final
+from typing import Any, Final
 
 from fsrs import Card, Rating, Scheduler
 from sqlalchemy import func, update
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
+from storage.driver import DriverValues, for_dialect
 from storage.engine import Database
 from storage.models import ReviewCard
 from storage.queries import _aware
@@ -39,11 +41,11 @@ def rating_for(*, right: bool, try_no: int = 1, hinted: bool = False) -> Rating:
     return Rating.Good
 
 
-def _rated(row: ReviewCard | None, rating: Rating, now: datetime) -> tuple[Card, int]:
-    card = Card.from_dict(row.card) if row is not None else Card(due=now)  # type: ignore[arg-type]
-    card, _log = SCHEDULER.review_card(card, rating, now)
-    lapses = (row.lapses if row is not None else 0) + int(rating is Rating.Again)
-    return card, lapses
+def _rated(card: dict[str, Any] | None, lapses: int, rating: Rating, now: datetime) -> tuple[Card, int]:
+    """The card after `rating` (a new one when `card` is None) and its new lapse count."""
+    current = Card.from_dict(card) if card is not None else Card(due=now)  # type: ignore[arg-type]
+    current, _log = SCHEDULER.review_card(current, rating, now)
+    return current, lapses + int(rating is Rating.Again)
 
 
 async def record_outcome(
@@ -57,38 +59,110 @@ async def record_outcome(
     hinted: bool = False,
 ) -> ReviewCard | None:
     """A member finished a posted question (right on try `try_no`, or out of tries). Creates or
-    rates the card; returns it, or None when a right first try met no card (nothing to review)."""
+    rates the card; returns it, or None when a right first try met no card (nothing to review).
+
+    Every finished post calls this, so like a try it is one transaction on the driver itself
+    (storage.driver): read the card (locked), rate it in Python, write it back."""
     now = _aware(now, "now")
     rating = rating_for(right=right, try_no=try_no, hinted=hinted)
-    async with db.lock("review", member_id, question_id):
+    sql = _OutcomeSql.of(db)
+    if db.dialect == "postgresql":
         for _ in range(3):
-            try:
-                return await _record_once(db, member_id, question_id, rating, now)
-            except IntegrityError:
-                continue  # another process created the card first: rate that one
-    raise RuntimeError(f"could not store a review card for member {member_id}, {question_id}")
+            async with db.postgres_connection() as conn, conn.transaction():
+                stored = await conn.fetchrow(sql.read, member_id, question_id)
+                change = sql.change(member_id, question_id, stored, rating, now)
+                if change is None:
+                    return None
+                card, statement, params = change
+                if await conn.fetchval(statement, *params) is not None:
+                    return card
+            # The insert met a card another process created after our read: rate that one.
+        raise RuntimeError(f"could not store a review card for member {member_id}, {question_id}")
 
-
-async def _record_once(
-    db: Database, member_id: int, question_id: str, rating: Rating, now: datetime
-) -> ReviewCard | None:
-    async with db.writing() as s:
-        row = await s.get(ReviewCard, (member_id, question_id), with_for_update=True)
-        if row is None and rating is Rating.Good:
+    def work(conn: sqlite3.Connection) -> ReviewCard | None:
+        stored = conn.execute(sql.read, (member_id, question_id)).fetchone()
+        change = sql.change(member_id, question_id, stored, rating, now)
+        if change is None:
             return None
-        card, lapses = _rated(row, rating, now)
-        if row is None:
-            row = ReviewCard(
-                member_id=member_id, question_id=question_id, created_at=now, due=now, updated_at=now
-            )
-            s.add(row)
-        row.card = dict(card.to_dict())
-        row.due = card.due
-        row.reviews += 1
-        row.lapses = lapses
-        row.updated_at = now
-        await s.commit()
-        return row
+        card, statement, params = change
+        conn.execute(statement, params)  # writers are serial on SQLite: no one created it meanwhile
+        return card
+
+    return await db.sqlite_write(work)
+
+
+_OUTCOME_READ: Final = """\
+SELECT card, reviews, lapses, created_at FROM review_cards WHERE member_id = ? AND question_id = ?"""
+# ?1 member, ?2 question, ?3 due, ?4 card, ?5 reviews, ?6 lapses, ?7 updated_at, ?8 created_at.
+_OUTCOME_INSERT: Final = """\
+INSERT INTO review_cards (member_id, question_id, due, card, reviews, lapses, updated_at, created_at)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+ON CONFLICT DO NOTHING RETURNING 1"""
+_OUTCOME_UPDATE: Final = """\
+UPDATE review_cards SET due = ?3, card = ?4, reviews = ?5, lapses = ?6, updated_at = ?7
+WHERE member_id = ?1 AND question_id = ?2
+RETURNING 1"""
+
+
+@dataclass(frozen=True, slots=True)
+class _OutcomeSql:
+    """record_outcome's statements and value conversions for one engine."""
+
+    read: str
+    insert: str
+    update: str
+    values: DriverValues
+
+    @staticmethod
+    def of(db: Database) -> _OutcomeSql:
+        built = _OUTCOME_SQL.get(db.dialect)
+        if built is None:
+            read = for_dialect(db, _OUTCOME_READ)
+            if db.dialect == "postgresql":
+                read += " FOR UPDATE"
+            insert, update_ = for_dialect(db, _OUTCOME_INSERT), for_dialect(db, _OUTCOME_UPDATE)
+            built = _OUTCOME_SQL[db.dialect] = _OutcomeSql(read, insert, update_, DriverValues.of(db))
+        return built
+
+    def change(
+        self, member_id: int, question_id: str, stored: Sequence[Any] | None, rating: Rating, now: datetime
+    ) -> tuple[ReviewCard, str, tuple[Any, ...]] | None:
+        """The rated card with the statement and parameters that store it; None: nothing to store."""
+        if stored is None and rating is Rating.Good:
+            return None
+        values = self.values
+        if stored is None:
+            card, lapses = _rated(None, 0, rating, now)
+            reviews, created_at, statement = 1, now, self.insert
+        else:
+            card, lapses = _rated(values.read_json(stored[0]), int(stored[2]), rating, now)
+            reviews, created_at, statement = int(stored[1]) + 1, values.read_time(stored[3]), self.update
+        row = ReviewCard(
+            member_id=member_id,
+            question_id=question_id,
+            due=card.due,
+            card=dict(card.to_dict()),
+            reviews=reviews,
+            lapses=lapses,
+            created_at=created_at,
+            updated_at=now,
+        )
+        due, stored_card = values.time(card.due), values.json(row.card)
+        params: tuple[Any, ...] = (
+            member_id,
+            question_id,
+            due,
+            stored_card,
+            reviews,
+            lapses,
+            values.time(now),
+        )
+        if stored is None:
+            params += (values.time(created_at),)
+        return row, statement, params
+
+
+_OUTCOME_SQL: dict[str, _OutcomeSql] = {}
 
 
 async def rate(
@@ -106,7 +180,7 @@ async def rate(
         row = await s.get(ReviewCard, (member_id, question_id))
         if row is None or row.reviews != seen_reviews:
             return None
-        card, lapses = _rated(row, rating, now)
+        card, lapses = _rated(row.card, row.lapses, rating, now)
         # Guarded by the count we read: a concurrent rating in another process makes this a no-op.
         result = await s.exec(
             update(ReviewCard)

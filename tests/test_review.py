@@ -1,27 +1,17 @@
-"""Spaced review cards (fsrs) at the storage level: ratings, due order, a doubled answer."""
+"""Spaced review cards (fsrs) at the storage level, on SQLite and PostgreSQL: ratings, due order,
+a doubled answer, and outcomes arriving together (from one bot or from two)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-import pytest
 from fsrs import Rating
 
 from storage import Database
 from storage.review import due_cards, get_card, rate, rating_for, record_outcome, review_summary
 
 T0 = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(f"sqlite+aiosqlite:///{tmp_path}/review.db")
-    try:
-        yield database
-    finally:
-        await database.close()
 
 
 def test_outcomes_map_to_the_product_owners_ratings() -> None:
@@ -73,3 +63,36 @@ async def test_a_second_answer_to_the_same_showing_rates_nothing(db: Database) -
     assert await rate(db, 1, "q", Rating.Again, seen_reviews=card.reviews, now=later) is None
     stored = await get_card(db, 1, "q")
     assert stored is not None and stored.reviews == 2 and stored.lapses == 1
+
+
+async def test_a_card_reviewed_then_missed_again_keeps_its_history(db: Database) -> None:
+    first = await record_outcome(db, 1, "q", right=False, try_no=3, now=T0)
+    assert first is not None
+    stored = await get_card(db, 1, "q")
+    assert stored is not None and (stored.due, stored.card) == (first.due, first.card)
+    reviewed = await rate(db, 1, "q", Rating.Good, seen_reviews=1, now=first.due)
+    assert reviewed is not None and reviewed.due > first.due
+    again = await record_outcome(db, 1, "q", right=False, try_no=3, now=reviewed.due)
+    assert again is not None and (again.reviews, again.lapses) == (3, 2)
+    assert again.created_at == T0, "the card keeps the day it was first missed"
+    assert again.due - reviewed.due < timedelta(hours=1), "a new miss brings the card back soon"
+    assert await get_card(db, 1, "q") == again
+
+
+async def test_outcomes_arriving_together_each_rate_the_card_once(db: Database, db_url: str) -> None:
+    """Quiz posts finishing at the same moment, half in this bot and half in a second process on
+    the same database: one card, every outcome counted, none twice."""
+    other = await Database.open(db_url)
+    try:
+
+        async def miss(database: Database, n: int) -> None:
+            await record_outcome(
+                database, 5, "q.shared", right=False, try_no=3, now=T0 + timedelta(seconds=n)
+            )
+
+        await asyncio.gather(*(miss(db if n % 2 else other, n) for n in range(20)))
+    finally:
+        await other.close()
+    card = await get_card(db, 5, "q.shared")
+    assert card is not None and (card.reviews, card.lapses) == (20, 20)
+    assert (await review_summary(db, 5, T0 + timedelta(days=1))).total == 1
