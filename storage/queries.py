@@ -217,6 +217,20 @@ async def due_posts_to_close(db: Database, now: datetime) -> list[Post]:
         return list(rows.all())
 
 
+async def open_posts(
+    db: Database, guild_id: int, *, channel_id: int | None = None, limit: int = 25
+) -> list[Post]:
+    """The guild's posts still taking answers (optionally in one channel), newest first."""
+    query = select(Post).where(
+        Post.guild_id == guild_id, col(Post.closed).is_(False), col(Post.message_id).is_not(None)
+    )
+    if channel_id is not None:
+        query = query.where(Post.channel_id == channel_id)
+    async with db.session() as s:
+        rows = await s.exec(query.order_by(col(Post.id).desc()).limit(limit))
+        return list(rows.all())
+
+
 async def question_recency(db: Database, guild_id: int, channel_id: int) -> dict[str, int]:
     """Question id -> its latest post id in this channel (larger: posted more recently). Questions
     never posted there are absent: rotation picks those first, then the ones posted longest ago."""

@@ -372,3 +372,56 @@ async def test_a_missed_posted_question_comes_back_in_review(
     assert bobs["embeds"][0]["footer"]["text"].endswith("qp.easy"), "bob missed it: it is due"
     alices = await emulator.wait_reply(await emulator.slash("review", by="alice"))
     assert "qp.easy" not in str(alices), "alice got it right first try: nothing to review"
+
+
+async def test_a_moderator_closes_the_newest_open_question_early_and_it_reveals(
+    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+) -> None:
+    bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
+    older = await post_question(emulator, "qp.easy")
+    newest = await post_question(emulator, "qp.hard")
+    await emulator.wait_reply(await emulator.click(newest, button(newest, ":A"), by="alice"))
+
+    refused = await emulator.wait_reply(await emulator.slash("quiz close", by="alice", in_channel="quiz"))
+    assert "Only moderators" in refused["content"] and refused["flags"] & EPHEMERAL
+
+    reply = await emulator.wait_reply(await emulator.slash("quiz close", by="mod", in_channel="quiz"))
+    assert reply["flags"] & EPHEMERAL and "Closed `qp.hard`" in reply["content"]
+    revealed = emulator.message(int(newest["id"]))
+    assert fields(revealed)["Answer"] == "**A.** optimizer.apply_gradients"
+    assert fields(revealed)["Right on the first try: 1"] == f"<@{emulator.world.members['alice'].id}>"
+    assert revealed["components"] == [], "no more answers once revealed"
+    assert custom_ids(emulator.message(int(older["id"]))), "the older question stays open"
+
+    # Without a question it takes the newest one still open: the older one, then nothing.
+    again = await emulator.wait_reply(await emulator.slash("quiz close", by="mod", in_channel="quiz"))
+    assert "Closed `qp.easy`" in again["content"]
+    none_left = await emulator.wait_reply(await emulator.slash("quiz close", by="mod", in_channel="quiz"))
+    assert "No question is open in this channel" in none_left["content"]
+    post = await queries.get_post_by_message(bot.database, int(newest["id"]))
+    assert post is not None and post.closed
+
+
+async def test_close_offers_the_open_questions_and_refuses_one_already_closed(
+    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+) -> None:
+    await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
+    await post_question(emulator, "qp.easy")
+    await post_question(emulator, "qp.hard")
+    choices = await emulator.autocomplete("quiz close", "question", by="mod")
+    assert [c["name"].split(":")[0] for c in choices] == ["#quiz · qp.hard", "#quiz · qp.easy"], (
+        "newest first"
+    )
+    hard = choices[0]["value"]
+    typed = await emulator.autocomplete("quiz close", "question", by="mod", question="GRADIENTS")
+    assert typed == [choices[0]], "what was typed narrows the list"
+
+    reply = await emulator.wait_reply(await emulator.slash("quiz close", by="mod", question=hard))
+    assert "Closed `qp.hard` in <#" in reply["content"], "works from any channel when the question is named"
+    later = await emulator.wait_reply(await emulator.slash("quiz close", by="mod", question=hard))
+    assert "already closed" in later["content"]
+    assert [c["name"] for c in await emulator.autocomplete("quiz close", "question", by="mod")] == [
+        choices[1]["name"]
+    ]
+    forged = await emulator.wait_reply(await emulator.slash("quiz close", by="mod", question=2**40))
+    assert "no such question in this server" in forged["content"]

@@ -531,3 +531,19 @@ def test_storage_never_imports_discord_or_tensorflow() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
     )
     assert done.stdout.strip() == "[]"
+
+
+async def test_open_posts_are_the_guilds_sent_unclosed_posts_newest_first(db: Database) -> None:
+    async def sent(guild_id: int = GUILD, channel_id: int = CHANNEL) -> Post:
+        post = await new_post(db, guild_id=guild_id, channel_id=channel_id)
+        assert post.id is not None
+        await queries.set_post_message(db, post.id, 10_000 + post.id)
+        return post
+
+    first, elsewhere, closed, newest = await sent(), await sent(channel_id=7), await sent(), await sent()
+    await sent(guild_id=GUILD + 1)  # another server's
+    await new_post(db)  # never reached Discord
+    assert closed.id is not None
+    await queries.close_post(db, closed.id)
+    assert [p.id for p in await queries.open_posts(db, GUILD)] == [newest.id, elsewhere.id, first.id]
+    assert [p.id for p in await queries.open_posts(db, GUILD, channel_id=CHANNEL, limit=1)] == [newest.id]

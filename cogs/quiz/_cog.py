@@ -151,6 +151,59 @@ class Quiz(commands.Cog):
         questions = lesson.questions if lesson else list(self.bot.library.questions.values())
         return question_choices(questions, typed)
 
+    @quiz.command(name="close", description="Close a question now and reveal its answer (moderators)")
+    @app_commands.describe(question="An open question; empty: the newest one open in this channel")
+    async def close_command(
+        self, interaction: discord.Interaction[QuizBot], question: int | None = None
+    ) -> None:
+        if not await is_moderator(interaction):
+            await interaction.response.send_message(NOT_A_MODERATOR, ephemeral=True)
+            return
+        assert interaction.guild_id is not None  # guild_only group; is_moderator refuses DMs
+        db = self.bot.database
+        if question is None:
+            newest = await queries.open_posts(
+                db, interaction.guild_id, channel_id=interaction.channel_id, limit=1
+            )
+            post = newest[0] if newest else None
+            missing = "No question is open in this channel. Pick one with `/quiz close question:`."
+        else:
+            post = await queries.get_post(db, question)
+            if post is not None and post.guild_id != interaction.guild_id:
+                post = None
+            missing = "There is no such question in this server. Pick one from the list `/quiz close` offers."
+        if post is None:
+            await interaction.response.send_message(missing, ephemeral=True)
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        if not await self.close(post):
+            await interaction.followup.send(
+                f"`{post.question_id}` in <#{post.channel_id}> had already closed."
+            )
+            return
+        await interaction.followup.send(
+            f"Closed `{post.question_id}` in <#{post.channel_id}>: its answer is revealed there."
+        )
+
+    @close_command.autocomplete("question")
+    async def _open_post_choices(
+        self, interaction: discord.Interaction[QuizBot], typed: str
+    ) -> list[app_commands.Choice[int]]:
+        if interaction.guild_id is None:
+            return []
+        choices = []
+        for post in await queries.open_posts(self.bot.database, interaction.guild_id):
+            assert post.id is not None
+            found = self.bot.library.question(post.question_id)
+            channel = self.bot.get_channel(post.channel_id)
+            where = f"#{channel.name}" if isinstance(channel, discord.abc.GuildChannel) else "a channel"
+            name = shorten(
+                f"{where} · {post.question_id}: {found.prompt if found else 'removed question'}", 100
+            )
+            if typed.lower() in name.lower():
+                choices.append(app_commands.Choice(name=name, value=post.id))
+        return choices
+
     async def next_question(self, guild_id: int, channel_id: int, lesson: Lesson) -> tuple[Question, str]:
         """The first question of the lesson this channel has not seen; once all were posted, the one
         posted longest ago (the same rotation as scheduled quizzes)."""
