@@ -55,7 +55,8 @@ class Feedback:
 
     @property
     def points_text(self) -> str:
-        return format_points(self.points)
+        """The points earned, for people: "2 points", "1 point", "0.67 points"."""
+        return points_phrase(self.points)
 
 
 def points_for(difficulty: str, try_no: int) -> int:
@@ -76,6 +77,11 @@ def format_points(thirds: int) -> str:
     """Render thirds for people: 9 -> "3", 2 -> "0.67", 4 -> "1.33", 0 -> "0"."""
     text = f"{thirds / THIRDS_PER_POINT:.2f}".rstrip("0").rstrip(".")
     return text or "0"
+
+
+def points_phrase(thirds: int) -> str:
+    """Points with their noun: "1 point", but "0.67 points" and "0 points"."""
+    return f"{format_points(thirds)} point{'' if thirds == THIRDS_PER_POINT else 's'}"
 
 
 def _norm(letter: str) -> str:

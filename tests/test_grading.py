@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from bot.grading import MAX_TRIES, QuestionLike, feedback_for, format_points, grade, points_for
+from bot.grading import MAX_TRIES, QuestionLike, feedback_for, format_points, grade, points_for, points_phrase
 
 
 @dataclass(frozen=True)
@@ -134,7 +134,7 @@ def test_right_answer_on_second_try_shows_solution_and_earns_two_thirds() -> Non
     assert fb.show_solution
     assert not fb.show_hint
     assert fb.points == 6
-    assert fb.points_text == "2"
+    assert fb.points_text == "2 points"
 
 
 def test_every_bundled_question_grades_its_own_answer_right_and_explains_tied_mistakes() -> None:
@@ -178,3 +178,13 @@ def test_grading_is_pure_no_discord_storage_or_tensorflow() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
     )
     assert done.stdout.strip() == "[]"
+
+
+def test_points_are_said_with_the_right_noun() -> None:
+    assert [points_phrase(t) for t in (3, 2, 0, 9, 4)] == [
+        "1 point",
+        "0.67 points",
+        "0 points",
+        "3 points",
+        "1.33 points",
+    ]

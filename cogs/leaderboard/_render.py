@@ -6,7 +6,7 @@ from datetime import date
 
 import discord
 
-from bot.grading import format_points
+from bot.grading import points_phrase
 from bot.rendering import EMBED_FIELD_CHARS, plural, shorten
 from storage import RankedMember
 from storage.leaderboards import BoardPage, Period, Window
@@ -39,17 +39,13 @@ def window_text(win: Window, tz_name: str) -> str:
     return f"{_day(win.first_day)} - {_day(win.last_day)} ({tz_name})"
 
 
-def points_text(thirds: int) -> str:
-    return f"{format_points(thirds)} point{'' if thirds == 3 else 's'}"
-
-
 def member_line(row: RankedMember, tied: bool) -> str:
     """`🥇**1.** @alice · **3 points** · 2 right answers · 🔥 4`; a shared rank reads `=2.`"""
     rank = f"{'=' if tied else ''}{row.rank}."
     medal = MEDALS.get(row.rank, "")
     streak = f" · 🔥 {row.current_streak}" if row.current_streak > 1 else ""
     return (
-        f"{medal}**{rank}** <@{row.member_id}> · **{points_text(row.points)}** · "
+        f"{medal}**{rank}** <@{row.member_id}> · **{points_phrase(row.points)}** · "
         f"{plural(row.right_answers, 'right answer')}{streak}"
     )
 
@@ -59,7 +55,7 @@ def standing_text(me: RankedMember | None) -> str:
         return "No points in this period yet: answer a posted question to get on the board."
     streak = f" · 🔥 {me.current_streak}-day streak" if me.current_streak > 1 else ""
     return (
-        f"**#{me.rank}** · {points_text(me.points)} · "
+        f"**#{me.rank}** · {points_phrase(me.points)} · "
         f"{plural(me.right_answers, 'right answer')} of {me.answered}{streak}"
     )
 

@@ -16,7 +16,7 @@ RIGHT, WRONG = "✅", "❌"
 
 
 def _max_points(question: Question) -> str:
-    return grading.format_points(grading.points_for(question.difficulty, 1))
+    return grading.points_phrase(grading.points_for(question.difficulty, 1))
 
 
 def question_embed(
@@ -29,7 +29,7 @@ def question_embed(
         colour=COLOURS[question.difficulty],
     )
     how = "click an option" if question.kind == "multiple_choice" else "click Answer to fill the blanks"
-    embed.add_field(name="Difficulty", value=f"{question.difficulty} · up to {_max_points(question)} points")
+    embed.add_field(name="Difficulty", value=f"{question.difficulty} · up to {_max_points(question)}")
     embed.add_field(name="Answered", value=plural(tally.answered if tally else 0, "member"))
     if post.closes_at is not None:
         embed.add_field(name="Closes", value=discord.utils.format_dt(post.closes_at, "R"))
@@ -87,7 +87,7 @@ def feedback_embed(question: Question, feedback: grading.Feedback) -> discord.Em
     """One member's private result for one try."""
     if feedback.right:
         embed = discord.Embed(
-            title=f"{RIGHT} Right on try {feedback.try_no}: +{feedback.points_text} points",
+            title=f"{RIGHT} Right on try {feedback.try_no}: +{feedback.points_text}",
             colour=discord.Colour.green(),
         )
     elif feedback.tries_left:
@@ -118,7 +118,7 @@ def result_embed(question: Question, result: MemberResult) -> discord.Embed:
     """For a member who already finished and clicks again."""
     if result.right:
         last = result.tries[-1]
-        title = f"You already answered this one: right on try {last.try_no}, {grading.format_points(result.points)} points"
+        title = f"You already answered this one: right on try {last.try_no}, {grading.points_phrase(result.points)}"
     else:
         title = "You have used your 3 tries on this one"
     embed = discord.Embed(title=title, colour=discord.Colour.blurple())
