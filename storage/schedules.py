@@ -2,6 +2,13 @@
 
 A run is claimed by inserting (schedule_id, run_date) before anything is posted; the unique constraint
 makes exactly one claimer win, whether the other is a retry, a restarted bot or a second process.
+
+A claimer that dies while posting leaves its run "claimed". Once the claim is stale (STALE_CLAIM)
+another tick takes it over (reclaim_run) and finishes the posting. Each post row is listed on the
+run before its message is sent, and the message is sent with the post id as Discord's nonce, so the
+new claimer resends exactly the unconfirmed posts and Discord hands back any message that did
+arrive instead of posting it twice. `claimed_at` is the claim's fencing token: a slow claimer that
+lost its run to a takeover cannot list another post (add_run_post) and stops.
 """
 
 from __future__ import annotations
@@ -9,7 +16,7 @@ from __future__ import annotations
 import enum
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, Final
 
 from sqlalchemy import delete, func, update
@@ -22,15 +29,21 @@ from storage.queries import _aware, _insert, utcnow
 MAX_SCHEDULES_PER_GUILD: Final = 25  # one autocomplete page
 ERROR_CHARS: Final = 500  # schedule_runs.error is VARCHAR(500)
 REASON_CHARS: Final = 300  # schedules.paused_reason is VARCHAR(300)
+# Posting a run takes seconds; a claim this old without an outcome belongs to a claimer that died.
+STALE_CLAIM: Final = timedelta(minutes=2)
 # schedules.id is a 32-bit integer; larger ids (typed by hand) read as "no such schedule".
 SCHEDULE_ID_MAX: Final = 2**31 - 1
 
 
 class RunStatus(enum.StrEnum):
-    CLAIMED = "claimed"  # claimed, posting under way (or the process died while posting: never retried)
+    CLAIMED = "claimed"  # claimed, posting under way (a stale claim is taken over: see the module doc)
     POSTED = "posted"
     FAILED = "failed"  # claimed, but posting failed: recorded, not retried
     SKIPPED = "skipped"  # missed by more than the catch-up window
+
+
+class ClaimLost(Exception):
+    """Another process took this run over (our claim went stale): stop posting it."""
 
 
 class TooManySchedules(Exception):
@@ -190,6 +203,60 @@ async def claim_run(
     if run_id is None:
         return None
     return ScheduleRun(id=run_id, **values)
+
+
+async def add_run_post(db: Database, run: ScheduleRun, post_id: int) -> None:
+    """List a post on its run before its message is sent, so a takeover knows to confirm it.
+    Raises ClaimLost when the run is no longer ours (another process took it over)."""
+    post_ids = [*run.post_ids, post_id]
+    async with db.writing() as s:
+        result = await s.exec(
+            update(ScheduleRun)
+            .where(
+                col(ScheduleRun.id) == run.id,
+                col(ScheduleRun.status) == RunStatus.CLAIMED.value,
+                col(ScheduleRun.claimed_at) == run.claimed_at,
+            )
+            .values(post_ids=post_ids)
+        )
+        await s.commit()
+    if result.rowcount != 1:
+        raise ClaimLost(f"schedule run {run.id} was taken over")
+    run.post_ids = post_ids
+
+
+async def stale_claims(db: Database, now: datetime) -> list[ScheduleRun]:
+    """Runs still "claimed" STALE_CLAIM after their claim: their claimer died while posting."""
+    async with db.session() as s:
+        rows = await s.exec(
+            select(ScheduleRun)
+            .where(
+                col(ScheduleRun.status) == RunStatus.CLAIMED.value,
+                col(ScheduleRun.claimed_at) <= _aware(now, "now") - STALE_CLAIM,
+            )
+            .order_by(col(ScheduleRun.due_at))
+        )
+        return list(rows.all())
+
+
+async def reclaim_run(db: Database, run: ScheduleRun, now: datetime) -> ScheduleRun | None:
+    """Take over a stale claim; the run (now ours) if this call won, None if someone else did."""
+    now = _aware(now, "now")
+    async with db.writing() as s:
+        result = await s.exec(
+            update(ScheduleRun)
+            .where(
+                col(ScheduleRun.id) == run.id,
+                col(ScheduleRun.status) == RunStatus.CLAIMED.value,
+                col(ScheduleRun.claimed_at) == run.claimed_at,
+            )
+            .values(claimed_at=now)
+        )
+        await s.commit()
+    if result.rowcount != 1:
+        return None
+    run.claimed_at = now
+    return run
 
 
 async def finish_run(

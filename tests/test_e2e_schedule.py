@@ -17,11 +17,13 @@ import pytest
 
 from bot.app import QuizBot
 from bot.emulator import DiscordEmulator
+from storage import queries
 from storage import schedules as store
 from storage.models import Schedule
 from storage.schedules import RunStatus
 from storage.testing import reset_tables
 from tests.conftest import StartBot
+from tests.messages import button, title
 
 EPHEMERAL = 1 << 6
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -404,3 +406,110 @@ async def test_a_lesson_taken_out_pauses_its_schedule_and_the_list_says_why(
     text = listing["embeds"][0]["description"]
     assert "paused: the lesson `sc` is gone" in text
     assert "last run: 2030-06-04: failed" in text
+
+
+class ProcessDied(BaseException):
+    """Stands for the process being killed: no `except Exception` handler gets to record anything."""
+
+
+async def restarted(
+    first: QuizBot, start_bot: StartBot, lessons_dir: Path, clock: Clock, emulator: DiscordEmulator
+):
+    await first.close()
+    await emulator.wait_for(
+        lambda: not any(c.ready and not c.ws.closed for c in emulator._sockets), what="the first bot to leave"
+    )
+    return await started(start_bot, lessons_dir, clock)  # same SQLite file
+
+
+def question_messages(emulator: DiscordEmulator) -> list[tuple[int, str]]:
+    """(message id, question id) of every message members can see in #quiz."""
+    return [
+        (int(m["id"]), m["embeds"][0]["footer"]["text"].rsplit(" · ", 1)[1])
+        for m in emulator.channel_messages("quiz")
+    ]
+
+
+@pytest.mark.parametrize("dies", ["before Discord has the message", "before the message id is stored"])
+async def test_a_run_whose_poster_died_is_finished_by_the_next_bot_and_no_question_is_posted_twice(
+    dies: str,
+    emulator: DiscordEmulator,
+    start_bot: StartBot,
+    lessons_dir: Path,
+    clock: Clock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    first = await started(start_bot, lessons_dir, clock)
+    clock.set(2030, 6, 3, 12, 0)
+    await add_schedule(emulator, time="07:30", timezone="UTC", count=2)
+    if dies == "before Discord has the message":
+        listed = store.add_run_post
+
+        async def add_run_post_then_die(*args: Any) -> None:
+            await listed(*args)
+            raise ProcessDied
+
+        monkeypatch.setattr(store, "add_run_post", add_run_post_then_die)
+    else:
+
+        async def die(*args: Any) -> None:
+            raise ProcessDied
+
+        monkeypatch.setattr(queries, "set_post_message", die)
+    clock.set(2030, 6, 4, 7, 30)
+    with pytest.raises(ProcessDied):
+        await scheduler(first).run_due()
+    monkeypatch.undo()
+    sent_before = question_messages(emulator)
+    assert len(sent_before) == (0 if dies.startswith("before Discord") else 1)
+
+    second = await restarted(first, start_bot, lessons_dir, clock, emulator)
+    clock.set(2030, 6, 4, 7, 31)
+    assert await scheduler(second).run_due() == 0, "a claim a minute old may still be posting"
+    clock.set(2030, 6, 4, 7, 33)
+    assert await scheduler(second).run_due() == 1
+    seen = question_messages(emulator)
+    assert [q for _, q in seen] == ["sc.one", "sc.two"], "each question once"
+    assert seen[: len(sent_before)] == sent_before, "the message that did arrive is the one kept"
+    (run,) = await store.schedule_runs(second.database, (await only_schedule(second, emulator)).id or 0)
+    assert run.status == RunStatus.POSTED
+    posts = [await queries.get_post(second.database, post_id) for post_id in run.post_ids]
+    assert [(p.message_id, p.question_id) for p in posts if p] == seen
+
+    message = emulator.message(seen[0][0])
+    reply = await emulator.wait_reply(await emulator.click(message, button(message, ":A"), by="alice"))
+    assert title(reply) == "✅ Right on try 1: +1 point", "the kept message's buttons answer its question"
+    clock.set(2030, 6, 4, 8, 30)
+    assert await scheduler(second).run_due() == 0, "a finished run is not taken over again"
+
+
+async def test_a_run_whose_poster_died_is_given_up_after_the_catch_up_window(
+    emulator: DiscordEmulator,
+    start_bot: StartBot,
+    lessons_dir: Path,
+    clock: Clock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    first = await started(start_bot, lessons_dir, clock)
+    clock.set(2030, 6, 3, 12, 0)
+    await add_schedule(emulator, time="07:30", timezone="UTC")
+
+    async def die(*args: Any) -> None:
+        raise ProcessDied
+
+    monkeypatch.setattr(queries, "set_post_message", die)
+    clock.set(2030, 6, 4, 7, 30)
+    with pytest.raises(ProcessDied):
+        await scheduler(first).run_due()
+    monkeypatch.undo()
+    second = await restarted(first, start_bot, lessons_dir, clock, emulator)
+    clock.set(2030, 6, 4, 9, 0)  # 90 minutes later: past the default 60-minute catch-up
+    assert await scheduler(second).run_due() == 0
+    schedule = await only_schedule(second, emulator)
+    (run,) = await store.schedule_runs(second.database, schedule.id or 0)
+    assert run.status == RunStatus.FAILED and "stopped while posting" in (run.error or "")
+    assert len(question_messages(emulator)) == 1, "nothing posted late"
+    listed = await emulator.wait_reply(await emulator.slash("schedule list", by="mod"))
+    assert "failed" in listed["content"] or "failed" in str(listed.get("embeds"))
+    clock.set(2030, 6, 5, 7, 30)
+    assert await scheduler(second).run_due() == 1, "the next day posts as usual"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -112,3 +112,34 @@ async def test_a_guild_has_at_most_25_schedules(db: Database) -> None:
     with pytest.raises(store.TooManySchedules):
         await new_schedule(db)
     await new_schedule(db, guild_id=OTHER_GUILD)  # other servers are not affected
+
+
+async def test_a_stale_claim_is_taken_over_once_and_its_first_claimer_is_fenced_off(
+    db: Database, db_url: str
+) -> None:
+    sid = await new_schedule(db)
+    due = datetime(2030, 6, 2, 7, 0, tzinfo=UTC)
+    slow = await store.claim_run(db, sid, DAY, due, now=due)
+    assert slow is not None
+    await store.add_run_post(db, slow, 11)
+    assert await store.stale_claims(db, due + store.STALE_CLAIM - timedelta(seconds=1)) == []
+
+    later = due + store.STALE_CLAIM
+    other = await Database.open(db_url)  # two processes race for the takeover
+    try:
+        racers = (db, other, db)
+        views = [(await store.stale_claims(d, later))[0] for d in racers]
+        won = await asyncio.gather(
+            *(store.reclaim_run(d, v, later) for d, v in zip(racers, views, strict=True))
+        )
+    finally:
+        await other.close()
+    (taken,) = [run for run in won if run is not None]
+    assert taken.post_ids == [11], "the takeover knows what the first claimer listed"
+    assert await store.stale_claims(db, later + timedelta(seconds=30)) == [], "fresh again"
+
+    with pytest.raises(store.ClaimLost):  # the first claimer wakes up: it may not list more posts
+        await store.add_run_post(db, slow, 12)
+    await store.add_run_post(db, taken, 13)
+    (stored,) = await store.schedule_runs(db, sid)
+    assert stored.post_ids == [11, 13] and stored.status == RunStatus.CLAIMED

@@ -87,6 +87,8 @@ class DiscordEmulator:
         self.requests: list[Recorded] = []
         self.interactions: dict[int, Interaction] = {}
         self.messages: dict[int, StoredMessage] = {}
+        # (channel, nonce) -> message, for `enforce_nonce` (Discord keeps them a few minutes; we keep them all).
+        self.nonces: dict[tuple[int, str], int] = {}
         self.attachments: dict[int, tuple[str, str, bytes]] = {}
         self.commands: dict[int | None, list[Json]] = {}  # guild id (None: global) -> synced commands
         self.identified_tokens: list[str] = []
@@ -460,7 +462,14 @@ class DiscordEmulator:
                     return _error(404, 10003, "Unknown Channel")
                 if not channel.bot_can_post:
                     return _error(403, 50013, "Missing Permissions")
-                return _json(await self._create_message(channel.id, body, files, author=w.bot_user))
+                nonce = (channel.id, str(body["nonce"])) if body.get("enforce_nonce") else None
+                earlier = self.messages.get(self.nonces.get(nonce, 0)) if nonce else None
+                if earlier is not None and not earlier.deleted:
+                    return _json(earlier.data)  # the same send again: Discord returns the first message
+                message = await self._create_message(channel.id, body, files, author=w.bot_user)
+                if nonce:
+                    self.nonces[nonce] = int(message["id"])
+                return _json(message)
             case ("GET", ["channels", _, "messages", message_id]):
                 stored = self.messages.get(int(message_id))
                 return (

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -224,12 +225,13 @@ class Quiz(commands.Cog):
         close_after: timedelta | None,
         *,
         posted_by: int | None,
+        before_send: Callable[[Post], Awaitable[None]] | None = None,
     ) -> Post:
-        """Store the post first (its id goes in the buttons), then send it; undo the row if Discord refuses."""
+        """Store the post first (its id goes in the buttons), then send it. `before_send` sees the
+        stored post before Discord does (the scheduler lists it on its run)."""
         now = self.bot.now()
-        db = self.bot.database
         post = await queries.create_post(
-            db,
+            self.bot.database,
             guild_id,
             channel.id,
             question.id,
@@ -238,13 +240,24 @@ class Quiz(commands.Cog):
             posted_by,
             now=now,
         )
+        if before_send is not None:
+            await before_send(post)
+        return await self.send_post(channel, question, post)
+
+    async def send_post(self, channel: PostChannel, question: Question, post: Post) -> Post:
+        """Send a stored post and record its message; undo the row if Discord refuses.
+
+        The post id is the message's nonce (enforced): sending the same post again, after a crash
+        left it unconfirmed, gets back the message Discord already has instead of a second one."""
         assert post.id is not None
+        db = self.bot.database
         try:
             message = await channel.send(
                 embed=render.question_embed(
                     question, self.bot.library.lesson(question.lesson_id), post, None
                 ),
                 view=post_view(question, post.id, self.bot.question_items(question)),
+                nonce=post.id,
             )
         except discord.HTTPException:
             await queries.delete_post(db, post.id)

@@ -20,7 +20,7 @@ from cogs.schedule import _render as render
 from content import Lesson
 from storage import queries
 from storage import schedules as store
-from storage.models import Schedule, ScheduleRun
+from storage.models import Post, Schedule, ScheduleRun
 from storage.schedules import RunStatus
 
 if TYPE_CHECKING:
@@ -267,23 +267,62 @@ class ScheduleCog(
         """Claim and post every run that is due now; returns how many runs this process posted.
 
         Safe to call from several processes at once: a run is posted only by the caller whose
-        INSERT of (schedule, date) succeeded.
+        INSERT of (schedule, date) succeeded, or who took over its stale claim.
         """
         now = self.bot.now()
         catch_up = timedelta(minutes=self.bot.settings.catch_up_minutes)
         db = self.bot.database
-        schedules = [s for s in await store.active_schedules(db) if self._owns(s.guild_id)]
+        schedules = {s.id: s for s in await store.active_schedules(db) if self._owns(s.guild_id)}
         if not schedules:
             return 0
+        posted = await self._take_over_stale_claims(schedules, now, catch_up)
         done = await store.run_dates_since(db, (now - timedelta(days=3)).date())
-        posted = 0
-        for schedule in schedules:
+        for schedule in schedules.values():
             assert schedule.id is not None
             try:
                 posted += await self._run_one(schedule, now, catch_up, done.get(schedule.id, set()))
             except Exception:  # one broken schedule must not stop the others
                 log.exception("scheduled quiz %s failed", schedule.id)
         return posted
+
+    async def _take_over_stale_claims(
+        self, schedules: dict[int | None, Schedule], now: datetime, catch_up: timedelta
+    ) -> int:
+        """Finish the runs whose claimer died while posting (storage.schedules explains how this
+        never posts a question twice); past the catch-up window they are recorded as failed."""
+        db = self.bot.database
+        finished = 0
+        for stale in await store.stale_claims(db, now):
+            schedule = schedules.get(stale.schedule_id)
+            if schedule is None:
+                continue  # paused, removed, or another shard's
+            run = await store.reclaim_run(db, stale, now)
+            if run is None:
+                continue  # another process took it over first
+            assert run.id is not None
+            log.warning("scheduled quiz %s: finishing run %s, whose poster stopped", schedule.id, run.id)
+            if now - run.due_at > catch_up:
+                confirmed = await self._confirmed_posts(run)
+                error = "the bot stopped while posting it, and restarted after the catch-up window"
+                await store.finish_run(db, run.id, RunStatus.FAILED, post_ids=confirmed, error=error, now=now)
+                continue
+            try:
+                finished += await self._post_claimed(schedule, run)
+            except Exception:
+                log.exception("scheduled quiz %s failed", schedule.id)
+        return finished
+
+    async def _confirmed_posts(self, run: ScheduleRun) -> list[int]:
+        """The run's posts Discord confirmed; unconfirmed rows are dropped (a click on a message
+        that did arrive is then told politely that the question is gone)."""
+        confirmed = []
+        for post_id in run.post_ids:
+            post = await queries.get_post(self.bot.database, post_id)
+            if post is not None and post.message_id is None:
+                await queries.delete_post(self.bot.database, post_id)
+            elif post is not None:
+                confirmed.append(post_id)
+        return confirmed
 
     async def _run_one(
         self, schedule: Schedule, now: datetime, catch_up: timedelta, done_dates: set[date]
@@ -321,12 +360,20 @@ class ScheduleCog(
         run = await store.claim_run(db, schedule.id, due.run_date, due.due_at, now=now)
         if run is None:
             return False  # another process (or an earlier tick) has this run
+        return await self._post_claimed(schedule, run)
+
+    async def _post_claimed(self, schedule: Schedule, run: ScheduleRun) -> bool:
+        assert run.id is not None
         try:
             return await self._post_run(schedule, run)
+        except store.ClaimLost:
+            log.warning("scheduled quiz %s: run %s was taken over by another process", schedule.id, run.id)
+            return False
         except Exception as exc:
-            # Claimed but not posted: recorded as failed, never retried (no doubled posts, no retry loop).
-            assert run.id is not None
-            await store.finish_run(db, run.id, RunStatus.FAILED, error=repr(exc), now=self.bot.now())
+            # Claimed but not posted: recorded as failed, not retried (no retry loop against a broken Discord).
+            await store.finish_run(
+                self.bot.database, run.id, RunStatus.FAILED, error=repr(exc), now=self.bot.now()
+            )
             raise
 
     async def _post_run(self, schedule: Schedule, run: ScheduleRun) -> bool:
@@ -346,18 +393,39 @@ class ScheduleCog(
             await store.finish_run(db, run.id, RunStatus.FAILED, error=reason, now=self.bot.now())
             await self._pause(schedule, reason)
             return False
+        # A takeover: the posts the previous claimer listed (some may never have reached Discord).
+        listed = [post for post_id in run.post_ids if (post := await queries.get_post(db, post_id))]
         recency = await queries.question_recency(db, schedule.guild_id, schedule.channel_id)
-        picked = scheduler.pick_questions(pool, recency, schedule.count)
+        picked = scheduler.pick_questions(pool, recency, max(0, schedule.count - len(listed)))
         previous = await store.previous_post_ids(db, schedule.id, run.run_date)
         close_after = (
             timedelta(minutes=schedule.close_after_minutes) if schedule.close_after_minutes else None
         )
         channel = self._channel(schedule)
+
+        async def list_on_run(post: Post) -> None:
+            assert post.id is not None
+            await store.add_run_post(db, run, post.id)
+
         post_ids: list[int] = []
         try:
+            for post in listed:
+                if post.message_id is None:
+                    question = self.bot.library.question(post.question_id)
+                    if question is None:  # it left the lessons meanwhile: nothing to resend
+                        await queries.delete_post(db, post.id or 0)
+                        continue
+                    await quiz.send_post(channel, question, post)
+                assert post.id is not None
+                post_ids.append(post.id)
             for question in picked:
                 post = await quiz.publish(
-                    schedule.guild_id, channel, question, close_after, posted_by=schedule.created_by
+                    schedule.guild_id,
+                    channel,
+                    question,
+                    close_after,
+                    posted_by=schedule.created_by,
+                    before_send=list_on_run,
                 )
                 assert post.id is not None
                 post_ids.append(post.id)
