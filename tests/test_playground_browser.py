@@ -192,6 +192,8 @@ async def test_moderator_posts_with_autocomplete_and_members_answer_privately(
     await composer.press_sequentially("/qu")
     await expect(suggestions.first).to_contain_text("/quiz")
     await composer.press("Tab")
+    await expect(suggestions).to_contain_text(["/quiz close", "/quiz post"])
+    await composer.press_sequentially("p")
     await expect(suggestions.first).to_contain_text("/quiz post")
     await composer.press("Tab")
     await expect(suggestions.first).to_contain_text("lesson:")
