@@ -9,6 +9,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.rendering import plural
+
 if TYPE_CHECKING:
     from bot.app import QuizBot
 
@@ -59,7 +61,7 @@ class Help(commands.Cog):
         embed = discord.Embed(title="quizbot", description=ABOUT, colour=discord.Colour.blurple())
         embed.add_field(name="Commands", value=fit_lines(list(command_lines(bot.tree))), inline=False)
         lessons = [
-            f"**{lesson.title}** ({len(lesson.questions)} questions)"
+            f"**{lesson.title}** ({plural(len(lesson.questions), 'question')})"
             for lesson in bot.library.lessons.values()
         ]
         embed.add_field(name=f"Lessons loaded: {len(lessons)}", value=fit_lines(lessons), inline=False)

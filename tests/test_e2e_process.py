@@ -11,14 +11,67 @@ from pathlib import Path
 import pytest
 
 from bot.emulator import DiscordEmulator
+from tests.messages import lessons_folder
 
 REPO = Path(__file__).resolve().parents[1]
 
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
-async def test_a_signal_closes_gateway_database_and_worker_cleanly(
-    emulator: DiscordEmulator, tmp_path: Path, signum: signal.Signals
-) -> None:
+LESSON = """\
+id: {id}
+title: Lesson {id}
+topic: testing
+source: written for the tests
+questions:
+  - id: {id}.q
+    kind: multiple_choice
+    prompt: Pick A.
+    options: [this, that]
+    answer: A
+    difficulty: easy
+    hint: The first.
+    solution: [It is A.]
+"""
+
+
+class BotProcess:
+    """`python -m bot` in a subprocess; its output is collected line by line as it runs."""
+
+    def __init__(self, process: asyncio.subprocess.Process) -> None:
+        self.process = process
+        self.lines: list[str] = []
+        self._reader = asyncio.ensure_future(self._read())
+
+    async def _read(self) -> None:
+        assert self.process.stdout is not None
+        async for line in self.process.stdout:
+            self.lines.append(line.decode(errors="replace"))
+
+    @property
+    def output(self) -> str:
+        return "".join(self.lines)
+
+    async def wait_output(self, text: str, timeout: float = 30) -> None:
+        for _ in range(int(timeout * 10)):
+            if text in self.output:
+                return
+            await asyncio.sleep(0.1)
+        raise AssertionError(f"{text!r} never appeared in the output:\n{self.output}")
+
+    async def stop(self, signum: signal.Signals = signal.SIGTERM) -> str:
+        """Signal it and wait for it to exit; return everything it printed."""
+        self.process.send_signal(signum)
+        await asyncio.wait_for(self.process.wait(), 60)
+        await self._reader
+        return self.output
+
+    async def kill(self) -> None:
+        if self.process.returncode is None:
+            self.process.kill()
+            await self.process.wait()
+        await self._reader
+
+
+async def start_bot_process(emulator: DiscordEmulator, tmp_path: Path, **settings: str) -> BotProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "QUIZBOT_", "DATABASE_"))}
     env.update(
         PYTHONPATH=str(REPO),
@@ -27,8 +80,9 @@ async def test_a_signal_closes_gateway_database_and_worker_cleanly(
         DISCORD_GATEWAY_URL=emulator.gateway_url,
         QUIZBOT_DEV_GUILD=str(emulator.world.guild_id),
         DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+        **settings,
     )
-    bot = await asyncio.create_subprocess_exec(
+    process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
         "bot",
@@ -37,20 +91,35 @@ async def test_a_signal_closes_gateway_database_and_worker_cleanly(
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,
     )
+    bot = BotProcess(process)
     try:
         await emulator.wait_ready(timeout=60)
         await emulator.wait_commands_synced(timeout=60)
-        ix = await emulator.slash("help")
-        await emulator.wait_reply(ix, timeout=30)
+    except BaseException:
+        await bot.kill()
+        raise
+    return bot
+
+
+async def lessons_in_help(emulator: DiscordEmulator) -> str:
+    reply = await emulator.wait_reply(await emulator.slash("help"), timeout=30)
+    (lessons,) = [f for f in reply["embeds"][0]["fields"] if f["name"].startswith("Lessons loaded")]
+    return f"{lessons['name']}: {lessons['value']}"
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+async def test_a_signal_closes_gateway_database_and_worker_cleanly(
+    emulator: DiscordEmulator, tmp_path: Path, signum: signal.Signals
+) -> None:
+    bot = await start_bot_process(emulator, tmp_path)
+    try:
+        await emulator.wait_reply(await emulator.slash("help"), timeout=30)
         await asyncio.sleep(0.5)  # let the worker process appear
-        workers = _children(bot.pid)
-        bot.send_signal(signum)
-        output = (await asyncio.wait_for(bot.communicate(), 60))[0].decode()
+        workers = _children(bot.process.pid)
+        output = await bot.stop(signum)
     finally:
-        if bot.returncode is None:
-            bot.kill()
-            await bot.wait()
-    assert bot.returncode == 0, output
+        await bot.kill()
+    assert bot.process.returncode == 0, output
     assert "quizbot stopped cleanly" in output
     assert "Traceback" not in output
     assert emulator.token not in output, "the token never appears in a log line"
@@ -64,6 +133,34 @@ async def test_a_signal_closes_gateway_database_and_worker_cleanly(
         await asyncio.sleep(0.1)
     assert workers and not left, f"still running 5 s after the bot stopped: {left}"
     assert (tmp_path / "bot.db").exists()
+
+
+async def test_sighup_reloads_the_lessons_and_a_broken_edit_keeps_the_ones_in_use(
+    emulator: DiscordEmulator, tmp_path: Path
+) -> None:
+    folder = lessons_folder(tmp_path, first=LESSON.format(id="first"))
+    bot = await start_bot_process(emulator, tmp_path, QUIZBOT_CONTENT_DIR=str(folder))
+    try:
+        assert (await lessons_in_help(emulator)).startswith("Lessons loaded: 1")
+
+        (folder / "second.yaml").write_text(LESSON.format(id="second"))
+        bot.process.send_signal(signal.SIGHUP)
+        await bot.wait_output("lessons reloaded: 2 lessons, 2 questions")
+        assert "**Lesson second** (1 question)" in await lessons_in_help(emulator)
+
+        (folder / "second.yaml").write_text(
+            LESSON.format(id="second").replace("difficulty: easy", "difficulty: 3")
+        )
+        bot.process.send_signal(signal.SIGHUP)
+        await bot.wait_output("lessons not reloaded")
+        assert "second.yaml:11: questions[0].difficulty" in bot.output, (
+            "the operator sees file, line and field"
+        )
+        assert (await lessons_in_help(emulator)).startswith("Lessons loaded: 2"), "the last good lessons stay"
+        output = await bot.stop()
+    finally:
+        await bot.kill()
+    assert bot.process.returncode == 0 and "Traceback" not in output
 
 
 def _alive(pid: int) -> bool:
