@@ -205,10 +205,8 @@ async def claim_run(
     return ScheduleRun(id=run_id, **values)
 
 
-async def add_run_post(db: Database, run: ScheduleRun, post_id: int) -> None:
-    """List a post on its run before its message is sent, so a takeover knows to confirm it.
-    Raises ClaimLost when the run is no longer ours (another process took it over)."""
-    post_ids = [*run.post_ids, post_id]
+async def _update_if_still_claimed(db: Database, run: ScheduleRun, **values: Any) -> bool:
+    """Update a claimed run only while `claimed_at` is still the one `run` holds (the fence)."""
     async with db.writing() as s:
         result = await s.exec(
             update(ScheduleRun)
@@ -217,10 +215,17 @@ async def add_run_post(db: Database, run: ScheduleRun, post_id: int) -> None:
                 col(ScheduleRun.status) == RunStatus.CLAIMED.value,
                 col(ScheduleRun.claimed_at) == run.claimed_at,
             )
-            .values(post_ids=post_ids)
+            .values(**values)
         )
         await s.commit()
-    if result.rowcount != 1:
+    return bool(result.rowcount == 1)
+
+
+async def add_run_post(db: Database, run: ScheduleRun, post_id: int) -> None:
+    """List a post on its run before its message is sent, so a takeover knows to confirm it.
+    Raises ClaimLost when the run is no longer ours (another process took it over)."""
+    post_ids = [*run.post_ids, post_id]
+    if not await _update_if_still_claimed(db, run, post_ids=post_ids):
         raise ClaimLost(f"schedule run {run.id} was taken over")
     run.post_ids = post_ids
 
@@ -242,18 +247,7 @@ async def stale_claims(db: Database, now: datetime) -> list[ScheduleRun]:
 async def reclaim_run(db: Database, run: ScheduleRun, now: datetime) -> ScheduleRun | None:
     """Take over a stale claim; the run (now ours) if this call won, None if someone else did."""
     now = _aware(now, "now")
-    async with db.writing() as s:
-        result = await s.exec(
-            update(ScheduleRun)
-            .where(
-                col(ScheduleRun.id) == run.id,
-                col(ScheduleRun.status) == RunStatus.CLAIMED.value,
-                col(ScheduleRun.claimed_at) == run.claimed_at,
-            )
-            .values(claimed_at=now)
-        )
-        await s.commit()
-    if result.rowcount != 1:
+    if not await _update_if_still_claimed(db, run, claimed_at=now):
         return None
     run.claimed_at = now
     return run

@@ -412,37 +412,23 @@ class ProcessDied(BaseException):
     """Stands for the process being killed: no `except Exception` handler gets to record anything."""
 
 
-async def restarted(
-    first: QuizBot, start_bot: StartBot, lessons_dir: Path, clock: Clock, emulator: DiscordEmulator
-):
-    await first.close()
-    await emulator.wait_for(
-        lambda: not any(c.ready and not c.ws.closed for c in emulator._sockets), what="the first bot to leave"
-    )
-    return await started(start_bot, lessons_dir, clock)  # same SQLite file
+AFTER_LISTING, AFTER_SENDING = "before Discord has the message", "before the message id is stored"
 
 
-def question_messages(emulator: DiscordEmulator) -> list[tuple[int, str]]:
-    """(message id, question id) of every message members can see in #quiz."""
-    return [
-        (int(m["id"]), m["embeds"][0]["footer"]["text"].rsplit(" · ", 1)[1])
-        for m in emulator.channel_messages("quiz")
-    ]
-
-
-@pytest.mark.parametrize("dies", ["before Discord has the message", "before the message id is stored"])
-async def test_a_run_whose_poster_died_is_finished_by_the_next_bot_and_no_question_is_posted_twice(
-    dies: str,
+async def bot_dies_while_posting(
+    when: str,
+    monkeypatch: pytest.MonkeyPatch,
     emulator: DiscordEmulator,
     start_bot: StartBot,
     lessons_dir: Path,
     clock: Clock,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+) -> QuizBot:
+    """A bot claims 2030-06-04's 07:30 UTC run and dies at `when` while posting it; returns the
+    bot started in its place, on the same database."""
     first = await started(start_bot, lessons_dir, clock)
     clock.set(2030, 6, 3, 12, 0)
     await add_schedule(emulator, time="07:30", timezone="UTC", count=2)
-    if dies == "before Discord has the message":
+    if when == AFTER_LISTING:
         listed = store.add_run_post
 
         async def add_run_post_then_die(*args: Any) -> None:
@@ -460,10 +446,33 @@ async def test_a_run_whose_poster_died_is_finished_by_the_next_bot_and_no_questi
     with pytest.raises(ProcessDied):
         await scheduler(first).run_due()
     monkeypatch.undo()
-    sent_before = question_messages(emulator)
-    assert len(sent_before) == (0 if dies.startswith("before Discord") else 1)
+    await first.close()
+    await emulator.wait_for(
+        lambda: not any(c.ready and not c.ws.closed for c in emulator._sockets), what="the first bot to leave"
+    )
+    return await started(start_bot, lessons_dir, clock)  # same SQLite file
 
-    second = await restarted(first, start_bot, lessons_dir, clock, emulator)
+
+def question_messages(emulator: DiscordEmulator) -> list[tuple[int, str]]:
+    """(message id, question id) of every message members can see in #quiz."""
+    return [
+        (int(m["id"]), m["embeds"][0]["footer"]["text"].rsplit(" · ", 1)[1])
+        for m in emulator.channel_messages("quiz")
+    ]
+
+
+@pytest.mark.parametrize("dies", [AFTER_LISTING, AFTER_SENDING])
+async def test_a_run_whose_poster_died_is_finished_by_the_next_bot_and_no_question_is_posted_twice(
+    dies: str,
+    emulator: DiscordEmulator,
+    start_bot: StartBot,
+    lessons_dir: Path,
+    clock: Clock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    second = await bot_dies_while_posting(dies, monkeypatch, emulator, start_bot, lessons_dir, clock)
+    sent_before = question_messages(emulator)
+    assert len(sent_before) == (0 if dies == AFTER_LISTING else 1)
     clock.set(2030, 6, 4, 7, 31)
     assert await scheduler(second).run_due() == 0, "a claim a minute old may still be posting"
     clock.set(2030, 6, 4, 7, 33)
@@ -490,19 +499,7 @@ async def test_a_run_whose_poster_died_is_given_up_after_the_catch_up_window(
     clock: Clock,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    first = await started(start_bot, lessons_dir, clock)
-    clock.set(2030, 6, 3, 12, 0)
-    await add_schedule(emulator, time="07:30", timezone="UTC")
-
-    async def die(*args: Any) -> None:
-        raise ProcessDied
-
-    monkeypatch.setattr(queries, "set_post_message", die)
-    clock.set(2030, 6, 4, 7, 30)
-    with pytest.raises(ProcessDied):
-        await scheduler(first).run_due()
-    monkeypatch.undo()
-    second = await restarted(first, start_bot, lessons_dir, clock, emulator)
+    second = await bot_dies_while_posting(AFTER_SENDING, monkeypatch, emulator, start_bot, lessons_dir, clock)
     clock.set(2030, 6, 4, 9, 0)  # 90 minutes later: past the default 60-minute catch-up
     assert await scheduler(second).run_due() == 0
     schedule = await only_schedule(second, emulator)
@@ -510,6 +507,8 @@ async def test_a_run_whose_poster_died_is_given_up_after_the_catch_up_window(
     assert run.status == RunStatus.FAILED and "stopped while posting" in (run.error or "")
     assert len(question_messages(emulator)) == 1, "nothing posted late"
     listed = await emulator.wait_reply(await emulator.slash("schedule list", by="mod"))
-    assert "failed" in listed["content"] or "failed" in str(listed.get("embeds"))
+    assert "2030-06-04: failed (the bot stopped while posting it" in str(listed["embeds"]), (
+        "moderators see why"
+    )
     clock.set(2030, 6, 5, 7, 30)
     assert await scheduler(second).run_due() == 1, "the next day posts as usual"
