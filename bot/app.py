@@ -34,15 +34,19 @@ def discover_extensions() -> Iterator[str]:
             yield module.name
 
 
-class QuizBot(commands.Bot):
-    """The quizbot application: one instance per process (or per shard group)."""
+class QuizBot(commands.AutoShardedBot):
+    """The quizbot application: one instance per process, running every shard or the ones
+    QUIZBOT_SHARD_IDS gives it (discord.py's AutoShardedBot; one shard for most study groups)."""
 
     def __init__(self, settings: Settings, *, trainer: Trainer | None = None, **options: object) -> None:
+        if settings.shard_ids is not None:
+            options["shard_ids"] = settings.shard_ids
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=discord.Intents.default(),
             help_command=None,
             allowed_mentions=discord.AllowedMentions.none(),
+            shard_count=settings.shard_count,
             **options,  # type: ignore[arg-type]
         )
         self.settings = settings

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated, Self
 from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/quizbot.db"
 _DATABASE_SCHEMES = ("sqlite+aiosqlite", "postgresql+asyncpg")
@@ -30,6 +31,12 @@ class Settings(BaseSettings):
     )
     dev_guild: int | None = Field(default=None, validation_alias="QUIZBOT_DEV_GUILD")
     catch_up_minutes: float = Field(default=60, ge=0, validation_alias="QUIZBOT_CATCH_UP")
+    # Several processes on one PostgreSQL (DESIGN "At scale"): the total, and this process's ids.
+    # None: discord.py asks Discord how many shards and runs them all here.
+    shard_count: int | None = Field(default=None, ge=1, validation_alias="QUIZBOT_SHARD_COUNT")
+    shard_ids: Annotated[list[int] | None, NoDecode] = Field(
+        default=None, validation_alias="QUIZBOT_SHARD_IDS"
+    )
 
     @field_validator("database_url")
     @classmethod
@@ -53,10 +60,30 @@ class Settings(BaseSettings):
             raise ValueError("must be a ws:// or wss:// URL")
         return value
 
-    @field_validator("dev_guild", mode="before")
+    @field_validator("dev_guild", "shard_count", mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if value == "" else value
+
+    @field_validator("shard_ids", mode="before")
+    @classmethod
+    def _comma_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [part.strip() for part in value.split(",") if part.strip()]
+            if not all(part.isdigit() for part in parts):
+                raise ValueError("must be shard numbers separated by commas, e.g. 0,2")
+            return [int(part) for part in parts] or None
+        return value
+
+    @model_validator(mode="after")
+    def _shards_fit(self) -> Self:
+        if self.shard_ids is None:
+            return self
+        if self.shard_count is None:
+            raise ValueError("QUIZBOT_SHARD_IDS needs QUIZBOT_SHARD_COUNT (the total over all processes)")
+        if any(shard >= self.shard_count for shard in self.shard_ids):
+            raise ValueError(f"QUIZBOT_SHARD_IDS must be below QUIZBOT_SHARD_COUNT ({self.shard_count})")
+        return self
 
 
 def load_settings(**overrides: object) -> Settings:
@@ -68,4 +95,4 @@ def load_settings(**overrides: object) -> Settings:
         name = str(first["loc"][0]) if first["loc"] else "settings"
         message = first["msg"].removeprefix("Value error, ")
         # The rejected value is not echoed: it may hold a password or a token.
-        raise SettingsError(f"{name}: {message}") from None
+        raise SettingsError(f"{name}: {message}" if first["loc"] else message) from None

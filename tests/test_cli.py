@@ -52,3 +52,18 @@ def test_ci_runs_exactly_the_readme_test_command() -> None:
     test_line = ci.strip().splitlines()[-1]
     assert test_line.endswith("-m pytest")
     assert f"\n{test_line}\n" in readme
+
+
+def test_shard_settings_are_checked_before_connecting(tmp_path: Path) -> None:
+    for env, expected in [
+        ({"QUIZBOT_SHARD_IDS": "1"}, "error: QUIZBOT_SHARD_IDS needs QUIZBOT_SHARD_COUNT"),
+        ({"QUIZBOT_SHARD_COUNT": "2", "QUIZBOT_SHARD_IDS": "0,2"}, "error: QUIZBOT_SHARD_IDS must be below"),
+        (
+            {"QUIZBOT_SHARD_COUNT": "2", "QUIZBOT_SHARD_IDS": "one"},
+            "error: QUIZBOT_SHARD_IDS: must be shard numbers",
+        ),
+    ]:
+        result = run_cli(cwd=tmp_path, DISCORD_TOKEN="x", **env)
+        assert result.returncode == 2, result.stderr
+        (line,) = result.stderr.strip().splitlines()
+        assert line.startswith(expected), line

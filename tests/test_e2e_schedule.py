@@ -209,6 +209,39 @@ async def test_two_bots_on_one_postgresql_post_a_due_quiz_exactly_once(
     assert posted(emulator) == ["sc.one", "sc.two", "sc.three", "sc.one", "sc.two", "sc.three"]
 
 
+async def test_shard_processes_serve_and_post_only_for_the_guilds_on_their_shards(
+    emulator: DiscordEmulator,
+    start_bot: StartBot,
+    lessons_dir: Path,
+    clock: Clock,
+    postgres_run_url: str,
+) -> None:
+    guild_id = emulator.world.guild_id
+    owner = (guild_id >> 22) % 2  # Discord's rule for which shard carries a guild
+
+    async def shard(shard_id: int) -> QuizBot:
+        return await started(
+            start_bot,
+            lessons_dir,
+            clock,
+            database_url=postgres_run_url,
+            QUIZBOT_SHARD_COUNT="2",
+            QUIZBOT_SHARD_IDS=str(shard_id),
+        )
+
+    holder = await shard(owner)
+    await reset_tables(holder.database)  # the run's PostgreSQL database is shared with other tests
+    other = await shard(1 - owner)
+    assert holder.get_guild(guild_id) is not None and other.get_guild(guild_id) is None
+    clock.set(2030, 6, 3, 12, 0)
+    await add_schedule(emulator, time="18:15", timezone="UTC")  # the guild's shard answers
+    clock.set(2030, 6, 4, 18, 15)
+    assert await scheduler(other).run_due() == 0, "another shard's guild: not this process's quiz"
+    assert posted(emulator) == []
+    assert await scheduler(holder).run_due() == 1
+    assert posted(emulator) == ["sc.one"]
+
+
 async def test_a_run_missed_while_down_is_posted_on_start_up_within_the_catch_up_window(
     emulator: DiscordEmulator,
     start_bot: StartBot,

@@ -315,9 +315,10 @@ class DiscordEmulator:
         return ix
 
     def _live_connection(self) -> _GatewayConnection:
-        live = [c for c in self._sockets if c.ready and not c.ws.closed]
+        """The newest session whose shard holds the guild (Discord sends a guild's events only there)."""
+        live = [c for c in self._sockets if c.ready and not c.ws.closed and c.holds(self.world.guild_id)]
         if not live:
-            raise EmulatorError("no bot is connected to the gateway")
+            raise EmulatorError("no bot is connected to the gateway for this guild's shard")
         return live[-1]
 
     def _command_data(self, command: str, options: dict[str, Any], focused: str | None) -> Json:
@@ -705,6 +706,11 @@ class _GatewayConnection:
         self.sequence = 0
         self.ready = False
         self.session_id = secrets.token_hex(16)
+        self.shard: tuple[int, int] = (0, 1)  # (shard id, shard count), as IDENTIFY gave it
+
+    def holds(self, guild_id: int) -> bool:
+        shard_id, count = self.shard
+        return (guild_id >> 22) % count == shard_id
 
     async def send(self, op: int, data: Any, event: str | None = None) -> None:
         frame: Json = {"op": op, "d": data, "s": None, "t": event}
@@ -741,18 +747,22 @@ class _GatewayConnection:
         if data.get("token") != emu.token:
             await self.ws.close(code=4004, message=b"Authentication failed.")
             return
+        shard_id, count = data.get("shard") or (0, 1)
+        self.shard = (int(shard_id), int(count))
+        holds_guild = self.holds(world.guild_id)
         await self.dispatch(
             "READY",
             {
                 "v": 10,
                 "user": world.bot_user.user_payload(),
-                "guilds": [{"id": str(world.guild_id), "unavailable": True}],
+                "guilds": [{"id": str(world.guild_id), "unavailable": True}] if holds_guild else [],
                 "session_id": self.session_id,
                 "resume_gateway_url": emu.gateway_url,
-                "shard": [0, 1],
+                "shard": list(self.shard),
                 "application": {"id": str(world.application_id), "flags": 0},
             },
         )
-        await self.dispatch("GUILD_CREATE", world.guild_payload())
+        if holds_guild:
+            await self.dispatch("GUILD_CREATE", world.guild_payload())
         self.ready = True
         await emu._notify("ready", {})

@@ -257,10 +257,9 @@ class ScheduleCog(
 
     def _owns(self, guild_id: int) -> bool:
         """With several shard processes, only the one holding the guild's shard posts its quizzes."""
-        count = self.bot.shard_count or 1
-        shard_ids = getattr(self.bot, "shard_ids", None)
-        if count <= 1 or not shard_ids:
-            return True
+        shard_ids, count = self.bot.shard_ids, self.bot.shard_count
+        if not shard_ids or not count:
+            return True  # this process runs every shard
         return (guild_id >> 22) % count in shard_ids
 
     async def run_due(self) -> int:
