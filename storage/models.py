@@ -228,6 +228,16 @@ class ReviewCard(SQLModel, table=True):
     updated_at: datetime = Field(sa_type=UTCDateTime)
 
 
+class ReviewReminder(SQLModel, table=True):
+    """A member who asked for a DM when reviews are due (migration 0005); no row: no reminders."""
+
+    __tablename__ = "review_reminders"
+
+    member_id: int = Field(sa_type=BigInteger, primary_key=True, sa_column_kwargs=_NOT_AUTO)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    last_sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
 class ScoreCount(SQLModel, table=True):
     """How many members of a guild have exactly `points` on one board: a histogram kept by triggers
     (migration 0004), so a rank is a sum over the point values above it, not a count of members."""

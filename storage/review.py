@@ -17,19 +17,21 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Final
 
 from fsrs import Card, Rating, Scheduler
-from sqlalchemy import func, update
+from sqlalchemy import delete, func, or_, update
 from sqlmodel import col, select
 
 from storage.driver import DriverValues, for_dialect
 from storage.engine import Database
-from storage.models import ReviewCard
-from storage.queries import _aware
+from storage.models import ReviewCard, ReviewReminder
+from storage.queries import _aware, _insert
 
 SCHEDULER: Final = Scheduler(enable_fuzzing=False)
+# At most one reminder DM per member in this long: 20 hours, so a daily habit does not drift later.
+REMINDER_GAP: Final = timedelta(hours=20)
 
 
 def rating_for(*, right: bool, try_no: int = 1, hinted: bool = False) -> Rating:
@@ -253,3 +255,59 @@ async def drop_card(db: Database, member_id: int, question_id: str) -> None:
         if row is not None:
             await s.delete(row)
             await s.commit()
+
+
+# ----- reminders: a DM, at most daily, to members who asked for one ------------------------------
+async def reminders_on(db: Database, member_id: int) -> bool:
+    async with db.session() as s:
+        return await s.get(ReviewReminder, member_id) is not None
+
+
+async def set_reminders(db: Database, member_id: int, on: bool, *, now: datetime) -> None:
+    """Turn a member's review reminders on (idempotent) or off."""
+    now = _aware(now, "now")
+    if on:
+        stmt = (
+            _insert(db, ReviewReminder)
+            .values(member_id=member_id, created_at=now)
+            .on_conflict_do_nothing(index_elements=["member_id"])
+        )
+    else:
+        stmt = delete(ReviewReminder).where(col(ReviewReminder.member_id) == member_id)
+    async with db.writing() as s:
+        await s.exec(stmt)
+        await s.commit()
+
+
+def _remind_again(now: datetime) -> Any:
+    reminder = ReviewReminder
+    return or_(col(reminder.last_sent_at).is_(None), col(reminder.last_sent_at) <= now - REMINDER_GAP)
+
+
+async def members_to_remind(db: Database, now: datetime, limit: int = 100) -> list[tuple[int, int]]:
+    """(member, cards due) for members with reminders on, cards due now, and no reminder for a while."""
+    now = _aware(now, "now")
+    card, reminder = ReviewCard, ReviewReminder
+    async with db.session() as s:
+        rows = await s.exec(
+            select(reminder.member_id, func.count())
+            .join(card, col(card.member_id) == col(reminder.member_id))
+            .where(col(card.due) <= now, _remind_again(now))
+            .group_by(col(reminder.member_id))
+            .order_by(col(reminder.member_id))
+            .limit(limit)
+        )
+        return [(int(member_id), int(due)) for member_id, due in rows.all()]
+
+
+async def claim_reminder(db: Database, member_id: int, now: datetime) -> bool:
+    """Mark a reminder as sent before sending it: True for the one caller (of any process) that may."""
+    now = _aware(now, "now")
+    async with db.writing() as s:
+        result = await s.exec(
+            update(ReviewReminder)
+            .where(col(ReviewReminder.member_id) == member_id, _remind_again(now))
+            .values(last_sent_at=now)
+        )
+        await s.commit()
+    return bool(result.rowcount == 1)

@@ -95,7 +95,7 @@ async def test_missed_questions_come_back_most_overdue_first_and_answers_resched
     assert done["embeds"][0]["description"].startswith(
         "Nothing is due right now: 2 questions in your review deck. The next one is due <t:"
     )
-    assert done["components"] == []
+    assert buttons(done) == {"Remind me when reviews are due": "review:remind:on"}
 
 
 async def test_the_hint_makes_a_right_answer_a_hard_recall_and_a_second_answer_is_refused(
@@ -193,3 +193,44 @@ async def test_review_buttons_keep_working_after_a_restart(
     assert emulator.message(int(shown["id"]))["embeds"][0]["title"] == "✅ Right!"
     card = await review.get_card(second.database, carol, "lb.easy")
     assert card is not None and card.reviews == 2
+
+
+async def test_a_member_who_asks_is_reminded_by_dm_once_a_day_while_reviews_are_due(
+    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+) -> None:
+    bot = await started(emulator, start_bot, lessons_dir, MONDAY)
+    reviews: Any = bot.get_cog("Review")
+    alice = member(emulator, "alice")
+    await review.record_outcome(bot.database, alice, "lb.hard", right=False, try_no=3, now=MONDAY)
+    empty = await emulator.wait_reply(await emulator.slash("review", by="alice"))  # due in minutes, not now
+    assert await reviews.send_reminders() == 0, "nobody asked"
+
+    turned_on = await emulator.wait_reply(await emulator.click(empty, "review:remind:on", by="alice"))
+    assert turned_on["flags"] & EPHEMERAL and turned_on["content"].startswith("🔔 I'll DM you")
+    assert await reviews.send_reminders() == 0, "nothing is due yet"
+    bot.now = lambda: MONDAY + timedelta(hours=1)  # type: ignore[method-assign]
+    assert await reviews.send_reminders() == 1
+    assert await reviews.send_reminders() == 0, "one a day"
+    (dm,) = emulator.dm_messages("alice")
+    assert dm["embeds"][0]["description"].startswith("1 question you missed is due for review.")
+    assert buttons(dm) == {"Stop review reminders": "review:remind:off"}
+
+    stopped = await emulator.wait_reply(await emulator.click(dm, "review:remind:off", by="alice"))
+    assert stopped["content"].startswith("🔕 No more review reminders")
+    bot.now = lambda: MONDAY + timedelta(days=2)  # type: ignore[method-assign]
+    assert await reviews.send_reminders() == 0
+    assert len([m for m in emulator.dm_messages("alice") if m["embeds"]]) == 1
+
+
+async def test_reminders_stop_for_a_member_whose_dms_are_closed(
+    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+) -> None:
+    bot = await started(emulator, start_bot, lessons_dir, MONDAY)
+    bob = member(emulator, "bob")
+    await review.record_outcome(bot.database, bob, "lb.hard", right=False, try_no=3, now=MONDAY)
+    await review.set_reminders(bot.database, bob, True, now=MONDAY)
+    emulator.dms_closed.add("bob")
+    bot.now = lambda: MONDAY + timedelta(hours=1)  # type: ignore[method-assign]
+    reviews: Any = bot.get_cog("Review")
+    assert await reviews.send_reminders() == 0
+    assert not await review.reminders_on(bot.database, bob), "not retried every day against closed DMs"

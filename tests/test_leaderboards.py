@@ -179,6 +179,7 @@ def test_forgetting_covers_every_table_about_members() -> None:
         "daily_scores",
         "period_scores",
         "review_cards",
+        "review_reminders",
         "practice_runs",
     } <= names
 

@@ -9,7 +9,19 @@ from datetime import UTC, datetime, timedelta
 from fsrs import Rating
 
 from storage import Database
-from storage.review import due_cards, get_card, rate, rating_for, record_outcome, review_summary
+from storage.review import (
+    REMINDER_GAP,
+    claim_reminder,
+    due_cards,
+    get_card,
+    members_to_remind,
+    rate,
+    rating_for,
+    record_outcome,
+    reminders_on,
+    review_summary,
+    set_reminders,
+)
 
 T0 = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)
 
@@ -96,3 +108,31 @@ async def test_outcomes_arriving_together_each_rate_the_card_once(db: Database, 
     card = await get_card(db, 5, "q.shared")
     assert card is not None and (card.reviews, card.lapses) == (20, 20)
     assert (await review_summary(db, 5, T0 + timedelta(days=1))).total == 1
+
+
+async def test_reminders_go_to_members_who_asked_with_cards_due_at_most_once_a_day(
+    db: Database, db_url: str
+) -> None:
+    await record_outcome(db, 1, "a", right=False, try_no=3, now=T0)
+    await record_outcome(db, 1, "b", right=False, try_no=3, now=T0)
+    await record_outcome(db, 2, "a", right=False, try_no=3, now=T0 + timedelta(days=30))  # not due yet
+    await record_outcome(db, 3, "a", right=False, try_no=3, now=T0)  # never asked for reminders
+    for member in (1, 2):
+        await set_reminders(db, member, True, now=T0)
+    await set_reminders(db, 1, True, now=T0)  # asking twice is harmless
+    assert (await reminders_on(db, 1), await reminders_on(db, 3)) == (True, False)
+
+    later = T0 + timedelta(hours=1)
+    assert await members_to_remind(db, later) == [(1, 2)]
+    other = await Database.open(db_url)  # two bot processes tick together
+    try:
+        claims = await asyncio.gather(*(claim_reminder(d, 1, later) for d in (db, other, db, other)))
+    finally:
+        await other.close()
+    assert sorted(claims) == [False, False, False, True], "one DM, whoever ticks"
+    assert await members_to_remind(db, later + REMINDER_GAP - timedelta(minutes=1)) == []
+    assert await members_to_remind(db, later + REMINDER_GAP) == [(1, 2)], "the next day, if still due"
+
+    await set_reminders(db, 1, False, now=later)
+    assert not await reminders_on(db, 1)
+    assert await members_to_remind(db, later + REMINDER_GAP) == []

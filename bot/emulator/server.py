@@ -274,15 +274,21 @@ class DiscordEmulator:
         }
         if data["custom_id"] not in on_message:
             raise EmulatorError(f"message {message_id} has no component {data['custom_id']!r}")
-        channel = self.world.channel_by_id(int(stored.data["channel_id"]))
+        channel_id = int(stored.data["channel_id"])
+        if channel_id in self.dm_channels:
+            if self.dm_channels[channel_id] != self.world.members[member].id:
+                raise EmulatorError(f"{member} cannot see another member's direct messages")
+            return await self._push(3, data, member, None, message=stored.data)
+        channel = self.world.channel_by_id(channel_id)
         assert channel is not None
         return await self._push(3, data, member, channel.name, message=stored.data)
 
     async def _push(
-        self, kind: int, data: Json, member_name: str, channel_name: str, message: Json | None = None
+        self, kind: int, data: Json, member_name: str, channel_name: str | None, message: Json | None = None
     ) -> Interaction:
+        """Send INTERACTION_CREATE: in a guild channel, or (channel_name None) in the member's DM
+        with the bot, where Discord sends the user instead of the member and no guild."""
         member = self.world.members[member_name]
-        channel = self.world.channels[channel_name]
         ix_id = snowflake()
         token = "ix." + secrets.token_urlsafe(32)
         payload: Json = {
@@ -290,35 +296,54 @@ class DiscordEmulator:
             "application_id": str(self.world.application_id),
             "type": kind,
             "data": data,
-            "guild_id": str(self.world.guild_id),
-            "channel_id": str(channel.id),
-            "channel": channel.payload(self.world.guild_id),
-            "member": member.member_payload(with_permissions=True),
             "token": token,
             "version": 1,
             "app_permissions": str(BOT_PERMISSIONS),
             "locale": "en-US",
-            "guild_locale": "en-US",
             "entitlements": [],
-            "authorizing_integration_owners": {"0": str(self.world.guild_id)},
-            "context": 0,
             "attachment_size_limit": 10 * 1024 * 1024,
         }
+        if channel_name is None:
+            channel_id = next(c for c, m in self.dm_channels.items() if m == member.id)
+            payload |= {
+                "channel_id": str(channel_id),
+                "channel": {"id": str(channel_id), "type": 1, "recipients": [member.user_payload()]},
+                "user": member.user_payload(),
+                "authorizing_integration_owners": {"0": str(self.world.guild_id)},
+                "context": 1,
+            }
+        else:
+            channel = self.world.channels[channel_name]
+            channel_id = channel.id
+            payload |= {
+                "guild_id": str(self.world.guild_id),
+                "channel_id": str(channel.id),
+                "channel": channel.payload(self.world.guild_id),
+                "member": member.member_payload(with_permissions=True),
+                "guild_locale": "en-US",
+                "authorizing_integration_owners": {"0": str(self.world.guild_id)},
+                "context": 0,
+            }
         if message is not None:
             payload["message"] = message
         ix = Interaction(
-            ix_id, token, kind, payload, member, channel.id, int(message["id"]) if message else None
+            ix_id, token, kind, payload, member, channel_id, int(message["id"]) if message else None
         )
         self.interactions[ix_id] = ix
-        conn = self._live_connection()
+        conn = self._live_connection(None if channel_name is None else self.world.guild_id)
         await conn.dispatch("INTERACTION_CREATE", payload)
         return ix
 
-    def _live_connection(self) -> _GatewayConnection:
-        """The newest session whose shard holds the guild (Discord sends a guild's events only there)."""
-        live = [c for c in self._sockets if c.ready and not c.ws.closed and c.holds(self.world.guild_id)]
+    def _live_connection(self, guild_id: int | None) -> _GatewayConnection:
+        """The newest session whose shard holds the guild (Discord sends a guild's events only
+        there; direct messages go to shard 0)."""
+        live = [
+            c
+            for c in self._sockets
+            if c.ready and not c.ws.closed and (c.holds(guild_id) if guild_id else c.shard[0] == 0)
+        ]
         if not live:
-            raise EmulatorError("no bot is connected to the gateway for this guild's shard")
+            raise EmulatorError("no bot is connected to the gateway for this shard")
         return live[-1]
 
     def _command_data(self, command: str, options: dict[str, Any], focused: str | None) -> Json:

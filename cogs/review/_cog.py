@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
-from discord.ext import commands
+from discord.ext import commands, tasks
 
 from bot import grading
 from cogs._blanks import picks_are_valid
 from cogs.review import _render as render
-from cogs.review._items import after_view, question_view
+from cogs.review._items import after_view, question_view, reminder_view
 from content import Question
 from storage import review
 
@@ -28,11 +28,19 @@ log = logging.getLogger(__name__)
 ALREADY = "You already answered this review. Click **Next review** for the next one, or run `/review` again."
 GONE = "This question was taken out of the lessons, so it left your review deck."
 FORGED = "That button doesn't belong to this review. Run `/review` again."
+# How often due reviews are checked for reminders (each member still gets at most one a day).
+REMINDER_TICK_MINUTES = 10
 
 
 class Review(commands.Cog):
     def __init__(self, bot: QuizBot) -> None:
         self.bot = bot
+
+    async def cog_load(self) -> None:
+        self.remind_loop.start()
+
+    async def cog_unload(self) -> None:
+        self.remind_loop.cancel()
 
     @app_commands.command(
         name="review", description="Your missed questions, brought back on a spaced schedule"
@@ -69,7 +77,45 @@ class Review(commands.Cog):
             await self._reply(interaction, embed, question_view(question, card.reviews, hinted=False))
             return
         summary = await review.review_summary(db, member_id, now)
-        await self._reply(interaction, render.nothing_due_embed(summary), None)
+        on = await review.reminders_on(db, member_id)
+        await self._reply(interaction, render.nothing_due_embed(summary), reminder_view(on))
+
+    async def set_reminders(self, interaction: discord.Interaction[QuizBot], on: bool) -> None:
+        await review.set_reminders(self.bot.database, interaction.user.id, on, now=self.bot.now())
+        await interaction.response.send_message(render.reminders_set_text(on), ephemeral=True)
+
+    # ----- reminders ------------------------------------------------------------------------
+    @tasks.loop(minutes=REMINDER_TICK_MINUTES)
+    async def remind_loop(self) -> None:
+        try:
+            await self.send_reminders()
+        except Exception:  # the database was away: the next tick tries again
+            log.exception("review reminders: tick failed")
+
+    @remind_loop.before_loop
+    async def _before_remind_loop(self) -> None:
+        await self.bot.wait_until_ready()
+
+    async def send_reminders(self) -> int:
+        """DM every member who asked for reminders and has cards due (at most once per
+        REMINDER_GAP, claimed in the database first so two processes never both send it)."""
+        db, now, sent = self.bot.database, self.bot.now(), 0
+        for member_id, due in await review.members_to_remind(db, now):
+            if not await review.claim_reminder(db, member_id, now):
+                continue
+            try:
+                channel = await self.bot.create_dm(discord.Object(id=member_id))
+                await channel.send(embed=render.reminder_embed(due), view=reminder_view(True))
+            except discord.Forbidden:
+                # DMs closed (or no server shared any more): stop trying rather than fail daily.
+                await review.set_reminders(db, member_id, False, now=now)
+                log.info("review reminders: member %s cannot be DMed; turned off", member_id)
+                continue
+            except discord.HTTPException as exc:
+                log.warning("review reminders: DM to member %s failed (%s)", member_id, exc)
+                continue
+            sent += 1
+        return sent
 
     async def show_hint(self, interaction: discord.Interaction[QuizBot], question_id: str, seen: int) -> None:
         shown = await self._shown(interaction, question_id, seen)

@@ -5,6 +5,7 @@ review:pick:{question}:{seen}:{hint}:{blank}:{picks}    one blank's menu; picks:
 review:submit:{question}:{seen}:{hint}:{picks}          submit the blanks
 review:hint:{question}:{seen}                           show the hint (a right answer then rates Hard)
 review:next                                             the next due question
+review:remind:{on|off}                                  turn due-review DMs on or off
 
 {seen} is the card's review count when it was shown: a second answer to the same showing is refused.
 {hint} is 1 once the hint was shown, else 0.
@@ -172,12 +173,39 @@ class NextButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"revi
         await _cog(interaction).show_next(interaction)
 
 
+class RemindButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"review:remind:(?P<turn>on|off)"
+):
+    """Turns reminders on (or off): a DM, at most daily, when reviews are due."""
+
+    def __init__(self, turn_on: bool) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Remind me when reviews are due" if turn_on else "Stop review reminders",
+                emoji="🔔" if turn_on else "🔕",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"review:remind:{'on' if turn_on else 'off'}",
+            )
+        )
+        self.turn_on = turn_on
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: Any, /
+    ) -> RemindButton:
+        return cls(match["turn"] == "on")
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        await _cog(interaction).set_reminders(interaction, self.turn_on)
+
+
 DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
     AnswerButton,
     BlankSelect,
     SubmitButton,
     HintButton,
     NextButton,
+    RemindButton,
 )
 
 
@@ -205,4 +233,11 @@ def after_view(extras: list[discord.ui.Item[Any]]) -> discord.ui.View:
     for item in extras:
         if len(view.children) < 25:
             view.add_item(item)
+    return view
+
+
+def reminder_view(reminders_on: bool) -> discord.ui.View:
+    """The one button that flips reminders: "remind me" while they are off, "stop" while on."""
+    view = discord.ui.View(timeout=None)
+    view.add_item(RemindButton(turn_on=not reminders_on))
     return view

@@ -75,3 +75,20 @@ def nothing_due_embed(summary: ReviewSummary) -> discord.Embed:
         upcoming = f" The next one is due {when(summary.next_due)}." if summary.next_due else ""
         text = f"Nothing is due right now: {plural(summary.total, 'question')} in your review deck.{upcoming}"
     return discord.Embed(title="🔁 Review", description=text, colour=discord.Colour.blurple())
+
+
+def reminder_embed(due: int) -> discord.Embed:
+    return discord.Embed(
+        title="🔁 Time for a review",
+        description=(
+            f"{plural(due, 'question')} you missed {'is' if due == 1 else 'are'} due for review. "
+            "Run `/review` in any server we share: a few minutes now keeps them for good."
+        ),
+        colour=discord.Colour.blurple(),
+    ).set_footer(text="At most one reminder a day, and only when something is due.")
+
+
+def reminders_set_text(on: bool) -> str:
+    if on:
+        return "🔔 I'll DM you when reviews are due, at most once a day. The same button turns it off."
+    return "🔕 No more review reminders. `/review` still shows what is due whenever you ask."
