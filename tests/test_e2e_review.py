@@ -205,8 +205,11 @@ async def test_a_member_who_asks_is_reminded_by_dm_once_a_day_while_reviews_are_
     empty = await emulator.wait_reply(await emulator.slash("review", by="alice"))  # due in minutes, not now
     assert await reviews.send_reminders() == 0, "nobody asked"
 
-    turned_on = await emulator.wait_reply(await emulator.click(empty, "review:remind:on", by="alice"))
+    click = await emulator.click(empty, "review:remind:on", by="alice")
+    (turned_on,) = await emulator.wait_for(lambda: emulator.followups(click), what="the confirmation")
     assert turned_on["flags"] & EPHEMERAL and turned_on["content"].startswith("🔔 I'll DM you")
+    flipped = emulator.message(int(empty["id"]))
+    assert buttons(flipped) == {"Stop review reminders": "review:remind:off"}, "the same button turns it off"
     assert await reviews.send_reminders() == 0, "nothing is due yet"
     bot.now = lambda: MONDAY + timedelta(hours=1)  # type: ignore[method-assign]
     assert await reviews.send_reminders() == 1
@@ -215,8 +218,10 @@ async def test_a_member_who_asks_is_reminded_by_dm_once_a_day_while_reviews_are_
     assert dm["embeds"][0]["description"].startswith("1 question you missed is due for review.")
     assert buttons(dm) == {"Stop review reminders": "review:remind:off"}
 
-    stopped = await emulator.wait_reply(await emulator.click(dm, "review:remind:off", by="alice"))
+    click = await emulator.click(dm, "review:remind:off", by="alice")
+    (stopped,) = await emulator.wait_for(lambda: emulator.followups(click), what="the confirmation")
     assert stopped["content"].startswith("🔕 No more review reminders")
+    assert buttons(emulator.message(int(dm["id"]))) == {"Remind me when reviews are due": "review:remind:on"}
     bot.now = lambda: MONDAY + timedelta(days=2)  # type: ignore[method-assign]
     assert await reviews.send_reminders() == 0
     assert len([m for m in emulator.dm_messages("alice") if m["embeds"]]) == 1

@@ -81,8 +81,10 @@ class Review(commands.Cog):
         await self._reply(interaction, render.nothing_due_embed(summary), reminder_view(on))
 
     async def set_reminders(self, interaction: discord.Interaction[QuizBot], on: bool) -> None:
+        """Flip reminders, flip the button on the message clicked, and confirm privately."""
         await review.set_reminders(self.bot.database, interaction.user.id, on, now=self.bot.now())
-        await interaction.response.send_message(render.reminders_set_text(on), ephemeral=True)
+        await interaction.response.edit_message(view=reminder_view(on))
+        await interaction.followup.send(render.reminders_set_text(on), ephemeral=True)
 
     # ----- reminders ------------------------------------------------------------------------
     @tasks.loop(minutes=REMINDER_TICK_MINUTES)
