@@ -218,14 +218,21 @@ async def due_posts_to_close(db: Database, now: datetime) -> list[Post]:
 
 
 async def open_posts(
-    db: Database, guild_id: int, *, channel_id: int | None = None, limit: int = 25
+    db: Database,
+    guild_id: int,
+    *,
+    channel_id: int | None = None,
+    question_id: str | None = None,
+    limit: int = 25,
 ) -> list[Post]:
-    """The guild's posts still taking answers (optionally in one channel), newest first."""
+    """The guild's posts still taking answers (optionally in one channel, of one question), newest first."""
     query = select(Post).where(
         Post.guild_id == guild_id, col(Post.closed).is_(False), col(Post.message_id).is_not(None)
     )
     if channel_id is not None:
         query = query.where(Post.channel_id == channel_id)
+    if question_id is not None:
+        query = query.where(Post.question_id == question_id)
     async with db.session() as s:
         rows = await s.exec(query.order_by(col(Post.id).desc()).limit(limit))
         return list(rows.all())

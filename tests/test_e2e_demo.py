@@ -140,6 +140,41 @@ async def test_run_the_code_waits_until_the_member_has_answered(
     assert embed(ran)["title"] == "▶️ What the code printed"
 
 
+async def test_demo_keeps_an_open_questions_output_private_and_for_those_who_answered(
+    emulator: DiscordEmulator, start_bot: StartBot
+) -> None:
+    await start_bot()
+    ix = await emulator.slash(
+        "quiz post", by="mod", lesson="training-weights", question="weights.q3", channel="quiz"
+    )
+    assert "Posted" in (await emulator.wait_reply(ix))["content"]
+    (post,) = emulator.channel_messages("quiz")
+    early = await emulator.wait_reply(await emulator.slash("demo", by="carol", question="weights.q3"))
+    assert early["flags"] & EPHEMERAL and "Answer first" in early["content"], "no public spoiler"
+
+    question = load_library().question("weights.q3")
+    assert question is not None
+    right = f":{question.answer_letters[0]}"
+    answer = next(
+        c["custom_id"]
+        for row in post["components"]
+        for c in row["components"]
+        if c["custom_id"].endswith(right)
+    )
+    await emulator.wait_reply(await emulator.click(post, answer, by="carol"))
+    ran = await emulator.wait_reply(
+        await emulator.slash("demo", by="carol", question="weights.q3"), timeout=60
+    )
+    assert ran["flags"] & EPHEMERAL and embed(ran)["title"] == "▶️ What the code printed"
+
+    closed = await emulator.wait_reply(await emulator.slash("quiz close", by="mod", in_channel="quiz"))
+    assert "Closed `weights.q3`" in closed["content"]
+    public = await emulator.wait_reply(
+        await emulator.slash("demo", by="bob", question="weights.q3"), timeout=60
+    )
+    assert not public.get("flags", 0) & EPHEMERAL, "once revealed, anyone may show the output to all"
+
+
 async def test_a_hung_demo_is_stopped_the_member_told_and_the_next_run_served(
     emulator: DiscordEmulator, start_bot: StartBot, limits_dir: Path
 ) -> None:

@@ -17,7 +17,7 @@ from bot.rendering import custom_id, shorten
 from bot.trainer import TrainerBusy
 from cogs.demo import _render as render
 from content import Question
-from storage import queries
+from storage import Post, queries
 
 if TYPE_CHECKING:
     from bot.app import QuizBot
@@ -86,7 +86,12 @@ class Demo(commands.Cog):
                 NO_DEMO if found else f"There is no question `{shorten(question, 60)}`.", ephemeral=True
             )
             return
-        await self.run(interaction, found, seed=seed, ephemeral=False)
+        open_here = await self._open_posts_of(interaction, found)
+        if open_here and not all([await self._finished(interaction, post) for post in open_here]):
+            await interaction.response.send_message(ANSWER_FIRST, ephemeral=True)
+            return
+        # While the question is open here, its output stays private even for those who answered.
+        await self.run(interaction, found, seed=seed, ephemeral=bool(open_here))
 
     @demo.autocomplete("question")
     async def _question_choices(
@@ -114,10 +119,22 @@ class Demo(commands.Cog):
     async def _may_see_output(self, interaction: discord.Interaction[QuizBot], message_id: int) -> bool:
         """On an open quiz post, only members who finished answering may run the code."""
         post = await queries.get_post_by_message(self.bot.database, message_id)
-        if post is None or post.closed or post.id is None:
+        if post is None or post.closed:
             return True
+        return await self._finished(interaction, post)
+
+    async def _finished(self, interaction: discord.Interaction[QuizBot], post: Post) -> bool:
+        assert post.id is not None
         result = await queries.member_result(self.bot.database, post.id, interaction.user.id)
         return result is not None and result.done
+
+    async def _open_posts_of(
+        self, interaction: discord.Interaction[QuizBot], question: Question
+    ) -> list[Post]:
+        """The posts of this question still open in this server: its output would give them away."""
+        if interaction.guild_id is None:
+            return []
+        return await queries.open_posts(self.bot.database, interaction.guild_id, question_id=question.id)
 
     async def run(
         self,
