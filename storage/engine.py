@@ -103,10 +103,13 @@ class _SqliteWriter:
             connection.execute("BEGIN IMMEDIATE")
         try:
             result = work(connection)
+            connection.execute("COMMIT")
         except BaseException:
-            connection.execute("ROLLBACK")
+            # A failed COMMIT (I/O error, a deferred constraint) leaves the transaction open: close
+            # it, or every later write on this connection fails and the write lock stays held.
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
             raise
-        connection.execute("COMMIT")
         return result
 
     def _on_thread(self, work: Callable[[sqlite3.Connection], T]) -> T:

@@ -118,3 +118,28 @@ async def test_sqlite_try_waits_for_another_process_without_stalling_the_bot(tmp
     finally:
         other_process.close()
         await db.close()
+
+
+async def test_sqlite_a_write_whose_commit_fails_is_rolled_back_and_the_next_try_is_stored(
+    tmp_path: Path,
+) -> None:
+    db = await Database.open(f"sqlite+aiosqlite:///{tmp_path}/quiz.db")
+    try:
+        post = await new_post(db)
+        assert post.id is not None
+
+        def orphan_row(conn: sqlite3.Connection) -> None:
+            # A deferred foreign-key check fails at COMMIT, as a full disk or an I/O error would.
+            conn.execute("PRAGMA defer_foreign_keys=ON")
+            conn.execute(
+                "INSERT INTO attempts (post_id, guild_id, member_id, try_no, chosen, is_right, points, answered_at)"
+                " VALUES (999999, 1, 7, 1, 'A', 0, 0, '2025-03-10 12:00:00.000000')"
+            )
+
+        with pytest.raises(sqlite3.IntegrityError):
+            await db.sqlite_write(orphan_row)
+        outcome = await queries.record_attempt(db, post, 7, ("B",), Question(), T0)
+        assert outcome.status is AttemptStatus.RECORDED, "the writer is usable again"
+        assert await tries_of(db, post.id) == [1]
+    finally:
+        await db.close()
