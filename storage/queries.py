@@ -193,6 +193,16 @@ async def delete_post(db: Database, post_id: int) -> None:
         await s.commit()
 
 
+async def drop_unsent_post(db: Database, post_id: int) -> bool:
+    """Delete a post whose message was never confirmed, unless someone answered it: then its
+    message did reach Discord, and it stays (its tries and the points they earned must agree)."""
+    answered = select(Attempt.id).where(Attempt.post_id == post_id).exists()
+    async with db.writing() as s:
+        result = await s.exec(delete(Post).where(col(Post.id) == post_id, ~answered))
+        await s.commit()
+    return bool(result.rowcount == 1)
+
+
 async def close_post(db: Database, post_id: int, *, now: datetime | None = None) -> bool:
     """Close a post. True only for the call that closed it, so exactly one caller reveals the answer."""
     async with db.writing() as s:

@@ -245,36 +245,37 @@ async def stale_claims(db: Database, now: datetime) -> list[ScheduleRun]:
 
 
 async def reclaim_run(db: Database, run: ScheduleRun, now: datetime) -> ScheduleRun | None:
-    """Take over a stale claim; the run (now ours) if this call won, None if someone else did."""
+    """Take over a stale claim; the run as it now stands (ours) if this call won, None if someone
+    else did. It is read after the takeover: a post the first claimer listed late is included."""
     now = _aware(now, "now")
     if not await _update_if_still_claimed(db, run, claimed_at=now):
         return None
-    run.claimed_at = now
-    return run
+    async with db.session() as s:
+        return await s.get(ScheduleRun, run.id)
 
 
 async def finish_run(
     db: Database,
-    run_id: int,
+    run: ScheduleRun,
     status: RunStatus,
     *,
     post_ids: Sequence[int] = (),
     error: str | None = None,
     now: datetime | None = None,
 ) -> None:
-    """Record how a claimed run ended: the posts it made, and the error if it failed."""
-    async with db.writing() as s:
-        await s.exec(
-            update(ScheduleRun)
-            .where(col(ScheduleRun.id) == run_id)
-            .values(
-                status=status.value,
-                post_ids=list(post_ids),
-                error=error[:ERROR_CHARS] if error else None,
-                finished_at=_aware(now or utcnow(), "now"),
-            )
-        )
-        await s.commit()
+    """Record how a claimed run ended: the posts it made, and the error if it failed. Raises
+    ClaimLost when another process took the run over meanwhile (its outcome is the one kept)."""
+    finished = await _update_if_still_claimed(
+        db,
+        run,
+        status=status.value,
+        post_ids=list(post_ids),
+        error=error[:ERROR_CHARS] if error else None,
+        finished_at=_aware(now or utcnow(), "now"),
+    )
+    if not finished:
+        raise ClaimLost(f"schedule run {run.id} was taken over")
+    run.status = status.value
 
 
 async def schedule_runs(db: Database, schedule_id: int, limit: int = 50) -> list[ScheduleRun]:

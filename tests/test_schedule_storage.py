@@ -71,7 +71,7 @@ async def test_a_failed_run_keeps_its_error_and_posts_and_is_the_previous_run(db
     assert post.id is not None
     run = await store.claim_run(db, sid, DAY, T0, now=T0)
     assert run is not None and run.id is not None
-    await store.finish_run(db, run.id, RunStatus.FAILED, post_ids=[post.id], error="x" * 900, now=T0)
+    await store.finish_run(db, run, RunStatus.FAILED, post_ids=[post.id], error="x" * 900, now=T0)
     (stored,) = await store.schedule_runs(db, sid)
     assert stored.status == RunStatus.FAILED and stored.error == "x" * store.ERROR_CHARS
     assert await store.previous_post_ids(db, sid, date(2030, 6, 3)) == [post.id]
@@ -129,17 +129,21 @@ async def test_a_stale_claim_is_taken_over_once_and_its_first_claimer_is_fenced_
     try:
         racers = (db, other, db)
         views = [(await store.stale_claims(d, later))[0] for d in racers]
+        await store.add_run_post(db, slow, 12)  # the slow claimer lists one more after they looked
         won = await asyncio.gather(
             *(store.reclaim_run(d, v, later) for d, v in zip(racers, views, strict=True))
         )
     finally:
         await other.close()
     (taken,) = [run for run in won if run is not None]
-    assert taken.post_ids == [11], "the takeover knows what the first claimer listed"
+    assert taken.post_ids == [11, 12], "the takeover knows every post the first claimer listed"
     assert await store.stale_claims(db, later + timedelta(seconds=30)) == [], "fresh again"
 
     with pytest.raises(store.ClaimLost):  # the first claimer wakes up: it may not list more posts
-        await store.add_run_post(db, slow, 12)
+        await store.add_run_post(db, slow, 14)
+    with pytest.raises(store.ClaimLost):  # nor record an outcome over the new claimer's
+        await store.finish_run(db, slow, RunStatus.FAILED, error="late", now=later)
     await store.add_run_post(db, taken, 13)
+    await store.finish_run(db, taken, RunStatus.POSTED, post_ids=taken.post_ids, now=later)
     (stored,) = await store.schedule_runs(db, sid)
-    assert stored.post_ids == [11, 13] and stored.status == RunStatus.CLAIMED
+    assert (stored.post_ids, stored.status, stored.error) == ([11, 12, 13], RunStatus.POSTED, None)

@@ -547,3 +547,13 @@ async def test_open_posts_are_the_guilds_sent_unclosed_posts_newest_first(db: Da
     await queries.close_post(db, closed.id)
     assert [p.id for p in await queries.open_posts(db, GUILD)] == [newest.id, elsewhere.id, first.id]
     assert [p.id for p in await queries.open_posts(db, GUILD, channel_id=CHANNEL, limit=1)] == [newest.id]
+
+
+async def test_an_unsent_post_is_dropped_only_if_nobody_answered_it(db: Database) -> None:
+    silent, answered = await new_post(db), await new_post(db)
+    assert silent.id is not None and answered.id is not None
+    await queries.record_attempt(db, answered, 7, ("B",), Question(), T0)  # its message did arrive
+    assert await queries.drop_unsent_post(db, silent.id)
+    assert not await queries.drop_unsent_post(db, answered.id), "a try and its points stay together"
+    assert await queries.get_post(db, silent.id) is None
+    assert await queries.member_result(db, answered.id, 7) is not None

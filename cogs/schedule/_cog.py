@@ -303,7 +303,7 @@ class ScheduleCog(
             if now - run.due_at > catch_up:
                 confirmed = await self._confirmed_posts(run)
                 error = "the bot stopped while posting it, and restarted after the catch-up window"
-                await store.finish_run(db, run.id, RunStatus.FAILED, post_ids=confirmed, error=error, now=now)
+                await store.finish_run(db, run, RunStatus.FAILED, post_ids=confirmed, error=error, now=now)
                 continue
             try:
                 finished += await self._post_claimed(schedule, run)
@@ -312,15 +312,16 @@ class ScheduleCog(
         return finished
 
     async def _confirmed_posts(self, run: ScheduleRun) -> list[int]:
-        """The run's posts Discord confirmed; unconfirmed rows are dropped (a click on a message
-        that did arrive is then told politely that the question is gone)."""
+        """The run's posts that reached Discord; unconfirmed ones nobody answered are dropped (a
+        click on a message that did arrive is then told politely that the question is gone)."""
         confirmed = []
         for post_id in run.post_ids:
             post = await queries.get_post(self.bot.database, post_id)
-            if post is not None and post.message_id is None:
-                await queries.delete_post(self.bot.database, post_id)
-            elif post is not None:
-                confirmed.append(post_id)
+            if post is None:
+                continue
+            if post.message_id is None and await queries.drop_unsent_post(self.bot.database, post_id):
+                continue
+            confirmed.append(post_id)
         return confirmed
 
     async def _run_one(
@@ -369,9 +370,15 @@ class ScheduleCog(
             log.warning("scheduled quiz %s: run %s was taken over by another process", schedule.id, run.id)
             return False
         except Exception as exc:
-            # Claimed but not posted: recorded as failed, not retried (no retry loop against a broken Discord).
+            # Claimed but not posted: recorded as failed, not retried (no retry loop against a broken
+            # Discord). The posts listed so far stay on the run, so the next run still closes them.
             await store.finish_run(
-                self.bot.database, run.id, RunStatus.FAILED, error=repr(exc), now=self.bot.now()
+                self.bot.database,
+                run,
+                RunStatus.FAILED,
+                post_ids=run.post_ids,
+                error=repr(exc),
+                now=self.bot.now(),
             )
             raise
 
@@ -389,7 +396,7 @@ class ScheduleCog(
                 if lesson is None
                 else f"the lesson has no {schedule.difficulty} questions any more."
             )
-            await store.finish_run(db, run.id, RunStatus.FAILED, error=reason, now=self.bot.now())
+            await store.finish_run(db, run, RunStatus.FAILED, error=reason, now=self.bot.now())
             await self._pause(schedule, reason)
             return False
         # A takeover: the posts the previous claimer listed (some may never have reached Discord).
@@ -411,10 +418,10 @@ class ScheduleCog(
             for post in listed:
                 if post.message_id is None:
                     question = self.bot.library.question(post.question_id)
-                    if question is None:  # it left the lessons meanwhile: nothing to resend
-                        await queries.delete_post(db, post.id or 0)
-                        continue
-                    await quiz.send_post(channel, question, post)
+                    if question is None and await queries.drop_unsent_post(db, post.id or 0):
+                        continue  # it left the lessons meanwhile: nothing to resend
+                    if question is not None:
+                        await quiz.send_post(channel, question, post)
                 assert post.id is not None
                 post_ids.append(post.id)
             for question in picked:
@@ -436,7 +443,7 @@ class ScheduleCog(
             )
             await store.finish_run(
                 db,
-                run.id,
+                run,
                 RunStatus.FAILED,
                 post_ids=post_ids,
                 error=f"{exc.status} {exc.text}",
@@ -448,14 +455,14 @@ class ScheduleCog(
             log.warning("scheduled quiz %s: Discord refused the post (%s); not retried", schedule.id, exc)
             await store.finish_run(
                 db,
-                run.id,
+                run,
                 RunStatus.FAILED,
                 post_ids=post_ids,
                 error=f"{exc.status} {exc.text}",
                 now=self.bot.now(),
             )
             return False
-        await store.finish_run(db, run.id, RunStatus.POSTED, post_ids=post_ids, now=self.bot.now())
+        await store.finish_run(db, run, RunStatus.POSTED, post_ids=post_ids, now=self.bot.now())
         log.info("scheduled quiz %s posted %s for %s", schedule.id, post_ids, run.run_date)
         # The previous day's questions close (and reveal) as the new ones open.
         await self._close_posts(previous)
