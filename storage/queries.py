@@ -266,6 +266,7 @@ async def question_recency(db: Database, guild_id: int, channel_id: int) -> dict
 class AttemptStatus(enum.StrEnum):
     RECORDED = "recorded"  # a new try was stored
     ALREADY_DONE = "already_done"  # right earlier or out of tries: nothing stored, previous result returned
+    REPEATED = "repeated"  # the same wrong choice as the last try (a double click): nothing stored
     CLOSED = "closed"  # the post is closed and the member had no finished result: nothing stored
 
 
@@ -441,6 +442,11 @@ def _decide(
         return AttemptOutcome(AttemptStatus.ALREADY_DONE, feedback, last_try, earned), None
     if closed or (closes_at is not None and sql.values.read_time(closes_at) <= now):
         return AttemptOutcome(AttemptStatus.CLOSED, None, len(previous), earned), None
+    if previous and previous[-1][1] == choice:
+        # Picking the wrong option again never helps: a double click must not cost a try.
+        last_try = previous[-1][0]
+        feedback = feedback_for(question, decode_choice(choice), last_try)
+        return AttemptOutcome(AttemptStatus.REPEATED, feedback, last_try, earned), None
 
     try_no = len(previous) + 1
     feedback = feedback_for(question, decode_choice(choice), try_no)

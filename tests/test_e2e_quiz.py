@@ -159,14 +159,14 @@ async def test_three_wrong_tries_reveal_the_solution_and_a_fourth_changes_nothin
     emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
 ) -> None:
     bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
-    message = await post_question(emulator, "qp.easy")
+    message = await post_question(emulator, "qp.hard")
     first = await emulator.wait_reply(await emulator.click(message, button(message, ":B"), by="carol"))
     assert title(first) == "❌ Not quite: 2 tries left"
-    await emulator.wait_reply(await emulator.click(message, button(message, ":B"), by="carol"))
-    last = await emulator.wait_reply(await emulator.click(message, button(message, ":B"), by="carol"))
+    await emulator.wait_reply(await emulator.click(message, button(message, ":C"), by="carol"))
+    last = await emulator.wait_reply(await emulator.click(message, button(message, ":D"), by="carol"))
     assert title(last) == "❌ Not quite, and that was your last try"
-    assert fields(last)["Answer"] == "A. To reduce the loss"
-    assert "Training lowers the loss." in fields(last)["Solution"]
+    assert fields(last)["Answer"] == "A. optimizer.apply_gradients"
+    assert "apply_gradients changes each variable" in fields(last)["Solution"]
     fourth = await emulator.wait_reply(await emulator.click(message, button(message, ":A"), by="carol"))
     assert title(fourth) == "You have used your 3 tries on this one"
     post = await queries.get_post_by_message(bot.database, int(message["id"]))
@@ -270,13 +270,24 @@ async def test_fifty_concurrent_wrong_clicks_store_at_most_three_tries(
 ) -> None:
     bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
     message = await post_question(emulator, "qp.hard")
-    wrong = button(message, ":D")
-    clicks = await asyncio.gather(*(emulator.click(message, wrong, by="bob") for _ in range(50)))
-    for ix in clicks:
-        await emulator.wait_reply(ix)
     post = await queries.get_post_by_message(bot.database, int(message["id"]))
     assert post is not None and post.id is not None
-    result = await queries.member_result(bot.database, post.id, emulator.world.members["bob"].id)
+    bob = emulator.world.members["bob"].id
+
+    doubled = await asyncio.gather(
+        *(emulator.click(message, button(message, ":D"), by="bob") for _ in range(10))
+    )
+    replies = [await emulator.wait_reply(ix) for ix in doubled]
+    result = await queries.member_result(bot.database, post.id, bob)
+    assert result is not None and [t.try_no for t in result.tries] == [1], "a double click costs one try"
+    assert sum("You already tried that" in (r.get("content") or "") for r in replies) == 9
+    assert "2 tries left" in next(r["content"] for r in replies if r.get("content"))
+
+    wrong = [button(message, f":{letter}") for letter in "BCD"]
+    clicks = await asyncio.gather(*(emulator.click(message, wrong[i % 3], by="bob") for i in range(50)))
+    for ix in clicks:
+        await emulator.wait_reply(ix)
+    result = await queries.member_result(bot.database, post.id, bob)
     assert result is not None and [t.try_no for t in result.tries] == [1, 2, 3]
 
 
@@ -323,6 +334,7 @@ async def test_public_post_shows_counts_then_reveals_the_answer_when_it_closes(
     assert revealed["Answer"] == "**A.** optimizer.apply_gradients"
     first = revealed["First answers (2 members)"]
     assert "50%" in first and "✅" in first
+    assert len(first.splitlines()) == 2, "one bar per option picked, each on its own line"
     assert revealed["Right on the first try: 1"] == f"<@{emulator.world.members['alice'].id}>"
     assert closed["components"] == [], "answer buttons go when the answer is revealed"
 
@@ -357,21 +369,21 @@ async def test_a_missed_posted_question_comes_back_in_review(
     emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
 ) -> None:
     bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
-    message = await post_question(emulator, "qp.easy")
-    for _ in range(3):
-        await emulator.wait_reply(await emulator.click(message, button(message, ":B"), by="bob"))
+    message = await post_question(emulator, "qp.hard")
+    for wrong in "BCD":
+        await emulator.wait_reply(await emulator.click(message, button(message, f":{wrong}"), by="bob"))
     await emulator.wait_reply(await emulator.click(message, button(message, ":A"), by="alice"))
     bob = emulator.world.members["bob"].id
     for _ in range(100):  # the review card is rated by a listener, just after the reply
-        if await review.get_card(bot.database, bob, "qp.easy") is not None:
+        if await review.get_card(bot.database, bob, "qp.hard") is not None:
             break
         await asyncio.sleep(0.05)
     later = bot.now() + timedelta(days=1)
     bot.now = lambda: later  # type: ignore[method-assign]
     bobs = await emulator.wait_reply(await emulator.slash("review", by="bob"))
-    assert bobs["embeds"][0]["footer"]["text"].endswith("qp.easy"), "bob missed it: it is due"
+    assert bobs["embeds"][0]["footer"]["text"].endswith("qp.hard"), "bob missed it: it is due"
     alices = await emulator.wait_reply(await emulator.slash("review", by="alice"))
-    assert "qp.easy" not in str(alices), "alice got it right first try: nothing to review"
+    assert "qp.hard" not in str(alices), "alice got it right first try: nothing to review"
 
 
 async def test_a_moderator_closes_the_newest_open_question_early_and_it_reveals(

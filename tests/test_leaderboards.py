@@ -87,7 +87,7 @@ async def test_period_boards_count_only_their_days_in_the_guild_time_zone(db: Da
 async def test_own_rank_is_found_outside_the_top_ten(db: Database) -> None:
     for member in range(1, 13):
         await answer(db, member, HARD, MONDAY)
-    await answer(db, 99, EASY, MONDAY, tries="AAB")
+    await answer(db, 99, EASY, MONDAY, tries="ACB")
     me = await standing(db, GUILD, 99, "week", now=MONDAY)
     assert me is not None and (me.rank, me.points, me.right_answers) == (13, 1, 1)
     assert await standing(db, GUILD, 99, "today", now=MONDAY + timedelta(days=1)) is None
@@ -134,12 +134,13 @@ async def test_member_stats_give_accuracy_first_try_rate_and_lesson_progress(db:
 async def test_question_stats_find_the_most_picked_wrong_option(db: Database) -> None:
     await answer(db, 1, HARD, MONDAY, tries="B")
     await answer(db, 2, HARD, MONDAY, tries="AB")
-    await answer(db, 3, HARD, MONDAY, tries="CAA")
+    await answer(db, 3, HARD, MONDAY, tries="CAD")
+    await answer(db, 5, HARD, MONDAY, tries="A")
     await answer(db, 4, EASY, MONDAY, tries="C")  # another question: not counted
     stats = await question_stats(db, GUILD, HARD.id)
-    assert (stats.posts, stats.answered, stats.right, stats.first_try_right) == (3, 3, 2, 1)
+    assert (stats.posts, stats.answered, stats.right, stats.first_try_right) == (4, 4, 2, 1)
     assert stats.most_picked_wrong == ("A", 3)
-    assert stats.right_share == pytest.approx(2 / 3)
+    assert stats.right_share == pytest.approx(2 / 4)
     empty = await question_stats(db, GUILD, "nobody.asked")
     assert empty.answered == 0 and empty.most_picked_wrong is None and empty.right_share is None
 

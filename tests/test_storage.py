@@ -97,8 +97,8 @@ async def test_points_depend_on_difficulty_and_try(
 ) -> None:
     q = Question(difficulty=difficulty)
     post = await new_post(db, q)
-    for _ in range(wrong_tries):
-        await queries.record_attempt(db, post, 7, ("A",), q, T0)
+    for wrong in "AC"[:wrong_tries]:
+        await queries.record_attempt(db, post, 7, (wrong,), q, T0)
     out = await queries.record_attempt(db, post, 7, ("B",), q, T0)
     assert out.try_no == wrong_tries + 1
     assert out.points == thirds
@@ -119,8 +119,8 @@ async def test_wrong_answer_shows_hint_mistake_and_tries_left(db: Database) -> N
 
 async def test_fourth_try_is_refused_and_nothing_is_stored(db: Database) -> None:
     post = await new_post(db)
-    for expected_try in (1, 2, 3):
-        out = await queries.record_attempt(db, post, 7, ("A",), Question(), T0)
+    for expected_try, wrong in zip((1, 2, 3), "ACD", strict=True):
+        out = await queries.record_attempt(db, post, 7, (wrong,), Question(), T0)
         assert out.try_no == expected_try
     assert out.feedback is not None and out.feedback.done and out.feedback.show_solution
     before = await queries.member_score(db, GUILD, 7)
@@ -171,22 +171,26 @@ async def test_attempt_for_another_question_than_posted_is_rejected(db: Database
         await queries.record_attempt(db, post, 7, ("B",), Question(id="other"), T0)
 
 
-@pytest.mark.parametrize("answer", ["A", "B"])
+@pytest.mark.parametrize(("answers", "expected_tries"), [("A", 1), ("B", 1), ("ACD", 3)])
 async def test_fifty_concurrent_clicks_store_at_most_three_tries_and_points_once(
-    db: Database, answer: str
+    db: Database, answers: str, expected_tries: int
 ) -> None:
+    """The same option clicked over and over is one try; different wrong options, three at most."""
     post = await new_post(db)
     outs = await asyncio.gather(
-        *(queries.record_attempt(db, post, 7, (answer,), Question(), T0) for _ in range(50))
+        *(
+            queries.record_attempt(db, post, 7, (answers[i % len(answers)],), Question(), T0)
+            for i in range(50)
+        )
     )
     rows = await stored_attempts(db, post.id)
-    expected_tries = 1 if answer == "B" else 3
     assert sorted(a.try_no for a in rows) == list(range(1, expected_tries + 1))
     assert sum(o.recorded for o in outs) == expected_tries
+    right = answers == "B"
     score = await queries.member_score(db, GUILD, 7)
     assert score is not None
-    assert score.points == (9 if answer == "B" else 0)
-    assert (score.answered, score.right_answers) == (1, int(answer == "B"))
+    assert score.points == (9 if right else 0)
+    assert (score.answered, score.right_answers) == (1, int(right))
 
 
 async def test_two_processes_clicking_at_once_cannot_double_a_try(db: Database, db_url: str) -> None:
@@ -194,7 +198,7 @@ async def test_two_processes_clicking_at_once_cannot_double_a_try(db: Database, 
     other = await Database.open(db_url)
     try:
         post = await new_post(db)
-        wrong_then_right = [("A",), ("A",), ("B",)]
+        wrong_then_right = [("A",), ("C",), ("B",)]
         calls = [
             queries.record_attempt(d, post, 7, wrong_then_right[i % 3], Question(), T0)
             for i in range(30)
@@ -222,7 +226,7 @@ async def test_scores_and_daily_rollups_match_the_attempts(db: Database) -> None
         (0, q_easy, 2, "A"),
         (0, q_easy, 2, "B"),
         (0, q_hard, 1, "A"),
-        (1, q_hard, 1, "A"),
+        (1, q_hard, 1, "C"),
         (1, q_hard, 1, "B"),
         (1, q_hard, 3, "A"),
         (2, q_hard, 3, "C"),
@@ -314,11 +318,11 @@ async def test_period_leaderboard_sums_only_the_days_asked_for(db: Database) -> 
 
 async def test_tally_counts_choices_members_and_first_try_right(db: Database) -> None:
     post = await new_post(db)
-    for member, answers in {1: ["B"], 2: ["A", "B"], 3: ["C", "A", "A"], 4: ["B"]}.items():
+    for member, answers in {1: ["B"], 2: ["A", "B"], 3: ["C", "A", "D"], 4: ["B"]}.items():
         for a in answers:
             await queries.record_attempt(db, post, member, (a,), Question(), T0)
     tally = await queries.post_tally(db, post.id)
-    assert tally.choice_counts == {"A": 3, "B": 3, "C": 1}
+    assert tally.choice_counts == {"A": 2, "B": 3, "C": 1, "D": 1}
     assert tally.first_try_counts == {"A": 1, "B": 2, "C": 1}
     assert (tally.tries, tally.answered, tally.right, tally.first_try_right) == (7, 4, 3, 2)
     empty = await queries.post_tally(db, (await new_post(db)).id)

@@ -143,3 +143,15 @@ async def test_sqlite_a_write_whose_commit_fails_is_rolled_back_and_the_next_try
         assert await tries_of(db, post.id) == [1]
     finally:
         await db.close()
+
+
+async def test_the_same_wrong_choice_again_is_not_a_new_try(db: Database) -> None:
+    post = await new_post(db)
+    assert post.id is not None
+    first = await queries.record_attempt(db, post, 7, ("A",), Question(), T0)
+    again = await queries.record_attempt(db, post, 7, ("A",), Question(), T0)
+    assert (first.status, again.status) == (AttemptStatus.RECORDED, AttemptStatus.REPEATED)
+    assert again.feedback is not None and again.feedback.tries_left == 2
+    right = await queries.record_attempt(db, post, 7, ("B",), Question(), T0)
+    assert right.status is AttemptStatus.RECORDED and right.try_no == 2
+    assert await tries_of(db, post.id) == [1, 2]

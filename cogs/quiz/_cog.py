@@ -14,7 +14,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands, tasks
 
-from bot.rendering import shorten
+from bot.rendering import plural, shorten
 from bot.scheduler import pick_questions
 from cogs._blanks import UNSET, picks_are_valid
 from cogs._checks import NOT_A_MODERATOR, is_moderator
@@ -35,6 +35,7 @@ STALE_POST = "This question is no longer available (it was removed or never fini
 REMOVED_QUESTION = "This question was taken out of the lessons, so it can't be answered any more."
 FORGED = "That button doesn't belong to this question. Try the buttons on the question itself."
 CLOSED = "This question has closed: answers are no longer taken."
+FORGOTTEN = "Nothing is stored for you on this question any more (your data was deleted with /forget-me)."
 # Posts answered recently, kept so a click costs no extra read (a few hundred bytes each).
 POST_CACHE_SIZE = 1024
 
@@ -332,12 +333,27 @@ class Quiz(commands.Cog):
             return
         if outcome.status is AttemptStatus.ALREADY_DONE:
             result = await queries.member_result(self.bot.database, post_id, interaction.user.id)
-            assert result is not None
+            if result is None:  # /forget-me ran in between: nothing is stored any more
+                await interaction.response.send_message(FORGOTTEN, ephemeral=True)
+                return
             await interaction.response.send_message(
                 embed=render.result_embed(question, result), ephemeral=True
             )
             return
         assert outcome.feedback is not None
+        if outcome.status is AttemptStatus.REPEATED:
+            tries_left = outcome.feedback.tries_left
+            await interaction.response.send_message(
+                f"You already tried that, and it isn't the answer. {plural(tries_left, 'try', 'tries')} left: "
+                "pick something else.",
+                ephemeral=True,
+            )
+            return
+        # Before replying: a reply that fails (a slow database ran past Discord's 3 seconds) must
+        # not cost the public count or the review card of a try that is stored.
+        self.schedule_count_refresh(post)
+        # Other features react to a recorded try (spaced review rates the member's card).
+        self.bot.dispatch("quiz_outcome", interaction.user.id, question.id, outcome.feedback)
         embed = render.feedback_embed(question, outcome.feedback)
         if question.kind == "fill_blanks":
             # The private form becomes the feedback, with fresh menus while tries are left.
@@ -345,9 +361,6 @@ class Quiz(commands.Cog):
             await interaction.response.edit_message(embed=embed, view=view)
         else:
             await interaction.response.send_message(embed=embed, ephemeral=True)
-        self.schedule_count_refresh(post)
-        # Other features react to a recorded try (spaced review rates the member's card).
-        self.bot.dispatch("quiz_outcome", interaction.user.id, question.id, outcome.feedback)
 
     async def open_blanks_form(self, interaction: discord.Interaction[QuizBot], post_id: int) -> None:
         opened = await self._open_post(interaction, post_id)
@@ -420,6 +433,10 @@ class Quiz(commands.Cog):
         embed = render.question_embed(question, self.bot.library.lesson(question.lesson_id), fresh, tally)
         with contextlib.suppress(discord.HTTPException):
             await self._message(fresh).edit(embed=embed)
+        # Another process may have revealed the answer while this count was in flight: put it back.
+        after = await queries.get_post(self.bot.database, post.id)
+        if after is not None and after.closed:
+            await self._reveal(after, question)
 
     def _message(self, post: Post) -> discord.PartialMessage:
         assert post.message_id is not None
@@ -448,9 +465,18 @@ class Quiz(commands.Cog):
         assert post.id is not None
         if not await queries.close_post(self.bot.database, post.id, now=self.bot.now()):
             return False
+        refresh = self._refreshing.pop(post.id, None)
+        if refresh is not None:
+            refresh.cancel()  # a count edit landing after the reveal would hide the answer again
         question = self.bot.library.question(post.question_id)
         if post.message_id is None or question is None:
             return True
+        await self._reveal(post, question)
+        return True
+
+    async def _reveal(self, post: Post, question: Question) -> None:
+        """Edit the post into its closed form: the answer, first-answer shares, who was right first."""
+        assert post.id is not None
         tally = await queries.post_tally(self.bot.database, post.id)
         first_try = await queries.first_try_right_members(self.bot.database, post.id)
         embed = render.reveal_embed(question, self.bot.library.lesson(question.lesson_id), tally, first_try)
@@ -463,4 +489,3 @@ class Quiz(commands.Cog):
             await self._message(post).edit(embed=embed, view=view)
         except discord.HTTPException as exc:
             log.warning("could not reveal post %s: %s", post.id, exc)
-        return True
