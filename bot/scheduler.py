@@ -36,14 +36,15 @@ def parse_time(text: str) -> tuple[int, int]:
 
 
 @cache
-def _known_zones() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones())
+def known_zones() -> tuple[str, ...]:
+    """Every IANA zone name the tz database here knows, sorted (what /config and /schedule accept)."""
+    return tuple(sorted(zoneinfo.available_timezones()))
 
 
 def parse_zone(name: str) -> zoneinfo.ZoneInfo:
     """An IANA zone by name (e.g. Europe/Berlin); an unknown name raises ScheduleError."""
     name = name.strip()
-    if name not in _known_zones():
+    if name not in known_zones():
         raise ScheduleError(
             f"`{name[:64]}` is not a time zone I know: pick an IANA name such as Europe/Berlin or UTC."
         )

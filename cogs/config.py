@@ -2,29 +2,23 @@
 
 from __future__ import annotations
 
-import zoneinfo
-from functools import cache
 from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import scheduler
 from storage import queries
 
 if TYPE_CHECKING:
     from bot.app import QuizBot
 
 
-@cache
-def _zones() -> tuple[str, ...]:
-    return tuple(sorted(zoneinfo.available_timezones()))
-
-
 def timezone_choices(typed: str) -> list[app_commands.Choice[str]]:
     """IANA zones containing what was typed, best matches (prefix of a part) first; at most 25."""
     typed = typed.strip().lower().replace(" ", "_")
-    hits = [z for z in _zones() if typed in z.lower()]
+    hits = [z for z in scheduler.known_zones() if typed in z.lower()]
     hits.sort(key=lambda z: (not any(part.lower().startswith(typed) for part in z.split("/")), z))
     return [app_commands.Choice(name=z, value=z) for z in hits[:25]]
 
@@ -73,13 +67,15 @@ class Config(commands.GroupCog, group_name="config", group_description="Server s
     async def timezone(self, interaction: discord.Interaction[QuizBot], timezone: str) -> None:
         assert interaction.guild_id is not None
         try:
-            await queries.set_guild_settings(
-                self.bot.database, interaction.guild_id, timezone=timezone, now=self.bot.now()
-            )
-        except ValueError as exc:
+            # The same rule as /schedule add, so a zone accepted here is accepted there too.
+            zone = scheduler.parse_zone(timezone)
+        except scheduler.ScheduleError as exc:
             await interaction.response.send_message(str(exc), ephemeral=True)
             return
-        await interaction.response.send_message(f"Time zone set to **{timezone}**.", ephemeral=True)
+        await queries.set_guild_settings(
+            self.bot.database, interaction.guild_id, timezone=zone.key, now=self.bot.now()
+        )
+        await interaction.response.send_message(f"Time zone set to **{zone.key}**.", ephemeral=True)
 
     @timezone.autocomplete("timezone")
     async def _timezone_choices(

@@ -33,7 +33,11 @@ async def test_timezone_autocompletes_iana_names_and_rejects_unknown_ones(
     bad = await emulator.wait_reply(
         await emulator.slash("config timezone", by="mod", timezone="Mars/Olympus")
     )
-    assert "unknown time zone" in bad["content"]
+    assert "is not a time zone I know" in bad["content"]
+    odd = await emulator.wait_reply(
+        await emulator.slash("config timezone", by="mod", timezone="posix/Europe/Berlin")
+    )
+    assert "is not a time zone I know" in odd["content"], "/schedule add would refuse it later"
     good = await emulator.wait_reply(
         await emulator.slash("config timezone", by="mod", timezone="Europe/Berlin")
     )
