@@ -201,6 +201,9 @@ async def test_fill_blanks_answer_opens_a_private_form_with_one_menu_per_blank(
     form = emulator.message(int(form["id"]))
     assert title(form) == "❌ Not quite: 2 tries left"
     assert fields(form)["Common mistake"] == "// is floor division, not a remainder."
+    retry = form["embeds"][1]
+    assert "x[1]2 for x in range(6)" in retry["description"], "the code is back for the next try"
+    assert retry["footer"]["text"].endswith("2 of 3 tries left")
 
     # The form is fresh for the next try; the right pair earns medium's 2 x 2/3 points.
     menus = [c for row in form["components"] for c in row["components"] if c["type"] == 3]

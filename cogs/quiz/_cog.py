@@ -36,6 +36,7 @@ REMOVED_QUESTION = "This question was taken out of the lessons, so it can't be a
 FORGED = "That button doesn't belong to this question. Try the buttons on the question itself."
 CLOSED = "This question has closed: answers are no longer taken."
 FORGOTTEN = "Nothing is stored for you on this question any more (your data was deleted with /forget-me)."
+EMBEDS_TOTAL_CHARS = 6000  # Discord's limit for all embeds of one message together
 # Posts answered recently, kept so a click costs no extra read (a few hundred bytes each).
 POST_CACHE_SIZE = 1024
 
@@ -355,10 +356,15 @@ class Quiz(commands.Cog):
         # Other features react to a recorded try (spaced review rates the member's card).
         self.bot.dispatch("quiz_outcome", interaction.user.id, question.id, outcome.feedback)
         embed = render.feedback_embed(question, outcome.feedback)
-        if question.kind == "fill_blanks":
-            # The private form becomes the feedback, with fresh menus while tries are left.
-            view = None if outcome.feedback.done else blanks_view(question, post_id, UNSET * question.blanks)
-            await interaction.response.edit_message(embed=embed, view=view)
+        if question.kind == "fill_blanks" and outcome.feedback.done:
+            await interaction.response.edit_message(embed=embed, view=None)
+        elif question.kind == "fill_blanks":
+            # The private form becomes the feedback, then the code again with fresh menus (the
+            # code alone if both would pass Discord's 6000 characters for a message's embeds).
+            form = self._form_embed(question, outcome.feedback.tries_left)
+            embeds = [embed, form] if len(embed) + len(form) <= EMBEDS_TOTAL_CHARS else [embed]
+            view = blanks_view(question, post_id, UNSET * question.blanks)
+            await interaction.response.edit_message(embeds=embeds, view=view)
         else:
             await interaction.response.send_message(embed=embed, ephemeral=True)
 
