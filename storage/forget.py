@@ -8,7 +8,10 @@ Posts the member made stay (other members answered them), without their name.
 
 from __future__ import annotations
 
+from typing import Final
+
 from sqlalchemy import Table, delete, update
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import col
 
 from storage.engine import Database
@@ -20,8 +23,23 @@ def member_tables() -> list[Table]:
     return [t for t in reversed(metadata.sorted_tables) if "member_id" in t.c]
 
 
+DEADLOCK: Final = "40P01"  # PostgreSQL's SQLSTATE for a transaction aborted to break a deadlock
+
+
 async def forget_member(db: Database, member_id: int) -> dict[str, int]:
     """Delete the member's rows everywhere; returns rows deleted per table (tables with none left out)."""
+    for _ in range(3):
+        try:
+            return await _forget_once(db, member_id)
+        except DBAPIError as exc:
+            # Deleting scores moves the shared score_counts rows, as other members' tries do in
+            # another order: PostgreSQL may abort this side of a deadlock. Nothing was deleted.
+            if getattr(exc.orig, "sqlstate", None) != DEADLOCK:
+                raise
+    return await _forget_once(db, member_id)
+
+
+async def _forget_once(db: Database, member_id: int) -> dict[str, int]:
     deleted: dict[str, int] = {}
     async with db.writing() as s:
         for table in member_tables():

@@ -38,8 +38,10 @@ CHOICE_SEPARATOR: Final = ","
 CHOICE_MAX_CHARS: Final = 100  # attempts.chosen is VARCHAR(100)
 # posts.id is a 32-bit integer; a larger id (a forged custom_id) must read as "no such post", not crash.
 POST_ID_MAX: Final = 2**31 - 1
-# What a second process storing the same try number first looks like, from each driver.
-_DUPLICATE_TRY: Final = (sqlite3.IntegrityError, asyncpg.UniqueViolationError)
+# Errors after which a try is simply made again, from what is then stored: another process stored
+# the same try number first, or PostgreSQL broke a deadlock with a concurrent /forget-me (it and a
+# try update the shared score_counts rows in different orders) by aborting the try.
+_TRY_AGAIN: Final = (sqlite3.IntegrityError, asyncpg.UniqueViolationError, asyncpg.DeadlockDetectedError)
 
 
 def utcnow() -> datetime:
@@ -367,8 +369,8 @@ async def record_attempt(
         for _ in range(MAX_TRIES + 2):
             try:
                 return await _record_attempt_once(db, post.id, member_id, choice, question, now)
-            except _DUPLICATE_TRY:
-                continue  # another process stored this try number first
+            except _TRY_AGAIN:
+                continue
     raise RuntimeError(f"could not store a try for member {member_id} on post {post.id}")
 
 

@@ -5,14 +5,17 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, date, datetime, timedelta
 
+import asyncpg
 import pytest
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
 from storage import Database, queries
 from storage.forget import forget_member, member_tables
 from storage.leaderboards import board, member_stats, question_stats, standing, window
 from storage.models import PeriodScore
 from storage.review import get_card, record_outcome
+from storage.testing import reset_tables
 from tests.test_storage import CHANNEL, GUILD, Question
 
 MONDAY = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)  # a Monday
@@ -259,3 +262,27 @@ async def test_concurrent_tries_by_many_members_keep_ranks_exact(db: Database) -
     assert [(r.rank, r.points) for r in page.rows] == [(1, 12)] * 10 + [(11, 8)] * 10
     last = await standing(db, GUILD, 19, "week", now=MONDAY)
     assert last is not None and last.rank == 11
+
+
+async def test_postgresql_forget_aborted_to_break_a_deadlock_is_made_again(postgres_run_url: str) -> None:
+    db = await Database.open(postgres_run_url)
+    blocker = await asyncpg.connect(
+        make_url(postgres_run_url).set(drivername="postgresql").render_as_string(False)
+    )
+    try:
+        await reset_tables(db)
+        await answer(db, 1, HARD, MONDAY)
+        # Another transaction (a try in flight, say) holds member 1's score row...
+        await blocker.execute("BEGIN")
+        await blocker.execute("SELECT 1 FROM member_scores WHERE member_id = 1 FOR UPDATE")
+        forgetting = asyncio.create_task(forget_member(db, 1))
+        await asyncio.sleep(0.3)  # forget has deleted member 1's tries and waits for that row
+        # ...and now wants those tries: a deadlock. Forget waited first, so PostgreSQL aborts it.
+        await blocker.execute("SELECT 1 FROM attempts WHERE member_id = 1 FOR UPDATE")
+        await blocker.execute("ROLLBACK")
+        deleted = await asyncio.wait_for(forgetting, 10)
+        assert deleted["attempts"] == 1 and deleted["member_scores"] == 1, "everything is forgotten"
+        assert await standing(db, GUILD, 1, "all", now=MONDAY) is None
+    finally:
+        await blocker.close()
+        await db.close()

@@ -9,12 +9,15 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import asyncpg
 import pytest
 from sqlalchemy import update
+from sqlalchemy.engine import make_url
 from sqlmodel import col, select
 
 from storage import AttemptStatus, Database, queries
 from storage.models import Attempt, Post
+from storage.testing import reset_tables
 
 GUILD = 900_000_000_000_000_001
 CHANNEL = 800_000_000_000_000_002
@@ -155,3 +158,29 @@ async def test_the_same_wrong_choice_again_is_not_a_new_try(db: Database) -> Non
     right = await queries.record_attempt(db, post, 7, ("B",), Question(), T0)
     assert right.status is AttemptStatus.RECORDED and right.try_no == 2
     assert await tries_of(db, post.id) == [1, 2]
+
+
+async def test_postgresql_a_try_aborted_to_break_a_deadlock_is_made_again(postgres_run_url: str) -> None:
+    db = await Database.open(postgres_run_url)
+    blocker = await asyncpg.connect(
+        make_url(postgres_run_url).set(drivername="postgresql").render_as_string(False)
+    )
+    try:
+        await reset_tables(db)
+        earlier, post = await new_post(db), await new_post(db)
+        assert post.id is not None
+        await queries.record_attempt(db, earlier, 7, ("B",), Question(), T0)  # member 7 has a score row
+        # Another transaction (a /forget-me, say) holds member 7's score row...
+        await blocker.execute("BEGIN")
+        await blocker.execute("SELECT 1 FROM member_scores WHERE member_id = 7 FOR UPDATE")
+        trying = asyncio.create_task(queries.record_attempt(db, post, 7, ("B",), Question(), T0))
+        await asyncio.sleep(0.3)  # the try holds the post (FOR SHARE) and waits for that row
+        # ...and now wants the post: a deadlock. The try waited first, so PostgreSQL aborts it.
+        await blocker.execute("SELECT 1 FROM posts WHERE id = $1 FOR UPDATE", post.id)
+        await blocker.execute("ROLLBACK")
+        outcome = await asyncio.wait_for(trying, 10)
+        assert outcome.status is AttemptStatus.RECORDED, "the member's click is not lost"
+        assert await tries_of(db, post.id) == [1]
+    finally:
+        await blocker.close()
+        await db.close()
