@@ -1,6 +1,11 @@
-"""Pure text helpers for what members read: no discord import, so tests call them directly."""
+"""Pure text helpers for what members read: no discord import at run time, so tests and the worker use them."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import discord
 
 # Discord's limits that discord.py does not check for us.
 BUTTON_LABEL_CHARS = 80
@@ -8,6 +13,8 @@ SELECT_OPTION_LABEL_CHARS = 100
 CUSTOM_ID_CHARS = 100
 EMBED_FIELD_CHARS = 1024
 EMBED_DESCRIPTION_CHARS = 4096
+EMBED_TITLE_CHARS = 256
+EMBED_TOTAL_CHARS = 6000
 MESSAGE_CHARS = 2000
 
 
@@ -20,6 +27,33 @@ def shorten(text: str, limit: int) -> str:
 def clip(text: str, limit: int) -> str:
     """Cut multi-line text to `limit` characters, keeping its line breaks."""
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def fit_lines(
+    lines: list[str], limit: int, *, noun: str | None = None, max_lines: int | None = None, sep: str = "\n"
+) -> str:
+    """Join whole lines within `limit` characters (and `max_lines` lines); the rest become "… and 3 more".
+
+    With `noun`, the tail names what was left out: "… and 3 more lessons".
+    """
+    most = len(lines) if max_lines is None else min(max_lines, len(lines))
+    for keep in range(most, -1, -1):
+        shown, left_out = lines[:keep], len(lines) - keep
+        if left_out:
+            more = plural(left_out, f"more {noun}") if noun else f"{left_out} more"
+            shown = [*shown, f"… and {more}"]
+        text = sep.join(shown)
+        if len(text) <= limit:
+            return text
+    return clip(text, limit)  # only when even the tail alone is over the limit
+
+
+def fit(embed: discord.Embed) -> discord.Embed:
+    """Cut the description so the whole embed stays within Discord's 6000 characters."""
+    excess = len(embed) - EMBED_TOTAL_CHARS
+    if excess > 0 and embed.description:
+        embed.description = clip(embed.description, max(1, len(embed.description) - excess))
+    return embed
 
 
 def custom_id(*parts: object) -> str:

@@ -5,11 +5,21 @@ from __future__ import annotations
 import discord
 
 from bot import grading
-from bot.rendering import EMBED_DESCRIPTION_CHARS, EMBED_FIELD_CHARS, bar, clip, numbered, plural, shorten
+from bot.rendering import (
+    EMBED_DESCRIPTION_CHARS,
+    EMBED_FIELD_CHARS,
+    EMBED_TITLE_CHARS,
+    bar,
+    clip,
+    fit,
+    fit_lines,
+    numbered,
+    plural,
+    shorten,
+)
 from cogs.practice._run import Mode, Summary
 from content import Lesson, Question, card_description
 
-EMBED_TOTAL_CHARS = 6000
 COLOURS = {"easy": discord.Colour.green(), "medium": discord.Colour.gold(), "hard": discord.Colour.red()}
 RIGHT, WRONG = "✅", "❌"
 MODE_NAMES: dict[Mode, str] = {"learn": "Practice", "test": "Test"}
@@ -25,7 +35,7 @@ def progress(done: int, total: int) -> str:
 def question_embed(lesson: Lesson, mode: Mode, question: Question, index: int, total: int) -> discord.Embed:
     """Question `index` (0-based) of `total`, with a progress bar."""
     embed = discord.Embed(
-        title=f"{MODE_NAMES[mode]} · {lesson.title}",
+        title=shorten(f"{MODE_NAMES[mode]} · {lesson.title}", EMBED_TITLE_CHARS),
         description=clip(card_description(question), EMBED_DESCRIPTION_CHARS),
         colour=COLOURS[question.difficulty],
     )
@@ -81,34 +91,17 @@ def _mistake(question: Question, chosen: tuple[str, ...]) -> str | None:
     return grading.feedback_for(question, chosen, 1).mistake_text
 
 
-def fit(embed: discord.Embed) -> discord.Embed:
-    """Cut the description so the whole embed stays within Discord's 6000 characters."""
-    excess = len(embed) - EMBED_TOTAL_CHARS
-    if excess > 0 and embed.description:
-        embed.description = clip(embed.description, max(1, len(embed.description) - excess))
-    return embed
-
-
 def _review_lines(missed: list[Question]) -> str:
     """One line per missed question with its right answer, cut at whole lines to fit a field."""
     lines = [f"• **{q.id}**: {shorten(q.prompt, 90)} → **{shorten(answer_text(q), 120)}**" for q in missed]
-    out: list[str] = []
-    used = 0
-    for index, line in enumerate(lines):
-        tail = f"… and {len(lines) - index} more"
-        if used + len(line) + 1 > EMBED_FIELD_CHARS - len(tail) - 1 and index < len(lines) - 1:
-            out.append(tail)
-            break
-        out.append(line)
-        used += len(line) + 1
-    return clip("\n".join(out), EMBED_FIELD_CHARS)
+    return fit_lines(lines, EMBED_FIELD_CHARS)
 
 
 def summary_embed(lesson: Lesson, mode: Mode, summary: Summary) -> discord.Embed:
     """The end of a run: the total, the score by difficulty, the questions to review with their answers."""
     share = summary.right / summary.total if summary.total else 0.0
     embed = discord.Embed(
-        title=f"{MODE_NAMES[mode]} finished · {lesson.title}",
+        title=shorten(f"{MODE_NAMES[mode]} finished · {lesson.title}", EMBED_TITLE_CHARS),
         description=f"You got **{summary.right}/{summary.total}** right ({share:.0%})\n`{bar(share)}`",
         colour=discord.Colour.blurple(),
     )
@@ -134,7 +127,7 @@ def summary_embed(lesson: Lesson, mode: Mode, summary: Summary) -> discord.Embed
 def review_embed(lesson: Lesson, question: Question) -> discord.Embed:
     """A missed question after the run: the card, the answer, the hint, mistakes and the solution."""
     embed = discord.Embed(
-        title=f"Review · {lesson.title}",
+        title=shorten(f"Review · {lesson.title}", EMBED_TITLE_CHARS),
         description=clip(card_description(question), EMBED_DESCRIPTION_CHARS),
         colour=COLOURS[question.difficulty],
     )

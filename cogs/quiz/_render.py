@@ -7,7 +7,7 @@ from datetime import datetime
 import discord
 
 from bot import grading
-from bot.rendering import EMBED_FIELD_CHARS, bar, clip, numbered, plural, shorten
+from bot.rendering import EMBED_FIELD_CHARS, EMBED_TITLE_CHARS, bar, clip, numbered, plural, shorten
 from content import Lesson, Question, card_description
 from storage import MemberResult, Post, PostTally
 
@@ -24,7 +24,7 @@ def question_embed(
 ) -> discord.Embed:
     """The public post while it is open: the card and how many answered, never who chose what."""
     embed = discord.Embed(
-        title=f"Question · {lesson.title if lesson else question.lesson_id}",
+        title=shorten(f"Question · {lesson.title if lesson else question.lesson_id}", EMBED_TITLE_CHARS),
         description=card_description(question),
         colour=COLOURS[question.difficulty],
     )
@@ -42,7 +42,7 @@ def reveal_embed(
 ) -> discord.Embed:
     """The post once closed: the answer, the share of first answers per option, who got it first try."""
     embed = discord.Embed(
-        title=f"Closed · {lesson.title if lesson else question.lesson_id}",
+        title=shorten(f"Closed · {lesson.title if lesson else question.lesson_id}", EMBED_TITLE_CHARS),
         description=card_description(question),
         colour=discord.Colour.dark_grey(),
     )
@@ -59,7 +59,7 @@ def reveal_embed(
         lines.append(f"`{choice:<7}` {bar(share)} {share:4.0%} ({count}) {mark}")
     embed.add_field(
         name=f"First answers ({plural(tally.answered, 'member')})",
-        value=shorten("\n".join(lines[:10]), EMBED_FIELD_CHARS) if lines else "Nobody answered.",
+        value=clip("\n".join(lines[:10]), EMBED_FIELD_CHARS) if lines else "Nobody answered.",
         inline=False,
     )
     names = " ".join(f"<@{member_id}>" for member_id in first_try_members[:30])

@@ -7,7 +7,16 @@ from datetime import datetime
 import discord
 
 from bot import grading
-from bot.rendering import EMBED_DESCRIPTION_CHARS, EMBED_FIELD_CHARS, clip, numbered, plural, shorten
+from bot.rendering import (
+    EMBED_DESCRIPTION_CHARS,
+    EMBED_FIELD_CHARS,
+    EMBED_TITLE_CHARS,
+    clip,
+    fit,
+    numbered,
+    plural,
+    shorten,
+)
 from content import Lesson, Question, card_description
 from storage.models import ReviewCard
 from storage.review import ReviewSummary
@@ -24,7 +33,7 @@ def question_embed(
     question: Question, lesson: Lesson | None, card: ReviewCard, due: int, hinted: bool
 ) -> discord.Embed:
     embed = discord.Embed(
-        title=f"🔁 Review · {lesson.title if lesson else question.lesson_id}",
+        title=shorten(f"🔁 Review · {lesson.title if lesson else question.lesson_id}", EMBED_TITLE_CHARS),
         description=clip(card_description(question), EMBED_DESCRIPTION_CHARS),
         colour=COLOURS.get(question.difficulty, discord.Colour.blurple()),
     )
@@ -62,7 +71,7 @@ def result_embed(
     embed.add_field(name="Solution", value=clip(numbered(question.solution), EMBED_FIELD_CHARS), inline=False)
     embed.add_field(name="Back for review", value=when(card.due), inline=False)
     embed.set_footer(text=f"{HOW} · {question.id}")
-    return embed
+    return fit(embed)
 
 
 def nothing_due_embed(summary: ReviewSummary) -> discord.Embed:

@@ -1,0 +1,144 @@
+"""What members read stays within Discord's limits, cut where a reader expects: whole lines, latest epochs."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from bot.rendering import (
+    EMBED_DESCRIPTION_CHARS,
+    EMBED_FIELD_CHARS,
+    EMBED_TITLE_CHARS,
+    EMBED_TOTAL_CHARS,
+    fit_lines,
+)
+from cogs.practice import _render as practice
+from cogs.practice._run import Summary
+from cogs.quiz import _render as quiz
+from cogs.review import _render as review
+from content import Lesson, Question, card_description
+from storage import Post, PostTally
+from storage.models import ReviewCard
+
+NOW = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
+
+
+def lesson(questions: list[dict[str, Any]], *, title: str = "Lesson", lesson_id: str = "lim") -> Lesson:
+    """A lesson through the same validation as a moderator's pack, so every limit it allows is real."""
+    return Lesson.model_validate(
+        {"id": lesson_id, "title": title, "topic": "t", "source": "s", "questions": questions},
+        strict=False,
+    )
+
+
+def choice(qid: str = "lim.q", **extra: Any) -> dict[str, Any]:
+    return {
+        "id": qid,
+        "kind": "multiple_choice",
+        "prompt": "Which one?",
+        "options": ["this", "that"],
+        "answer": "A",
+        "difficulty": "easy",
+        "hint": "Look again.",
+        "solution": ["It is this one."],
+        **extra,
+    }
+
+
+def maximal_fill_blanks() -> Question:
+    """Four 80-character answers, a 4096-character card and all the feedback the validator still allows."""
+    options = [f"name_{i:02d}_" + "x" * 72 for i in range(5)]
+    code = "a = [1]\nb = [2]\nc = [3]\nd = [4]"
+    hint = "Look again."
+    mistake, step = "m" * 1000, "s" * 631
+    question = {
+        "id": "lim.max",
+        "kind": "fill_blanks",
+        "prompt": "p",
+        "code": code,
+        "options": options,
+        "answer": ["A", "B", "C", "D"],
+        "difficulty": "hard",
+        "hint": hint,
+        "mistakes": [{"text": mistake, "option": "E"}],
+        "solution": [step],
+    }
+    base = len(card_description(lesson([question]).questions[0]))
+    question["prompt"] = "p" * (1 + EMBED_DESCRIPTION_CHARS - base)
+    (built,) = lesson([question]).questions
+    assert len(card_description(built)) == EMBED_DESCRIPTION_CHARS
+    return built
+
+
+# Titles: a lesson title may be 256 characters; the prefixes must not push the title past it.
+
+
+def long_titled() -> tuple[Lesson, Question]:
+    long = lesson([choice()], title="T" * EMBED_TITLE_CHARS)
+    return long, long.questions[0]
+
+
+def test_every_title_built_from_a_lesson_title_fits_discord() -> None:
+    long, question = long_titled()
+    post = Post(guild_id=1, channel_id=2, question_id=question.id, lesson_id=long.id, posted_at=NOW)
+    tally = PostTally(choice_counts={}, first_try_counts={}, tries=0, answered=0, right=0, first_try_right=0)
+    card = ReviewCard(member_id=1, question_id=question.id, due=NOW, created_at=NOW, updated_at=NOW)
+    embeds = {
+        "quiz question": quiz.question_embed(question, long, post, None),
+        "quiz reveal": quiz.reveal_embed(question, long, tally, []),
+        "practice question": practice.question_embed(long, "learn", question, 0, 1),
+        "practice summary": practice.summary_embed(long, "test", Summary(())),
+        "practice review": practice.review_embed(long, question),
+        "review question": review.question_embed(question, long, card, 1, False),
+    }
+    for name, embed in embeds.items():
+        assert embed.title is not None
+        assert len(embed.title) <= EMBED_TITLE_CHARS, name
+        assert embed.title.endswith("T…"), f"{name}: the title is shortened visibly"
+
+
+# /review's wrong-answer result for the largest question a lesson may hold.
+
+
+def test_a_wrong_review_of_a_maximal_question_fits_one_embed_and_keeps_the_feedback() -> None:
+    question = maximal_fill_blanks()
+    card = ReviewCard(
+        member_id=1, question_id=question.id, due=NOW + timedelta(days=1), created_at=NOW, updated_at=NOW
+    )
+    embed = review.result_embed(question, ("E", "B", "C", "D"), False, False, card)
+    assert len(embed) <= EMBED_TOTAL_CHARS
+    shown = {field.name: field.value for field in embed.fields}
+    assert shown["Common mistake"] == question.mistakes[0].text
+    assert all(text in str(shown["Answer"]) for text in question.answer_texts), "every answer is named"
+    assert question.solution[0] in str(shown["Solution"])
+    assert embed.description is not None and embed.description.endswith("…"), "the card is what gets cut"
+
+
+# Whole lines with a count of the rest (/help, and every other list of lines).
+
+
+@pytest.mark.parametrize(
+    ("lines", "kept"),
+    [
+        (["a" * 300] * 3 + ["b" * 200], 3),  # only the last line overflows
+        (["a" * 300] * 3 + ["b" * 122], 3),  # the last line would end 1 character over
+        (["a" * 300] * 3 + ["b" * 121], 4),  # exactly the limit: everything fits, no tail
+        (["a" * 100] * 30, 10),
+    ],
+)
+def test_fit_lines_keeps_whole_lines_and_counts_the_rest(lines: list[str], kept: int) -> None:
+    text = fit_lines(lines, EMBED_FIELD_CHARS)
+    assert len(text) <= EMBED_FIELD_CHARS
+    out = text.split("\n")
+    if kept == len(lines):
+        assert out == lines
+    else:
+        assert out[:-1] == lines[:kept]
+        assert out[-1] == f"… and {len(lines) - kept} more"
+
+
+def test_fit_lines_names_what_it_left_out_in_the_right_number() -> None:
+    assert fit_lines(["x"] * 3, 100, noun="lesson", max_lines=2) == "x\nx\n… and 1 more lesson"
+    assert fit_lines(["x"] * 4, 100, noun="lesson", max_lines=2) == "x\nx\n… and 2 more lessons"
