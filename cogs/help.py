@@ -9,7 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.rendering import plural
+from bot.rendering import EMBED_FIELD_CHARS, fit_lines, plural
 
 if TYPE_CHECKING:
     from bot.app import QuizBot
@@ -18,8 +18,6 @@ ABOUT = (
     "I post lesson questions with answer buttons, keep everyone's score, run daily quizzes and "
     "leaderboards, and can run a lesson's own TensorFlow code to show what it really prints."
 )
-# Embed field values hold at most 1024 characters.
-FIELD_LIMIT = 1024
 
 
 def command_lines(tree: app_commands.CommandTree) -> Iterator[str]:
@@ -37,20 +35,6 @@ def command_lines(tree: app_commands.CommandTree) -> Iterator[str]:
             yield from walk(command)
 
 
-def fit_lines(lines: list[str], limit: int = FIELD_LIMIT) -> str:
-    """Join lines, cutting whole lines with a count of what was left out so nothing is mid-word."""
-    out: list[str] = []
-    used = 0
-    for index, line in enumerate(lines):
-        tail = f"... and {len(lines) - index} more"
-        if used + len(line) + 1 + len(tail) > limit and index < len(lines) - 1:
-            out.append(tail)
-            break
-        out.append(line)
-        used += len(line) + 1
-    return "\n".join(out) or "-"
-
-
 class Help(commands.Cog):
     def __init__(self, bot: QuizBot) -> None:
         self.bot = bot
@@ -59,12 +43,20 @@ class Help(commands.Cog):
     async def help(self, interaction: discord.Interaction) -> None:
         bot = self.bot
         embed = discord.Embed(title="quizbot", description=ABOUT, colour=discord.Colour.blurple())
-        embed.add_field(name="Commands", value=fit_lines(list(command_lines(bot.tree))), inline=False)
+        embed.add_field(
+            name="Commands",
+            value=fit_lines(list(command_lines(bot.tree)), EMBED_FIELD_CHARS) or "-",
+            inline=False,
+        )
         lessons = [
             f"**{lesson.title}** ({plural(len(lesson.questions), 'question')})"
             for lesson in bot.library.lessons.values()
         ]
-        embed.add_field(name=f"Lessons loaded: {len(lessons)}", value=fit_lines(lessons), inline=False)
+        embed.add_field(
+            name=f"Lessons loaded: {len(lessons)}",
+            value=fit_lines(lessons, EMBED_FIELD_CHARS) or "-",
+            inline=False,
+        )
         trainer = (
             "warm: code runs in about a second" if bot.trainer.warm else "warming up (TensorFlow is loading)"
         )

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import discord
 import pytest
 
 from bot.rendering import (
@@ -18,9 +19,13 @@ from cogs.practice import _render as practice
 from cogs.practice._run import Summary
 from cogs.quiz import _render as quiz
 from cogs.review import _render as review
+from cogs.schedule import _render as schedule
+from cogs.stats import _render as stats
 from content import Lesson, Question, card_description
 from storage import Post, PostTally
-from storage.models import ReviewCard
+from storage.leaderboards import LessonProgress, MemberStats
+from storage.models import ReviewCard, Schedule, ScheduleRun
+from storage.queries import RankedMember
 
 NOW = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 
@@ -142,3 +147,82 @@ def test_fit_lines_keeps_whole_lines_and_counts_the_rest(lines: list[str], kept:
 def test_fit_lines_names_what_it_left_out_in_the_right_number() -> None:
     assert fit_lines(["x"] * 3, 100, noun="lesson", max_lines=2) == "x\nx\n… and 1 more lesson"
     assert fit_lines(["x"] * 4, 100, noun="lesson", max_lines=2) == "x\nx\n… and 2 more lessons"
+
+
+# /schedule list with the most schedules a server may have.
+
+
+def test_schedule_list_shows_whole_schedules_and_counts_the_rest() -> None:
+    title = "Training loops, callbacks and the checkpoints that bring a model back after a crash"
+    topic = lesson([choice()], title=title)
+    rows: list[tuple[Schedule, Lesson | None, datetime | None, ScheduleRun | None]] = []
+    for n in range(1, 26):
+        plan = Schedule(
+            id=n,
+            guild_id=1,
+            channel_id=900_000_000_000_000_000 + n,
+            created_by=1,
+            lesson_id=topic.id,
+            difficulty="medium",
+            count=3,
+            close_after_minutes=120,
+            hour=9,
+            minute=30,
+            timezone="America/Argentina/Buenos_Aires",
+            paused=n % 3 == 0,
+            paused_reason="I can no longer post in that channel: check my permissions there."
+            if n % 3 == 0
+            else None,
+            created_at=NOW,
+        )
+        last = ScheduleRun(
+            schedule_id=n,
+            run_date=date(2025, 2, 28),
+            due_at=NOW,
+            claimed_at=NOW,
+            status="failed",
+            error="Missing Permissions: the bot lacks Send Messages in that channel",
+        )
+        rows.append((plan, topic, NOW + timedelta(hours=n), last))
+    description = schedule.list_embed(rows).description
+    assert description is not None and len(description) <= EMBED_DESCRIPTION_CHARS
+    *blocks, tail = description.split("\n\n")
+    assert 0 < len(blocks) < 25
+    assert tail == f"… and {25 - len(blocks)} more schedules"
+    for n, block in enumerate(blocks, 1):
+        assert block.startswith(f"**#{n}** ·")
+        assert block.split("\n")[-1].startswith("last run: 2025-02-28: failed (Missing Permissions")
+
+
+# /stats: mastery per lesson.
+
+
+def member_stats(lesson_ids: list[str]) -> MemberStats:
+    standing = RankedMember(rank=1, member_id=1, points=30, answered=10, right_answers=8, right_first_try=5)
+    return MemberStats(standing, [LessonProgress(lid, 3, 2, 1) for lid in lesson_ids])
+
+
+def mastery(embed: discord.Embed) -> str:
+    (value,) = [f.value for f in embed.fields if f.name == "Mastery per lesson"]
+    assert value is not None
+    return value
+
+
+def test_stats_cuts_mastery_at_whole_lessons_and_counts_the_rest() -> None:
+    lessons = {
+        f"l{n:02d}": lesson(
+            [choice(f"l{n:02d}.q")], title=f"Lesson {n:02d}: " + "a long title " * 8, lesson_id=f"l{n:02d}"
+        )
+        for n in range(20)
+    }
+    value = mastery(stats.member_embed("alice", member_stats(list(lessons)), lessons, own=True))
+    assert len(value) <= EMBED_FIELD_CHARS
+    *lines, tail = value.split("\n")
+    assert all(line.endswith("(1 first try)") for line in lines), "no lesson line is cut"
+    assert tail == f"… and {20 - len(lines)} more lessons"
+
+
+def test_stats_says_one_more_lesson_in_the_singular() -> None:
+    ids = [f"l{n:02d}" for n in range(stats.MAX_LESSON_LINES + 1)]
+    value = mastery(stats.member_embed("alice", member_stats(ids), {}, own=True))
+    assert value.split("\n")[-1] == "… and 1 more lesson"

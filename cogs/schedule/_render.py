@@ -6,7 +6,7 @@ from datetime import datetime
 
 import discord
 
-from bot.rendering import EMBED_DESCRIPTION_CHARS, clip, plural, shorten
+from bot.rendering import EMBED_DESCRIPTION_CHARS, fit_lines, plural, shorten
 from content import Lesson
 from storage.models import Schedule, ScheduleRun
 
@@ -65,7 +65,7 @@ def list_embed(
             lines.append(f"next {discord.utils.format_dt(next_at, 'R')}")
         lines.append(f"last run: {_last_run(last)}")
         blocks.append("\n".join(lines))
-    embed.description = clip("\n\n".join(blocks), EMBED_DESCRIPTION_CHARS)
+    embed.description = fit_lines(blocks, EMBED_DESCRIPTION_CHARS, noun="schedule", sep="\n\n")
     return embed
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import discord
 
 from bot.grading import format_points
-from bot.rendering import EMBED_FIELD_CHARS, bar, clip, plural, shorten
+from bot.rendering import EMBED_FIELD_CHARS, bar, clip, fit_lines, plural, shorten
 from content import Lesson, Question
 from storage.leaderboards import MemberStats, QuestionStats
 
@@ -59,7 +59,7 @@ def member_embed(name: str, stats: MemberStats, lessons: dict[str, Lesson], *, o
     embed.add_field(name="Right first try", value=_share(stats.first_try_rate))
     embed.add_field(name="Streak", value=f"🔥 {plural(me.current_streak, 'day')} (best {me.best_streak})")
     lines = []
-    for progress in stats.lessons[:MAX_LESSON_LINES]:
+    for progress in stats.lessons:
         lesson = lessons.get(progress.lesson_id)
         total = len(lesson.questions) if lesson else max(progress.tried, 1)
         title = lesson.title if lesson else progress.lesson_id
@@ -68,11 +68,8 @@ def member_embed(name: str, stats: MemberStats, lessons: dict[str, Lesson], *, o
             f"`{bar(share, 8)}` **{shorten(title, 60)}**: {progress.right}/{total} mastered"
             f" ({progress.right_first_try} first try)"
         )
-    if len(stats.lessons) > MAX_LESSON_LINES:
-        lines.append(f"… and {len(stats.lessons) - MAX_LESSON_LINES} more lessons")
-    embed.add_field(
-        name="Mastery per lesson", value=clip("\n".join(lines), EMBED_FIELD_CHARS) or "-", inline=False
-    )
+    mastery = fit_lines(lines, EMBED_FIELD_CHARS, noun="lesson", max_lines=MAX_LESSON_LINES)
+    embed.add_field(name="Mastery per lesson", value=mastery or "-", inline=False)
     embed.set_footer(text="Mastered: questions you answered right at least once, out of the lesson's")
     return embed
 
