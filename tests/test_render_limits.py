@@ -15,6 +15,8 @@ from bot.rendering import (
     EMBED_TOTAL_CHARS,
     fit_lines,
 )
+from bot.trainer import RunResult
+from cogs.demo import _render as demo
 from cogs.practice import _render as practice
 from cogs.practice._run import Summary
 from cogs.quiz import _render as quiz
@@ -147,6 +149,46 @@ def test_fit_lines_keeps_whole_lines_and_counts_the_rest(lines: list[str], kept:
 def test_fit_lines_names_what_it_left_out_in_the_right_number() -> None:
     assert fit_lines(["x"] * 3, 100, noun="lesson", max_lines=2) == "x\nx\n… and 1 more lesson"
     assert fit_lines(["x"] * 4, 100, noun="lesson", max_lines=2) == "x\nx\n… and 2 more lessons"
+
+
+# /demo's result: long printed output, long training.
+
+
+def demo_question() -> Question:
+    (question,) = lesson(
+        [
+            choice(
+                "lim.demo",
+                options=["It prints 1", "It prints 2"],
+                output_check={"pattern": r"1", "supports": "A"},
+                demo="print(1)",
+            )
+        ]
+    ).questions
+    return question
+
+
+def run_result(stdout: str) -> RunResult:
+    return RunResult(output=stdout, error=None, seed=1, wall_ms=10.0, losses=[], status="ok", stdout=stdout)
+
+
+def test_what_it_means_stays_within_a_field_when_the_code_prints_a_lot() -> None:
+    printed = "\n".join(f"tensor row {i}: " + "0.1234 " * 10 for i in range(40))
+    embed = demo.result_embed(demo_question(), run_result(printed))
+    (meaning,) = [f.value for f in embed.fields if f.name == "What it means"]
+    assert meaning is not None and len(meaning) <= EMBED_FIELD_CHARS
+    assert meaning.startswith("The code printed `tensor row 0:") and "please tell a moderator" in meaning
+
+
+def test_the_result_of_a_long_training_shows_its_last_epochs() -> None:
+    progress = [f"epoch {n}: loss {1 / n:.4f}, accuracy {n / 50:.4f}" for n in range(1, 51)]
+    embed = demo.result_embed(demo_question(), run_result("1\n"), progress=progress)
+    assert embed.description is not None
+    assert "epoch 50: loss" in embed.description, "the final epoch, where the loss ended up"
+    assert "epoch 1: loss" not in embed.description
+    live = demo.progress_embed(demo_question(), progress, seed=1)
+    assert live.description is not None
+    assert embed.description.startswith(live.description), "the same epochs as the last live update"
 
 
 # /schedule list with the most schedules a server may have.

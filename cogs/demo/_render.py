@@ -6,7 +6,7 @@ import re
 
 import discord
 
-from bot.rendering import EMBED_DESCRIPTION_CHARS, clip
+from bot.rendering import EMBED_DESCRIPTION_CHARS, clip, shorten
 from bot.trainer import RunResult
 from content import Question
 
@@ -23,12 +23,17 @@ NOTES = {
     "crashed": "A fresh worker has been started: try again in a few seconds.",
 }
 COLOURS = {"ok": discord.Colour.green(), "error": discord.Colour.orange()}
+# The printed text quoted in "What it means": leaves room in the 1024-character field for the sentence.
+CLAIM_PRINTED_CHARS = 600
+# Epochs shown while training and in the result: the latest ones, where the loss ended up.
+PROGRESS_LINES = 15
+FENCE_CHARS = len("```\n\n```")
 
 
 def code_block(text: str, limit: int) -> str:
     # A ``` inside the output would end the block early: break it with a zero-width space.
     body = text.rstrip("\n").replace("```", "`\u200b``") or "(nothing was printed)"
-    return f"```\n{clip(body, limit - 8)}\n```"
+    return f"```\n{clip(body, limit - FENCE_CHARS)}\n```"
 
 
 def output_claim(question: Question, result: RunResult) -> str | None:
@@ -37,10 +42,19 @@ def output_claim(question: Question, result: RunResult) -> str | None:
     if check is None or not result.ok:
         return None
     printed = result.stdout.strip() or result.output.strip()
+    quoted = shorten(printed, CLAIM_PRINTED_CHARS)
     option = f"option {check.supports}: {question.option_text(check.supports)}"
     if re.fullmatch(check.pattern, printed):
-        return f"The code printed `{printed}`: that is {option}."
-    return f"The code printed `{printed}`, which does not fit {option}: please tell a moderator."
+        return f"The code printed `{quoted}`: that is {option}."
+    return f"The code printed `{quoted}`, which does not fit {option}: please tell a moderator."
+
+
+def latest_epochs(lines: list[str], limit: int) -> str:
+    """The last PROGRESS_LINES lines as a code block; older ones go first so the newest are never cut."""
+    shown = lines[-PROGRESS_LINES:]
+    while len(shown) > 1 and len("\n".join(shown)) > limit - FENCE_CHARS:
+        shown = shown[1:]
+    return code_block("\n".join(shown), limit)
 
 
 def result_embed(
@@ -48,7 +62,7 @@ def result_embed(
 ) -> discord.Embed:
     parts = []
     if progress:
-        parts.append(code_block("\n".join(progress), 1200))
+        parts.append(latest_epochs(progress, 1200))
     if result.output or result.status in ("ok", "error"):
         parts.append(code_block(result.output, EMBED_DESCRIPTION_CHARS - 1600))
     if result.error:
@@ -70,7 +84,7 @@ def result_embed(
 def progress_embed(question: Question, lines: list[str], seed: int | None) -> discord.Embed:
     embed = discord.Embed(
         title="⏳ Training…",
-        description=code_block("\n".join(lines[-15:]), 1500),
+        description=latest_epochs(lines, 1500),
         colour=discord.Colour.blurple(),
     )
     embed.set_footer(text=f"{question.id} · seed {seed if seed is not None else 'random'}")
