@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import pkgutil
 import re
@@ -10,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import discord
+from discord import app_commands
 from discord.ext import commands
 
 import cogs
@@ -24,6 +26,11 @@ log = logging.getLogger(__name__)
 UNKNOWN_BUTTON = (
     "Sorry, I don't recognise that button: it may be from an old version of me or damaged. "
     "Nothing was recorded. Ask a moderator to post the question again."
+)
+
+COMMAND_FAILED = (
+    "Sorry, something went wrong on my side and that didn't work. Nothing you had is lost: "
+    "try again in a moment."
 )
 
 
@@ -77,7 +84,22 @@ class QuizBot(commands.AutoShardedBot):
         await self.trainer.start()
         for extension in discover_extensions():
             await self.load_extension(extension)
+        self.tree.error(self.on_app_command_error)
         await self.sync_commands()
+
+    async def on_app_command_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+    ) -> None:
+        """A command that failed (the database away, a bug): logged, and the member told, instead of
+        Discord's bare "The application did not respond"."""
+        log.error(
+            "/%s failed", interaction.command.qualified_name if interaction.command else "?", exc_info=error
+        )
+        with contextlib.suppress(discord.HTTPException):
+            if interaction.response.is_done():
+                await interaction.followup.send(COMMAND_FAILED, ephemeral=True)
+            else:
+                await interaction.response.send_message(COMMAND_FAILED, ephemeral=True)
 
     def add_dynamic_items(self, *items: type[discord.ui.DynamicItem[Any]]) -> None:
         super().add_dynamic_items(*items)

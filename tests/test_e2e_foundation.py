@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 import pytest
+from sqlalchemy import text
 
 from bot.emulator import DiscordEmulator
 from tests.conftest import StartBot
@@ -53,3 +54,18 @@ async def test_help_lists_every_synced_command(emulator: DiscordEmulator, start_
     listed = reply["embeds"][0]["fields"][0]["value"]
     for command in synced:
         assert f"`/{command['name']}" in listed
+
+
+async def test_a_command_that_fails_tells_the_member_instead_of_timing_out(
+    emulator: DiscordEmulator, start_bot: StartBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    bot = await start_bot()
+    async with bot.database.writing() as s:  # the score tables are gone: every board query fails
+        for table in ("period_scores", "score_counts", "member_scores", "daily_scores"):
+            await s.exec(text(f"DROP TABLE {table}"))  # type: ignore[call-overload]
+        await s.commit()
+    with caplog.at_level(logging.ERROR, logger="bot.app"):
+        reply = await emulator.wait_reply(await emulator.slash("leaderboard", by="alice"))
+    # The leaderboard had deferred publicly ("thinking..."): the apology takes that place.
+    assert reply["content"].startswith("Sorry, something went wrong on my side"), reply
+    assert any("/leaderboard failed" in r.getMessage() for r in caplog.records), "and the cause is logged"
