@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
 NOT_A_MODERATOR = (
     "Only moderators can do that: you need the **Manage Server** permission or the server's "
-    "moderator role (a moderator can set it with `/config moderator-role`)."
+    "moderator role (someone with Manage Server can set it with `/config moderator-role`)."
 )
 
 

@@ -16,6 +16,9 @@ from bot.rendering import (
     fit_lines,
 )
 from bot.trainer import RunResult
+from bot.trainer._result import cut_text
+from bot.trainer._worker import LESSON_FILENAME, format_error
+from cogs._checks import NOT_A_MODERATOR
 from cogs.demo import _render as demo
 from cogs.practice import _render as practice
 from cogs.practice._run import Summary
@@ -268,3 +271,25 @@ def test_stats_says_one_more_lesson_in_the_singular() -> None:
     ids = [f"l{n:02d}" for n in range(stats.MAX_LESSON_LINES + 1)]
     value = mastery(stats.member_embed("alice", member_stats(ids), {}, own=True))
     assert value.split("\n")[-1] == "… and 1 more lesson"
+
+
+# The trainer's notes count in the right number.
+
+
+def test_trainer_notes_say_one_frame_and_one_character_in_the_singular() -> None:
+    def library_code() -> None:
+        raise ValueError("bad shape")
+
+    try:
+        exec(compile("library_code()", LESSON_FILENAME, "exec"), {"library_code": library_code})
+    except ValueError as exc:
+        assert "(1 more frame inside libraries)" in format_error(exc)
+    text, _ = cut_text("x" * 10, 11, 10)
+    assert text.endswith("(output cut: 1 more character)")
+
+
+# The refusal says who can set the moderator role: /config needs Manage Server.
+
+
+def test_the_moderator_refusal_names_who_can_set_the_role() -> None:
+    assert "someone with Manage Server can set it with `/config moderator-role`" in NOT_A_MODERATOR

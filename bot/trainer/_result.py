@@ -78,4 +78,6 @@ def cut_text(text: str, total_chars: int, limit: int) -> tuple[str, bool]:
     kept = text[:limit]
     more = total_chars - len(kept)
     sep = "" if kept.endswith("\n") or not kept else "\n"
-    return f"{kept}{sep}... (output cut: {more:,} more characters)", True
+    # Not plural(): the count keeps its thousands separator (12,335).
+    characters = "character" if more == 1 else "characters"
+    return f"{kept}{sep}... (output cut: {more:,} more {characters})", True

@@ -25,6 +25,7 @@ import warnings
 from multiprocessing.connection import Connection
 from typing import Any
 
+from bot.rendering import plural
 from bot.trainer._result import LESSON_FILENAME, RunResult, Status, cut_text
 
 # Environment set before TensorFlow is imported. Operators can override them in the bot's environment.
@@ -136,7 +137,7 @@ def format_error(exc: BaseException) -> str:
         last = max(i for i, fs in enumerate(te.stack) if fs.filename == LESSON_FILENAME)
         library_frames = len(te.stack) - last - 1
         if library_frames:
-            lines.append(f"  ... ({library_frames} more frames inside libraries)\n")
+            lines.append(f"  ... ({plural(library_frames, 'more frame')} inside libraries)\n")
     message = "".join(te.format_exception_only())
     if len(message) > ERROR_MESSAGE_LIMIT:
         message = message[:ERROR_MESSAGE_LIMIT].rstrip() + "\n... (error message cut)\n"
