@@ -14,7 +14,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands, tasks
 
-from bot.rendering import plural, shorten
+from bot.rendering import EMBED_TOTAL_CHARS, plural, shorten
 from bot.scheduler import pick_questions
 from cogs._blanks import UNSET, picks_are_valid
 from cogs._checks import NOT_A_MODERATOR, is_moderator
@@ -36,7 +36,6 @@ REMOVED_QUESTION = "This question was taken out of the lessons, so it can't be a
 FORGED = "That button doesn't belong to this question. Try the buttons on the question itself."
 CLOSED = "This question has closed: answers are no longer taken."
 FORGOTTEN = "Nothing is stored for you on this question any more (your data was deleted with /forget-me)."
-EMBEDS_TOTAL_CHARS = 6000  # Discord's limit for all embeds of one message together
 # Posts answered recently, kept so a click costs no extra read (a few hundred bytes each).
 POST_CACHE_SIZE = 1024
 
@@ -362,7 +361,7 @@ class Quiz(commands.Cog):
             # The private form becomes the feedback, then the code again with fresh menus (the
             # code alone if both would pass Discord's 6000 characters for a message's embeds).
             form = self._form_embed(question, outcome.feedback.tries_left)
-            embeds = [embed, form] if len(embed) + len(form) <= EMBEDS_TOTAL_CHARS else [embed]
+            embeds = [embed, form] if len(embed) + len(form) <= EMBED_TOTAL_CHARS else [embed]
             view = blanks_view(question, post_id, UNSET * question.blanks)
             await interaction.response.edit_message(embeds=embeds, view=view)
         else:
