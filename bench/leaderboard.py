@@ -36,9 +36,9 @@ from typing import Any
 import asyncpg
 import numpy as np
 from sqlalchemy import text
-from sqlalchemy.engine import make_url
 
 from storage import Database
+from storage.engine import asyncpg_dsn
 from storage.leaderboards import PERIODS, Period, board, standing
 from storage.testing import postgres_reachable, temporary_postgres_database
 
@@ -212,7 +212,7 @@ def _backfill(execute: Callable[[str], Any], starts: dict[str, str]) -> Any:
 
 
 async def _postgres_load(url: str, data: Data, migration: ModuleType) -> None:
-    dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    dsn = asyncpg_dsn(url)
     conn = await asyncpg.connect(dsn)
     try:
         async with conn.transaction():

@@ -61,6 +61,11 @@ def normalize_url(url: str | URL) -> URL:
     return parsed
 
 
+def asyncpg_dsn(url: str | URL) -> str:
+    """A PostgreSQL URL as asyncpg's own connect() takes it (no `+asyncpg` driver suffix)."""
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
 def mask_url(url: str | URL) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
@@ -297,7 +302,7 @@ class Database:
             raise RuntimeError(f"postgres_connection needs PostgreSQL, not {self.dialect}")
         async with self._postgres_pool_lock:
             if self._postgres_pool is None:
-                dsn = self._engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+                dsn = asyncpg_dsn(self._engine.url)
                 self._postgres_pool = await asyncpg.create_pool(
                     dsn, min_size=1, max_size=POSTGRES_HOT_POOL_SIZE, reset=_rollback_if_open
                 )

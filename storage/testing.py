@@ -17,7 +17,7 @@ import asyncpg
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from storage.engine import Database
+from storage.engine import Database, asyncpg_dsn
 from storage.models import metadata
 
 POSTGRES_ADMIN_URL_ENV = "QUIZBOT_TEST_POSTGRES_URL"
@@ -29,14 +29,10 @@ def postgres_admin_url() -> str:
     return os.environ.get(POSTGRES_ADMIN_URL_ENV, DEFAULT_POSTGRES_ADMIN_URL)
 
 
-def _asyncpg_dsn(url: str) -> str:
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-
-
 async def postgres_reachable(admin_url: str | None = None) -> str | None:
     """None if PostgreSQL answers, else the reason it does not."""
     try:
-        conn = await asyncpg.connect(_asyncpg_dsn(admin_url or postgres_admin_url()), timeout=3)
+        conn = await asyncpg.connect(asyncpg_dsn(admin_url or postgres_admin_url()), timeout=3)
     except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
         return f"{type(exc).__name__}: {exc}"
     await conn.close()
@@ -47,7 +43,7 @@ async def create_postgres_database(admin_url: str | None = None) -> str:
     """Create an empty, uniquely named database; return its postgresql+asyncpg URL."""
     admin = make_url(admin_url or postgres_admin_url())
     name = f"{TEST_DATABASE_PREFIX}{secrets.token_hex(6)}"
-    conn = await asyncpg.connect(_asyncpg_dsn(admin.render_as_string(hide_password=False)))
+    conn = await asyncpg.connect(asyncpg_dsn(admin.render_as_string(hide_password=False)))
     try:
         await conn.execute(f'CREATE DATABASE "{name}"')
     finally:
@@ -59,7 +55,7 @@ async def drop_postgres_database(url: str, admin_url: str | None = None) -> None
     name = make_url(url).database
     if not name or not name.startswith(TEST_DATABASE_PREFIX):
         raise ValueError(f"refusing to drop {name!r}: not a test database")
-    conn = await asyncpg.connect(_asyncpg_dsn(admin_url or postgres_admin_url()))
+    conn = await asyncpg.connect(asyncpg_dsn(admin_url or postgres_admin_url()))
     try:
         await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     finally:

@@ -8,9 +8,9 @@ from datetime import UTC, date, datetime, timedelta
 import asyncpg
 import pytest
 from sqlalchemy import text
-from sqlalchemy.engine import make_url
 
 from storage import Database, queries
+from storage.engine import asyncpg_dsn
 from storage.forget import forget_member, member_tables
 from storage.leaderboards import board, member_stats, question_stats, standing, window
 from storage.models import PeriodScore
@@ -266,9 +266,7 @@ async def test_concurrent_tries_by_many_members_keep_ranks_exact(db: Database) -
 
 async def test_postgresql_forget_aborted_to_break_a_deadlock_is_made_again(postgres_run_url: str) -> None:
     db = await Database.open(postgres_run_url)
-    blocker = await asyncpg.connect(
-        make_url(postgres_run_url).set(drivername="postgresql").render_as_string(False)
-    )
+    blocker = await asyncpg.connect(asyncpg_dsn(postgres_run_url))
     try:
         await reset_tables(db)
         await answer(db, 1, HARD, MONDAY)

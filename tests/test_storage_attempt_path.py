@@ -12,10 +12,10 @@ from pathlib import Path
 import asyncpg
 import pytest
 from sqlalchemy import update
-from sqlalchemy.engine import make_url
 from sqlmodel import col, select
 
 from storage import AttemptStatus, Database, queries
+from storage.engine import asyncpg_dsn
 from storage.models import Attempt, Post
 from storage.testing import reset_tables
 
@@ -162,9 +162,7 @@ async def test_the_same_wrong_choice_again_is_not_a_new_try(db: Database) -> Non
 
 async def test_postgresql_a_try_aborted_to_break_a_deadlock_is_made_again(postgres_run_url: str) -> None:
     db = await Database.open(postgres_run_url)
-    blocker = await asyncpg.connect(
-        make_url(postgres_run_url).set(drivername="postgresql").render_as_string(False)
-    )
+    blocker = await asyncpg.connect(asyncpg_dsn(postgres_run_url))
     try:
         await reset_tables(db)
         earlier, post = await new_post(db), await new_post(db)
