@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import pkgutil
 import re
@@ -32,6 +33,35 @@ COMMAND_FAILED = (
     "Sorry, something went wrong on my side and that didn't work. Nothing you had is lost: "
     "try again in a moment."
 )
+
+
+async def apologise(interaction: discord.Interaction) -> None:
+    """Tell the member their command or click failed on our side (privately where Discord lets us)."""
+    with contextlib.suppress(discord.HTTPException):
+        if interaction.response.is_done():
+            await interaction.followup.send(COMMAND_FAILED, ephemeral=True)
+        else:
+            await interaction.response.send_message(COMMAND_FAILED, ephemeral=True)
+
+
+def _apologise_on_error(item: type[discord.ui.DynamicItem[Any]]) -> None:
+    """discord.py only logs an exception from a persistent button's callback, so the member sees
+    "This interaction failed" and wonders whether their answer counted. Wrap each registered
+    callback once: the error is logged as before, and the member gets an apology."""
+    callback = item.callback
+    if getattr(callback, "_apologises", False):
+        return
+
+    @functools.wraps(callback)
+    async def apologising(self: discord.ui.DynamicItem[Any], interaction: discord.Interaction) -> None:
+        try:
+            await callback(self, interaction)
+        except Exception:
+            log.exception("%s failed for custom_id %s", item.__name__, self.custom_id)
+            await apologise(interaction)
+
+    apologising._apologises = True  # type: ignore[attr-defined]
+    item.callback = apologising  # type: ignore[method-assign]
 
 
 def discover_extensions() -> Iterator[str]:
@@ -95,13 +125,11 @@ class QuizBot(commands.AutoShardedBot):
         log.error(
             "/%s failed", interaction.command.qualified_name if interaction.command else "?", exc_info=error
         )
-        with contextlib.suppress(discord.HTTPException):
-            if interaction.response.is_done():
-                await interaction.followup.send(COMMAND_FAILED, ephemeral=True)
-            else:
-                await interaction.response.send_message(COMMAND_FAILED, ephemeral=True)
+        await apologise(interaction)
 
     def add_dynamic_items(self, *items: type[discord.ui.DynamicItem[Any]]) -> None:
+        for item in items:
+            _apologise_on_error(item)
         super().add_dynamic_items(*items)
         self._dynamic_patterns += [item.__discord_ui_compiled_template__ for item in items]
 

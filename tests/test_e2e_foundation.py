@@ -69,3 +69,29 @@ async def test_a_command_that_fails_tells_the_member_instead_of_timing_out(
     # The leaderboard had deferred publicly ("thinking..."): the apology takes that place.
     assert reply["content"].startswith("Sorry, something went wrong on my side"), reply
     assert any("/leaderboard failed" in r.getMessage() for r in caplog.records), "and the cause is logged"
+
+
+async def test_a_button_that_fails_tells_the_member_instead_of_failing_silently(
+    emulator: DiscordEmulator, start_bot: StartBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    bot = await start_bot()
+    ix = await emulator.slash(
+        "quiz post", by="mod", lesson="training-weights", question="weights.q3", channel="quiz"
+    )
+    assert "Posted" in (await emulator.wait_reply(ix))["content"]
+    (post,) = emulator.channel_messages("quiz")
+    async with bot.database.writing() as s:  # tries cannot be stored any more
+        await s.exec(text("DROP TABLE attempts"))  # type: ignore[call-overload]
+        await s.commit()
+    answer = next(
+        c["custom_id"]
+        for row in post["components"]
+        for c in row["components"]
+        if c["custom_id"].endswith(":A")
+    )
+    with caplog.at_level(logging.ERROR, logger="bot.app"):
+        reply = await emulator.wait_reply(await emulator.click(post, answer, by="alice"))
+    assert reply["flags"] & EPHEMERAL and reply["content"].startswith(
+        "Sorry, something went wrong on my side"
+    )
+    assert any("AnswerButton failed" in r.getMessage() for r in caplog.records), "and the cause is logged"
