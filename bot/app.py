@@ -122,6 +122,8 @@ class QuizBot(commands.AutoShardedBot):
     ) -> None:
         """A command that failed (the database away, a bug): logged, and the member told, instead of
         Discord's bare "The application did not respond"."""
+        if isinstance(error, app_commands.CheckFailure):
+            return  # a refusal the check has already explained to the member
         log.error(
             "/%s failed", interaction.command.qualified_name if interaction.command else "?", exc_info=error
         )

@@ -12,13 +12,13 @@ async def test_manage_server_sets_the_moderator_role_and_others_are_refused(
 ) -> None:
     bot = await start_bot()
     role_id = emulator.world.moderator_role_id
-    refused = await emulator.wait_reply(
-        await emulator.slash("config moderator-role", by="alice", role=role_id)
-    )
+    refusal = await emulator.slash("config moderator-role", by="alice", role=role_id)
+    refused = await emulator.wait_reply(refusal)
     assert "Manage Server" in refused["content"]
     assert (await queries.get_guild_settings(bot.database, emulator.world.guild_id)).moderator_role_id is None
     done = await emulator.wait_reply(await emulator.slash("config moderator-role", by="mod", role=role_id))
     assert f"<@&{role_id}>" in done["content"]
+    assert emulator.followups(refusal) == [], "a refusal is not followed by an apology for an error"
     assert (
         await queries.get_guild_settings(bot.database, emulator.world.guild_id)
     ).moderator_role_id == role_id
