@@ -188,13 +188,6 @@ async def get_post_by_message(db: Database, message_id: int) -> Post | None:
         return (await s.exec(select(Post).where(Post.message_id == message_id))).first()
 
 
-async def delete_post(db: Database, post_id: int) -> None:
-    """Forget a post that never reached Discord (sending failed). Its attempts go with it."""
-    async with db.writing() as s:
-        await s.exec(delete(Post).where(col(Post.id) == post_id))
-        await s.commit()
-
-
 async def drop_unsent_post(db: Database, post_id: int) -> bool:
     """Delete a post whose message was never confirmed, unless someone answered it: then its
     message did reach Discord, and it stays (its tries and the points they earned must agree)."""
@@ -235,7 +228,7 @@ async def open_posts(
     *,
     channel_id: int | None = None,
     question_id: str | None = None,
-    limit: int = 25,
+    limit: int | None = 25,
 ) -> list[Post]:
     """The guild's posts still taking answers (optionally in one channel, of one question), newest first."""
     query = select(Post).where(
@@ -444,8 +437,9 @@ def _decide(
         return AttemptOutcome(AttemptStatus.ALREADY_DONE, feedback, last_try, earned), None
     if closed or (closes_at is not None and sql.values.read_time(closes_at) <= now):
         return AttemptOutcome(AttemptStatus.CLOSED, None, len(previous), earned), None
-    if previous and previous[-1][1] == choice:
-        # Picking the wrong option again never helps: a double click must not cost a try.
+    if any(chosen == choice for _, chosen, _, _ in previous):
+        # Every earlier try was wrong (a right one ends the question above): picking one of those
+        # choices again never helps, and a double click must not cost a try.
         last_try = previous[-1][0]
         feedback = feedback_for(question, decode_choice(choice), last_try)
         return AttemptOutcome(AttemptStatus.REPEATED, feedback, last_try, earned), None

@@ -440,3 +440,15 @@ async def test_close_offers_the_open_questions_and_refuses_one_already_closed(
     ]
     forged = await emulator.wait_reply(await emulator.slash("quiz close", by="mod", question=2**40))
     assert "no such question in this server" in forged["content"]
+
+
+async def test_close_finds_an_open_question_older_than_the_newest_25(
+    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+) -> None:
+    await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
+    await post_question(emulator, "qp.hard")
+    for _ in range(25):
+        await post_question(emulator, "qp.easy")
+    assert len(await emulator.autocomplete("quiz close", "question", by="mod")) == 25, "Discord's maximum"
+    (oldest,) = await emulator.autocomplete("quiz close", "question", by="mod", question="qp.hard")
+    assert oldest["name"].startswith("#quiz · qp.hard")

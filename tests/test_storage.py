@@ -424,15 +424,6 @@ async def test_closing_waits_for_a_try_in_flight_so_the_reveal_counts_it(db: Dat
     assert await asyncio.wait_for(closing, 10)
 
 
-async def test_deleting_an_unsent_post_removes_its_attempts(db: Database) -> None:
-    post = await new_post(db)
-    await queries.record_attempt(db, post, 7, ("A",), Question(), T0)
-    assert post.id is not None
-    await queries.delete_post(db, post.id)
-    assert await queries.get_post(db, post.id) is None
-    assert await stored_attempts(db, post.id) == []
-
-
 # --------------------------------------------------------------------------- settings and practice
 
 

@@ -63,7 +63,7 @@ async def test_a_try_waits_for_a_close_in_flight_and_is_then_refused(db: Databas
 async def test_a_post_that_is_gone_is_reported_not_stored(db: Database) -> None:
     post = await new_post(db)
     assert post.id is not None
-    await queries.delete_post(db, post.id)
+    assert await queries.drop_unsent_post(db, post.id)
     with pytest.raises(LookupError):
         await queries.record_attempt(db, post, 7, ("B",), Question(), T0)
     assert await tries_of(db, post.id) == []
@@ -155,9 +155,14 @@ async def test_the_same_wrong_choice_again_is_not_a_new_try(db: Database) -> Non
     again = await queries.record_attempt(db, post, 7, ("A",), Question(), T0)
     assert (first.status, again.status) == (AttemptStatus.RECORDED, AttemptStatus.REPEATED)
     assert again.feedback is not None and again.feedback.tries_left == 2
+    other = await queries.record_attempt(db, post, 7, ("C",), Question(), T0)
+    back = await queries.record_attempt(db, post, 7, ("A",), Question(), T0)
+    assert (other.try_no, back.status) == (2, AttemptStatus.REPEATED), (
+        "any earlier wrong choice, not just the last"
+    )
     right = await queries.record_attempt(db, post, 7, ("B",), Question(), T0)
-    assert right.status is AttemptStatus.RECORDED and right.try_no == 2
-    assert await tries_of(db, post.id) == [1, 2]
+    assert right.status is AttemptStatus.RECORDED and right.try_no == 3
+    assert await tries_of(db, post.id) == [1, 2, 3]
 
 
 async def test_postgresql_a_try_aborted_to_break_a_deadlock_is_made_again(postgres_run_url: str) -> None:

@@ -194,7 +194,8 @@ class Quiz(commands.Cog):
         if interaction.guild_id is None:
             return []
         choices = []
-        for post in await queries.open_posts(self.bot.database, interaction.guild_id):
+        # Every open post, then the filter: what was typed may match one older than the newest 25.
+        for post in await queries.open_posts(self.bot.database, interaction.guild_id, limit=None):
             assert post.id is not None
             found = self.bot.library.question(post.question_id)
             channel = self.bot.get_channel(post.channel_id)
@@ -204,7 +205,7 @@ class Quiz(commands.Cog):
             )
             if typed.lower() in name.lower():
                 choices.append(app_commands.Choice(name=name, value=post.id))
-        return choices
+        return choices[:25]  # Discord shows at most 25
 
     async def next_question(self, guild_id: int, channel_id: int, lesson: Lesson) -> tuple[Question, str]:
         """The first question of the lesson this channel has not seen; once all were posted, the one
@@ -261,7 +262,7 @@ class Quiz(commands.Cog):
                 nonce=post.id,
             )
         except discord.HTTPException:
-            await queries.delete_post(db, post.id)
+            await queries.drop_unsent_post(db, post.id)  # a resent post someone answered stays
             raise
         await queries.set_post_message(db, post.id, message.id)
         post.message_id = message.id

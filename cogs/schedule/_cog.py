@@ -301,7 +301,8 @@ class ScheduleCog(
             assert run.id is not None
             log.warning("scheduled quiz %s: finishing run %s, whose poster stopped", schedule.id, run.id)
             if now - run.due_at > catch_up:
-                confirmed = await self._confirmed_posts(run)
+                kept = [p for p in await self._listed_posts(run) if not await self._drop_if_unsent(p)]
+                confirmed = [p.id for p in kept if p.id is not None]
                 error = "the bot stopped while posting it, and restarted after the catch-up window"
                 await store.finish_run(db, run, RunStatus.FAILED, post_ids=confirmed, error=error, now=now)
                 continue
@@ -311,18 +312,16 @@ class ScheduleCog(
                 log.exception("scheduled quiz %s failed", schedule.id)
         return finished
 
-    async def _confirmed_posts(self, run: ScheduleRun) -> list[int]:
-        """The run's posts that reached Discord; unconfirmed ones nobody answered are dropped (a
-        click on a message that did arrive is then told politely that the question is gone)."""
-        confirmed = []
-        for post_id in run.post_ids:
-            post = await queries.get_post(self.bot.database, post_id)
-            if post is None:
-                continue
-            if post.message_id is None and await queries.drop_unsent_post(self.bot.database, post_id):
-                continue
-            confirmed.append(post_id)
-        return confirmed
+    async def _listed_posts(self, run: ScheduleRun) -> list[Post]:
+        """The posts a claimer listed on this run that still exist: where a takeover starts."""
+        found = [await queries.get_post(self.bot.database, post_id) for post_id in run.post_ids]
+        return [post for post in found if post is not None]
+
+    async def _drop_if_unsent(self, post: Post) -> bool:
+        """Delete a post Discord never confirmed that nobody answered (if its message did arrive, a
+        click on it is told politely that the question is gone); True if it was deleted."""
+        assert post.id is not None
+        return post.message_id is None and await queries.drop_unsent_post(self.bot.database, post.id)
 
     async def _run_one(
         self, schedule: Schedule, now: datetime, catch_up: timedelta, done_dates: set[date]
@@ -400,7 +399,7 @@ class ScheduleCog(
             await self._pause(schedule, reason)
             return False
         # A takeover: the posts the previous claimer listed (some may never have reached Discord).
-        listed = [post for post_id in run.post_ids if (post := await queries.get_post(db, post_id))]
+        listed = await self._listed_posts(run)
         recency = await queries.question_recency(db, schedule.guild_id, schedule.channel_id)
         picked = scheduler.pick_questions(pool, recency, max(0, schedule.count - len(listed)))
         previous = await store.previous_post_ids(db, schedule.id, run.run_date)
@@ -416,12 +415,11 @@ class ScheduleCog(
         post_ids: list[int] = []
         try:
             for post in listed:
-                if post.message_id is None:
-                    question = self.bot.library.question(post.question_id)
-                    if question is None and await queries.drop_unsent_post(db, post.id or 0):
-                        continue  # it left the lessons meanwhile: nothing to resend
-                    if question is not None:
-                        await quiz.send_post(channel, question, post)
+                question = self.bot.library.question(post.question_id)
+                if post.message_id is None and question is not None:
+                    await quiz.send_post(channel, question, post)  # Discord hands back one that arrived
+                elif await self._drop_if_unsent(post):
+                    continue  # its question left the lessons meanwhile: nothing to resend
                 assert post.id is not None
                 post_ids.append(post.id)
             for question in picked:
