@@ -173,20 +173,21 @@ async def _serve(settings: Settings, token: str) -> None:
     for signum in (signal.SIGTERM, signal.SIGINT):
         # Close the gateway, the database and the worker, then let start() return.
         loop.add_signal_handler(signum, lambda: asyncio.ensure_future(bot.close()))
-    loop.add_signal_handler(signal.SIGHUP, _reload_lessons, bot)
+    loop.add_signal_handler(signal.SIGHUP, lambda: asyncio.ensure_future(_reload_lessons(bot)))
     async with bot:
         await bot.start(token)
     logging.getLogger(__name__).info("quizbot stopped cleanly")
 
 
-def _reload_lessons(bot: QuizBot) -> None:
+async def _reload_lessons(bot: QuizBot) -> None:
     """SIGHUP: read the lesson files again without a restart. A broken edit is logged with its
     FILE:LINE problems and the lessons in use stay (QuizBot.reload_lessons never half-replaces them)."""
     from content import LessonError
 
     log = logging.getLogger(__name__)
     try:
-        library = bot.reload_lessons()
+        # Reading and checking the files off the event loop: answers keep flowing meanwhile.
+        library = await asyncio.to_thread(bot.reload_lessons)
     except LessonError as exc:
         log.error("lessons not reloaded, the ones in use stay:\n%s", exc)
         return

@@ -38,13 +38,18 @@ def parse_time(text: str) -> tuple[int, int]:
 @cache
 def known_zones() -> tuple[str, ...]:
     """Every IANA zone name the tz database here knows, sorted (what /config and /schedule accept)."""
-    return tuple(sorted(zoneinfo.available_timezones()))
+    return tuple(sorted(_zone_set()))
+
+
+@cache
+def _zone_set() -> frozenset[str]:  # membership, checked for every schedule on every tick
+    return frozenset(zoneinfo.available_timezones())
 
 
 def parse_zone(name: str) -> zoneinfo.ZoneInfo:
     """An IANA zone by name (e.g. Europe/Berlin); an unknown name raises ScheduleError."""
     name = name.strip()
-    if name not in known_zones():
+    if name not in _zone_set():
         raise ScheduleError(
             f"`{name[:64]}` is not a time zone I know: pick an IANA name such as Europe/Berlin or UTC."
         )

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Final
 
-import asyncpg
 from fsrs import Card, Rating, Scheduler
 from sqlalchemy import delete, func, or_, update
 from sqlmodel import col, select
@@ -71,17 +70,14 @@ async def record_outcome(
     sql = _OutcomeSql.of(db)
     if db.dialect == "postgresql":
         for _ in range(3):
-            try:
-                async with db.postgres_connection() as conn, conn.transaction():
-                    stored = await conn.fetchrow(sql.read, member_id, question_id)
-                    change = sql.change(member_id, question_id, stored, rating, now)
-                    if change is None:
-                        return None
-                    card, statement, params = change
-                    if await conn.fetchval(statement, *params) is not None:
-                        return card
-            except asyncpg.DeadlockDetectedError:
-                continue  # aborted to break a deadlock (a concurrent /forget-me): nothing was stored
+            async with db.postgres_connection() as conn, conn.transaction():
+                stored = await conn.fetchrow(sql.read, member_id, question_id)
+                change = sql.change(member_id, question_id, stored, rating, now)
+                if change is None:
+                    return None
+                card, statement, params = change
+                if await conn.fetchval(statement, *params) is not None:
+                    return card
             # The insert met a card another process created after our read: rate that one.
         raise RuntimeError(f"could not store a review card for member {member_id}, {question_id}")
 

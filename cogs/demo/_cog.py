@@ -87,9 +87,10 @@ class Demo(commands.Cog):
             )
             return
         open_here = await self._open_posts_of(interaction, found)
-        if open_here and not all([await self._finished(interaction, post) for post in open_here]):
-            await interaction.response.send_message(ANSWER_FIRST, ephemeral=True)
-            return
+        for post in open_here:
+            if not await self._finished(interaction, post):
+                await interaction.response.send_message(ANSWER_FIRST, ephemeral=True)
+                return
         # While the question is open here, its output stays private even for those who answered.
         await self.run(interaction, found, seed=seed, ephemeral=bool(open_here))
 
