@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Date
 from sqlalchemy.engine import Dialect
@@ -23,12 +23,27 @@ from sqlalchemy.engine import Dialect
 from storage.engine import Database
 from storage.types import UTCDateTime
 
+T = TypeVar("T")
+
 
 def numbered_dollars(sql: str, after: int = 0) -> str:
     """asyncpg's placeholders: `?` becomes `$1`, `$2`... in order; `?7` becomes `$7` (`after`
     shifts every number, to join statements into one)."""
     counter = iter(range(1, sql.count("?") + 1))
     return re.sub(r"\?(\d*)", lambda m: f"${int(m.group(1) or next(counter)) + after}", sql)
+
+
+def per_dialect(build: Callable[[Database], T]) -> Callable[[Database], T]:
+    """`build(db)` once per engine kind, then the same result: what a hot path prepares (statements,
+    conversions) depends only on the engine, never on one database."""
+    built: dict[str, T] = {}
+
+    def prepared(db: Database) -> T:
+        if db.dialect not in built:
+            built[db.dialect] = build(db)
+        return built[db.dialect]
+
+    return prepared
 
 
 def for_dialect(db: Database, sql: str) -> str:
@@ -47,10 +62,7 @@ class DriverValues:
 
     @staticmethod
     def of(db: Database) -> DriverValues:
-        built = _BUILT.get(db.dialect)
-        if built is None:
-            built = _BUILT[db.dialect] = DriverValues.build(db.engine.dialect)
-        return built
+        return _driver_values(db)
 
     @staticmethod
     def build(dialect: Dialect) -> DriverValues:
@@ -75,4 +87,4 @@ class DriverValues:
         return json.loads(value) if isinstance(value, str | bytes) else value
 
 
-_BUILT: dict[str, DriverValues] = {}
+_driver_values = per_dialect(lambda db: DriverValues.build(db.engine.dialect))

@@ -23,7 +23,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.grading import MAX_TRIES, Feedback, QuestionLike, feedback_for
-from storage.driver import DriverValues, for_dialect, numbered_dollars
+from storage.driver import DriverValues, for_dialect, numbered_dollars, per_dialect
 from storage.engine import Database
 from storage.models import (
     Attempt,
@@ -371,7 +371,7 @@ async def _record_attempt_once(
     db: Database, post_id: int, member_id: int, choice: str, question: QuestionLike, now: datetime
 ) -> AttemptOutcome:
     run = _record_on_postgresql if db.dialect == "postgresql" else _record_on_sqlite
-    return await run(db, _AttemptSql.for_dialect(db), post_id, member_id, choice, question, now)
+    return await run(db, _attempt_sql(db), post_id, member_id, choice, question, now)
 
 
 async def _record_on_postgresql(
@@ -533,13 +533,6 @@ class _AttemptSql:
     values: DriverValues
 
     @staticmethod
-    def for_dialect(db: Database) -> _AttemptSql:
-        built = _ATTEMPT_SQL.get(db.dialect)
-        if built is None:
-            built = _ATTEMPT_SQL[db.dialect] = _AttemptSql.build(db)
-        return built
-
-    @staticmethod
     def build(db: Database) -> _AttemptSql:
         statements = (_STATE_SQL, _INSERT_SQL, _MEMBER_SCORES_SQL, _DAILY_SCORES_SQL)
         state, insert, member, daily = (for_dialect(db, sql) for sql in statements)
@@ -555,7 +548,7 @@ class _AttemptSql:
         )
 
 
-_ATTEMPT_SQL: dict[str, _AttemptSql] = {}
+_attempt_sql = per_dialect(_AttemptSql.build)
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,7 +24,7 @@ from fsrs import Card, Rating, Scheduler
 from sqlalchemy import delete, func, or_, update
 from sqlmodel import col, select
 
-from storage.driver import DriverValues, for_dialect
+from storage.driver import DriverValues, for_dialect, per_dialect
 from storage.engine import Database
 from storage.models import ReviewCard, ReviewReminder
 from storage.queries import _aware, _insert
@@ -67,7 +67,7 @@ async def record_outcome(
     (storage.driver): read the card (locked), rate it in Python, write it back."""
     now = _aware(now, "now")
     rating = rating_for(right=right, try_no=try_no, hinted=hinted)
-    sql = _OutcomeSql.of(db)
+    sql = _outcome_sql(db)
     if db.dialect == "postgresql":
         for _ in range(3):
             async with db.postgres_connection() as conn, conn.transaction():
@@ -116,15 +116,12 @@ class _OutcomeSql:
     values: DriverValues
 
     @staticmethod
-    def of(db: Database) -> _OutcomeSql:
-        built = _OUTCOME_SQL.get(db.dialect)
-        if built is None:
-            read = for_dialect(db, _OUTCOME_READ)
-            if db.dialect == "postgresql":
-                read += " FOR UPDATE"
-            insert, update_ = for_dialect(db, _OUTCOME_INSERT), for_dialect(db, _OUTCOME_UPDATE)
-            built = _OUTCOME_SQL[db.dialect] = _OutcomeSql(read, insert, update_, DriverValues.of(db))
-        return built
+    def build(db: Database) -> _OutcomeSql:
+        read = for_dialect(db, _OUTCOME_READ)
+        if db.dialect == "postgresql":
+            read += " FOR UPDATE"
+        insert, update_ = for_dialect(db, _OUTCOME_INSERT), for_dialect(db, _OUTCOME_UPDATE)
+        return _OutcomeSql(read, insert, update_, DriverValues.of(db))
 
     def change(
         self, member_id: int, question_id: str, stored: Sequence[Any] | None, rating: Rating, now: datetime
@@ -164,7 +161,7 @@ class _OutcomeSql:
         return row, statement, params
 
 
-_OUTCOME_SQL: dict[str, _OutcomeSql] = {}
+_outcome_sql = per_dialect(_OutcomeSql.build)
 
 
 async def rate(
