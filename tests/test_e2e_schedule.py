@@ -446,6 +446,7 @@ class ProcessDied(BaseException):
 
 
 AFTER_LISTING, AFTER_SENDING = "before Discord has the message", "before the message id is stored"
+LONG_AFTER_SENDING = "before the message id is stored, back after Discord forgot the nonce"
 
 
 async def bot_dies_while_posting(
@@ -494,7 +495,7 @@ def question_messages(emulator: DiscordEmulator) -> list[tuple[int, str]]:
     ]
 
 
-@pytest.mark.parametrize("dies", [AFTER_LISTING, AFTER_SENDING])
+@pytest.mark.parametrize("dies", [AFTER_LISTING, AFTER_SENDING, LONG_AFTER_SENDING])
 async def test_a_run_whose_poster_died_is_finished_by_the_next_bot_and_no_question_is_posted_twice(
     dies: str,
     emulator: DiscordEmulator,
@@ -506,6 +507,8 @@ async def test_a_run_whose_poster_died_is_finished_by_the_next_bot_and_no_questi
     second = await bot_dies_while_posting(dies, monkeypatch, emulator, start_bot, lessons_dir, clock)
     sent_before = question_messages(emulator)
     assert len(sent_before) == (0 if dies == AFTER_LISTING else 1)
+    if dies == LONG_AFTER_SENDING:
+        emulator.nonce_window_s = 0  # a resend now posts again: the channel's history must tell
     clock.set(2030, 6, 4, 7, 31)
     assert await scheduler(second).run_due() == 0, "a claim a minute old may still be posting"
     clock.set(2030, 6, 4, 7, 33)

@@ -12,6 +12,7 @@ import contextlib
 import json
 import logging
 import secrets
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -87,8 +88,10 @@ class DiscordEmulator:
         self.requests: list[Recorded] = []
         self.interactions: dict[int, Interaction] = {}
         self.messages: dict[int, StoredMessage] = {}
-        # (channel, nonce) -> message, for `enforce_nonce` (Discord keeps them a few minutes; we keep them all).
-        self.nonces: dict[tuple[int, str], int] = {}
+        # (channel, nonce) -> (message, when), for `enforce_nonce`. Discord remembers a nonce "for the
+        # past few minutes"; None here means forever, a number of seconds narrows it (0: never).
+        self.nonces: dict[tuple[int, str], tuple[int, float]] = {}
+        self.nonce_window_s: float | None = None
         self.attachments: dict[int, tuple[str, str, bytes]] = {}
         self.commands: dict[int | None, list[Json]] = {}  # guild id (None: global) -> synced commands
         self.identified_tokens: list[str] = []
@@ -434,6 +437,15 @@ class DiscordEmulator:
         await self._notify("request", {"method": request.method, "path": path})
         return response
 
+    def _message_with_nonce(self, nonce: tuple[int, str]) -> StoredMessage | None:
+        message_id, when = self.nonces.get(nonce, (0, 0.0))
+        stored = self.messages.get(message_id)
+        if stored is None or stored.deleted:
+            return None
+        if self.nonce_window_s is not None and time.monotonic() - when >= self.nonce_window_s:
+            return None
+        return stored
+
     async def _route(
         self, method: str, parts: list[str], body: Any, files: list[tuple[str, bytes]], request: web.Request
     ) -> web.StreamResponse:
@@ -489,13 +501,23 @@ class DiscordEmulator:
                 if not channel.bot_can_post:
                     return _error(403, 50013, "Missing Permissions")
                 nonce = (channel.id, str(body["nonce"])) if body.get("enforce_nonce") else None
-                earlier = self.messages.get(self.nonces.get(nonce, 0)) if nonce else None
-                if earlier is not None and not earlier.deleted:
+                earlier = self._message_with_nonce(nonce) if nonce else None
+                if earlier is not None:
                     return _json(earlier.data)  # the same send again: Discord returns the first message
                 message = await self._create_message(channel.id, body, files, author=w.bot_user)
                 if nonce:
-                    self.nonces[nonce] = int(message["id"])
+                    self.nonces[nonce] = (int(message["id"]), time.monotonic())
                 return _json(message)
+            case ("GET", ["channels", channel_id, "messages"]):
+                if w.channel_by_id(int(channel_id)) is None:
+                    return _error(404, 10003, "Unknown Channel")
+                count = min(int(request.query.get("limit", "50")), 100)
+                before = int(request.query.get("before", str(2**63)))
+                public = [m.data for m in self.messages.values() if m.visible_to is None and not m.deleted]
+                here = [
+                    m for m in public if int(m["channel_id"]) == int(channel_id) and int(m["id"]) < before
+                ]
+                return _json(sorted(here, key=lambda m: int(m["id"]), reverse=True)[:count])  # newest first
             case ("GET", ["channels", _, "messages", message_id]):
                 stored = self.messages.get(int(message_id))
                 return (

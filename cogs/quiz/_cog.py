@@ -19,7 +19,7 @@ from bot.scheduler import pick_questions
 from cogs._blanks import UNSET, picks_are_valid
 from cogs._checks import NOT_A_MODERATOR, is_moderator
 from cogs.quiz import _render as render
-from cogs.quiz._items import blanks_view, post_view
+from cogs.quiz._items import blanks_view, post_of, post_view
 from content import Lesson, Question
 from storage import AttemptStatus, Post, queries
 
@@ -36,6 +36,8 @@ REMOVED_QUESTION = "This question was taken out of the lessons, so it can't be a
 FORGED = "That button doesn't belong to this question. Try the buttons on the question itself."
 CLOSED = "This question has closed: answers are no longer taken."
 FORGOTTEN = "Nothing is stored for you on this question any more (your data was deleted with /forget-me)."
+# How far back a takeover looks for a post's message that did arrive (a run posts a few).
+RECENT_MESSAGES = 50
 # Posts answered recently, kept so a click costs no extra read (a few hundred bytes each).
 POST_CACHE_SIZE = 1024
 
@@ -245,6 +247,21 @@ class Quiz(commands.Cog):
         if before_send is not None:
             await before_send(post)
         return await self.send_post(channel, question, post)
+
+    async def adopt_sent(self, channel: PostChannel, post: Post) -> bool:
+        """A stored post whose message was never confirmed (the poster died): if the message is
+        among the channel's recent ones, record it and say True, so nothing is sent twice even
+        after Discord has forgotten the nonce. False when it is not there or history is closed."""
+        assert post.id is not None and self.bot.user is not None
+        try:
+            async for message in channel.history(limit=RECENT_MESSAGES):
+                if message.author.id == self.bot.user.id and post_of(message) == post.id:
+                    await queries.set_post_message(self.bot.database, post.id, message.id)
+                    post.message_id = message.id
+                    return True
+        except discord.HTTPException:  # no Read Message History: the nonce still guards the resend
+            return False
+        return False
 
     async def send_post(self, channel: PostChannel, question: Question, post: Post) -> Post:
         """Send a stored post and record its message; undo the row if Discord refuses.

@@ -148,3 +148,15 @@ def blanks_view(question: Question, post_id: int, picks: str) -> discord.ui.View
         view.add_item(BlankSelect(post_id, blank, picks, question))
     view.add_item(SubmitButton(post_id, picks))
     return view
+
+
+def post_of(message: discord.Message) -> int | None:
+    """The post id a public question message's buttons carry (None: not a question post)."""
+    for row in message.components:
+        for component in getattr(row, "children", []):
+            cid = getattr(component, "custom_id", None) or ""
+            for item in (AnswerButton, FillButton):
+                match = item.__discord_ui_compiled_template__.fullmatch(cid)
+                if match is not None:
+                    return int(match["post"])
+    return None

@@ -417,7 +417,10 @@ class ScheduleCog(
             for post in listed:
                 question = self.bot.library.question(post.question_id)
                 if post.message_id is None and question is not None:
-                    await quiz.send_post(channel, question, post)  # Discord hands back one that arrived
+                    if not await quiz.adopt_sent(channel, post):
+                        await quiz.send_post(
+                            channel, question, post
+                        )  # the nonce: one that arrived comes back
                 elif await self._drop_if_unsent(post):
                     continue  # its question left the lessons meanwhile: nothing to resend
                 assert post.id is not None
