@@ -14,6 +14,7 @@ from bot.emulator import DiscordEmulator
 from content import load_library
 from tests.conftest import StartBot
 from tests.messages import embed, fields
+from tests.test_e2e_quiz import post_question
 
 EPHEMERAL = 1 << 6
 REPO = Path(__file__).resolve().parents[1]
@@ -123,11 +124,7 @@ async def test_run_the_code_waits_until_the_member_has_answered(
     emulator: DiscordEmulator, start_bot: StartBot
 ) -> None:
     await start_bot()
-    ix = await emulator.slash(
-        "quiz post", by="mod", lesson="training-weights", question="weights.q4", channel="quiz"
-    )
-    assert "Posted" in (await emulator.wait_reply(ix))["content"]
-    (post,) = emulator.channel_messages("quiz")
+    post = await post_question(emulator, "weights.q4", lesson="training-weights")
     ids = [c["custom_id"] for row in post["components"] for c in row["components"]]
     assert "demo:run:weights.q4" in ids
     early = await emulator.wait_reply(await emulator.click(post, "demo:run:weights.q4", by="carol"))
@@ -144,11 +141,7 @@ async def test_demo_keeps_an_open_questions_output_private_and_for_those_who_ans
     emulator: DiscordEmulator, start_bot: StartBot
 ) -> None:
     await start_bot()
-    ix = await emulator.slash(
-        "quiz post", by="mod", lesson="training-weights", question="weights.q3", channel="quiz"
-    )
-    assert "Posted" in (await emulator.wait_reply(ix))["content"]
-    (post,) = emulator.channel_messages("quiz")
+    post = await post_question(emulator, "weights.q3", lesson="training-weights")
     early = await emulator.wait_reply(await emulator.slash("demo", by="carol", question="weights.q3"))
     assert early["flags"] & EPHEMERAL and "Answer first" in early["content"], "no public spoiler"
 

@@ -10,6 +10,7 @@ from sqlalchemy import text
 from bot.emulator import DiscordEmulator
 from tests.conftest import StartBot
 from tests.discord_spec import assert_bodies_match_spec, spec_available
+from tests.test_e2e_quiz import post_question
 
 EPHEMERAL = 1 << 6
 
@@ -75,11 +76,7 @@ async def test_a_button_that_fails_tells_the_member_instead_of_failing_silently(
     emulator: DiscordEmulator, start_bot: StartBot, caplog: pytest.LogCaptureFixture
 ) -> None:
     bot = await start_bot()
-    ix = await emulator.slash(
-        "quiz post", by="mod", lesson="training-weights", question="weights.q3", channel="quiz"
-    )
-    assert "Posted" in (await emulator.wait_reply(ix))["content"]
-    (post,) = emulator.channel_messages("quiz")
+    post = await post_question(emulator, "weights.q3", lesson="training-weights")
     async with bot.database.writing() as s:  # tries cannot be stored any more
         await s.exec(text("DROP TABLE attempts"))  # type: ignore[call-overload]
         await s.commit()

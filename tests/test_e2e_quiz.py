@@ -69,10 +69,12 @@ def lessons_dir(tmp_path: Path) -> Path:
     return lessons_folder(tmp_path, qp=LESSON)
 
 
-async def post_question(emulator: DiscordEmulator, question: str, *, close_after: int = 60) -> dict[str, Any]:
-    """As the moderator, post `question` in #quiz; return the public message."""
+async def post_question(
+    emulator: DiscordEmulator, question: str, *, close_after: int = 60, lesson: str = "qp"
+) -> dict[str, Any]:
+    """As the moderator, post `question` of `lesson` in #quiz; return the public message."""
     ix = await emulator.slash(
-        "quiz post", by="mod", lesson="qp", question=question, channel="quiz", close_after=close_after
+        "quiz post", by="mod", lesson=lesson, question=question, channel="quiz", close_after=close_after
     )
     reply = await emulator.wait_reply(ix)
     assert "Posted" in reply["content"], reply["content"]
