@@ -436,32 +436,21 @@ class ScheduleCog(
                 )
                 assert post.id is not None
                 post_ids.append(post.id)
-        except (discord.Forbidden, discord.NotFound) as exc:
-            reason = (
-                "I'm not allowed to post in that channel any more (I need *Send Messages* and *Embed Links*)."
-                if isinstance(exc, discord.Forbidden)
-                else "that channel no longer exists."
-            )
-            await store.finish_run(
-                db,
-                run,
-                RunStatus.FAILED,
-                post_ids=post_ids,
-                error=f"{exc.status} {exc.text}",
-                now=self.bot.now(),
-            )
-            await self._pause(schedule, reason)
-            return False
         except discord.HTTPException as exc:
-            log.warning("scheduled quiz %s: Discord refused the post (%s); not retried", schedule.id, exc)
+            error = f"{exc.status} {exc.text}"
             await store.finish_run(
-                db,
-                run,
-                RunStatus.FAILED,
-                post_ids=post_ids,
-                error=f"{exc.status} {exc.text}",
-                now=self.bot.now(),
+                db, run, RunStatus.FAILED, post_ids=post_ids, error=error, now=self.bot.now()
             )
+            if isinstance(exc, discord.Forbidden | discord.NotFound):
+                # The channel is gone or closed to us: pausing beats failing every day.
+                await self._pause(
+                    schedule,
+                    "I'm not allowed to post in that channel any more (I need *Send Messages* and *Embed Links*)."
+                    if isinstance(exc, discord.Forbidden)
+                    else "that channel no longer exists.",
+                )
+            else:
+                log.warning("scheduled quiz %s: Discord refused the post (%s); not retried", schedule.id, exc)
             return False
         await store.finish_run(db, run, RunStatus.POSTED, post_ids=post_ids, now=self.bot.now())
         log.info("scheduled quiz %s posted %s for %s", schedule.id, post_ids, run.run_date)
