@@ -1,7 +1,8 @@
 """The fill-in-the-blanks form shared by quiz posts, /practice and /review: one menu per blank.
 
 A form's picks are one letter per blank, '-' for a blank not picked yet ("A-C"); they travel in the
-custom_ids, so a form keeps working after a restart.
+custom_ids, so a form keeps working after a restart. The check of a submitted answer's shape lives
+here too, for buttons and forms alike.
 """
 
 from __future__ import annotations
@@ -41,6 +42,12 @@ def with_pick(picks: str, blank: int, menu: discord.ui.Select[Any]) -> str:
     """The picks after the member chose in blank `blank`'s menu."""
     picked = menu.values[0] if menu.values else UNSET
     return picks[: blank - 1] + picked + picks[blank:]
+
+
+def answer_is_valid(chosen: tuple[str, ...], question: Question) -> bool:
+    """A submitted answer: one option letter per blank (one for multiple choice). Anything else
+    came from a forged custom_id."""
+    return len(chosen) == (question.blanks or 1) and all(c in question.letters for c in chosen)
 
 
 def picks_are_valid(picks: str, question: Question) -> bool:

@@ -13,7 +13,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.rendering import shorten
-from cogs._blanks import picks_are_valid
+from cogs._blanks import answer_is_valid, picks_are_valid
 from cogs.practice import _render as render
 from cogs.practice import _run
 from cogs.practice._items import next_view, question_view, summary_view
@@ -89,11 +89,7 @@ class Practice(commands.Cog):
             return
         lesson, questions = resolved
         question = questions[run.position] if run.position < len(questions) else None
-        if (
-            question is None
-            or len(chosen) != (question.blanks or 1)
-            or any(letter not in question.letters for letter in chosen)
-        ):
+        if question is None or not answer_is_valid(chosen, question):
             await interaction.response.send_message(FORGED, ephemeral=True)
             return
         after = run.with_mark(_run.mark_for(question, chosen))

@@ -16,7 +16,7 @@ from discord.ext import commands, tasks
 
 from bot.rendering import EMBED_TOTAL_CHARS, plural, shorten
 from bot.scheduler import pick_questions
-from cogs._blanks import UNSET, picks_are_valid
+from cogs._blanks import UNSET, answer_is_valid, picks_are_valid
 from cogs._checks import NOT_A_MODERATOR, is_moderator
 from cogs.quiz import _render as render
 from cogs.quiz._items import blanks_view, post_of, post_view
@@ -334,8 +334,7 @@ class Quiz(commands.Cog):
         if opened is None:
             return
         post, question = opened
-        expected = question.blanks or 1
-        if len(chosen) != expected or any(letter not in question.letters for letter in chosen):
+        if not answer_is_valid(chosen, question):
             await interaction.response.send_message(FORGED, ephemeral=True)
             return
         try:

@@ -14,7 +14,7 @@ from discord import app_commands
 from discord.ext import commands, tasks
 
 from bot import grading
-from cogs._blanks import picks_are_valid
+from cogs._blanks import answer_is_valid, picks_are_valid
 from cogs.review import _render as render
 from cogs.review._items import after_view, question_view, reminder_view
 from content import Question
@@ -154,7 +154,7 @@ class Review(commands.Cog):
             await review.drop_card(self.bot.database, interaction.user.id, question_id)
             await interaction.response.send_message(GONE, ephemeral=True)
             return
-        if len(chosen) != (question.blanks or 1) or any(c not in question.letters for c in chosen):
+        if not answer_is_valid(chosen, question):
             await interaction.response.send_message(FORGED, ephemeral=True)
             return
         right = grading.grade(question, chosen)
