@@ -19,16 +19,8 @@ from playwright.async_api import Page, async_playwright, expect
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.playground import Playground  # noqa: E402
+from bot.playground import DEBIAN_CHROMIUM, HEADLESS_CHROMIUM_ARGS, Playground  # noqa: E402
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 QUESTION = "weights.task3"  # fill in the blank, with a model.fit demo: code, menus, output and curve
 WAIT_MS = 30_000
 
@@ -70,7 +62,9 @@ async def main(out: Path, chromium: str) -> None:
         await playground.start()
         try:
             async with async_playwright() as playwright:
-                browser = await playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+                browser = await playwright.chromium.launch(
+                    executable_path=chromium, args=HEADLESS_CHROMIUM_ARGS
+                )
                 page = await browser.new_page(viewport={"width": 1280, "height": 1500})
                 await story(page, playground.url)
                 out.parent.mkdir(parents=True, exist_ok=True)
@@ -84,6 +78,6 @@ async def main(out: Path, chromium: str) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "playground.png")
-    parser.add_argument("--chromium", default="/usr/bin/chromium")
+    parser.add_argument("--chromium", default=DEBIAN_CHROMIUM)
     args = parser.parse_args()
     asyncio.run(main(args.out, args.chromium))

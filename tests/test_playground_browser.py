@@ -11,19 +11,10 @@ from typing import Any
 import pytest
 from playwright.async_api import Browser, Locator, Page, async_playwright, expect
 
-from bot.playground import Playground
+from bot.playground import DEBIAN_CHROMIUM, HEADLESS_CHROMIUM_ARGS, Playground
 from tests.discord_spec import assert_bodies_match_spec
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-HAVE_CHROMIUM = Path(CHROMIUM).exists()
+HAVE_CHROMIUM = Path(DEBIAN_CHROMIUM).exists()
 # Waits for what the bot does (a round trip through the emulator is milliseconds; CI machines are slow).
 WAIT_MS = 15_000
 
@@ -83,10 +74,12 @@ questions:
 async def browser() -> AsyncIterator[Browser]:
     if not HAVE_CHROMIUM:
         pytest.fail(
-            f"the playground's browser tests need Debian's Chromium at {CHROMIUM}: apt-get install -y chromium"
+            f"the playground's browser tests need Debian's Chromium at {DEBIAN_CHROMIUM}: apt-get install -y chromium"
         )
     async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        launched = await playwright.chromium.launch(
+            executable_path=DEBIAN_CHROMIUM, args=HEADLESS_CHROMIUM_ARGS
+        )
         yield launched
         await launched.close()
 
