@@ -469,7 +469,11 @@ async def test_a_run_whose_lesson_changed_is_refused_politely_and_start_again_be
 
     (lessons_dir / "mix.yaml").write_text(mixed_lesson().replace("mix.easy1", "mix.renamed"))
     bot.reload_lessons()
-    first = button(again, ":A")
-    reply = await emulator.wait_reply(await emulator.click(again, first))
+    # The new run's order is shuffled: its first question may be a blanks form.
+    if menus(again):
+        first = await emulator.select(again, menus(again)[0]["custom_id"], ["A"])
+    else:
+        first = await emulator.click(again, button(again, ":A"))
+    reply = await emulator.wait_reply(first)
     assert reply["flags"] & EPHEMERAL and "lesson was changed or removed" in reply["content"]
     assert emulator.message(int(again["id"]))["embeds"] == again["embeds"], "the old run is left as it was"
