@@ -163,8 +163,7 @@ async def measure(
     await emu.wait_ready(timeout=60)
     await bot.wait_until_ready()
     bot.add_dynamic_items(NoopButton)
-    quiz: Any = bot.get_cog("Quiz")
-    quiz.count_refresh_seconds = 1.0
+    bot.posts.count_refresh_seconds = 1.0
     names = [f"m{i}" for i in range(members)]
     try:
         posts_needed = max(1, clicks // members)
@@ -174,7 +173,8 @@ async def measure(
         assert isinstance(channel, discord.TextChannel)
         messages = []
         for _ in range(posts_needed):
-            post = await quiz.publish(emu.world.guild_id, channel, question, None, posted_by=None)
+            post = await bot.posts.publish(emu.world.guild_id, channel, question, None, posted_by=None)
+            assert post.message_id is not None
             messages.append(emu.message(post.message_id))
         rng = random.Random(0)
         jobs = [

@@ -1,6 +1,6 @@
 """Benchmark of the TensorFlow trainer: cold `python` run vs the warm worker. Prints one JSON object.
 
-Run from the repository root: `python bench/trainer.py`. Targets (issue 4): warm_p95_ms <= 40 and
+Run from the repository root: `python bench/trainer.py`. Targets: warm_p95_ms <= 40 and
 speedup >= 60 in the same run, max_loop_lag_ms <= 20, bot_rss_mb <= 150, recovery_ms <= 5000.
 """
 

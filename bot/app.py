@@ -9,7 +9,7 @@ import pkgutil
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import discord
 from discord import app_commands
@@ -17,17 +17,23 @@ from discord.ext import commands
 
 import cogs
 from bot.discord_target import point_discord_py_at
+from bot.posts import Posts
 from bot.settings import Settings
 from bot.trainer import Trainer
+from bot.widgets import ANSWER_ITEMS, AnswerMode
 from content import DEFAULT_LESSONS_DIR, Library, Question, load_library
 from storage import Database
 
 log = logging.getLogger(__name__)
 
+CogT = TypeVar("CogT", bound=commands.Cog)
+
 UNKNOWN_BUTTON = (
     "Sorry, I don't recognise that button: it may be from an old version of me or damaged. "
     "Nothing was recorded. Ask a moderator to post the question again."
 )
+
+COMMAND_REFUSED = "Sorry, that can't be done here."
 
 COMMAND_FAILED = (
     "Sorry, something went wrong on my side and that didn't work. Nothing you had is lost: "
@@ -35,13 +41,18 @@ COMMAND_FAILED = (
 )
 
 
-async def apologise(interaction: discord.Interaction) -> None:
-    """Tell the member their command or click failed on our side (privately where Discord lets us)."""
+async def tell_privately(interaction: discord.Interaction, text: str) -> None:
+    """Send `text` only to the member, whether or not the interaction was answered already."""
     with contextlib.suppress(discord.HTTPException):
         if interaction.response.is_done():
-            await interaction.followup.send(COMMAND_FAILED, ephemeral=True)
+            await interaction.followup.send(text, ephemeral=True)
         else:
-            await interaction.response.send_message(COMMAND_FAILED, ephemeral=True)
+            await interaction.response.send_message(text, ephemeral=True)
+
+
+async def apologise(interaction: discord.Interaction) -> None:
+    """Tell the member their command or click failed on our side."""
+    await tell_privately(interaction, COMMAND_FAILED)
 
 
 def _apologise_on_error(item: type[discord.ui.DynamicItem[Any]]) -> None:
@@ -92,6 +103,8 @@ class QuizBot(commands.AutoShardedBot):
         self._owns_trainer = trainer is None
         self.library: Library = Library(lessons={}, questions={}, skipped=[])
         self.db: Database | None = None
+        self.posts = Posts(self)
+        self._answer_modes: dict[str, AnswerMode[Any]] = {}
         self._dynamic_patterns: list[re.Pattern[str]] = []
 
     def now(self) -> datetime:
@@ -112,6 +125,8 @@ class QuizBot(commands.AutoShardedBot):
         log.info("Storage ready at %s", self.db.url)
         # The worker warms up (imports TensorFlow) in the background; login does not wait for it.
         await self.trainer.start()
+        self.add_dynamic_items(*ANSWER_ITEMS)
+        self.posts.start()
         for extension in discover_extensions():
             await self.load_extension(extension)
         self.tree.error(self.on_app_command_error)
@@ -123,7 +138,9 @@ class QuizBot(commands.AutoShardedBot):
         """A command that failed (the database away, a bug): logged, and the member told, instead of
         Discord's bare "The application did not respond"."""
         if isinstance(error, app_commands.CheckFailure):
-            return  # a refusal the check has already explained to the member
+            # A refusal (not a moderator, a DM where a server is needed): its message is for the member.
+            await tell_privately(interaction, str(error) or COMMAND_REFUSED)
+            return
         log.error(
             "/%s failed", interaction.command.qualified_name if interaction.command else "?", exc_info=error
         )
@@ -142,7 +159,25 @@ class QuizBot(commands.AutoShardedBot):
             return
         custom_id = str(interaction.data.get("custom_id", ""))
         if ":" in custom_id and not any(p.fullmatch(custom_id) for p in self._dynamic_patterns):
-            await interaction.response.send_message(UNKNOWN_BUTTON, ephemeral=True)
+            await self.unknown_button(interaction)
+
+    async def unknown_button(self, interaction: discord.Interaction) -> None:
+        await interaction.response.send_message(UNKNOWN_BUTTON, ephemeral=True)
+
+    def add_answer_mode(self, name: str, mode: AnswerMode[Any]) -> None:
+        """Plug a way of answering into the shared answer widgets (bot.widgets): their custom_ids
+        start with `name`."""
+        self._answer_modes[name] = mode
+
+    def answer_mode(self, name: str) -> AnswerMode[Any] | None:
+        return self._answer_modes.get(name)
+
+    def feature(self, cog_type: type[CogT]) -> CogT:
+        """The loaded cog of this type, typed: how a feature's persistent items reach their cog."""
+        for cog in self.cogs.values():
+            if isinstance(cog, cog_type):
+                return cog
+        raise LookupError(f"{cog_type.__name__} is not loaded")
 
     def reload_lessons(self) -> Library:
         """Load the lessons again (the playground does this when a file changes). On LessonError the
@@ -174,6 +209,7 @@ class QuizBot(commands.AutoShardedBot):
             log.info("Synced %d global commands", len(synced))
 
     async def close(self) -> None:
+        self.posts.stop()
         await super().close()
         if self._owns_trainer:
             await self.trainer.close()

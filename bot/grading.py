@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal, Protocol
-
-Difficulty = Literal["easy", "medium", "hard"]
+from typing import Protocol
 
 MAX_TRIES = 3
 # Whole points per difficulty; a right answer on try k earns base x (1 - (k-1)/3).

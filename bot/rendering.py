@@ -4,18 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from content.discord_limits import BUTTON_LABEL_CHARS, CUSTOM_ID_CHARS, EMBED_TOTAL_CHARS
+
 if TYPE_CHECKING:
     import discord
-
-# Discord's limits that discord.py does not check for us.
-BUTTON_LABEL_CHARS = 80
-SELECT_OPTION_LABEL_CHARS = 100
-CUSTOM_ID_CHARS = 100
-EMBED_FIELD_CHARS = 1024
-EMBED_DESCRIPTION_CHARS = 4096
-EMBED_TITLE_CHARS = 256
-EMBED_TOTAL_CHARS = 6000
-MESSAGE_CHARS = 2000
 
 
 def shorten(text: str, limit: int) -> str:

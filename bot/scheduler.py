@@ -17,7 +17,9 @@ from enum import StrEnum
 from functools import cache
 from typing import Protocol, TypeVar
 
-DIFFICULTIES = ("any", "easy", "medium", "hard")
+import content
+
+DIFFICULTIES = ("any", *content.DIFFICULTIES)
 MAX_COUNT = 5
 
 _TIME = re.compile(r"\s*([01]?\d|2[0-3])[:.h]([0-5]\d)\s*")

@@ -31,7 +31,7 @@ class Settings(BaseSettings):
     )
     dev_guild: int | None = Field(default=None, validation_alias="QUIZBOT_DEV_GUILD")
     catch_up_minutes: float = Field(default=60, ge=0, validation_alias="QUIZBOT_CATCH_UP")
-    # Several processes on one PostgreSQL (DESIGN "At scale"): the total, and this process's ids.
+    # Several processes on one PostgreSQL (docs/architecture.md, "At scale"): the total, and this process's ids.
     # None: discord.py asks Discord how many shards and runs them all here.
     shard_count: int | None = Field(default=None, ge=1, validation_alias="QUIZBOT_SHARD_COUNT")
     shard_ids: Annotated[list[int] | None, NoDecode] = Field(

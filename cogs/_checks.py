@@ -1,20 +1,30 @@
-"""Who may do what: shared by the cogs that have moderator-only commands."""
+"""Who may do what, declared at the command: a check that refuses raises `Refusal` with the
+member-facing reason, and QuizBot's one error handler tells the member privately."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
 
 import discord
+from discord import app_commands
 
 from storage import queries
 
 if TYPE_CHECKING:
     from bot.app import QuizBot
 
+T = TypeVar("T")
+
 NOT_A_MODERATOR = (
     "Only moderators can do that: you need the **Manage Server** permission or the server's "
     "moderator role (someone with Manage Server can set it with `/config moderator-role`)."
 )
+NOT_A_MANAGER = "Only members with **Manage Server** can change settings."
+
+
+class Refusal(app_commands.CheckFailure):
+    """The member may not do this; the message says why, for them."""
 
 
 async def is_moderator(interaction: discord.Interaction[QuizBot]) -> bool:
@@ -26,3 +36,31 @@ async def is_moderator(interaction: discord.Interaction[QuizBot]) -> bool:
     settings = await queries.get_guild_settings(interaction.client.database, interaction.guild_id)
     role_id = settings.moderator_role_id
     return role_id is not None and any(role.id == role_id for role in interaction.user.roles)
+
+
+async def require_moderator(interaction: discord.Interaction[QuizBot]) -> None:
+    """For a command open to everyone with one moderator-only option (`/stats question:`)."""
+    if not await is_moderator(interaction):
+        raise Refusal(NOT_A_MODERATOR)
+
+
+def moderator_only() -> Callable[[T], T]:
+    """The command is for moderators (Manage Server or the moderator role)."""
+
+    async def predicate(interaction: discord.Interaction[QuizBot]) -> bool:
+        await require_moderator(interaction)
+        return True
+
+    return app_commands.check(predicate)
+
+
+def manager_only() -> Callable[[T], T]:
+    """The command is for Manage Server. Pair it with `default_permissions(manage_guild=True)`,
+    which hides it from others; this refuses if a server's command permissions show it anyway."""
+
+    def predicate(interaction: discord.Interaction[QuizBot]) -> bool:
+        if not interaction.permissions.manage_guild:
+            raise Refusal(NOT_A_MANAGER)
+        return True
+
+    return app_commands.check(predicate)

@@ -9,18 +9,12 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import scheduler
+from cogs import _choices as choices
+from cogs._checks import manager_only
 from storage import queries
 
 if TYPE_CHECKING:
     from bot.app import QuizBot
-
-
-def timezone_choices(typed: str) -> list[app_commands.Choice[str]]:
-    """IANA zones containing what was typed, best matches (prefix of a part) first; at most 25."""
-    typed = typed.strip().lower().replace(" ", "_")
-    hits = [z for z in scheduler.known_zones() if typed in z.lower()]
-    hits.sort(key=lambda z: (not any(part.lower().startswith(typed) for part in z.split("/")), z))
-    return [app_commands.Choice(name=z, value=z) for z in hits[:25]]
 
 
 @app_commands.guild_only()
@@ -30,18 +24,10 @@ class Config(commands.GroupCog, group_name="config", group_description="Server s
         self.bot = bot
         super().__init__()
 
-    async def interaction_check(self, interaction: discord.Interaction[QuizBot]) -> bool:  # type: ignore[override]
-        # default_permissions hides the command; this also refuses if a server overrides that.
-        if interaction.permissions.manage_guild:
-            return True
-        await interaction.response.send_message(
-            "Only members with **Manage Server** can change settings.", ephemeral=True
-        )
-        return False
-
     @app_commands.command(
         name="moderator-role", description="Members with this role may post and schedule quizzes"
     )
+    @manager_only()
     @app_commands.describe(role="The moderator role; leave empty to clear it")
     async def moderator_role(
         self, interaction: discord.Interaction[QuizBot], role: discord.Role | None = None
@@ -63,6 +49,7 @@ class Config(commands.GroupCog, group_name="config", group_description="Server s
     @app_commands.command(
         name="timezone", description="The server's time zone, for leaderboard days and weeks"
     )
+    @manager_only()
     @app_commands.describe(timezone="An IANA name such as Europe/Berlin")
     async def timezone(self, interaction: discord.Interaction[QuizBot], timezone: str) -> None:
         assert interaction.guild_id is not None
@@ -81,7 +68,7 @@ class Config(commands.GroupCog, group_name="config", group_description="Server s
     async def _timezone_choices(
         self, interaction: discord.Interaction[QuizBot], typed: str
     ) -> list[app_commands.Choice[str]]:
-        return timezone_choices(typed)
+        return choices.timezones(typed)
 
 
 async def setup(bot: QuizBot) -> None:

@@ -28,9 +28,7 @@ NOT_YOURS = "This confirmation belongs to someone else: run `/forget-me` yoursel
 
 
 def _cog(interaction: discord.Interaction[Any]) -> Forget:
-    cog = interaction.client.get_cog("Forget")
-    assert cog is not None, "the forget cog is not loaded"
-    return cog  # type: ignore[no-any-return]
+    return interaction.client.feature(Forget)
 
 
 class ConfirmButton(

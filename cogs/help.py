@@ -9,7 +9,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.rendering import EMBED_FIELD_CHARS, fit_lines, plural
+from bot.rendering import fit_lines, plural
+from content.discord_limits import EMBED_FIELD_CHARS
 
 if TYPE_CHECKING:
     from bot.app import QuizBot

@@ -12,11 +12,13 @@ from content.loader import (
     question_rows,
 )
 from content.models import (
-    EMBED_DESCRIPTION_CHARS,
-    EMBED_TOTAL_CHARS,
+    DIFFICULTIES,
+    ID,
+    LETTERS,
     MAX_BLANKS,
     MAX_OPTION_CHARS,
     MAX_OPTIONS,
+    Difficulty,
     Lesson,
     Mistake,
     OutputCheck,
@@ -26,11 +28,13 @@ from content.models import (
 
 __all__ = [
     "DEFAULT_LESSONS_DIR",
-    "EMBED_DESCRIPTION_CHARS",
-    "EMBED_TOTAL_CHARS",
+    "DIFFICULTIES",
+    "ID",
+    "LETTERS",
     "MAX_BLANKS",
     "MAX_OPTIONS",
     "MAX_OPTION_CHARS",
+    "Difficulty",
     "Lesson",
     "LessonError",
     "Library",

@@ -30,17 +30,27 @@ from pydantic import (
 from pydantic.json_schema import JsonDict
 from pydantic_core import PydanticCustomError
 
-# Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits).
-MAX_OPTIONS = 25  # a select menu holds 25 options
-MIN_OPTIONS = 2
-MAX_BLANKS = 4  # one select menu per blank, plus a row for the Submit button: 5 rows
-MAX_OPTION_CHARS = 80  # a button label
-EMBED_DESCRIPTION_CHARS = 4096
-EMBED_TOTAL_CHARS = 6000
-EMBED_TITLE_CHARS = 256
-EMBED_FIELD_CHARS = 1024
+from content.discord_limits import (
+    BUTTON_LABEL_CHARS,
+    EMBED_DESCRIPTION_CHARS,
+    EMBED_FIELD_CHARS,
+    EMBED_TITLE_CHARS,
+    EMBED_TOTAL_CHARS,
+    SELECT_OPTIONS,
+    VIEW_ROWS,
+)
 
-ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]{0,47}$"
+# What a question may hold, from Discord's limits (content.discord_limits).
+MAX_OPTIONS = SELECT_OPTIONS  # a blank's menu shows every option
+MIN_OPTIONS = 2
+MAX_BLANKS = VIEW_ROWS - 1  # one select menu per blank, plus a row for the Submit button
+MAX_OPTION_CHARS = BUTTON_LABEL_CHARS
+DIFFICULTIES = ("easy", "medium", "hard")
+Difficulty = Literal["easy", "medium", "hard"]
+
+# A lesson or question id, as it also appears inside custom_ids.
+ID = r"[a-z0-9][a-z0-9_.-]{0,47}"
+ID_PATTERN = rf"^{ID}$"
 _ID_RE = re.compile(ID_PATTERN)
 # `[0]` is never a blank: it is far too common as a real index (`model.trainable_variables[0]`).
 BLANK_RE = re.compile(r"\[([1-9][0-9]*)\]")
@@ -118,7 +128,7 @@ class Question(BaseModel):
         description="multiple_choice: the right letter. fill_blanks: a list of letters, one per blank.",
         json_schema_extra={"anyOf": [_LETTER_SCHEMA, {"type": "array", "items": _LETTER_SCHEMA}]},
     )
-    difficulty: Literal["easy", "medium", "hard"]
+    difficulty: Difficulty
     hint: Text = Field(description="Shown after a wrong try.")
     mistakes: list[Mistake] = Field(default_factory=list, description="Common mistakes.")
     solution: list[Text] = Field(description="The step-by-step solution, one step per item.")

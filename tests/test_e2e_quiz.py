@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import sqlite3
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import AbstractAsyncContextManager
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import pytest
+from sqlalchemy import make_url
 
 from bot.emulator import DiscordEmulator
-from storage import queries, review
+from storage import engine, queries, review
+from storage.engine import asyncpg_dsn
+from storage.testing import create_postgres_database, drop_postgres_database, postgres_admin_url
 from tests.conftest import StartBot
+from tests.databases import require_postgres
 from tests.messages import button, custom_ids, fields, lessons_folder, title
 
 EPHEMERAL = 1 << 6
@@ -320,8 +329,7 @@ async def test_public_post_shows_counts_then_reveals_the_answer_when_it_closes(
     emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
 ) -> None:
     bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
-    quiz = bot.get_cog("Quiz")
-    quiz.count_refresh_seconds = 0.05  # type: ignore[union-attr]
+    bot.posts.count_refresh_seconds = 0.05
     message = await post_question(emulator, "qp.hard", close_after=5)
     await emulator.wait_reply(await emulator.click(message, button(message, ":A"), by="alice"))
     await emulator.wait_reply(await emulator.click(message, button(message, ":B"), by="bob"))
@@ -333,7 +341,7 @@ async def test_public_post_shows_counts_then_reveals_the_answer_when_it_closes(
 
     later = bot.now() + timedelta(minutes=6)
     bot.now = lambda: later  # type: ignore[method-assign]
-    assert await quiz.close_due() == 1  # type: ignore[union-attr]
+    assert await bot.posts.close_due() == 1
     closed = emulator.message(int(message["id"]))
     revealed = fields(closed)
     assert revealed["Answer"] == "**A.** optimizer.apply_gradients"
@@ -454,3 +462,83 @@ async def test_close_finds_an_open_question_older_than_the_newest_25(
     assert len(await emulator.autocomplete("quiz close", "question", by="mod")) == 25, "Discord's maximum"
     (oldest,) = await emulator.autocomplete("quiz close", "question", by="mod", question="qp.hard")
     assert oldest["name"].startswith("#quiz · qp.hard")
+
+
+# ----- the close loop outlives a database outage ------------------------------------------------
+Outage = Callable[[], AbstractAsyncContextManager[None]]
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_with_outage(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[str, Outage]]:
+    """A database URL for the bot, and a way to make that database unusable for a while: the SQLite
+    file write-locked by another connection (as a backup does), PostgreSQL refusing connections
+    with the bot's ones cut."""
+    if request.param == "sqlite":
+        path = tmp_path / "quizbot.db"
+        monkeypatch.setattr(engine, "SQLITE_BUSY_TIMEOUT_MS", 200)  # fail a locked write quickly
+
+        @contextlib.asynccontextmanager
+        async def locked() -> AsyncIterator[None]:
+            other = sqlite3.connect(path, isolation_level=None)
+            other.execute("BEGIN EXCLUSIVE")
+            try:
+                yield
+            finally:
+                other.execute("ROLLBACK")
+                other.close()
+
+        yield f"sqlite+aiosqlite:///{path}", locked
+        return
+    require_postgres()
+    url = asyncio.run(create_postgres_database())
+    name = make_url(url).database
+
+    @contextlib.asynccontextmanager
+    async def refused() -> AsyncIterator[None]:
+        admin = await asyncpg.connect(asyncpg_dsn(postgres_admin_url()))
+        try:
+            await admin.execute(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS false')
+            await admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1", name
+            )
+            try:
+                yield
+            finally:
+                await admin.execute(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS true')
+        finally:
+            await admin.close()
+
+    try:
+        yield url, refused
+    finally:
+        asyncio.run(drop_postgres_database(url))
+
+
+async def test_a_question_due_during_a_database_outage_is_closed_and_revealed_once_it_is_back(
+    emulator: DiscordEmulator,
+    start_bot: StartBot,
+    lessons_dir: Path,
+    database_with_outage: tuple[str, Outage],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    url, outage = database_with_outage
+    bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir), database_url=url)
+    message = await post_question(emulator, "qp.easy", close_after=5)
+    bot.posts.close_loop.change_interval(seconds=0.1)
+    start = bot.now()
+    async with outage():
+        for seconds in range(0, 31, 10):  # 30 seconds of the bot's clock, the post due after 5 minutes
+            bot.now = lambda s=seconds: start + timedelta(minutes=5, seconds=s)  # type: ignore[method-assign]
+            await asyncio.sleep(0.5)
+        failures = [r for r in caplog.records if r.getMessage().startswith("closing due questions failed")]
+        assert len(failures) >= 2, "the loop kept trying while the database was away"
+        assert fields(emulator.message(int(message["id"])))["Answered"] == "0 members", "not revealed yet"
+    revealed = await emulator.wait_for(
+        lambda: "Answer" in (f := fields(emulator.message(int(message["id"])))) and f,
+        what="the reveal",
+        timeout=20,
+    )
+    assert revealed["Answer"] == "**A.** To reduce the loss"
+    assert emulator.message(int(message["id"]))["components"] == [], "answer buttons go at the reveal"

@@ -8,13 +8,8 @@ from typing import Any
 import discord
 import pytest
 
-from bot.rendering import (
-    EMBED_DESCRIPTION_CHARS,
-    EMBED_FIELD_CHARS,
-    EMBED_TITLE_CHARS,
-    EMBED_TOTAL_CHARS,
-    fit_lines,
-)
+from bot.posts import _render as posts
+from bot.rendering import fit_lines
 from bot.trainer import RunResult
 from bot.trainer._result import cut_text
 from bot.trainer._worker import LESSON_FILENAME, format_error
@@ -22,11 +17,16 @@ from cogs._checks import NOT_A_MODERATOR
 from cogs.demo import _render as demo
 from cogs.practice import _render as practice
 from cogs.practice._run import Summary
-from cogs.quiz import _render as quiz
 from cogs.review import _render as review
 from cogs.schedule import _render as schedule
 from cogs.stats import _render as stats
 from content import Lesson, Question, card_description
+from content.discord_limits import (
+    EMBED_DESCRIPTION_CHARS,
+    EMBED_FIELD_CHARS,
+    EMBED_TITLE_CHARS,
+    EMBED_TOTAL_CHARS,
+)
 from storage import Post, PostTally
 from storage.leaderboards import LessonProgress, MemberStats
 from storage.models import ReviewCard, Schedule, ScheduleRun
@@ -96,8 +96,8 @@ def test_every_title_built_from_a_lesson_title_fits_discord() -> None:
     tally = PostTally(choice_counts={}, first_try_counts={}, tries=0, answered=0, right=0, first_try_right=0)
     card = ReviewCard(member_id=1, question_id=question.id, due=NOW, created_at=NOW, updated_at=NOW)
     embeds = {
-        "quiz question": quiz.question_embed(question, long, post, None),
-        "quiz reveal": quiz.reveal_embed(question, long, tally, []),
+        "quiz question": posts.question_embed(question, long, post, None),
+        "quiz reveal": posts.reveal_embed(question, long, tally, []),
         "practice question": practice.question_embed(long, "learn", question, 0, 1),
         "practice summary": practice.summary_embed(long, "test", Summary(())),
         "practice review": practice.review_embed(long, question),

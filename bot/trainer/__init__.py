@@ -7,7 +7,7 @@ Use from the bot (one Trainer for the whole process)::
     trainer = Trainer()                       # time_limit_s=20, memory_limit_mb=2048, output 1800 chars, queue 4
     await trainer.start()                     # in setup_hook: returns at once, TensorFlow loads meanwhile
     try:
-        result = await trainer.run(question.demo_code, seed=seed, member=user.id, on_epoch=show_progress)
+        result = await trainer.run(question.demo, seed=seed, member=user.id, on_epoch=show_progress)
     except TrainerBusy as busy:
         ...                                   # str(busy) is the message for the member; busy.reason: member|queue
     result.status                             # "ok" | "error" | "timeout" | "memory" | "crashed"

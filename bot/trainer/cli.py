@@ -1,6 +1,6 @@
 """`python -m bot demo QUESTION_ID [--seed N]`: run a demo once and print exactly what it printed.
 
-The lead's CLI looks up the question's code and calls `run_demo_cli`. What the code wrote to stdout goes
+`python -m bot demo` (bot/__main__.py) looks up the question's code and calls `run_demo_cli`. What the code wrote to stdout goes
 to `out`; what it wrote to stderr (warnings), the error, the seed and the timings go to `err`.
 """
 

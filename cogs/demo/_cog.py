@@ -16,7 +16,7 @@ from bot.plots import loss_curve_png
 from bot.rendering import custom_id, shorten
 from bot.trainer import TrainerBusy
 from cogs.demo import _render as render
-from content import Question
+from content import ID, Question
 from storage import Post, queries
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ ANSWER_FIRST = (
 
 class RunButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"demo:run:(?P<question>[a-z0-9][a-z0-9_.-]{0,47})",
+    template=rf"demo:run:(?P<question>{ID})",
 ):
     """ "Run the code" under a question; the question id is all the state it needs."""
 
@@ -55,8 +55,7 @@ class RunButton(
         return cls(match["question"])
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        cog: Demo = interaction.client.get_cog("Demo")
-        await cog.run_from_button(interaction, self.question_id)
+        await interaction.client.feature(Demo).run_from_button(interaction, self.question_id)
 
 
 class Demo(commands.Cog):

@@ -6,9 +6,10 @@ import re
 
 import discord
 
-from bot.rendering import EMBED_DESCRIPTION_CHARS, clip, shorten
+from bot.rendering import clip, shorten
 from bot.trainer import RunResult
 from content import Question
+from content.discord_limits import EMBED_DESCRIPTION_CHARS
 
 TITLES = {
     "ok": "▶️ What the code printed",

@@ -10,9 +10,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.rendering import shorten
+from cogs import _choices as choices
 from cogs.leaderboard import _render as render
 from cogs.leaderboard._items import board_view
-from cogs.quiz._cog import lesson_choices
 from storage.leaderboards import PAGE_SIZE, BoardPage, Period, board, standing
 
 if TYPE_CHECKING:
@@ -65,7 +65,7 @@ class Leaderboard(commands.Cog):
     async def _lesson_choices(
         self, interaction: discord.Interaction[QuizBot], typed: str
     ) -> list[app_commands.Choice[str]]:
-        return lesson_choices(self.bot, typed)
+        return choices.lessons(self.bot, typed)
 
     async def turn_page(
         self,

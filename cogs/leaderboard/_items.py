@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.rendering import custom_id
+from content import ID
 from storage.leaderboards import Period
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 
 ALL_LESSONS = "*"
 MAX_PAGE = 9999  # the template allows four digits
-_BOARD = r"(?P<period>today|week|month|all):(?P<lesson>\*|[a-z0-9][a-z0-9_.-]{0,47})"
+_BOARD = rf"(?P<period>today|week|month|all):(?P<lesson>\*|{ID})"
 
 
 def lesson_code(lesson_id: str | None) -> str:
@@ -32,9 +33,9 @@ def lesson_from(code: str) -> str | None:
 
 
 def _cog(interaction: discord.Interaction[Any]) -> Leaderboard:
-    cog = interaction.client.get_cog("Leaderboard")
-    assert cog is not None, "the leaderboard cog is not loaded"
-    return cog  # type: ignore[no-any-return]
+    from cogs.leaderboard._cog import Leaderboard  # the cog module imports these items
+
+    return interaction.client.feature(Leaderboard)
 
 
 class PageButton(

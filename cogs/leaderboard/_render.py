@@ -7,7 +7,8 @@ from datetime import date
 import discord
 
 from bot.grading import points_phrase
-from bot.rendering import EMBED_FIELD_CHARS, plural, shorten
+from bot.rendering import plural, shorten
+from content.discord_limits import EMBED_FIELD_CHARS
 from storage import RankedMember
 from storage.leaderboards import BoardPage, Period, Window
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from cogs.practice._cog import Practice
-from cogs.practice._items import DYNAMIC_ITEMS
+from cogs.practice._items import DYNAMIC_ITEMS, PRACTICE_MODE
 
 if TYPE_CHECKING:
     from bot.app import QuizBot
 
 
 async def setup(bot: QuizBot) -> None:
-    await bot.add_cog(Practice(bot))
+    practice = Practice(bot)
+    await bot.add_cog(practice)
     bot.add_dynamic_items(*DYNAMIC_ITEMS)
+    bot.add_answer_mode(PRACTICE_MODE, practice)

@@ -13,11 +13,10 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.rendering import shorten
-from cogs._blanks import answer_is_valid, picks_are_valid
+from cogs import _choices as choices
 from cogs.practice import _render as render
 from cogs.practice import _run
 from cogs.practice._items import next_view, question_view, summary_view
-from cogs.quiz._cog import lesson_choices
 from content import Lesson, Library, Question
 from storage import PracticeAnswer, queries
 
@@ -65,9 +64,34 @@ class Practice(commands.Cog):
     async def _lesson_choices(
         self, interaction: discord.Interaction[QuizBot], typed: str
     ) -> list[app_commands.Choice[str]]:
-        return lesson_choices(self.bot, typed)
+        return choices.lessons(self.bot, typed)
 
-    # ----- button handlers (called by the items in _items.py) -------------------------------
+    # ----- the `practice` answer mode (bot.widgets) and the buttons in _items.py ------------
+    forged = FORGED
+
+    async def shown(
+        self, interaction: discord.Interaction[QuizBot], state: str
+    ) -> tuple[tuple[Lesson, list[Question], _run.Run], Question] | None:
+        """The run a button carries, its lesson and questions, and the question it is at."""
+        run = _run.Run.from_state(state)
+        if run is None:
+            await self.bot.unknown_button(interaction)
+            return None
+        resolved = await self._resolve(interaction, run)
+        if resolved is None:
+            return None
+        lesson, questions = resolved
+        if run.position >= len(questions):
+            await interaction.response.send_message(FORGED, ephemeral=True)
+            return None
+        return (lesson, questions, run), questions[run.position]
+
+    def form_view(
+        self, shown: tuple[Lesson, list[Question], _run.Run], question: Question, picks: str
+    ) -> discord.ui.View:
+        lesson, questions, run = shown
+        return self._question_state(lesson, run, questions, picks)[1]
+
     async def show(self, interaction: discord.Interaction[QuizBot], run: _run.Run) -> None:
         """Next: the question at the run's position, or the summary once every question is answered."""
         resolved = await self._resolve(interaction, run)
@@ -81,17 +105,14 @@ class Practice(commands.Cog):
         await self._reply(interaction, embed, view)
 
     async def answer(
-        self, interaction: discord.Interaction[QuizBot], run: _run.Run, chosen: tuple[str, ...]
+        self,
+        interaction: discord.Interaction[QuizBot],
+        shown: tuple[Lesson, list[Question], _run.Run],
+        question: Question,
+        chosen: tuple[str, ...],
     ) -> None:
         """One answer (a click, or submitted blanks). Learn: feedback and Next. Test: straight on."""
-        resolved = await self._resolve(interaction, run)
-        if resolved is None:
-            return
-        lesson, questions = resolved
-        question = questions[run.position] if run.position < len(questions) else None
-        if question is None or not answer_is_valid(chosen, question):
-            await interaction.response.send_message(FORGED, ephemeral=True)
-            return
+        lesson, questions, run = shown
         after = run.with_mark(_run.mark_for(question, chosen))
         done = after.position == len(questions)
         if run.mode == "test":
@@ -107,20 +128,6 @@ class Practice(commands.Cog):
         right = _run.is_right(question, after.history[-1])
         embed = render.feedback_embed(lesson, question, chosen, right, run.position, len(questions))
         await self._reply(interaction, embed, next_view(after, done, self.bot.question_items(question)))
-
-    async def update_blanks(
-        self, interaction: discord.Interaction[QuizBot], run: _run.Run, picks: str
-    ) -> None:
-        resolved = await self._resolve(interaction, run)
-        if resolved is None:
-            return
-        lesson, questions = resolved
-        question = questions[run.position] if run.position < len(questions) else None
-        if question is None or not picks_are_valid(picks, question):
-            await interaction.response.send_message(FORGED, ephemeral=True)
-            return
-        embed, view = self._question_state(lesson, run, questions, picks)
-        await self._reply(interaction, embed, view)
 
     async def review(self, interaction: discord.Interaction[QuizBot], key: str, question_id: str) -> None:
         """After the summary: one missed question's answer and solution, in a new private message."""

@@ -1,8 +1,6 @@
-"""Persistent practice buttons and menus: the run's whole state is in the custom_id (see _run.py).
+"""Persistent practice buttons: the run's whole state is in the custom_id (see _run.py).
 
-practice:answer:{run}:{letter}          a multiple-choice option
-practice:pick:{run}:{blank}:{picks}     one blank's menu; picks is one letter per blank, '-' if unset
-practice:submit:{run}:{picks}           submit the blanks
+practice:answer|pick|submit:{run}:...   the shared answer widgets (bot.widgets), mode `practice`
 practice:next:{run}                     the next question, or the summary after the last one
 practice:review:{key}                   after the summary: a missed question's solution (value: its id)
 practice:again:{key}:{mode}             start a new run of the same lesson and mode
@@ -16,110 +14,33 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.rendering import SELECT_OPTION_LABEL_CHARS, custom_id, option_label, shorten
-from cogs._blanks import UNSET, blank_menu, with_pick
-from cogs.practice._run import MAX_LEARN_QUESTIONS, Run
+from bot.rendering import custom_id, shorten
+from bot.widgets import UNSET, add_extras, answer_view
+from cogs.practice._run import KEY_CHARS, STATE_PATTERN, Run
 from content import Question
+from content.discord_limits import SELECT_OPTION_LABEL_CHARS, SELECT_OPTIONS
 
 if TYPE_CHECKING:
     from cogs.practice._cog import Practice
 
-_RUN = (
-    r"(?P<key>[0-9a-z]{6}):(?P<mode>[lt]):(?P<started>[0-9a-z]{1,8}):"
-    rf"(?P<history>[A-Y01]{{0,{MAX_LEARN_QUESTIONS}}})"
-)
+PRACTICE_MODE = "practice"
+_KEY = rf"(?P<key>[0-9a-z]{{{KEY_CHARS}}})"
 
 
 def _practice(interaction: discord.Interaction[Any]) -> Practice:
-    cog = interaction.client.get_cog("Practice")
-    assert cog is not None, "the practice cog is not loaded"
-    return cog  # type: ignore[no-any-return]
+    from cogs.practice._cog import Practice  # the cog module imports these items
+
+    return interaction.client.feature(Practice)
 
 
-def _run(match: Any) -> Run:
-    return Run.parse(match["key"], match["mode"], match["started"], match["history"])
-
-
-def _run_id(action: str, run: Run, *rest: object) -> str:
-    return custom_id("practice", action, run.key, run.mode_code, run.started_code, run.history, *rest)
-
-
-class AnswerButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=rf"practice:answer:{_RUN}:(?P<letter>[A-Y])"
-):
-    def __init__(self, run: Run, letter: str, label: str | None = None) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=label or letter,
-                style=discord.ButtonStyle.secondary,
-                custom_id=_run_id("answer", run, letter),
-            )
-        )
-        self.run, self.letter = run, letter
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: Any, /
-    ) -> AnswerButton:
-        return cls(_run(match), match["letter"])
-
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        await _practice(interaction).answer(interaction, self.run, (self.letter,))
-
-
-class BlankSelect(
-    discord.ui.DynamicItem[discord.ui.Select[Any]],
-    template=rf"practice:pick:{_RUN}:(?P<blank>[1-4]):(?P<picks>[A-Y-]{{1,4}})",
-):
-    def __init__(self, run: Run, blank: int, picks: str, question: Question | None = None) -> None:
-        super().__init__(blank_menu(_run_id("pick", run, blank, picks), blank, picks, question))
-        self.run, self.blank, self.picks = run, blank, picks
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: Any, /
-    ) -> BlankSelect:
-        return cls(_run(match), int(match["blank"]), match["picks"])
-
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        picks = with_pick(self.picks, self.blank, self.item)
-        await _practice(interaction).update_blanks(interaction, self.run, picks)
-
-
-class SubmitButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=rf"practice:submit:{_RUN}:(?P<picks>[A-Y-]{{1,4}})",
-):
-    def __init__(self, run: Run, picks: str) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Submit",
-                style=discord.ButtonStyle.success,
-                custom_id=_run_id("submit", run, picks),
-                row=4,
-                disabled=UNSET in picks,
-            )
-        )
-        self.run, self.picks = run, picks
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: Any, /
-    ) -> SubmitButton:
-        return cls(_run(match), match["picks"])
-
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        if UNSET in self.picks:
-            await interaction.response.send_message("Pick an option for every blank first.", ephemeral=True)
-            return
-        await _practice(interaction).answer(interaction, self.run, tuple(self.picks))
-
-
-class NextButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=rf"practice:next:{_RUN}"):
+class NextButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=rf"practice:next:{STATE_PATTERN}"):
     def __init__(self, run: Run, label: str = "Next") -> None:
         super().__init__(
             discord.ui.Button(
-                label=label, style=discord.ButtonStyle.primary, emoji="➡️", custom_id=_run_id("next", run)
+                label=label,
+                style=discord.ButtonStyle.primary,
+                emoji="➡️",
+                custom_id=custom_id("practice", "next", run.state),
             )
         )
         self.run = run
@@ -128,21 +49,19 @@ class NextButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=rf"pra
     async def from_custom_id(
         cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: Any, /
     ) -> NextButton:
-        return cls(_run(match))
+        return cls(Run.parse(match["key"], match["mode"], match["started"], match["history"]))
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         await _practice(interaction).show(interaction, self.run)
 
 
-class ReviewSelect(
-    discord.ui.DynamicItem[discord.ui.Select[Any]], template=r"practice:review:(?P<key>[0-9a-z]{6})"
-):
+class ReviewSelect(discord.ui.DynamicItem[discord.ui.Select[Any]], template=rf"practice:review:{_KEY}"):
     """One option per missed question (value: its id); picking one shows its answer and solution."""
 
     def __init__(self, key: str, questions: list[Question] | None = None) -> None:
         options = [
             discord.SelectOption(label=shorten(f"{q.id}: {q.prompt}", SELECT_OPTION_LABEL_CHARS), value=q.id)
-            for q in (questions or [])[:25]
+            for q in (questions or [])[:SELECT_OPTIONS]
         ]
         super().__init__(
             discord.ui.Select(
@@ -166,7 +85,7 @@ class ReviewSelect(
 
 class AgainButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"practice:again:(?P<key>[0-9a-z]{6}):(?P<mode>[lt])",
+    template=rf"practice:again:{_KEY}:(?P<mode>[lt])",
 ):
     def __init__(self, key: str, mode_code: str) -> None:
         super().__init__(
@@ -189,45 +108,20 @@ class AgainButton(
         await _practice(interaction).again(interaction, self.key, self.mode_code)
 
 
-DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
-    AnswerButton,
-    BlankSelect,
-    SubmitButton,
-    NextButton,
-    ReviewSelect,
-    AgainButton,
-)
-
-
-def _add_extras(view: discord.ui.View, extras: list[discord.ui.Item[Any]]) -> None:
-    for item in extras:
-        if len(view.children) < 25:
-            view.add_item(item)
+DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (NextButton, ReviewSelect, AgainButton)
 
 
 def question_view(
     question: Question, run: Run, picks: str | None = None, extras: list[discord.ui.Item[Any]] | None = None
 ) -> discord.ui.View:
-    """Option buttons, or one menu per blank and Submit; then other cogs' buttons (Run the code)."""
-    view = discord.ui.View(timeout=None)
-    if question.kind == "multiple_choice":
-        for letter, text in zip(question.letters, question.options, strict=True):
-            label = option_label(letter, text)
-            view.add_item(AnswerButton(run, letter, label=label))
-    else:
-        picks = picks or UNSET * question.blanks
-        for blank in range(1, question.blanks + 1):
-            view.add_item(BlankSelect(run, blank, picks, question))
-        view.add_item(SubmitButton(run, picks))
-    _add_extras(view, extras or [])
-    return view
+    """Option buttons, or one menu per blank and Submit; then other features' buttons (Run the code)."""
+    return answer_view(PRACTICE_MODE, run.state, question, picks=picks, extras=extras or ())
 
 
 def next_view(run: Run, last: bool, extras: list[discord.ui.Item[Any]] | None = None) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
     view.add_item(NextButton(run, label="See your summary" if last else "Next question"))
-    _add_extras(view, extras or [])
-    return view
+    return add_extras(view, extras or [])
 
 
 def summary_view(run: Run, missed: list[Question]) -> discord.ui.View:

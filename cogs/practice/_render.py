@@ -5,23 +5,12 @@ from __future__ import annotations
 import discord
 
 from bot import grading
-from bot.rendering import (
-    EMBED_DESCRIPTION_CHARS,
-    EMBED_FIELD_CHARS,
-    EMBED_TITLE_CHARS,
-    bar,
-    clip,
-    fit,
-    fit_lines,
-    numbered,
-    plural,
-    shorten,
-)
+from bot.embeds import COLOURS, RIGHT, WRONG, add_answer, add_solution, answer_text
+from bot.rendering import bar, clip, fit, fit_lines, plural, shorten
 from cogs.practice._run import Mode, Summary
 from content import Lesson, Question, card_description
+from content.discord_limits import EMBED_DESCRIPTION_CHARS, EMBED_FIELD_CHARS, EMBED_TITLE_CHARS
 
-COLOURS = {"easy": discord.Colour.green(), "medium": discord.Colour.gold(), "hard": discord.Colour.red()}
-RIGHT, WRONG = "✅", "❌"
 MODE_NAMES: dict[Mode, str] = {"learn": "Practice", "test": "Test"}
 NOT_RANKED = "Recorded for you only: practice never changes scores or leaderboards."
 ONE_TRY = "One try per question in practice: the solution follows right away."
@@ -51,13 +40,6 @@ def question_embed(lesson: Lesson, mode: Mode, question: Question, index: int, t
     return embed
 
 
-def answer_text(question: Question) -> str:
-    return ", ".join(
-        f"{letter}. {text}"
-        for letter, text in zip(question.answer_letters, question.answer_texts, strict=True)
-    )
-
-
 def chosen_text(question: Question, chosen: tuple[str, ...]) -> str:
     return ", ".join(f"{letter}. {question.option_text(letter)}" for letter in chosen)
 
@@ -79,8 +61,8 @@ def feedback_embed(
         if mistake:
             embed.add_field(name="Common mistake", value=shorten(mistake, EMBED_FIELD_CHARS), inline=False)
         embed.add_field(name="Hint", value=shorten(question.hint, EMBED_FIELD_CHARS), inline=False)
-    embed.add_field(name="Answer", value=shorten(answer_text(question), EMBED_FIELD_CHARS), inline=False)
-    embed.add_field(name="Solution", value=clip(numbered(question.solution), EMBED_FIELD_CHARS), inline=False)
+    add_answer(embed, question)
+    add_solution(embed, question)
     embed.add_field(name="Question", value=progress(index + 1, total))
     embed.set_footer(text=f"{ONE_TRY} · {lesson.title} · {question.id}")
     return fit(embed)
@@ -131,11 +113,11 @@ def review_embed(lesson: Lesson, question: Question) -> discord.Embed:
         description=clip(card_description(question), EMBED_DESCRIPTION_CHARS),
         colour=COLOURS[question.difficulty],
     )
-    embed.add_field(name="Answer", value=shorten(answer_text(question), EMBED_FIELD_CHARS), inline=False)
+    add_answer(embed, question)
     embed.add_field(name="Hint", value=shorten(question.hint, EMBED_FIELD_CHARS), inline=False)
     if question.mistakes:
         mistakes = "\n".join(f"• {f'({m.option}) ' if m.option else ''}{m.text}" for m in question.mistakes)
         embed.add_field(name="Common mistakes", value=clip(mistakes, EMBED_FIELD_CHARS), inline=False)
-    embed.add_field(name="Solution", value=clip(numbered(question.solution), EMBED_FIELD_CHARS), inline=False)
+    add_solution(embed, question)
     embed.set_footer(text=question.id)
     return fit(embed)

@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import hashlib
 import random
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
 from bot import grading
-from content import Lesson, Question
+from content import DIFFICULTIES, LETTERS, Lesson, Question
 
 Mode = Literal["learn", "test"]
 MODE_CODES: dict[str, Mode] = {"l": "learn", "t": "test"}
@@ -38,7 +39,12 @@ BLANKS_RIGHT, BLANKS_WRONG = "1", "0"
 # 100-character custom_id next to the rest of the state.
 MAX_LEARN_QUESTIONS = 60
 MAX_TEST_QUESTIONS = 10
-DIFFICULTIES: tuple[str, ...] = ("easy", "medium", "hard")
+# A run as the answer widgets' state: {key}:{mode}:{started}:{history}, e.g. 0k3x9a:l:t2a8qz:AB1
+STATE_PATTERN = (
+    rf"(?P<key>[0-9a-z]{{{KEY_CHARS}}}):(?P<mode>[lt]):(?P<started>[0-9a-z]{{1,8}}):"
+    rf"(?P<history>[{LETTERS}{BLANKS_RIGHT}{BLANKS_WRONG}]{{0,{MAX_LEARN_QUESTIONS}}})"
+)
+_STATE_RE = re.compile(STATE_PATTERN)
 
 
 def to36(number: int) -> str:
@@ -92,9 +98,21 @@ class Run:
     def with_mark(self, mark: str) -> Run:
         return Run(self.key, self.mode, self.started, self.history + mark)
 
+    @property
+    def state(self) -> str:
+        return f"{self.key}:{self.mode_code}:{self.started_code}:{self.history}"
+
     @classmethod
     def parse(cls, key: str, mode_code: str, started_code: str, history: str) -> Run:
         return cls(key, MODE_CODES[mode_code], from36(started_code), history)
+
+    @classmethod
+    def from_state(cls, state: str) -> Run | None:
+        """The run a custom_id carries; None if it is not one (forged or damaged)."""
+        match = _STATE_RE.fullmatch(state)
+        if match is None:
+            return None
+        return cls.parse(match["key"], match["mode"], match["started"], match["history"])
 
 
 def start(lesson: Lesson, mode: Mode, now: datetime) -> Run:

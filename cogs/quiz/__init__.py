@@ -1,16 +1,17 @@
-"""Quiz play: post questions with buttons, grade attempts privately, reveal on close."""
+"""Quiz play: /quiz post and /quiz close, and the `quiz` answer mode of posted questions."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bot.posts import POST_MODE
 from cogs.quiz._cog import Quiz
-from cogs.quiz._items import DYNAMIC_ITEMS
 
 if TYPE_CHECKING:
     from bot.app import QuizBot
 
 
 async def setup(bot: QuizBot) -> None:
-    await bot.add_cog(Quiz(bot))
-    bot.add_dynamic_items(*DYNAMIC_ITEMS)
+    quiz = Quiz(bot)
+    await bot.add_cog(quiz)
+    bot.add_answer_mode(POST_MODE, quiz)

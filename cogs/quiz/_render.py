@@ -1,4 +1,4 @@
-"""Embeds and components for posted questions and for each member's private feedback."""
+"""Each member's private feedback on a posted question (the public post itself is bot.posts')."""
 
 from __future__ import annotations
 
@@ -7,80 +7,11 @@ from datetime import datetime
 import discord
 
 from bot import grading
-from bot.rendering import EMBED_FIELD_CHARS, EMBED_TITLE_CHARS, bar, clip, numbered, plural, shorten
-from content import Lesson, Question, card_description
-from storage import MemberResult, Post, PostTally
-
-COLOURS = {"easy": discord.Colour.green(), "medium": discord.Colour.gold(), "hard": discord.Colour.red()}
-RIGHT, WRONG = "✅", "❌"
-
-
-def _max_points(question: Question) -> str:
-    return grading.points_phrase(grading.points_for(question.difficulty, 1))
-
-
-def question_embed(
-    question: Question, lesson: Lesson | None, post: Post, tally: PostTally | None
-) -> discord.Embed:
-    """The public post while it is open: the card and how many answered, never who chose what."""
-    embed = discord.Embed(
-        title=shorten(f"Question · {lesson.title if lesson else question.lesson_id}", EMBED_TITLE_CHARS),
-        description=card_description(question),
-        colour=COLOURS[question.difficulty],
-    )
-    how = "click an option" if question.kind == "multiple_choice" else "click Answer to fill the blanks"
-    embed.add_field(name="Difficulty", value=f"{question.difficulty} · up to {_max_points(question)}")
-    embed.add_field(name="Answered", value=plural(tally.answered if tally else 0, "member"))
-    if post.closes_at is not None:
-        embed.add_field(name="Closes", value=discord.utils.format_dt(post.closes_at, "R"))
-    embed.set_footer(text=f"3 tries each, {how}; your answers are private · {question.id}")
-    return embed
-
-
-def reveal_embed(
-    question: Question, lesson: Lesson | None, tally: PostTally, first_try_members: list[int]
-) -> discord.Embed:
-    """The post once closed: the answer, the share of first answers per option, who got it first try."""
-    embed = discord.Embed(
-        title=shorten(f"Closed · {lesson.title if lesson else question.lesson_id}", EMBED_TITLE_CHARS),
-        description=card_description(question),
-        colour=discord.Colour.dark_grey(),
-    )
-    answer = ", ".join(
-        f"**{letter}.** {text}"
-        for letter, text in zip(question.answer_letters, question.answer_texts, strict=True)
-    )
-    embed.add_field(name="Answer", value=shorten(answer, EMBED_FIELD_CHARS), inline=False)
-    firsts = sum(tally.first_try_counts.values())
-    lines = []
-    for choice, count in sorted(tally.first_try_counts.items(), key=lambda kv: (-kv[1], kv[0])):
-        share = count / firsts if firsts else 0
-        mark = RIGHT if grading.grade(question, tuple(choice.split(","))) else "  "
-        lines.append(f"`{choice:<7}` {bar(share)} {share:4.0%} ({count}) {mark}")
-    embed.add_field(
-        name=f"First answers ({plural(tally.answered, 'member')})",
-        value=clip("\n".join(lines[:10]), EMBED_FIELD_CHARS) if lines else "Nobody answered.",
-        inline=False,
-    )
-    names = " ".join(f"<@{member_id}>" for member_id in first_try_members[:30])
-    if len(first_try_members) > 30:
-        names += f" and {len(first_try_members) - 30} more"
-    embed.add_field(
-        name=f"Right on the first try: {len(first_try_members)}", value=names or "nobody", inline=False
-    )
-    embed.set_footer(text=question.id)
-    return embed
-
-
-def solution_text(question: Question) -> str:
-    return clip(numbered(question.solution), EMBED_FIELD_CHARS)
-
-
-def answer_text(question: Question) -> str:
-    return ", ".join(
-        f"{letter}. {text}"
-        for letter, text in zip(question.answer_letters, question.answer_texts, strict=True)
-    )
+from bot.embeds import RIGHT, WRONG, add_answer, add_solution, tries_left_text
+from bot.rendering import shorten
+from content import Question
+from content.discord_limits import EMBED_FIELD_CHARS
+from storage import MemberResult
 
 
 def feedback_embed(question: Question, feedback: grading.Feedback) -> discord.Embed:
@@ -92,7 +23,7 @@ def feedback_embed(question: Question, feedback: grading.Feedback) -> discord.Em
         )
     elif feedback.tries_left:
         embed = discord.Embed(
-            title=f"{WRONG} Not quite: {plural(feedback.tries_left, 'try', 'tries')} left",
+            title=f"{WRONG} Not quite: {tries_left_text(feedback.tries_left)} left",
             colour=discord.Colour.orange(),
         )
     else:
@@ -107,10 +38,8 @@ def feedback_embed(question: Question, feedback: grading.Feedback) -> discord.Em
         embed.add_field(name="Hint", value=shorten(question.hint, EMBED_FIELD_CHARS), inline=False)
     if feedback.show_solution:
         if not feedback.right:
-            embed.add_field(
-                name="Answer", value=shorten(answer_text(question), EMBED_FIELD_CHARS), inline=False
-            )
-        embed.add_field(name="Solution", value=solution_text(question), inline=False)
+            add_answer(embed, question)
+        add_solution(embed, question)
     return embed
 
 
@@ -120,11 +49,9 @@ def result_embed(question: Question, result: MemberResult) -> discord.Embed:
         last = result.tries[-1]
         title = f"You already answered this one: right on try {last.try_no}, {grading.points_phrase(result.points)}"
     else:
-        title = "You have used your 3 tries on this one"
+        title = f"You have used your {grading.MAX_TRIES} tries on this one"
     embed = discord.Embed(title=title, colour=discord.Colour.blurple())
-    embed.add_field(name="Answer", value=shorten(answer_text(question), EMBED_FIELD_CHARS), inline=False)
-    embed.add_field(name="Solution", value=solution_text(question), inline=False)
-    return embed
+    return add_solution(add_answer(embed, question), question)
 
 
 def closes_at_text(when: datetime | None) -> str:

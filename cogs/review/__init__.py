@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from cogs.review._cog import Review
-from cogs.review._items import DYNAMIC_ITEMS
+from cogs.review._items import DYNAMIC_ITEMS, REVIEW_MODE
 
 if TYPE_CHECKING:
     from bot.app import QuizBot
 
 
 async def setup(bot: QuizBot) -> None:
-    await bot.add_cog(Review(bot))
+    reviews = Review(bot)
+    await bot.add_cog(reviews)
     bot.add_dynamic_items(*DYNAMIC_ITEMS)
+    bot.add_answer_mode(REVIEW_MODE, reviews)

@@ -7,16 +7,17 @@ turns it into a rating (storage.review.record_outcome), so the quiz knows nothin
 from __future__ import annotations
 
 import logging
+import re
 from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
-from discord.ext import commands, tasks
+from discord.ext import commands
 
 from bot import grading
-from cogs._blanks import answer_is_valid, picks_are_valid
+from bot.loops import every
 from cogs.review import _render as render
-from cogs.review._items import after_view, question_view, reminder_view
+from cogs.review._items import SHOWN_PATTERN, after_view, question_view, reminder_view
 from content import Question
 from storage import review
 
@@ -28,6 +29,7 @@ log = logging.getLogger(__name__)
 ALREADY = "You already answered this review. Click **Next review** for the next one, or run `/review` again."
 GONE = "This question was taken out of the lessons, so it left your review deck."
 FORGED = "That button doesn't belong to this review. Run `/review` again."
+_SHOWN = re.compile(SHOWN_PATTERN)
 # How often due reviews are checked for reminders (each member still gets at most one a day).
 REMINDER_TICK_MINUTES = 10
 
@@ -87,12 +89,9 @@ class Review(commands.Cog):
         await interaction.followup.send(render.reminders_set_text(on), ephemeral=True)
 
     # ----- reminders ------------------------------------------------------------------------
-    @tasks.loop(minutes=REMINDER_TICK_MINUTES)
+    @every(minutes=REMINDER_TICK_MINUTES, what="sending review reminders")
     async def remind_loop(self) -> None:
-        try:
-            await self.send_reminders()
-        except Exception:  # the database was away: the next tick tries again
-            log.exception("review reminders: tick failed")
+        await self.send_reminders()
 
     @remind_loop.before_loop
     async def _before_remind_loop(self) -> None:
@@ -129,39 +128,38 @@ class Review(commands.Cog):
         embed = render.question_embed(question, lesson, card, summary.due, hinted=True)
         await self._reply(interaction, embed, question_view(question, seen, hinted=True))
 
-    async def update_blanks(
-        self, interaction: discord.Interaction[QuizBot], question_id: str, seen: int, hinted: bool, picks: str
-    ) -> None:
-        shown = await self._shown(interaction, question_id, seen)
-        if shown is None:
-            return
-        question, _ = shown
-        if not picks_are_valid(picks, question):
-            await interaction.response.send_message(FORGED, ephemeral=True)
-            return
-        await interaction.response.edit_message(view=question_view(question, seen, hinted, picks))
+    # ----- the `review` answer mode (bot.widgets) -------------------------------------------
+    forged = FORGED
+
+    async def shown(
+        self, interaction: discord.Interaction[QuizBot], state: str
+    ) -> tuple[tuple[int, bool], Question] | None:
+        """The showing a button belongs to ((seen, hinted)) and its question, if it can still be answered."""
+        match = _SHOWN.fullmatch(state)
+        if match is None:
+            await self.bot.unknown_button(interaction)
+            return None
+        seen, hinted = int(match["seen"]), match["hint"] == "1"
+        found = await self._shown(interaction, match["question"], seen)
+        return None if found is None else ((seen, hinted), found[0])
+
+    def form_view(self, shown: tuple[int, bool], question: Question, picks: str) -> discord.ui.View:
+        seen, hinted = shown
+        return question_view(question, seen, hinted, picks)
 
     async def answer(
         self,
         interaction: discord.Interaction[QuizBot],
-        question_id: str,
-        seen: int,
-        hinted: bool,
+        shown: tuple[int, bool],
+        question: Question,
         chosen: tuple[str, ...],
     ) -> None:
-        question = self.bot.library.question(question_id)
-        if question is None:
-            await review.drop_card(self.bot.database, interaction.user.id, question_id)
-            await interaction.response.send_message(GONE, ephemeral=True)
-            return
-        if not answer_is_valid(chosen, question):
-            await interaction.response.send_message(FORGED, ephemeral=True)
-            return
+        seen, hinted = shown
         right = grading.grade(question, chosen)
         card = await review.rate(
             self.bot.database,
             interaction.user.id,
-            question_id,
+            question.id,
             review.rating_for(right=right, hinted=hinted),
             seen_reviews=seen,
             now=self.bot.now(),

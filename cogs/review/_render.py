@@ -7,21 +7,13 @@ from datetime import datetime
 import discord
 
 from bot import grading
-from bot.rendering import (
-    EMBED_DESCRIPTION_CHARS,
-    EMBED_FIELD_CHARS,
-    EMBED_TITLE_CHARS,
-    clip,
-    fit,
-    numbered,
-    plural,
-    shorten,
-)
+from bot.embeds import COLOURS, RIGHT, WRONG, add_answer, add_solution
+from bot.rendering import clip, fit, plural, shorten
 from content import Lesson, Question, card_description
+from content.discord_limits import EMBED_DESCRIPTION_CHARS, EMBED_FIELD_CHARS, EMBED_TITLE_CHARS
 from storage.models import ReviewCard
 from storage.review import ReviewSummary
 
-COLOURS = {"easy": discord.Colour.green(), "medium": discord.Colour.gold(), "hard": discord.Colour.red()}
 HOW = "Wrong: it comes back soon. Right: it comes back later, later still each time (spaced review)."
 
 
@@ -45,21 +37,14 @@ def question_embed(
     return embed
 
 
-def answer_text(question: Question) -> str:
-    return ", ".join(
-        f"{letter}. {text}"
-        for letter, text in zip(question.answer_letters, question.answer_texts, strict=True)
-    )
-
-
 def result_embed(
     question: Question, chosen: tuple[str, ...], right: bool, hinted: bool, card: ReviewCard
 ) -> discord.Embed:
     if right:
-        title = "✅ Right, with the hint" if hinted else "✅ Right!"
+        title = f"{RIGHT} Right, with the hint" if hinted else f"{RIGHT} Right!"
         colour = discord.Colour.green()
     else:
-        title, colour = "❌ Not quite", discord.Colour.orange()
+        title, colour = f"{WRONG} Not quite", discord.Colour.orange()
     embed = discord.Embed(
         title=title, description=clip(card_description(question), EMBED_DESCRIPTION_CHARS), colour=colour
     )
@@ -67,8 +52,8 @@ def result_embed(
         mistake = grading.feedback_for(question, chosen, 1).mistake_text
         if mistake:
             embed.add_field(name="Common mistake", value=shorten(mistake, EMBED_FIELD_CHARS), inline=False)
-    embed.add_field(name="Answer", value=shorten(answer_text(question), EMBED_FIELD_CHARS), inline=False)
-    embed.add_field(name="Solution", value=clip(numbered(question.solution), EMBED_FIELD_CHARS), inline=False)
+    add_answer(embed, question)
+    add_solution(embed, question)
     embed.add_field(name="Back for review", value=when(card.due), inline=False)
     embed.set_footer(text=f"{HOW} · {question.id}")
     return fit(embed)

@@ -9,13 +9,14 @@ from typing import TYPE_CHECKING, Literal
 
 import discord
 from discord import app_commands
-from discord.ext import commands, tasks
+from discord.ext import commands
 
 from bot import scheduler
+from bot.loops import every
+from bot.posts import PostChannel
 from bot.rendering import shorten
-from cogs._checks import NOT_A_MODERATOR, is_moderator
-from cogs.config import timezone_choices
-from cogs.quiz._cog import PostChannel, lesson_choices
+from cogs import _choices as choices
+from cogs._checks import moderator_only
 from cogs.schedule import _render as render
 from content import Lesson
 from storage import queries
@@ -25,7 +26,6 @@ from storage.schedules import RunStatus
 
 if TYPE_CHECKING:
     from bot.app import QuizBot
-    from cogs.quiz._cog import Quiz
 
 log = logging.getLogger(__name__)
 
@@ -51,16 +51,10 @@ class ScheduleCog(
     async def cog_unload(self) -> None:
         self.loop.cancel()
 
-    # ----- commands -------------------------------------------------------------------------
-    async def _refuse(self, interaction: discord.Interaction[QuizBot]) -> bool:
-        """True (after saying so) when the member may not manage schedules."""
-        if await is_moderator(interaction):
-            return False
-        await interaction.response.send_message(NOT_A_MODERATOR, ephemeral=True)
-        return True
-
+    # ----- commands (moderators) ------------------------------------------------------------
     @app_commands.command(name="add", description="Post lesson questions every day at a set time")
     @app_commands.guild_only()
+    @moderator_only()
     @app_commands.describe(
         channel="Where to post",
         time="Time of day, 24-hour HH:MM (e.g. 09:00)",
@@ -81,8 +75,6 @@ class ScheduleCog(
         count: app_commands.Range[int, 1, scheduler.MAX_COUNT] = 1,
         close_after: app_commands.Range[int, 1, 1440] | None = None,
     ) -> None:
-        if await self._refuse(interaction):
-            return
         assert interaction.guild_id is not None
         found = self.bot.library.lesson(lesson)
         if found is None:
@@ -143,19 +135,18 @@ class ScheduleCog(
     async def _lesson_choices(
         self, interaction: discord.Interaction[QuizBot], typed: str
     ) -> list[app_commands.Choice[str]]:
-        return lesson_choices(self.bot, typed)
+        return choices.lessons(self.bot, typed)
 
     @add.autocomplete("timezone")
     async def _timezone_choices(
         self, interaction: discord.Interaction[QuizBot], typed: str
     ) -> list[app_commands.Choice[str]]:
-        return timezone_choices(typed)
+        return choices.timezones(typed)
 
     @app_commands.command(name="list", description="This server's daily quizzes")
     @app_commands.guild_only()
+    @moderator_only()
     async def list_(self, interaction: discord.Interaction[QuizBot]) -> None:
-        if await self._refuse(interaction):
-            return
         assert interaction.guild_id is not None
         db = self.bot.database
         schedules = await store.list_schedules(db, interaction.guild_id)
@@ -170,10 +161,9 @@ class ScheduleCog(
 
     @app_commands.command(name="remove", description="Delete a daily quiz")
     @app_commands.guild_only()
+    @moderator_only()
     @app_commands.describe(schedule="The schedule to delete")
     async def remove(self, interaction: discord.Interaction[QuizBot], schedule: int) -> None:
-        if await self._refuse(interaction):
-            return
         assert interaction.guild_id is not None
         db = self.bot.database
         found = await store.get_schedule(db, schedule, guild_id=interaction.guild_id)
@@ -184,7 +174,7 @@ class ScheduleCog(
         # Posts that were waiting for "the next day's quiz" to close would otherwise stay open forever.
         open_posts = await store.previous_post_ids(db, found.id, datetime.max.date())
         await store.delete_schedule(db, found.id, guild_id=interaction.guild_id)
-        await self._close_posts(open_posts, only_without_deadline=True)
+        await self.bot.posts.close_open(open_posts, only_without_deadline=True)
         log.info("schedule %s removed by %s", found.id, interaction.user.id)
         await interaction.followup.send(
             f"Removed daily quiz **#{found.id}** ({render.when(found)} in <#{found.channel_id}>)."
@@ -192,12 +182,14 @@ class ScheduleCog(
 
     @app_commands.command(name="pause", description="Stop a daily quiz for now")
     @app_commands.guild_only()
+    @moderator_only()
     @app_commands.describe(schedule="The schedule to pause")
     async def pause(self, interaction: discord.Interaction[QuizBot], schedule: int) -> None:
         await self._set_paused(interaction, schedule, True)
 
     @app_commands.command(name="resume", description="Start a paused daily quiz again")
     @app_commands.guild_only()
+    @moderator_only()
     @app_commands.describe(schedule="The schedule to resume")
     async def resume(self, interaction: discord.Interaction[QuizBot], schedule: int) -> None:
         await self._set_paused(interaction, schedule, False)
@@ -205,8 +197,6 @@ class ScheduleCog(
     async def _set_paused(
         self, interaction: discord.Interaction[QuizBot], schedule_id: int, paused: bool
     ) -> None:
-        if await self._refuse(interaction):
-            return
         assert interaction.guild_id is not None
         reason = f"paused by <@{interaction.user.id}>" if paused else None
         found = await store.set_paused(
@@ -235,21 +225,18 @@ class ScheduleCog(
         if interaction.guild_id is None:
             return []
         typed = str(typed).lower()
-        choices = []
+        found = []
         for s in await store.list_schedules(self.bot.database, interaction.guild_id):
             channel = self.bot.get_channel(s.channel_id)
             name = render.choice_name(s, getattr(channel, "name", None))
             if typed in name.lower() and s.id is not None:
-                choices.append(app_commands.Choice(name=name, value=s.id))
-        return choices[:25]
+                found.append(app_commands.Choice(name=name, value=s.id))
+        return found[: choices.CHOICES]
 
     # ----- the scheduler --------------------------------------------------------------------
-    @tasks.loop(seconds=30)
+    @every(seconds=30, what="posting scheduled quizzes")
     async def loop(self) -> None:
-        try:
-            await self.run_due()
-        except Exception:  # a broken tick (database down) is logged; the next tick tries again
-            log.exception("scheduled quizzes: tick failed")
+        await self.run_due()
 
     @loop.before_loop
     async def _before_loop(self) -> None:
@@ -384,9 +371,6 @@ class ScheduleCog(
     async def _post_run(self, schedule: Schedule, run: ScheduleRun) -> bool:
         assert schedule.id is not None and run.id is not None
         db = self.bot.database
-        quiz: Quiz | None = self.bot.get_cog("Quiz")  # type: ignore[assignment]
-        if quiz is None:
-            raise RuntimeError("the Quiz cog is not loaded")
         lesson = self.bot.library.lesson(schedule.lesson_id)
         pool = scheduler.with_difficulty(lesson.questions, schedule.difficulty) if lesson else []
         if not pool:
@@ -417,16 +401,13 @@ class ScheduleCog(
             for post in listed:
                 question = self.bot.library.question(post.question_id)
                 if post.message_id is None and question is not None:
-                    if not await quiz.adopt_sent(channel, post):
-                        await quiz.send_post(
-                            channel, question, post
-                        )  # the nonce: one that arrived comes back
+                    await self.bot.posts.finish_sending(channel, question, post)
                 elif await self._drop_if_unsent(post):
                     continue  # its question left the lessons meanwhile: nothing to resend
                 assert post.id is not None
                 post_ids.append(post.id)
             for question in picked:
-                post = await quiz.publish(
+                post = await self.bot.posts.publish(
                     schedule.guild_id,
                     channel,
                     question,
@@ -455,7 +436,7 @@ class ScheduleCog(
         await store.finish_run(db, run, RunStatus.POSTED, post_ids=post_ids, now=self.bot.now())
         log.info("scheduled quiz %s posted %s for %s", schedule.id, post_ids, run.run_date)
         # The previous day's questions close (and reveal) as the new ones open.
-        await self._close_posts(previous)
+        await self.bot.posts.close_open(previous)
         return True
 
     def _channel(self, schedule: Schedule) -> PostChannel:
@@ -464,16 +445,6 @@ class ScheduleCog(
             return channel
         # Not cached (or gone): sending by id still works, and a 404 tells us it vanished.
         return self.bot.get_partial_messageable(schedule.channel_id, guild_id=schedule.guild_id)
-
-    async def _close_posts(self, post_ids: list[int], *, only_without_deadline: bool = False) -> None:
-        quiz: Quiz | None = self.bot.get_cog("Quiz")  # type: ignore[assignment]
-        if quiz is None:
-            return
-        for post_id in post_ids:
-            post = await queries.get_post(self.bot.database, post_id)
-            if post is None or post.closed or (only_without_deadline and post.closes_at is not None):
-                continue
-            await quiz.close(post)
 
     async def _pause(self, schedule: Schedule, reason: str) -> None:
         """Pause a schedule that cannot run, and tell the moderator who made it (a DM; else the log)."""

@@ -6,8 +6,9 @@ from datetime import datetime
 
 import discord
 
-from bot.rendering import EMBED_DESCRIPTION_CHARS, fit_lines, plural, shorten
+from bot.rendering import fit_lines, plural, shorten
 from content import Lesson
+from content.discord_limits import EMBED_DESCRIPTION_CHARS
 from storage.models import Schedule, ScheduleRun
 
 

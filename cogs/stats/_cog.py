@@ -9,8 +9,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.rendering import shorten
-from cogs._checks import NOT_A_MODERATOR, is_moderator
-from cogs.quiz._cog import question_choices
+from cogs import _choices as choices
+from cogs._checks import require_moderator
 from cogs.stats import _render as render
 from storage.leaderboards import member_stats, question_stats
 
@@ -53,9 +53,7 @@ class Stats(commands.Cog):
     async def _question(
         self, interaction: discord.Interaction[QuizBot], guild_id: int, question_id: str
     ) -> None:
-        if not await is_moderator(interaction):
-            await interaction.response.send_message(NOT_A_MODERATOR, ephemeral=True)
-            return
+        await require_moderator(interaction)
         question = self.bot.library.question(question_id)
         if question is None:
             await interaction.response.send_message(
@@ -71,4 +69,4 @@ class Stats(commands.Cog):
     async def _question_choices(
         self, interaction: discord.Interaction[QuizBot], typed: str
     ) -> list[app_commands.Choice[str]]:
-        return question_choices(list(self.bot.library.questions.values()), typed)
+        return choices.questions(list(self.bot.library.questions.values()), typed)

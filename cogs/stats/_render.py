@@ -5,8 +5,9 @@ from __future__ import annotations
 import discord
 
 from bot.grading import format_points
-from bot.rendering import EMBED_FIELD_CHARS, bar, clip, fit_lines, plural, shorten
+from bot.rendering import bar, clip, fit_lines, plural, shorten
 from content import Lesson, Question
+from content.discord_limits import EMBED_FIELD_CHARS
 from storage.leaderboards import MemberStats, QuestionStats
 
 # Below this many answers a share says little: no difficulty flag.

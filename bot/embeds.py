@@ -1,0 +1,49 @@
+"""Embed pieces every way of showing a question shares: colours, marks, the answer and solution
+fields, the private blanks form."""
+
+from __future__ import annotations
+
+import discord
+
+from bot.grading import MAX_TRIES
+from bot.rendering import clip, numbered, plural, shorten
+from content import Question
+from content.discord_limits import EMBED_DESCRIPTION_CHARS, EMBED_FIELD_CHARS
+
+COLOURS = {"easy": discord.Colour.green(), "medium": discord.Colour.gold(), "hard": discord.Colour.red()}
+RIGHT, WRONG = "✅", "❌"
+
+
+def answer_text(question: Question) -> str:
+    """The right option(s): "A. optimizer.apply_gradients", one per blank for blanks."""
+    return ", ".join(
+        f"{letter}. {text}"
+        for letter, text in zip(question.answer_letters, question.answer_texts, strict=True)
+    )
+
+
+def add_answer(embed: discord.Embed, question: Question) -> discord.Embed:
+    embed.add_field(name="Answer", value=shorten(answer_text(question), EMBED_FIELD_CHARS), inline=False)
+    return embed
+
+
+def add_solution(embed: discord.Embed, question: Question) -> discord.Embed:
+    embed.add_field(name="Solution", value=clip(numbered(question.solution), EMBED_FIELD_CHARS), inline=False)
+    return embed
+
+
+def tries_left_text(tries_left: int) -> str:
+    return plural(tries_left, "try", "tries")
+
+
+def blanks_form_embed(question: Question, tries_left: int) -> discord.Embed:
+    """The private fill-in-the-blanks form over a public post: the code, and the tries left."""
+    embed = discord.Embed(
+        title="Fill in the blanks",
+        description=clip(f"{question.prompt}\n```python\n{question.code}\n```", EMBED_DESCRIPTION_CHARS),
+        colour=COLOURS[question.difficulty],
+    )
+    embed.set_footer(
+        text=f"Pick an option for each blank, then Submit · {tries_left} of {MAX_TRIES} tries left"
+    )
+    return embed

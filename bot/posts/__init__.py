@@ -1,0 +1,5 @@
+"""The posting service (`bot.posts`): publishing a question, its public count, closing and the reveal."""
+
+from bot.posts._service import POST_MODE, PostChannel, Posts
+
+__all__ = ["POST_MODE", "PostChannel", "Posts"]

@@ -1,0 +1,70 @@
+"""What a posted question looks like in its channel: open (the card and how many answered), and
+closed (the answer, the share of first answers per option, who got it first try)."""
+
+from __future__ import annotations
+
+import discord
+
+from bot import grading
+from bot.embeds import COLOURS, RIGHT
+from bot.rendering import bar, clip, plural, shorten
+from content import Lesson, Question, card_description
+from content.discord_limits import EMBED_FIELD_CHARS, EMBED_TITLE_CHARS
+from storage import Post, PostTally
+
+
+def _max_points(question: Question) -> str:
+    return grading.points_phrase(grading.points_for(question.difficulty, 1))
+
+
+def question_embed(
+    question: Question, lesson: Lesson | None, post: Post, tally: PostTally | None
+) -> discord.Embed:
+    """The public post while it is open: the card and how many answered, never who chose what."""
+    embed = discord.Embed(
+        title=shorten(f"Question · {lesson.title if lesson else question.lesson_id}", EMBED_TITLE_CHARS),
+        description=card_description(question),
+        colour=COLOURS[question.difficulty],
+    )
+    how = "click an option" if question.kind == "multiple_choice" else "click Answer to fill the blanks"
+    embed.add_field(name="Difficulty", value=f"{question.difficulty} · up to {_max_points(question)}")
+    embed.add_field(name="Answered", value=plural(tally.answered if tally else 0, "member"))
+    if post.closes_at is not None:
+        embed.add_field(name="Closes", value=discord.utils.format_dt(post.closes_at, "R"))
+    embed.set_footer(text=f"{grading.MAX_TRIES} tries each, {how}; your answers are private · {question.id}")
+    return embed
+
+
+def reveal_embed(
+    question: Question, lesson: Lesson | None, tally: PostTally, first_try_members: list[int]
+) -> discord.Embed:
+    """The post once closed: the answer, the share of first answers per option, who got it first try."""
+    embed = discord.Embed(
+        title=shorten(f"Closed · {lesson.title if lesson else question.lesson_id}", EMBED_TITLE_CHARS),
+        description=card_description(question),
+        colour=discord.Colour.dark_grey(),
+    )
+    answer = ", ".join(
+        f"**{letter}.** {text}"
+        for letter, text in zip(question.answer_letters, question.answer_texts, strict=True)
+    )
+    embed.add_field(name="Answer", value=shorten(answer, EMBED_FIELD_CHARS), inline=False)
+    firsts = sum(tally.first_try_counts.values())
+    lines = []
+    for choice, count in sorted(tally.first_try_counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        share = count / firsts if firsts else 0
+        mark = RIGHT if grading.grade(question, tuple(choice.split(","))) else "  "
+        lines.append(f"`{choice:<7}` {bar(share)} {share:4.0%} ({count}) {mark}")
+    embed.add_field(
+        name=f"First answers ({plural(tally.answered, 'member')})",
+        value=clip("\n".join(lines[:10]), EMBED_FIELD_CHARS) if lines else "Nobody answered.",
+        inline=False,
+    )
+    names = " ".join(f"<@{member_id}>" for member_id in first_try_members[:30])
+    if len(first_try_members) > 30:
+        names += f" and {len(first_try_members) - 30} more"
+    embed.add_field(
+        name=f"Right on the first try: {len(first_try_members)}", value=names or "nobody", inline=False
+    )
+    embed.set_footer(text=question.id)
+    return embed

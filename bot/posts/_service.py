@@ -1,0 +1,239 @@
+"""The posting service: store and send a question, keep its public count, close it and reveal it."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Iterable
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+import discord
+
+from bot.loops import every
+from bot.posts import _render as render
+from bot.widgets import add_extras, answer_view, state_of
+from content import Question
+from storage import Post, PostTally, queries
+
+if TYPE_CHECKING:
+    from bot.app import QuizBot
+
+log = logging.getLogger(__name__)
+
+# Where a question can be posted: a channel the bot has cached, or one known only by id (the scheduler).
+PostChannel = discord.TextChannel | discord.Thread | discord.PartialMessageable
+
+# The answer widgets' mode of a public post (custom_ids `quiz:answer:{post}:{letter}`).
+POST_MODE = "quiz"
+# How far back a takeover looks for a post's message that did arrive (a run posts a few).
+RECENT_MESSAGES = 50
+# Posts answered recently, kept so a click costs no extra read (a few hundred bytes each).
+POST_CACHE_SIZE = 1024
+
+
+class Posts:
+    """Owned by the bot (`bot.posts`), used by every feature that posts questions: /quiz post, the
+    daily quiz, and whatever posts next. Closing runs here too, every 15 seconds."""
+
+    # Public answer counts are edited at most this often per post, not on every click.
+    count_refresh_seconds: float = 3.0
+
+    def __init__(self, bot: QuizBot) -> None:
+        self.bot = bot
+        self._refreshing: dict[int, asyncio.Task[None]] = {}
+        self._cache: OrderedDict[int, Post] = OrderedDict()
+        self._loads: dict[int, asyncio.Task[Post | None]] = {}
+
+    def start(self) -> None:
+        self.close_loop.start()
+
+    def stop(self) -> None:
+        self.close_loop.cancel()
+        for task in self._refreshing.values():
+            task.cancel()
+
+    # ----- publishing -----------------------------------------------------------------------
+    async def publish(
+        self,
+        guild_id: int,
+        channel: PostChannel,
+        question: Question,
+        close_after: timedelta | None,
+        *,
+        posted_by: int | None,
+        before_send: Callable[[Post], Awaitable[None]] | None = None,
+    ) -> Post:
+        """Store the post first (its id goes in the buttons), then send it. `before_send` sees the
+        stored post before Discord does (the scheduler lists it on its run)."""
+        now = self.bot.now()
+        post = await queries.create_post(
+            self.bot.database,
+            guild_id,
+            channel.id,
+            question.id,
+            question.lesson_id,
+            now + close_after if close_after else None,
+            posted_by,
+            now=now,
+        )
+        if before_send is not None:
+            await before_send(post)
+        return await self.send(channel, question, post)
+
+    async def finish_sending(self, channel: PostChannel, question: Question, post: Post) -> Post:
+        """A stored post whose message was never confirmed (its poster died): adopt the message if
+        it did arrive, else send it (the nonce makes a resend that Discord still knows harmless)."""
+        if not await self._adopt_sent(channel, post):
+            await self.send(channel, question, post)
+        return post
+
+    async def _adopt_sent(self, channel: PostChannel, post: Post) -> bool:
+        """True after recording the post's message, if it is among the channel's recent ones, so
+        nothing is sent twice even once Discord has forgotten the nonce. False when it is not
+        there or history is closed to us."""
+        assert post.id is not None and self.bot.user is not None
+        try:
+            async for message in channel.history(limit=RECENT_MESSAGES):
+                if message.author.id == self.bot.user.id and state_of(message, POST_MODE) == str(post.id):
+                    await queries.set_post_message(self.bot.database, post.id, message.id)
+                    post.message_id = message.id
+                    return True
+        except discord.HTTPException:  # no Read Message History: the nonce still guards the resend
+            return False
+        return False
+
+    async def send(self, channel: PostChannel, question: Question, post: Post) -> Post:
+        """Send a stored post and record its message; undo the row if Discord refuses.
+
+        The post id is the message's nonce (enforced): sending the same post again, after a crash
+        left it unconfirmed, gets back the message Discord already has instead of a second one."""
+        assert post.id is not None
+        db = self.bot.database
+        view = answer_view(
+            POST_MODE, str(post.id), question, public=True, extras=self.bot.question_items(question)
+        )
+        try:
+            message = await channel.send(
+                embed=self._open_embed(question, post, None), view=view, nonce=post.id
+            )
+        except discord.HTTPException:
+            await queries.drop_unsent_post(db, post.id)  # a resent post someone answered stays
+            raise
+        await queries.set_post_message(db, post.id, message.id)
+        post.message_id = message.id
+        return post
+
+    # ----- reading posts for answers --------------------------------------------------------
+    async def cached(self, post_id: int) -> Post | None:
+        """A post row from a small cache: its guild, channel and question never change, and a try
+        re-reads whether it is closed inside its own transaction."""
+        post = self._cache.get(post_id)
+        if post is not None:
+            self._cache.move_to_end(post_id)
+            return post
+        # A new post gets a burst of clicks: they share one read instead of one each.
+        loading = self._loads.get(post_id)
+        if loading is None:
+            loading = self._loads[post_id] = asyncio.create_task(self._load(post_id))
+            loading.add_done_callback(lambda _: self._loads.pop(post_id, None))
+        return await asyncio.shield(loading)
+
+    async def _load(self, post_id: int) -> Post | None:
+        post = await queries.get_post(self.bot.database, post_id)
+        if post is not None:
+            self._cache[post_id] = post
+            if len(self._cache) > POST_CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return post
+
+    def forget(self, post_id: int) -> None:
+        """Drop a post from the cache (it was deleted)."""
+        self._cache.pop(post_id, None)
+
+    # ----- the public count -----------------------------------------------------------------
+    def count_changed(self, post: Post) -> None:
+        """Edit the public count soon, once for however many clicks arrive meanwhile."""
+        post_id = post.id
+        if post_id is None or post_id in self._refreshing:
+            return
+        task = asyncio.create_task(self._refresh_count_later(post_id))
+        self._refreshing[post_id] = task
+        task.add_done_callback(lambda _: self._refreshing.pop(post_id, None))
+
+    async def _refresh_count_later(self, post_id: int) -> None:
+        await asyncio.sleep(self.count_refresh_seconds)
+        db = self.bot.database
+        fresh = await queries.get_post(db, post_id)
+        question = self.bot.library.question(fresh.question_id) if fresh else None
+        if fresh is None or fresh.closed or fresh.message_id is None or question is None:
+            return
+        embed = self._open_embed(question, fresh, await queries.post_tally(db, post_id))
+        with contextlib.suppress(discord.HTTPException):
+            await self._message(fresh).edit(embed=embed)
+        # Another process may have revealed the answer while this count was in flight: put it back.
+        after = await queries.get_post(db, post_id)
+        if after is not None and after.closed:
+            await self._reveal(after, question)
+
+    # ----- closing --------------------------------------------------------------------------
+    @every(seconds=15, what="closing due questions")
+    async def close_loop(self) -> None:
+        await self.close_due()
+
+    @close_loop.before_loop
+    async def _before_close_loop(self) -> None:
+        await self.bot.wait_until_ready()
+
+    async def close_due(self) -> int:
+        """Close every post whose time has come and reveal its answer; returns how many closed."""
+        closed = 0
+        for post in await queries.due_posts_to_close(self.bot.database, self.bot.now()):
+            closed += await self.close(post)
+        return closed
+
+    async def close_open(self, post_ids: Iterable[int], *, only_without_deadline: bool = False) -> None:
+        """Close those of these posts still open (the daily quiz closes the previous day's)."""
+        for post_id in post_ids:
+            post = await queries.get_post(self.bot.database, post_id)
+            if post is None or post.closed or (only_without_deadline and post.closes_at is not None):
+                continue
+            await self.close(post)
+
+    async def close(self, post: Post) -> bool:
+        """Close one post (exactly once, even with several bot processes) and reveal the answer."""
+        assert post.id is not None
+        if not await queries.close_post(self.bot.database, post.id, now=self.bot.now()):
+            return False
+        refresh = self._refreshing.pop(post.id, None)
+        if refresh is not None:
+            refresh.cancel()  # a count edit landing after the reveal would hide the answer again
+        question = self.bot.library.question(post.question_id)
+        if post.message_id is not None and question is not None:
+            await self._reveal(post, question)
+        return True
+
+    async def _reveal(self, post: Post, question: Question) -> None:
+        """Edit the post into its closed form: the answer, first-answer shares, who was right first."""
+        assert post.id is not None
+        db = self.bot.database
+        tally = await queries.post_tally(db, post.id)
+        first_try = await queries.first_try_right_members(db, post.id)
+        embed = render.reveal_embed(question, self.bot.library.lesson(question.lesson_id), tally, first_try)
+        # Answer buttons go; other features' buttons (Run the code) stay useful after the reveal.
+        view = add_extras(discord.ui.View(timeout=None), self.bot.question_items(question))
+        try:
+            await self._message(post).edit(embed=embed, view=view)
+        except discord.HTTPException as exc:
+            log.warning("could not reveal post %s: %s", post.id, exc)
+
+    # ----- helpers --------------------------------------------------------------------------
+    def _open_embed(self, question: Question, post: Post, tally: PostTally | None) -> discord.Embed:
+        return render.question_embed(question, self.bot.library.lesson(question.lesson_id), post, tally)
+
+    def _message(self, post: Post) -> discord.PartialMessage:
+        assert post.message_id is not None
+        channel = self.bot.get_partial_messageable(post.channel_id, guild_id=post.guild_id)
+        return channel.get_partial_message(post.message_id)

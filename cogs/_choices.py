@@ -1,0 +1,76 @@
+"""Autocomplete choices shared by the commands: lessons, questions, open posts, time zones.
+
+Each returns at most 25 choices (Discord's limit) whose names fit in 100 characters.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+
+from bot import scheduler
+from bot.rendering import shorten
+from content import Question
+from storage import queries
+
+if TYPE_CHECKING:
+    from bot.app import QuizBot
+
+CHOICES = 25
+CHOICE_NAME_CHARS = 100
+
+
+def lessons(bot: QuizBot, typed: str) -> list[app_commands.Choice[str]]:
+    """Lessons whose id or title contains what was typed."""
+    typed = typed.lower()
+    return [
+        app_commands.Choice(name=shorten(f"{lesson.title} ({lesson.id})", CHOICE_NAME_CHARS), value=lesson.id)
+        for lesson in bot.library.lessons.values()
+        if typed in lesson.id.lower() or typed in lesson.title.lower()
+    ][:CHOICES]
+
+
+def questions(candidates: list[Question], typed: str) -> list[app_commands.Choice[str]]:
+    """Questions whose id or prompt contains what was typed."""
+    typed = typed.lower()
+    return [
+        app_commands.Choice(name=shorten(f"{q.id}: {q.prompt}", CHOICE_NAME_CHARS), value=q.id)
+        for q in candidates
+        if typed in q.id.lower() or typed in q.prompt.lower()
+    ][:CHOICES]
+
+
+def questions_of_lesson(bot: QuizBot, lesson_id: str, typed: str) -> list[app_commands.Choice[str]]:
+    """The questions of the lesson already picked in the command (all of them while none is)."""
+    lesson = bot.library.lesson(lesson_id)
+    return questions(lesson.questions if lesson else list(bot.library.questions.values()), typed)
+
+
+async def open_posts(bot: QuizBot, guild_id: int | None, typed: str) -> list[app_commands.Choice[int]]:
+    """The server's open posts as "#channel · question: prompt"."""
+    if guild_id is None:
+        return []
+    choices = []
+    # Every open post, then the filter: what was typed may match one older than the newest 25.
+    for post in await queries.open_posts(bot.database, guild_id, limit=None):
+        assert post.id is not None
+        found = bot.library.question(post.question_id)
+        channel = bot.get_channel(post.channel_id)
+        where = f"#{channel.name}" if isinstance(channel, discord.abc.GuildChannel) else "a channel"
+        name = shorten(
+            f"{where} · {post.question_id}: {found.prompt if found else 'removed question'}",
+            CHOICE_NAME_CHARS,
+        )
+        if typed.lower() in name.lower():
+            choices.append(app_commands.Choice(name=name, value=post.id))
+    return choices[:CHOICES]
+
+
+def timezones(typed: str) -> list[app_commands.Choice[str]]:
+    """IANA zones containing what was typed, best matches (prefix of a part) first."""
+    typed = typed.strip().lower().replace(" ", "_")
+    hits = [z for z in scheduler.known_zones() if typed in z.lower()]
+    hits.sort(key=lambda z: (not any(part.lower().startswith(typed) for part in z.split("/")), z))
+    return [app_commands.Choice(name=z, value=z) for z in hits[:CHOICES]]

@@ -1,0 +1,18 @@
+"""Discord's limits that shape what a lesson may hold and how anything is drawn; discord.py checks
+none of them for us. One home: the lesson validator and the renderers both read them here.
+
+https://discord.com/developers/docs/resources/message#embed-object-embed-limits and
+https://discord.com/developers/docs/components/reference
+"""
+
+BUTTON_LABEL_CHARS = 80
+SELECT_OPTION_LABEL_CHARS = 100
+SELECT_OPTIONS = 25  # options in one select menu (and autocomplete choices)
+CUSTOM_ID_CHARS = 100
+VIEW_ROWS = 5
+VIEW_ITEMS = 25  # components in one message: 5 rows of 5
+EMBED_FIELD_CHARS = 1024
+EMBED_DESCRIPTION_CHARS = 4096
+EMBED_TITLE_CHARS = 256
+EMBED_TOTAL_CHARS = 6000
+MESSAGE_CHARS = 2000
