@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -51,10 +52,16 @@ async def start_bot(
     """Start real QuizBots against the emulator; all are closed at teardown.
 
     The default database is a fresh SQLite file per test; pass database_url to share one (a restart).
+    Pass clock (a tests.clock.Clock) to move the bot's time; without one it reads the real time.
     """
     running: list[tuple[QuizBot, asyncio.Task[None]]] = []
 
-    async def start(*, database_url: str | None = None, **setting_overrides: Any) -> QuizBot:
+    async def start(
+        *,
+        database_url: str | None = None,
+        clock: Callable[[], datetime] | None = None,
+        **setting_overrides: Any,
+    ) -> QuizBot:
         settings = load_settings(
             DISCORD_TOKEN=emulator.token,
             DISCORD_API_URL=emulator.api_url,
@@ -63,7 +70,7 @@ async def start_bot(
             DATABASE_URL=database_url or f"sqlite+aiosqlite:///{tmp_path / 'quizbot.db'}",
             **setting_overrides,
         )
-        bot = QuizBot(settings, trainer=shared_trainer, guild_ready_timeout=0.05)
+        bot = QuizBot(settings, trainer=shared_trainer, clock=clock, guild_ready_timeout=0.05)
         task = asyncio.create_task(bot.start(emulator.token))
         running.append((bot, task))
         ready = asyncio.create_task(bot.wait_until_ready())

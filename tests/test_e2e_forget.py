@@ -10,6 +10,7 @@ import pytest
 from bot.emulator import DiscordEmulator
 from storage import queries, review
 from storage.leaderboards import standing
+from tests.clock import Clock
 from tests.conftest import StartBot
 from tests.test_e2e_leaderboard import LESSONS, MONDAY, member, score, started
 
@@ -33,7 +34,7 @@ def buttons(message: dict[str, Any]) -> dict[str, str]:
 async def test_forget_me_asks_first_then_deletes_scores_attempts_and_reviews_everywhere(
     emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
 ) -> None:
-    bot = await started(emulator, start_bot, lessons_dir, MONDAY)
+    bot = await started(emulator, start_bot, lessons_dir, Clock(MONDAY))
     alice, bob = member(emulator, "alice"), member(emulator, "bob")
     await score(bot, alice, "lb.hard", MONDAY, tries="BA")
     await score(bot, bob, "lb.easy", MONDAY)
@@ -66,7 +67,7 @@ async def test_forget_me_asks_first_then_deletes_scores_attempts_and_reviews_eve
 async def test_keep_my_data_deletes_nothing_and_a_copied_button_cannot_delete_someone_else(
     emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
 ) -> None:
-    bot = await started(emulator, start_bot, lessons_dir, MONDAY)
+    bot = await started(emulator, start_bot, lessons_dir, Clock(MONDAY))
     alice = member(emulator, "alice")
     await score(bot, alice, "lb.hard", MONDAY)
     prompt = await emulator.wait_reply(await emulator.slash("forget-me", by="alice"))

@@ -11,6 +11,7 @@ import pytest
 
 from bot.emulator import DiscordEmulator
 from storage import queries, review
+from tests.clock import Clock
 from tests.conftest import StartBot
 from tests.messages import button, custom_ids, fields, lessons_folder, title
 
@@ -319,7 +320,8 @@ async def test_stale_forged_and_malformed_buttons_get_a_polite_answer(
 async def test_public_post_shows_counts_then_reveals_the_answer_when_it_closes(
     emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
 ) -> None:
-    bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
+    clock = Clock()
+    bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir), clock=clock)
     quiz = bot.get_cog("Quiz")
     quiz.count_refresh_seconds = 0.05  # type: ignore[union-attr]
     message = await post_question(emulator, "qp.hard", close_after=5)
@@ -331,8 +333,7 @@ async def test_public_post_shows_counts_then_reveals_the_answer_when_it_closes(
     public = emulator.message(int(message["id"]))
     assert "optimizer.apply_gradients" not in str(public["embeds"][0].get("fields")), "no answer while open"
 
-    later = bot.now() + timedelta(minutes=6)
-    bot.now = lambda: later  # type: ignore[method-assign]
+    clock.advance(timedelta(minutes=6))
     assert await quiz.close_due() == 1  # type: ignore[union-attr]
     closed = emulator.message(int(message["id"]))
     revealed = fields(closed)
@@ -373,7 +374,8 @@ async def test_without_a_question_the_channel_gets_the_one_it_has_not_seen_then_
 async def test_a_missed_posted_question_comes_back_in_review(
     emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
 ) -> None:
-    bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
+    clock = Clock()
+    bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir), clock=clock)
     message = await post_question(emulator, "qp.hard")
     for wrong in "BCD":
         await emulator.wait_reply(await emulator.click(message, button(message, f":{wrong}"), by="bob"))
@@ -383,8 +385,7 @@ async def test_a_missed_posted_question_comes_back_in_review(
         if await review.get_card(bot.database, bob, "qp.hard") is not None:
             break
         await asyncio.sleep(0.05)
-    later = bot.now() + timedelta(days=1)
-    bot.now = lambda: later  # type: ignore[method-assign]
+    clock.advance(timedelta(days=1))
     bobs = await emulator.wait_reply(await emulator.slash("review", by="bob"))
     assert bobs["embeds"][0]["footer"]["text"].endswith("qp.hard"), "bob missed it: it is due"
     alices = await emulator.wait_reply(await emulator.slash("review", by="alice"))

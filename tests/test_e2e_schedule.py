@@ -1,7 +1,8 @@
 """Scheduled daily quizzes end to end: the real bot against the loopback Discord, with a moved clock.
 
-Fake dates lie in 2030 so the scheduler's own tick (which runs on the real clock when the bot becomes
-ready) sees every test schedule as created in the future and leaves it alone.
+Every bot reads the test clock from the start (start_bot(clock=...)), so the scheduler's own tick when
+a bot becomes ready runs at the clock's time too: the clock starts at 2030-06-01 12:00 with no schedule
+yet, and a bot started again later ticks at the restart's time, catching up as a real restart would.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from storage import schedules as store
 from storage.models import Schedule
 from storage.schedules import RunStatus
 from storage.testing import reset_tables
+from tests.clock import Clock
 from tests.conftest import StartBot
 from tests.messages import button, title
 
@@ -62,21 +64,6 @@ questions:
 """
 
 
-class Clock:
-    """A settable clock to put in place of bot.now (one clock can drive several bots)."""
-
-    def __init__(self, start: datetime) -> None:
-        self.at = start
-
-    def __call__(self) -> datetime:
-        return self.at
-
-    def set(
-        self, year: int, month: int, day: int, hour: int, minute: int, second: int = 0, *, tz: Any = UTC
-    ) -> None:
-        self.at = datetime(year, month, day, hour, minute, second, tzinfo=tz).astimezone(UTC)
-
-
 @pytest.fixture
 def lessons_dir(tmp_path: Path) -> Path:
     folder = tmp_path / "lessons"
@@ -91,9 +78,7 @@ def clock() -> Iterator[Clock]:
 
 
 async def started(start_bot: StartBot, lessons_dir: Path, clock: Clock, **settings: Any) -> QuizBot:
-    bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir), **settings)
-    bot.now = clock  # type: ignore[method-assign]
-    return bot
+    return await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir), clock=clock, **settings)
 
 
 def scheduler(bot: QuizBot) -> Any:
@@ -247,12 +232,9 @@ async def test_a_run_missed_while_down_is_posted_on_start_up_within_the_catch_up
     start_bot: StartBot,
     lessons_dir: Path,
     clock: Clock,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # Every bot started in this test reads the test clock from the start, so the scheduler's first
-    # tick (right after the bot is ready) is the start-up catch-up.
-    monkeypatch.setattr(QuizBot, "now", lambda self: clock())
-    first = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir), QUIZBOT_CATCH_UP="30")
+    # The scheduler's first tick (right after a bot is ready) is the start-up catch-up.
+    first = await started(start_bot, lessons_dir, clock, QUIZBOT_CATCH_UP="30")
     clock.set(2030, 6, 3, 12, 0)
     await add_schedule(emulator, time="07:00", timezone="UTC")
     await first.close()
@@ -260,7 +242,7 @@ async def test_a_run_missed_while_down_is_posted_on_start_up_within_the_catch_up
         lambda: not any(c.ready and not c.ws.closed for c in emulator._sockets), what="the first bot to leave"
     )
     clock.set(2030, 6, 4, 7, 29)  # down over 07:00; back 29 minutes late: inside the 30-minute window
-    second = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir), QUIZBOT_CATCH_UP="30")
+    second = await started(start_bot, lessons_dir, clock, QUIZBOT_CATCH_UP="30")
     await emulator.wait_for(lambda: posted(emulator), what="the missed quiz to be posted on start-up")
     assert posted(emulator) == ["sc.one"]
     assert await scheduler(second).run_due() == 0
