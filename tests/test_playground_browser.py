@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 from playwright.async_api import Browser, Locator, Page, async_playwright, expect
 
-from bot.playground import DEBIAN_CHROMIUM, HEADLESS_CHROMIUM_ARGS, Playground
+from bot.playground import Playground
+from tests.browser import DEBIAN_CHROMIUM, HEADLESS_CHROMIUM_ARGS
 from tests.discord_spec import assert_bodies_match_spec
 
 HAVE_CHROMIUM = Path(DEBIAN_CHROMIUM).exists()
