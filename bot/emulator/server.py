@@ -94,7 +94,6 @@ class DiscordEmulator:
         self.nonce_window_s: float | None = None
         self.attachments: dict[int, tuple[str, str, bytes]] = {}
         self.commands: dict[int | None, list[Json]] = {}  # guild id (None: global) -> synced commands
-        self.identified_tokens: list[str] = []
         self.listeners: list[Listener] = []
         self._sockets: list[_GatewayConnection] = []
         self._changed = asyncio.Condition()
@@ -790,7 +789,6 @@ class _GatewayConnection:
 
     async def _identify(self, data: Json) -> None:
         emu, world = self.emulator, self.emulator.world
-        emu.identified_tokens.append(data.get("token", ""))
         if data.get("token") != emu.token:
             await self.ws.close(code=4004, message=b"Authentication failed.")
             return
