@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 
 from bot.app import QuizBot
-from bot.emulator import DiscordEmulator
 from bot.settings import load_settings
 from tests.discord_spec import assert_bodies_match_spec
+from tests.emulator import DiscordForTests
 
 # The two-engine `db` fixtures for storage tests.
 pytest_plugins = ["tests.databases"]
@@ -23,9 +23,9 @@ StartBot = Callable[..., Awaitable[QuizBot]]
 
 
 @pytest.fixture
-async def emulator() -> AsyncIterator[DiscordEmulator]:
+async def emulator() -> AsyncIterator[DiscordForTests]:
     """A fresh Discord; at teardown every JSON body the bot sent is checked against the spec."""
-    emu = DiscordEmulator()
+    emu = DiscordForTests()
     await emu.start()
     try:
         yield emu
@@ -47,7 +47,7 @@ async def shared_trainer() -> AsyncIterator[Any]:
 
 @pytest.fixture
 async def start_bot(
-    emulator: DiscordEmulator, shared_trainer: Any, tmp_path: Path
+    emulator: DiscordForTests, shared_trainer: Any, tmp_path: Path
 ) -> AsyncIterator[StartBot]:
     """Start real QuizBots against the emulator; all are closed at teardown.
 

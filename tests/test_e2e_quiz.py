@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from bot.emulator import DiscordEmulator
 from storage import queries, review
 from tests.clock import Clock
 from tests.conftest import StartBot
+from tests.emulator import DiscordForTests, plant_message
 from tests.messages import button, custom_ids, fields, lessons_folder, title
 
 EPHEMERAL = 1 << 6
@@ -71,7 +71,7 @@ def lessons_dir(tmp_path: Path) -> Path:
 
 
 async def post_question(
-    emulator: DiscordEmulator, question: str, *, close_after: int = 60, lesson: str = "qp"
+    emulator: DiscordForTests, question: str, *, close_after: int = 60, lesson: str = "qp"
 ) -> dict[str, Any]:
     """As the moderator, post `question` of `lesson` in #quiz; return the public message."""
     ix = await emulator.slash(
@@ -88,7 +88,7 @@ async def post_question(
 
 
 async def test_moderator_posts_a_question_with_one_button_per_option(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:
     await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
     message = await post_question(emulator, "qp.hard")
@@ -103,7 +103,7 @@ async def test_moderator_posts_a_question_with_one_button_per_option(
 
 
 async def test_members_without_permission_are_refused_and_nothing_is_posted(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:
     await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
     ix = await emulator.slash("quiz post", by="alice", lesson="qp")
@@ -115,7 +115,7 @@ async def test_members_without_permission_are_refused_and_nothing_is_posted(
 
 
 async def test_the_moderator_role_set_with_config_may_post(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:
     bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
     # carol gets the moderator role in the emulated guild, but not Manage Server.
@@ -128,7 +128,7 @@ async def test_the_moderator_role_set_with_config_may_post(
 
 
 async def test_right_answer_on_first_try_earns_full_points_and_shows_the_solution(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:
     bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
     message = await post_question(emulator, "qp.hard")
@@ -143,7 +143,7 @@ async def test_right_answer_on_first_try_earns_full_points_and_shows_the_solutio
 
 
 async def test_wrong_answer_shows_hint_mistake_and_tries_left_then_right_earns_less(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:
     await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
     message = await post_question(emulator, "qp.hard")
@@ -159,7 +159,7 @@ async def test_wrong_answer_shows_hint_mistake_and_tries_left_then_right_earns_l
 
 
 async def test_three_wrong_tries_reveal_the_solution_and_a_fourth_changes_nothing(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:
     bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
     message = await post_question(emulator, "qp.hard")
@@ -179,7 +179,7 @@ async def test_three_wrong_tries_reveal_the_solution_and_a_fourth_changes_nothin
 
 
 async def test_fill_blanks_answer_opens_a_private_form_with_one_menu_per_blank(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:
     await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
     message = await post_question(emulator, "qp.blanks")
@@ -223,7 +223,7 @@ async def test_fill_blanks_answer_opens_a_private_form_with_one_menu_per_blank(
 
 
 async def test_buttons_keep_working_after_a_restart(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path, tmp_path: Path
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path, tmp_path: Path
 ) -> None:
     database_url = f"sqlite+aiosqlite:///{tmp_path / 'shared.db'}"
     first = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir), database_url=database_url)
@@ -238,7 +238,7 @@ async def test_buttons_keep_working_after_a_restart(
 
 
 async def test_a_question_taken_out_of_the_lessons_is_refused_politely(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path, tmp_path: Path
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path, tmp_path: Path
 ) -> None:
     database_url = f"sqlite+aiosqlite:///{tmp_path / 'shared.db'}"
     first = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir), database_url=database_url)
@@ -255,7 +255,7 @@ async def test_a_question_taken_out_of_the_lessons_is_refused_politely(
 
 
 async def test_fifty_concurrent_clicks_by_one_member_store_one_try_and_points_once(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:
     bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
     message = await post_question(emulator, "qp.hard")
@@ -272,7 +272,7 @@ async def test_fifty_concurrent_clicks_by_one_member_store_one_try_and_points_on
 
 
 async def test_fifty_concurrent_wrong_clicks_store_at_most_three_tries(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:
     bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
     message = await post_question(emulator, "qp.hard")
@@ -298,14 +298,14 @@ async def test_fifty_concurrent_wrong_clicks_store_at_most_three_tries(
 
 
 async def test_stale_forged_and_malformed_buttons_get_a_polite_answer(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:
     await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
     message = await post_question(emulator, "qp.hard")
     post_id = button(message, ":A").split(":")[2]
     # Buttons an older version of the bot could have left behind in the channel.
-    old = await emulator.plant_message(
-        "quiz", ["quiz:answer:987654321:A", f"quiz:answer:{post_id}:Z", "quiz:answer:not-a-number"]
+    old = await plant_message(
+        emulator, "quiz", ["quiz:answer:987654321:A", f"quiz:answer:{post_id}:Z", "quiz:answer:not-a-number"]
     )
     stale = await emulator.wait_reply(await emulator.click(old, "quiz:answer:987654321:A", by="alice"))
     assert "no longer available" in stale["content"]
@@ -318,7 +318,7 @@ async def test_stale_forged_and_malformed_buttons_get_a_polite_answer(
 
 
 async def test_public_post_shows_counts_then_reveals_the_answer_when_it_closes(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:
     clock = Clock()
     bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir), clock=clock)
@@ -346,7 +346,7 @@ async def test_public_post_shows_counts_then_reveals_the_answer_when_it_closes(
 
 
 async def test_a_click_that_races_the_close_is_told_the_question_closed(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:
     bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
     message = await post_question(emulator, "qp.easy")
@@ -359,7 +359,7 @@ async def test_a_click_that_races_the_close_is_told_the_question_closed(
 
 
 async def test_without_a_question_the_channel_gets_the_one_it_has_not_seen_then_the_oldest(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:
     await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
     replies = []
@@ -372,7 +372,7 @@ async def test_without_a_question_the_channel_gets_the_one_it_has_not_seen_then_
 
 
 async def test_a_missed_posted_question_comes_back_in_review(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:
     clock = Clock()
     bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir), clock=clock)
@@ -393,7 +393,7 @@ async def test_a_missed_posted_question_comes_back_in_review(
 
 
 async def test_a_moderator_closes_the_newest_open_question_early_and_it_reveals(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:
     bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
     older = await post_question(emulator, "qp.easy")
@@ -421,7 +421,7 @@ async def test_a_moderator_closes_the_newest_open_question_early_and_it_reveals(
 
 
 async def test_close_offers_the_open_questions_and_refuses_one_already_closed(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:
     await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
     await post_question(emulator, "qp.easy")
@@ -446,7 +446,7 @@ async def test_close_offers_the_open_questions_and_refuses_one_already_closed(
 
 
 async def test_close_finds_an_open_question_older_than_the_newest_25(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:
     await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
     await post_question(emulator, "qp.hard")

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 
 from bot import grading
-from bot.emulator import DiscordEmulator
 from storage import review
 from tests.clock import Clock
 from tests.conftest import StartBot
+from tests.emulator import DiscordForTests, plant_message
 from tests.test_e2e_leaderboard import LESSONS, MONDAY, member, started
 
 EPHEMERAL = 1 << 6
@@ -62,7 +62,7 @@ def buttons(message: dict[str, Any]) -> dict[str, str]:
 
 
 async def test_missed_questions_come_back_most_overdue_first_and_answers_reschedule_them(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:
     clock = Clock(MONDAY)
     bot = await started(emulator, start_bot, lessons_dir, clock)
@@ -101,7 +101,7 @@ async def test_missed_questions_come_back_most_overdue_first_and_answers_resched
 
 
 async def test_the_hint_makes_a_right_answer_a_hard_recall_and_a_second_answer_is_refused(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:
     clock = Clock(MONDAY)
     bot = await started(emulator, start_bot, lessons_dir, clock)
@@ -119,7 +119,7 @@ async def test_the_hint_makes_a_right_answer_a_hard_recall_and_a_second_answer_i
     card = await review.get_card(bot.database, bob, "lb.hard")
     assert card is not None and card.reviews == 2
     # The same answer again (a stale copy of the button): refused, the card is rated once.
-    stale = await emulator.plant_message("general", [answer_id])
+    stale = await plant_message(emulator, "general", [answer_id])
     again = await emulator.wait_reply(await emulator.click(stale, answer_id, by="bob"))
     assert again["flags"] & EPHEMERAL and again["content"].startswith("You already answered this review")
     card_after = await review.get_card(bot.database, bob, "lb.hard")
@@ -127,7 +127,7 @@ async def test_the_hint_makes_a_right_answer_a_hard_recall_and_a_second_answer_i
 
 
 async def test_a_finished_quiz_post_puts_a_miss_in_the_review_deck(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:
     bot = await started(emulator, start_bot, lessons_dir, Clock(MONDAY))
     carol = member(emulator, "carol")
@@ -153,7 +153,7 @@ def components(message: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 async def test_a_fill_in_the_blanks_review_uses_one_menu_per_blank_and_submit(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:
     clock = Clock(MONDAY)
     bot = await started(emulator, start_bot, lessons_dir, clock)
@@ -179,7 +179,7 @@ async def test_a_fill_in_the_blanks_review_uses_one_menu_per_blank_and_submit(
 
 
 async def test_review_buttons_keep_working_after_a_restart(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path, tmp_path: Path
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path, tmp_path: Path
 ) -> None:
     database_url = f"sqlite+aiosqlite:///{tmp_path / 'shared.db'}"
     first = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir), database_url=database_url)
@@ -200,7 +200,7 @@ async def test_review_buttons_keep_working_after_a_restart(
 
 
 async def test_a_member_who_asks_is_reminded_by_dm_once_a_day_while_reviews_are_due(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:
     clock = Clock(MONDAY)
     bot = await started(emulator, start_bot, lessons_dir, clock)
@@ -233,7 +233,7 @@ async def test_a_member_who_asks_is_reminded_by_dm_once_a_day_while_reviews_are_
 
 
 async def test_reminders_stop_for_a_member_whose_dms_are_closed(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:
     clock = Clock(MONDAY)
     bot = await started(emulator, start_bot, lessons_dir, clock)

@@ -17,7 +17,6 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.app import QuizBot
-from bot.emulator import DiscordEmulator
 from storage import queries
 from storage import schedules as store
 from storage.models import Schedule
@@ -25,6 +24,7 @@ from storage.schedules import RunStatus
 from storage.testing import reset_tables
 from tests.clock import Clock
 from tests.conftest import StartBot
+from tests.emulator import DiscordForTests
 from tests.messages import button, title
 
 EPHEMERAL = 1 << 6
@@ -87,7 +87,7 @@ def scheduler(bot: QuizBot) -> Any:
     return cog
 
 
-async def add_schedule(emulator: DiscordEmulator, **options: Any) -> dict[str, Any]:
+async def add_schedule(emulator: DiscordForTests, **options: Any) -> dict[str, Any]:
     """/schedule add as the moderator; returns the (ephemeral) confirmation."""
     options = {"channel": "quiz", "time": "09:00", "lesson": "sc", "timezone": "Europe/Berlin", **options}
     reply = await emulator.wait_reply(await emulator.slash("schedule add", by="mod", **options))
@@ -95,7 +95,7 @@ async def add_schedule(emulator: DiscordEmulator, **options: Any) -> dict[str, A
     return reply
 
 
-def posted(emulator: DiscordEmulator) -> list[str]:
+def posted(emulator: DiscordForTests) -> list[str]:
     """The question ids the bot posted in #quiz, in order (from the accepted POST bodies)."""
     path = f"/channels/{emulator.world.channels['quiz'].id}/messages"
     return [
@@ -105,13 +105,13 @@ def posted(emulator: DiscordEmulator) -> list[str]:
     ]
 
 
-async def only_schedule(bot: QuizBot, emulator: DiscordEmulator) -> Schedule:
+async def only_schedule(bot: QuizBot, emulator: DiscordForTests) -> Schedule:
     (schedule,) = await store.list_schedules(bot.database, emulator.world.guild_id)
     return schedule
 
 
 async def test_a_schedule_posts_at_its_minute_in_its_time_zone_and_only_once(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path, clock: Clock
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path, clock: Clock
 ) -> None:
     bot = await started(start_bot, lessons_dir, clock)
     clock.set(2030, 6, 3, 6, 0)  # 08:00 in Berlin (summer time, UTC+2)
@@ -132,7 +132,7 @@ async def test_a_schedule_posts_at_its_minute_in_its_time_zone_and_only_once(
 
 
 async def test_the_local_time_holds_across_a_daylight_saving_change(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path, clock: Clock
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path, clock: Clock
 ) -> None:
     # Berlin moves from UTC+1 to UTC+2 on Sunday 31 March 2030: 09:00 local is 08:00 UTC the day
     # before and 07:00 UTC on the day.
@@ -155,7 +155,7 @@ async def test_the_local_time_holds_across_a_daylight_saving_change(
 
 
 async def test_a_restart_does_not_post_the_same_day_twice(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path, clock: Clock
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path, clock: Clock
 ) -> None:
     first = await started(start_bot, lessons_dir, clock)
     clock.set(2030, 6, 3, 12, 0)
@@ -176,7 +176,7 @@ async def test_a_restart_does_not_post_the_same_day_twice(
 
 
 async def test_two_bots_on_one_postgresql_post_a_due_quiz_exactly_once(
-    emulator: DiscordEmulator,
+    emulator: DiscordForTests,
     start_bot: StartBot,
     lessons_dir: Path,
     clock: Clock,
@@ -195,7 +195,7 @@ async def test_two_bots_on_one_postgresql_post_a_due_quiz_exactly_once(
 
 
 async def test_shard_processes_serve_and_post_only_for_the_guilds_on_their_shards(
-    emulator: DiscordEmulator,
+    emulator: DiscordForTests,
     start_bot: StartBot,
     lessons_dir: Path,
     clock: Clock,
@@ -228,7 +228,7 @@ async def test_shard_processes_serve_and_post_only_for_the_guilds_on_their_shard
 
 
 async def test_a_run_missed_while_down_is_posted_on_start_up_within_the_catch_up_window(
-    emulator: DiscordEmulator,
+    emulator: DiscordForTests,
     start_bot: StartBot,
     lessons_dir: Path,
     clock: Clock,
@@ -249,7 +249,7 @@ async def test_a_run_missed_while_down_is_posted_on_start_up_within_the_catch_up
 
 
 async def test_a_run_missed_by_more_than_the_window_is_skipped_and_the_next_day_posts(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path, clock: Clock
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path, clock: Clock
 ) -> None:
     bot = await started(start_bot, lessons_dir, clock, QUIZBOT_CATCH_UP="30")
     clock.set(2030, 6, 3, 12, 0)
@@ -268,7 +268,7 @@ async def test_a_run_missed_by_more_than_the_window_is_skipped_and_the_next_day_
 
 
 async def test_questions_rotate_without_repeats_and_the_previous_post_closes(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path, clock: Clock
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path, clock: Clock
 ) -> None:
     bot = await started(start_bot, lessons_dir, clock)
     clock.set(2030, 6, 3, 12, 0)
@@ -284,7 +284,7 @@ async def test_questions_rotate_without_repeats_and_the_previous_post_closes(
 
 
 async def test_difficulty_and_count_pick_several_questions_of_that_level(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path, clock: Clock
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path, clock: Clock
 ) -> None:
     bot = await started(start_bot, lessons_dir, clock)
     clock.set(2030, 6, 3, 12, 0)
@@ -300,7 +300,7 @@ async def test_difficulty_and_count_pick_several_questions_of_that_level(
 
 
 async def test_a_channel_the_bot_cannot_post_in_pauses_the_schedule_and_dms_its_moderator(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path, clock: Clock
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path, clock: Clock
 ) -> None:
     bot = await started(start_bot, lessons_dir, clock)
     clock.set(2030, 6, 3, 12, 0)
@@ -335,7 +335,7 @@ async def test_a_channel_the_bot_cannot_post_in_pauses_the_schedule_and_dms_its_
 
 
 async def test_a_vanished_channel_pauses_the_schedule_even_when_dms_are_closed(
-    emulator: DiscordEmulator,
+    emulator: DiscordForTests,
     start_bot: StartBot,
     lessons_dir: Path,
     clock: Clock,
@@ -354,7 +354,7 @@ async def test_a_vanished_channel_pauses_the_schedule_even_when_dms_are_closed(
 
 
 async def test_moderators_list_pause_and_remove_schedules_and_members_are_refused(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path, clock: Clock
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path, clock: Clock
 ) -> None:
     bot = await started(start_bot, lessons_dir, clock)
     clock.set(2030, 6, 3, 12, 0)
@@ -405,7 +405,7 @@ async def test_moderators_list_pause_and_remove_schedules_and_members_are_refuse
 
 
 async def test_a_lesson_taken_out_pauses_its_schedule_and_the_list_says_why(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path, clock: Clock
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path, clock: Clock
 ) -> None:
     bot = await started(start_bot, lessons_dir, clock)
     clock.set(2030, 6, 3, 12, 0)
@@ -434,7 +434,7 @@ LONG_AFTER_SENDING = "before the message id is stored, back after Discord forgot
 async def bot_dies_while_posting(
     when: str,
     monkeypatch: pytest.MonkeyPatch,
-    emulator: DiscordEmulator,
+    emulator: DiscordForTests,
     start_bot: StartBot,
     lessons_dir: Path,
     clock: Clock,
@@ -469,7 +469,7 @@ async def bot_dies_while_posting(
     return await started(start_bot, lessons_dir, clock)  # same SQLite file
 
 
-def question_messages(emulator: DiscordEmulator) -> list[tuple[int, str]]:
+def question_messages(emulator: DiscordForTests) -> list[tuple[int, str]]:
     """(message id, question id) of every message members can see in #quiz."""
     return [
         (int(m["id"]), m["embeds"][0]["footer"]["text"].rsplit(" · ", 1)[1])
@@ -480,7 +480,7 @@ def question_messages(emulator: DiscordEmulator) -> list[tuple[int, str]]:
 @pytest.mark.parametrize("dies", [AFTER_LISTING, AFTER_SENDING, LONG_AFTER_SENDING])
 async def test_a_run_whose_poster_died_is_finished_by_the_next_bot_and_no_question_is_posted_twice(
     dies: str,
-    emulator: DiscordEmulator,
+    emulator: DiscordForTests,
     start_bot: StartBot,
     lessons_dir: Path,
     clock: Clock,
@@ -511,7 +511,7 @@ async def test_a_run_whose_poster_died_is_finished_by_the_next_bot_and_no_questi
 
 
 async def test_a_run_whose_poster_died_is_given_up_after_the_catch_up_window(
-    emulator: DiscordEmulator,
+    emulator: DiscordForTests,
     start_bot: StartBot,
     lessons_dir: Path,
     clock: Clock,

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from bot.emulator import DiscordEmulator
 from tests.clock import Clock
 from tests.conftest import StartBot
+from tests.emulator import DiscordForTests
 from tests.test_e2e_leaderboard import LESSONS, MONDAY, member, score, started
 
 EPHEMERAL = 1 << 6
@@ -29,7 +29,7 @@ def fields(message: dict[str, Any]) -> dict[str, str]:
 
 
 async def test_my_stats_show_points_accuracy_first_try_rate_streak_and_mastery_privately(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:
     bot = await started(emulator, start_bot, lessons_dir, Clock(MONDAY))
     alice = member(emulator, "alice")
@@ -51,7 +51,7 @@ async def test_my_stats_show_points_accuracy_first_try_rate_streak_and_mastery_p
 
 
 async def test_stats_of_another_member_and_of_someone_who_never_answered(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:
     bot = await started(emulator, start_bot, lessons_dir, Clock(MONDAY))
     await score(bot, member(emulator, "bob"), "lb.easy", MONDAY)
@@ -63,7 +63,7 @@ async def test_stats_of_another_member_and_of_someone_who_never_answered(
 
 
 async def test_question_stats_show_shares_the_most_picked_wrong_option_and_flag_the_label(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:
     bot = await started(emulator, start_bot, lessons_dir, Clock(MONDAY))
     # lb.hard is labelled hard, but five of six get it right on the first try: it plays easy.
@@ -82,7 +82,7 @@ async def test_question_stats_show_shares_the_most_picked_wrong_option_and_flag_
 
 
 async def test_question_stats_are_for_moderators_only(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:
     await started(emulator, start_bot, lessons_dir, Clock(MONDAY))
     refused = await emulator.wait_reply(await emulator.slash("stats", by="alice", question="lb.hard"))
