@@ -31,11 +31,12 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from bot.app import QuizBot
-from bot.emulator import DiscordEmulator, Member
+from bot.emulator import Member
 from bot.emulator.state import snowflake
 from bot.settings import load_settings
 from storage import Attempt
 from storage.testing import postgres_reachable, temporary_postgres_database
+from tests.emulator import DiscordForTests, plant_message
 
 LESSON = """\
 id: bench
@@ -69,7 +70,7 @@ class NoopButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"benc
 
 
 async def click_all(
-    emu: DiscordEmulator, jobs: list[tuple[dict[str, Any], str, str]], concurrency: int
+    emu: DiscordForTests, jobs: list[tuple[dict[str, Any], str, str]], concurrency: int
 ) -> tuple[float, list[float], int]:
     """Click every (message, custom_id, member) with `concurrency` members at a time; return
     (seconds, latencies in ms, clicks that got no reply).
@@ -139,7 +140,7 @@ def slices(jobs: list[Any], count: int) -> list[list[Any]]:
 async def measure(
     database_url: str, lessons: Path, clicks: int, members: int, rounds: int = 10
 ) -> dict[str, Any]:
-    emu = DiscordEmulator()
+    emu = DiscordForTests()
     for i in range(members):
         emu.world.members[f"m{i}"] = Member(snowflake(), f"m{i}")
     await emu.start()
@@ -198,7 +199,7 @@ async def measure(
             for i in range(len(jobs))
         ]
         # The issue's first figures clicked a bare five-button message: kept for comparison.
-        bare_message = await emu.plant_message("general", [f"bench:noop:{i}" for i in range(5)])
+        bare_message = await plant_message(emu, "general", [f"bench:noop:{i}" for i in range(5)])
         bare_jobs = [(bare_message, f"bench:noop:{i % 5}", names[i % members]) for i in range(len(jobs))]
 
         # Interleaved in slices, so a change in the machine's load (it is shared) hits all three alike.

@@ -7,7 +7,7 @@ import functools
 import logging
 import pkgutil
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -86,7 +86,14 @@ class QuizBot(commands.AutoShardedBot):
     """The quizbot application: one instance per process, running every shard or the ones
     QUIZBOT_SHARD_IDS gives it (discord.py's AutoShardedBot; one shard for most study groups)."""
 
-    def __init__(self, settings: Settings, *, trainer: Trainer | None = None, **options: object) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        trainer: Trainer | None = None,
+        clock: Callable[[], datetime] | None = None,
+        **options: object,
+    ) -> None:
         if settings.shard_ids is not None:
             options["shard_ids"] = settings.shard_ids
         super().__init__(
@@ -106,10 +113,11 @@ class QuizBot(commands.AutoShardedBot):
         self.posts = Posts(self)
         self._answer_modes: dict[str, AnswerMode[Any]] = {}
         self._dynamic_patterns: list[re.Pattern[str]] = []
+        self._clock: Callable[[], datetime] = clock or functools.partial(datetime.now, UTC)
 
     def now(self) -> datetime:
-        """The bot's clock; tests replace it to make time-based behaviour deterministic."""
-        return datetime.now(UTC)
+        """The bot's clock: real UTC time unless one was injected (tests move time that way)."""
+        return self._clock()
 
     @property
     def database(self) -> Database:

@@ -19,7 +19,8 @@ from playwright.async_api import Page, async_playwright, expect
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.playground import DEBIAN_CHROMIUM, HEADLESS_CHROMIUM_ARGS, Playground  # noqa: E402
+from bot.playground import Playground  # noqa: E402
+from tests.browser import DEBIAN_CHROMIUM, HEADLESS_CHROMIUM_ARGS  # noqa: E402
 
 QUESTION = "weights.task3"  # fill in the blank, with a model.fit demo: code, menus, output and curve
 WAIT_MS = 30_000

@@ -5,15 +5,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot.app import QuizBot
-from bot.emulator import DiscordEmulator
 from bot.settings import load_settings
 from tests.discord_spec import assert_bodies_match_spec
+from tests.emulator import DiscordForTests
 
 # The two-engine `db` fixtures for storage tests.
 pytest_plugins = ["tests.databases"]
@@ -22,9 +23,9 @@ StartBot = Callable[..., Awaitable[QuizBot]]
 
 
 @pytest.fixture
-async def emulator() -> AsyncIterator[DiscordEmulator]:
+async def emulator() -> AsyncIterator[DiscordForTests]:
     """A fresh Discord; at teardown every JSON body the bot sent is checked against the spec."""
-    emu = DiscordEmulator()
+    emu = DiscordForTests()
     await emu.start()
     try:
         yield emu
@@ -46,15 +47,21 @@ async def shared_trainer() -> AsyncIterator[Any]:
 
 @pytest.fixture
 async def start_bot(
-    emulator: DiscordEmulator, shared_trainer: Any, tmp_path: Path
+    emulator: DiscordForTests, shared_trainer: Any, tmp_path: Path
 ) -> AsyncIterator[StartBot]:
     """Start real QuizBots against the emulator; all are closed at teardown.
 
     The default database is a fresh SQLite file per test; pass database_url to share one (a restart).
+    Pass clock (a tests.clock.Clock) to move the bot's time; without one it reads the real time.
     """
     running: list[tuple[QuizBot, asyncio.Task[None]]] = []
 
-    async def start(*, database_url: str | None = None, **setting_overrides: Any) -> QuizBot:
+    async def start(
+        *,
+        database_url: str | None = None,
+        clock: Callable[[], datetime] | None = None,
+        **setting_overrides: Any,
+    ) -> QuizBot:
         settings = load_settings(
             DISCORD_TOKEN=emulator.token,
             DISCORD_API_URL=emulator.api_url,
@@ -63,7 +70,7 @@ async def start_bot(
             DATABASE_URL=database_url or f"sqlite+aiosqlite:///{tmp_path / 'quizbot.db'}",
             **setting_overrides,
         )
-        bot = QuizBot(settings, trainer=shared_trainer, guild_ready_timeout=0.05)
+        bot = QuizBot(settings, trainer=shared_trainer, clock=clock, guild_ready_timeout=0.05)
         task = asyncio.create_task(bot.start(emulator.token))
         running.append((bot, task))
         ready = asyncio.create_task(bot.wait_until_ready())

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import delete
 from sqlmodel import col
 
-from bot.emulator import DiscordEmulator
 from storage import Post, queries
 from tests.conftest import StartBot
+from tests.emulator import DiscordForTests
 from tests.messages import button, title
 from tests.test_e2e_quiz import LESSON, post_question
 
@@ -25,7 +25,7 @@ def lessons_dir(tmp_path: Path) -> Path:
 
 
 async def test_a_post_closed_after_members_answered_refuses_the_next_click(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:
     bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
     message = await post_question(emulator, "qp.easy")
@@ -43,7 +43,7 @@ async def test_a_post_closed_after_members_answered_refuses_the_next_click(
 
 
 async def test_a_post_removed_after_members_answered_gets_the_stale_notice(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:
     bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
     message = await post_question(emulator, "qp.hard")

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from bot.emulator import DiscordEmulator
 from storage import queries
 from tests.conftest import StartBot
+from tests.emulator import DiscordForTests
 
 
 async def test_manage_server_sets_the_moderator_role_and_others_are_refused(
-    emulator: DiscordEmulator, start_bot: StartBot
+    emulator: DiscordForTests, start_bot: StartBot
 ) -> None:
     bot = await start_bot()
     role_id = emulator.world.moderator_role_id
@@ -25,7 +25,7 @@ async def test_manage_server_sets_the_moderator_role_and_others_are_refused(
 
 
 async def test_timezone_autocompletes_iana_names_and_rejects_unknown_ones(
-    emulator: DiscordEmulator, start_bot: StartBot
+    emulator: DiscordForTests, start_bot: StartBot
 ) -> None:
     bot = await start_bot()
     choices = await emulator.autocomplete("config timezone", "timezone", by="mod", timezone="berl")

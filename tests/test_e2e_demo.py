@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.emulator import DiscordEmulator
 from content import load_library
 from tests.conftest import StartBot
+from tests.emulator import DiscordForTests
 from tests.messages import embed, fields
 from tests.test_e2e_quiz import post_question
 
@@ -70,7 +70,7 @@ def plain_python_output(code: str, seed: int) -> str:
 
 
 async def test_demo_shows_the_real_printed_loss_and_which_option_it_confirms(
-    emulator: DiscordEmulator, start_bot: StartBot
+    emulator: DiscordForTests, start_bot: StartBot
 ) -> None:
     await start_bot()
     question = load_library().question("weights.q3")
@@ -89,7 +89,7 @@ async def test_demo_shows_the_real_printed_loss_and_which_option_it_confirms(
 
 
 async def test_demo_autocomplete_offers_only_questions_with_code(
-    emulator: DiscordEmulator, start_bot: StartBot
+    emulator: DiscordForTests, start_bot: StartBot
 ) -> None:
     await start_bot()
     choices = await emulator.autocomplete("demo", "question", question="weights.q")
@@ -98,7 +98,7 @@ async def test_demo_autocomplete_offers_only_questions_with_code(
 
 
 async def test_fit_demo_streams_epochs_and_attaches_a_loss_curve(
-    emulator: DiscordEmulator, start_bot: StartBot
+    emulator: DiscordForTests, start_bot: StartBot
 ) -> None:
     bot = await start_bot()
     bot.get_cog("Demo").progress_every_s = 0  # type: ignore[union-attr]
@@ -121,7 +121,7 @@ async def test_fit_demo_streams_epochs_and_attaches_a_loss_curve(
 
 
 async def test_run_the_code_waits_until_the_member_has_answered(
-    emulator: DiscordEmulator, start_bot: StartBot
+    emulator: DiscordForTests, start_bot: StartBot
 ) -> None:
     await start_bot()
     post = await post_question(emulator, "weights.q4", lesson="training-weights")
@@ -138,7 +138,7 @@ async def test_run_the_code_waits_until_the_member_has_answered(
 
 
 async def test_demo_keeps_an_open_questions_output_private_and_for_those_who_answered(
-    emulator: DiscordEmulator, start_bot: StartBot
+    emulator: DiscordForTests, start_bot: StartBot
 ) -> None:
     await start_bot()
     post = await post_question(emulator, "weights.q3", lesson="training-weights")
@@ -169,7 +169,7 @@ async def test_demo_keeps_an_open_questions_output_private_and_for_those_who_ans
 
 
 async def test_a_hung_demo_is_stopped_the_member_told_and_the_next_run_served(
-    emulator: DiscordEmulator, start_bot: StartBot, limits_dir: Path
+    emulator: DiscordForTests, start_bot: StartBot, limits_dir: Path
 ) -> None:
     bot = await start_bot(QUIZBOT_CONTENT_DIR=str(limits_dir))
     bot.get_cog("Demo").time_limit_s = 2.0  # type: ignore[union-attr]
@@ -184,7 +184,7 @@ async def test_a_hung_demo_is_stopped_the_member_told_and_the_next_run_served(
 
 
 async def test_memory_hog_and_crash_are_reported_and_the_worker_replaced(
-    emulator: DiscordEmulator, start_bot: StartBot, limits_dir: Path
+    emulator: DiscordForTests, start_bot: StartBot, limits_dir: Path
 ) -> None:
     await start_bot(QUIZBOT_CONTENT_DIR=str(limits_dir))
     hog = await emulator.wait_reply(await emulator.slash("demo", question="limits.hog"), timeout=60)
@@ -197,7 +197,7 @@ async def test_memory_hog_and_crash_are_reported_and_the_worker_replaced(
 
 
 async def test_one_run_at_a_time_per_member(
-    emulator: DiscordEmulator, start_bot: StartBot, limits_dir: Path
+    emulator: DiscordForTests, start_bot: StartBot, limits_dir: Path
 ) -> None:
     await start_bot(QUIZBOT_CONTENT_DIR=str(limits_dir))
     first = await emulator.slash("demo", by="alice", question="limits.wait")

@@ -7,10 +7,11 @@ from typing import Any
 
 import pytest
 
-from bot.emulator import DiscordEmulator
 from storage import queries, review
 from storage.leaderboards import standing
+from tests.clock import Clock
 from tests.conftest import StartBot
+from tests.emulator import DiscordForTests, plant_message
 from tests.test_e2e_leaderboard import LESSONS, MONDAY, member, score, started
 
 EPHEMERAL = 1 << 6
@@ -31,9 +32,9 @@ def buttons(message: dict[str, Any]) -> dict[str, str]:
 
 
 async def test_forget_me_asks_first_then_deletes_scores_attempts_and_reviews_everywhere(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:
-    bot = await started(emulator, start_bot, lessons_dir, MONDAY)
+    bot = await started(emulator, start_bot, lessons_dir, Clock(MONDAY))
     alice, bob = member(emulator, "alice"), member(emulator, "bob")
     await score(bot, alice, "lb.hard", MONDAY, tries="BA")
     await score(bot, bob, "lb.easy", MONDAY)
@@ -64,16 +65,16 @@ async def test_forget_me_asks_first_then_deletes_scores_attempts_and_reviews_eve
 
 
 async def test_keep_my_data_deletes_nothing_and_a_copied_button_cannot_delete_someone_else(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:
-    bot = await started(emulator, start_bot, lessons_dir, MONDAY)
+    bot = await started(emulator, start_bot, lessons_dir, Clock(MONDAY))
     alice = member(emulator, "alice")
     await score(bot, alice, "lb.hard", MONDAY)
     prompt = await emulator.wait_reply(await emulator.slash("forget-me", by="alice"))
     await emulator.wait_response(await emulator.click(prompt, buttons(prompt)["Keep my data"], by="alice"))
     assert emulator.message(int(prompt["id"]))["content"] == "Nothing was deleted."
     confirm_id = f"forget:confirm:{alice}"
-    copied = await emulator.plant_message("general", [confirm_id])
+    copied = await plant_message(emulator, "general", [confirm_id])
     refused = await emulator.wait_reply(await emulator.click(copied, confirm_id, by="bob"))
     assert refused["flags"] & EPHEMERAL and refused["content"].startswith(
         "This confirmation belongs to someone else"

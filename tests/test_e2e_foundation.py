@@ -7,16 +7,16 @@ import logging
 import pytest
 from sqlalchemy import text
 
-from bot.emulator import DiscordEmulator
 from tests.conftest import StartBot
 from tests.discord_spec import assert_bodies_match_spec, spec_available
+from tests.emulator import DiscordForTests
 from tests.test_e2e_quiz import post_question
 
 EPHEMERAL = 1 << 6
 
 
 async def test_bot_logs_in_syncs_commands_and_answers_help(
-    emulator: DiscordEmulator, start_bot: StartBot, caplog: pytest.LogCaptureFixture
+    emulator: DiscordForTests, start_bot: StartBot, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
     bot = await start_bot()
@@ -47,7 +47,7 @@ async def test_bot_logs_in_syncs_commands_and_answers_help(
     assert all(token not in record.getMessage() for record in caplog.records), "the token leaked into a log"
 
 
-async def test_help_lists_every_synced_command(emulator: DiscordEmulator, start_bot: StartBot) -> None:
+async def test_help_lists_every_synced_command(emulator: DiscordForTests, start_bot: StartBot) -> None:
     await start_bot()
     synced = await emulator.wait_commands_synced()
     ix = await emulator.slash("help")
@@ -58,7 +58,7 @@ async def test_help_lists_every_synced_command(emulator: DiscordEmulator, start_
 
 
 async def test_a_command_that_fails_tells_the_member_instead_of_timing_out(
-    emulator: DiscordEmulator, start_bot: StartBot, caplog: pytest.LogCaptureFixture
+    emulator: DiscordForTests, start_bot: StartBot, caplog: pytest.LogCaptureFixture
 ) -> None:
     bot = await start_bot()
     async with bot.database.writing() as s:  # the score tables are gone: every board query fails
@@ -73,7 +73,7 @@ async def test_a_command_that_fails_tells_the_member_instead_of_timing_out(
 
 
 async def test_a_button_that_fails_tells_the_member_instead_of_failing_silently(
-    emulator: DiscordEmulator, start_bot: StartBot, caplog: pytest.LogCaptureFixture
+    emulator: DiscordForTests, start_bot: StartBot, caplog: pytest.LogCaptureFixture
 ) -> None:
     bot = await start_bot()
     post = await post_question(emulator, "weights.q3", lesson="training-weights")

@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 
 from bot.app import QuizBot
-from bot.emulator import DiscordEmulator
 from storage import queries
+from tests.clock import Clock
 from tests.conftest import StartBot
+from tests.emulator import DiscordForTests
 
 EPHEMERAL = 1 << 6
 MONDAY = datetime(2025, 3, 10, 9, 0, tzinfo=UTC)
@@ -81,16 +82,13 @@ async def score(bot: QuizBot, member_id: int, question_id: str, when: datetime, 
 GUILD_OF: dict[QuizBot, int] = {}
 
 
-async def started(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path, now: datetime
-) -> QuizBot:
-    bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
-    bot.now = lambda: now  # type: ignore[method-assign]
+async def started(emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path, clock: Clock) -> QuizBot:
+    bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir), clock=clock)
     GUILD_OF[bot] = emulator.world.guild_id
     return bot
 
 
-def member(emulator: DiscordEmulator, name: str) -> int:
+def member(emulator: DiscordForTests, name: str) -> int:
     return emulator.world.members[name].id
 
 
@@ -107,9 +105,9 @@ def buttons(message: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 async def test_top_ten_share_tied_ranks_and_the_caller_sees_their_rank_outside_it(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:
-    bot = await started(emulator, start_bot, lessons_dir, MONDAY)
+    bot = await started(emulator, start_bot, lessons_dir, Clock(MONDAY))
     for n in range(12):  # twelve members on 3 points; the first two also on 1 more
         await score(bot, 1000 + n, "lb.hard", MONDAY)
     await score(bot, 1000, "lb.easy", MONDAY)
@@ -129,9 +127,9 @@ async def test_top_ten_share_tied_ranks_and_the_caller_sees_their_rank_outside_i
 
 
 async def test_next_and_previous_page_through_the_board_in_place(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:
-    bot = await started(emulator, start_bot, lessons_dir, MONDAY)
+    bot = await started(emulator, start_bot, lessons_dir, Clock(MONDAY))
     for n in range(13):
         await score(bot, 2000 + n, "lb.hard" if n < 5 else "lb.easy", MONDAY)
     board = await emulator.wait_reply(await emulator.slash("leaderboard", by="bob", period="week"))
@@ -155,9 +153,10 @@ async def test_next_and_previous_page_through_the_board_in_place(
 
 
 async def test_periods_follow_the_guilds_time_zone(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:
-    bot = await started(emulator, start_bot, lessons_dir, MONDAY)  # Monday 18:00 in Tokyo
+    clock = Clock(MONDAY)
+    bot = await started(emulator, start_bot, lessons_dir, clock)  # Monday 18:00 in Tokyo
     await queries.set_guild_settings(bot.database, emulator.world.guild_id, timezone="Asia/Tokyo")
     alice, bob, carol = (member(emulator, n) for n in ("alice", "bob", "carol"))
     await score(bot, alice, "lb.hard", datetime(2025, 3, 9, 16, 0, tzinfo=UTC))  # Mon 01:00 Tokyo
@@ -180,14 +179,14 @@ async def test_periods_follow_the_guilds_time_zone(
     everything = await board_of("all")
     assert your_rank(everything).startswith(f"<@{carol}>: **#3** · 1 point")
     # A week later the week board is empty again.
-    bot.now = lambda: MONDAY + timedelta(days=7)  # type: ignore[method-assign]
+    clock.at = MONDAY + timedelta(days=7)
     assert lines(await board_of("week")) == ["Nobody has scored this week yet."]
 
 
 async def test_where_am_i_tells_the_clicker_their_own_rank_privately(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:
-    bot = await started(emulator, start_bot, lessons_dir, MONDAY)
+    bot = await started(emulator, start_bot, lessons_dir, Clock(MONDAY))
     await score(bot, member(emulator, "alice"), "lb.hard", MONDAY)
     await score(bot, member(emulator, "bob"), "lb.easy", MONDAY)
     board = await emulator.wait_reply(await emulator.slash("leaderboard", by="alice", period="today"))
@@ -199,9 +198,9 @@ async def test_where_am_i_tells_the_clicker_their_own_rank_privately(
 
 
 async def test_a_lesson_board_counts_only_that_lesson(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:
-    bot = await started(emulator, start_bot, lessons_dir, MONDAY)
+    bot = await started(emulator, start_bot, lessons_dir, Clock(MONDAY))
     alice, bob = member(emulator, "alice"), member(emulator, "bob")
     await score(bot, alice, "lb.hard", MONDAY)
     await score(bot, bob, "other.q", MONDAY)

@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
-from bot.emulator import DiscordEmulator
 from cogs.practice import _run
 from cogs.practice._items import next_view, question_view
 from content import DEFAULT_LESSONS_DIR, load_lesson_text
 from storage import queries
 from tests.conftest import StartBot
+from tests.emulator import DiscordForTests, plant_message
 from tests.messages import button, components, fields, lessons_folder, menus, title
 
 EPHEMERAL = 1 << 6
@@ -111,14 +111,14 @@ def question_id(message: dict[str, Any]) -> str:
 
 
 async def start_practice(
-    emulator: DiscordEmulator, lesson: str, mode: str = "learn", by: str = "alice"
+    emulator: DiscordForTests, lesson: str, mode: str = "learn", by: str = "alice"
 ) -> dict[str, Any]:
     reply = await emulator.wait_reply(await emulator.slash("practice", by=by, lesson=lesson, mode=mode))
     assert reply["flags"] & EPHEMERAL, "practice is private"
     return reply
 
 
-async def act(emulator: DiscordEmulator, message: dict[str, Any], ix: Any) -> dict[str, Any]:
+async def act(emulator: DiscordForTests, message: dict[str, Any], ix: Any) -> dict[str, Any]:
     """Wait for the bot to answer a click; return the practice message as it is now."""
     response = await emulator.wait_response(ix)
     assert response["type"] == 7, f"expected the practice message to be edited, got {response}"
@@ -126,13 +126,13 @@ async def act(emulator: DiscordEmulator, message: dict[str, Any], ix: Any) -> di
 
 
 async def click(
-    emulator: DiscordEmulator, message: dict[str, Any], part: str, by: str = "alice"
+    emulator: DiscordForTests, message: dict[str, Any], part: str, by: str = "alice"
 ) -> dict[str, Any]:
     return await act(emulator, message, await emulator.click(message, button(message, part), by=by))
 
 
 async def fill_blanks(
-    emulator: DiscordEmulator, message: dict[str, Any], letters: str, by: str = "alice"
+    emulator: DiscordForTests, message: dict[str, Any], letters: str, by: str = "alice"
 ) -> dict[str, Any]:
     for blank, letter in enumerate(letters):
         menu = menus(message)[blank]
@@ -143,7 +143,7 @@ async def fill_blanks(
 
 
 async def answer(
-    emulator: DiscordEmulator, message: dict[str, Any], right: bool, by: str = "alice"
+    emulator: DiscordForTests, message: dict[str, Any], right: bool, by: str = "alice"
 ) -> dict[str, Any]:
     """Answer the question on screen (every right answer in these lessons is A, or A then B for blanks)."""
     if menus(message):
@@ -192,7 +192,7 @@ def test_a_test_draws_ten_mixed_questions_in_an_order_fixed_by_its_seed() -> Non
 
 
 async def test_learn_mode_shows_progress_then_hint_mistake_and_solution_and_next_advances(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:
     await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
     first = await start_practice(emulator, "pr")
@@ -228,7 +228,7 @@ async def test_learn_mode_shows_progress_then_hint_mistake_and_solution_and_next
 
 
 async def test_fill_blanks_questions_work_in_practice(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:
     await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
     message = await start_practice(emulator, "pr")
@@ -254,7 +254,7 @@ async def test_fill_blanks_questions_work_in_practice(
 
 
 async def test_test_mode_hides_feedback_until_the_end_then_scores_by_difficulty(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:
     bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
     message = await start_practice(emulator, "mix", mode="test")
@@ -301,7 +301,7 @@ async def test_test_mode_hides_feedback_until_the_end_then_scores_by_difficulty(
 
 
 async def test_a_run_continues_after_a_restart_and_is_recorded_once(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path, tmp_path: Path
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path, tmp_path: Path
 ) -> None:
     database_url = f"sqlite+aiosqlite:///{tmp_path / 'shared.db'}"
     first = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir), database_url=database_url)
@@ -332,7 +332,7 @@ async def test_a_run_continues_after_a_restart_and_is_recorded_once(
 
 
 async def test_practice_never_changes_the_leaderboard(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:
     bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
     guild, alice = emulator.world.guild_id, emulator.world.members["alice"].id
@@ -367,7 +367,7 @@ async def test_practice_never_changes_the_leaderboard(
 
 
 async def test_forged_practice_buttons_are_refused_politely_and_record_nothing(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:
     bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
     lesson = bot.library.lesson("pr")
@@ -384,7 +384,7 @@ async def test_forged_practice_buttons_are_refused_politely_and_record_nothing(
     }
     for custom_id, polite in forged.items():
         # Buttons an older version (or a forger) could leave in a public channel.
-        old = await emulator.plant_message("general", [custom_id])
+        old = await plant_message(emulator, "general", [custom_id])
         reply = await emulator.wait_reply(await emulator.click(old, custom_id, by="bob"))
         if polite:
             assert polite in reply["content"], custom_id
@@ -396,7 +396,7 @@ async def test_forged_practice_buttons_are_refused_politely_and_record_nothing(
 
 
 async def test_lessons_autocomplete_and_an_unknown_lesson_is_refused(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:
     await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
     choices = await emulator.autocomplete("practice", "lesson", lesson="mix")
@@ -406,7 +406,7 @@ async def test_lessons_autocomplete_and_an_unknown_lesson_is_refused(
 
 
 async def test_questions_with_a_demo_offer_run_the_code_in_learn_mode_but_not_in_a_test(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:
     # The real trainer cog offers "Run the code" for every question with a demo.
     await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
@@ -432,7 +432,7 @@ async def test_questions_with_a_demo_offer_run_the_code_in_learn_mode_but_not_in
 
 
 async def test_every_bundled_lesson_can_be_practised_to_the_end_with_wrong_answers(
-    emulator: DiscordEmulator, start_bot: StartBot
+    emulator: DiscordForTests, start_bot: StartBot
 ) -> None:
     """The longest feedback (your answer, mistake, hint, answer, solution) of every bundled question
     must make a message Discord accepts: the emulator checks every body against the spec."""
@@ -457,7 +457,7 @@ async def test_every_bundled_lesson_can_be_practised_to_the_end_with_wrong_answe
 
 
 async def test_a_run_whose_lesson_changed_is_refused_politely_and_start_again_begins_afresh(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:
     bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
     message = await start_practice(emulator, "mix", mode="test")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.emulator import DiscordEmulator
+from tests.emulator import DiscordForTests
 from tests.messages import lessons_folder
 
 REPO = Path(__file__).resolve().parents[1]
@@ -71,7 +71,7 @@ class BotProcess:
         await self._reader
 
 
-async def start_bot_process(emulator: DiscordEmulator, tmp_path: Path, **settings: str) -> BotProcess:
+async def start_bot_process(emulator: DiscordForTests, tmp_path: Path, **settings: str) -> BotProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "QUIZBOT_", "DATABASE_"))}
     env.update(
         PYTHONPATH=str(REPO),
@@ -101,7 +101,7 @@ async def start_bot_process(emulator: DiscordEmulator, tmp_path: Path, **setting
     return bot
 
 
-async def lessons_in_help(emulator: DiscordEmulator) -> str:
+async def lessons_in_help(emulator: DiscordForTests) -> str:
     reply = await emulator.wait_reply(await emulator.slash("help"), timeout=30)
     (lessons,) = [f for f in reply["embeds"][0]["fields"] if f["name"].startswith("Lessons loaded")]
     return f"{lessons['name']}: {lessons['value']}"
@@ -109,7 +109,7 @@ async def lessons_in_help(emulator: DiscordEmulator) -> str:
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
 async def test_a_signal_closes_gateway_database_and_worker_cleanly(
-    emulator: DiscordEmulator, tmp_path: Path, signum: signal.Signals
+    emulator: DiscordForTests, tmp_path: Path, signum: signal.Signals
 ) -> None:
     bot = await start_bot_process(emulator, tmp_path)
     try:
@@ -136,7 +136,7 @@ async def test_a_signal_closes_gateway_database_and_worker_cleanly(
 
 
 async def test_sighup_reloads_the_lessons_and_a_broken_edit_keeps_the_ones_in_use(
-    emulator: DiscordEmulator, tmp_path: Path
+    emulator: DiscordForTests, tmp_path: Path
 ) -> None:
     folder = lessons_folder(tmp_path, first=LESSON.format(id="first"))
     bot = await start_bot_process(emulator, tmp_path, QUIZBOT_CONTENT_DIR=str(folder))

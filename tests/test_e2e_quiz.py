@@ -15,12 +15,13 @@ import asyncpg
 import pytest
 from sqlalchemy import make_url
 
-from bot.emulator import DiscordEmulator
 from storage import engine, queries, review
 from storage.engine import asyncpg_dsn
 from storage.testing import create_postgres_database, drop_postgres_database, postgres_admin_url
+from tests.clock import Clock
 from tests.conftest import StartBot
 from tests.databases import require_postgres
+from tests.emulator import DiscordForTests, plant_message
 from tests.messages import button, custom_ids, fields, lessons_folder, title
 
 EPHEMERAL = 1 << 6
@@ -79,7 +80,7 @@ def lessons_dir(tmp_path: Path) -> Path:
 
 
 async def post_question(
-    emulator: DiscordEmulator, question: str, *, close_after: int = 60, lesson: str = "qp"
+    emulator: DiscordForTests, question: str, *, close_after: int = 60, lesson: str = "qp"
 ) -> dict[str, Any]:
     """As the moderator, post `question` of `lesson` in #quiz; return the public message."""
     ix = await emulator.slash(
@@ -96,7 +97,7 @@ async def post_question(
 
 
 async def test_moderator_posts_a_question_with_one_button_per_option(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:
     await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
     message = await post_question(emulator, "qp.hard")
@@ -111,7 +112,7 @@ async def test_moderator_posts_a_question_with_one_button_per_option(
 
 
 async def test_members_without_permission_are_refused_and_nothing_is_posted(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:
     await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
     ix = await emulator.slash("quiz post", by="alice", lesson="qp")
@@ -123,7 +124,7 @@ async def test_members_without_permission_are_refused_and_nothing_is_posted(
 
 
 async def test_the_moderator_role_set_with_config_may_post(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:
     bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
     # carol gets the moderator role in the emulated guild, but not Manage Server.
@@ -136,7 +137,7 @@ async def test_the_moderator_role_set_with_config_may_post(
 
 
 async def test_right_answer_on_first_try_earns_full_points_and_shows_the_solution(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:
     bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
     message = await post_question(emulator, "qp.hard")
@@ -151,7 +152,7 @@ async def test_right_answer_on_first_try_earns_full_points_and_shows_the_solutio
 
 
 async def test_wrong_answer_shows_hint_mistake_and_tries_left_then_right_earns_less(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:
     await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
     message = await post_question(emulator, "qp.hard")
@@ -167,7 +168,7 @@ async def test_wrong_answer_shows_hint_mistake_and_tries_left_then_right_earns_l
 
 
 async def test_three_wrong_tries_reveal_the_solution_and_a_fourth_changes_nothing(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:
     bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
     message = await post_question(emulator, "qp.hard")
@@ -187,7 +188,7 @@ async def test_three_wrong_tries_reveal_the_solution_and_a_fourth_changes_nothin
 
 
 async def test_fill_blanks_answer_opens_a_private_form_with_one_menu_per_blank(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:
     await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
     message = await post_question(emulator, "qp.blanks")
@@ -231,7 +232,7 @@ async def test_fill_blanks_answer_opens_a_private_form_with_one_menu_per_blank(
 
 
 async def test_buttons_keep_working_after_a_restart(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path, tmp_path: Path
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path, tmp_path: Path
 ) -> None:
     database_url = f"sqlite+aiosqlite:///{tmp_path / 'shared.db'}"
     first = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir), database_url=database_url)
@@ -246,7 +247,7 @@ async def test_buttons_keep_working_after_a_restart(
 
 
 async def test_a_question_taken_out_of_the_lessons_is_refused_politely(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path, tmp_path: Path
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path, tmp_path: Path
 ) -> None:
     database_url = f"sqlite+aiosqlite:///{tmp_path / 'shared.db'}"
     first = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir), database_url=database_url)
@@ -263,7 +264,7 @@ async def test_a_question_taken_out_of_the_lessons_is_refused_politely(
 
 
 async def test_fifty_concurrent_clicks_by_one_member_store_one_try_and_points_once(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:
     bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
     message = await post_question(emulator, "qp.hard")
@@ -280,7 +281,7 @@ async def test_fifty_concurrent_clicks_by_one_member_store_one_try_and_points_on
 
 
 async def test_fifty_concurrent_wrong_clicks_store_at_most_three_tries(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:
     bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
     message = await post_question(emulator, "qp.hard")
@@ -306,14 +307,14 @@ async def test_fifty_concurrent_wrong_clicks_store_at_most_three_tries(
 
 
 async def test_stale_forged_and_malformed_buttons_get_a_polite_answer(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:
     await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
     message = await post_question(emulator, "qp.hard")
     post_id = button(message, ":A").split(":")[2]
     # Buttons an older version of the bot could have left behind in the channel.
-    old = await emulator.plant_message(
-        "quiz", ["quiz:answer:987654321:A", f"quiz:answer:{post_id}:Z", "quiz:answer:not-a-number"]
+    old = await plant_message(
+        emulator, "quiz", ["quiz:answer:987654321:A", f"quiz:answer:{post_id}:Z", "quiz:answer:not-a-number"]
     )
     stale = await emulator.wait_reply(await emulator.click(old, "quiz:answer:987654321:A", by="alice"))
     assert "no longer available" in stale["content"]
@@ -326,9 +327,10 @@ async def test_stale_forged_and_malformed_buttons_get_a_polite_answer(
 
 
 async def test_public_post_shows_counts_then_reveals_the_answer_when_it_closes(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:
-    bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
+    clock = Clock()
+    bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir), clock=clock)
     bot.posts.count_refresh_seconds = 0.05
     message = await post_question(emulator, "qp.hard", close_after=5)
     await emulator.wait_reply(await emulator.click(message, button(message, ":A"), by="alice"))
@@ -339,8 +341,7 @@ async def test_public_post_shows_counts_then_reveals_the_answer_when_it_closes(
     public = emulator.message(int(message["id"]))
     assert "optimizer.apply_gradients" not in str(public["embeds"][0].get("fields")), "no answer while open"
 
-    later = bot.now() + timedelta(minutes=6)
-    bot.now = lambda: later  # type: ignore[method-assign]
+    clock.advance(timedelta(minutes=6))
     assert await bot.posts.close_due() == 1
     closed = emulator.message(int(message["id"]))
     revealed = fields(closed)
@@ -353,7 +354,7 @@ async def test_public_post_shows_counts_then_reveals_the_answer_when_it_closes(
 
 
 async def test_a_click_that_races_the_close_is_told_the_question_closed(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:
     bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
     message = await post_question(emulator, "qp.easy")
@@ -366,7 +367,7 @@ async def test_a_click_that_races_the_close_is_told_the_question_closed(
 
 
 async def test_without_a_question_the_channel_gets_the_one_it_has_not_seen_then_the_oldest(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:
     await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
     replies = []
@@ -379,9 +380,10 @@ async def test_without_a_question_the_channel_gets_the_one_it_has_not_seen_then_
 
 
 async def test_a_missed_posted_question_comes_back_in_review(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:
-    bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
+    clock = Clock()
+    bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir), clock=clock)
     message = await post_question(emulator, "qp.hard")
     for wrong in "BCD":
         await emulator.wait_reply(await emulator.click(message, button(message, f":{wrong}"), by="bob"))
@@ -391,8 +393,7 @@ async def test_a_missed_posted_question_comes_back_in_review(
         if await review.get_card(bot.database, bob, "qp.hard") is not None:
             break
         await asyncio.sleep(0.05)
-    later = bot.now() + timedelta(days=1)
-    bot.now = lambda: later  # type: ignore[method-assign]
+    clock.advance(timedelta(days=1))
     bobs = await emulator.wait_reply(await emulator.slash("review", by="bob"))
     assert bobs["embeds"][0]["footer"]["text"].endswith("qp.hard"), "bob missed it: it is due"
     alices = await emulator.wait_reply(await emulator.slash("review", by="alice"))
@@ -400,7 +401,7 @@ async def test_a_missed_posted_question_comes_back_in_review(
 
 
 async def test_a_moderator_closes_the_newest_open_question_early_and_it_reveals(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:
     bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
     older = await post_question(emulator, "qp.easy")
@@ -428,7 +429,7 @@ async def test_a_moderator_closes_the_newest_open_question_early_and_it_reveals(
 
 
 async def test_close_offers_the_open_questions_and_refuses_one_already_closed(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:
     await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
     await post_question(emulator, "qp.easy")
@@ -453,7 +454,7 @@ async def test_close_offers_the_open_questions_and_refuses_one_already_closed(
 
 
 async def test_close_finds_an_open_question_older_than_the_newest_25(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:
     await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
     await post_question(emulator, "qp.hard")
@@ -517,21 +518,22 @@ def database_with_outage(
 
 
 async def test_a_question_due_during_a_database_outage_is_closed_and_revealed_once_it_is_back(
-    emulator: DiscordEmulator,
+    emulator: DiscordForTests,
     start_bot: StartBot,
     lessons_dir: Path,
     database_with_outage: tuple[str, Outage],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     url, outage = database_with_outage
-    bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir), database_url=url)
+    clock = Clock()
+    bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir), database_url=url, clock=clock)
     message = await post_question(emulator, "qp.easy", close_after=5)
     bot.posts.close_loop.change_interval(seconds=0.1)
-    start = bot.now()
     async with outage():
-        for seconds in range(0, 31, 10):  # 30 seconds of the bot's clock, the post due after 5 minutes
-            bot.now = lambda s=seconds: start + timedelta(minutes=5, seconds=s)  # type: ignore[method-assign]
+        clock.advance(timedelta(minutes=5))  # the post falls due as the database goes away...
+        for _ in range(3):  # ...for 30 seconds of the bot's clock
             await asyncio.sleep(0.5)
+            clock.advance(timedelta(seconds=10))
         failures = [r for r in caplog.records if r.getMessage().startswith("closing due questions failed")]
         assert len(failures) >= 2, "the loop kept trying while the database was away"
         assert fields(emulator.message(int(message["id"])))["Answered"] == "0 members", "not revealed yet"

@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 
 from bot import grading
-from bot.emulator import DiscordEmulator
 from storage import review
+from tests.clock import Clock
 from tests.conftest import StartBot
+from tests.emulator import DiscordForTests, plant_message
 from tests.test_e2e_leaderboard import LESSONS, MONDAY, member, started
 
 EPHEMERAL = 1 << 6
@@ -61,15 +62,16 @@ def buttons(message: dict[str, Any]) -> dict[str, str]:
 
 
 async def test_missed_questions_come_back_most_overdue_first_and_answers_reschedule_them(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:
-    bot = await started(emulator, start_bot, lessons_dir, MONDAY)
+    clock = Clock(MONDAY)
+    bot = await started(emulator, start_bot, lessons_dir, clock)
     alice = member(emulator, "alice")
     db = bot.database
     await review.record_outcome(db, alice, "other.q", right=False, try_no=3, now=MONDAY)
     await review.record_outcome(db, alice, "lb.hard", right=False, try_no=3, now=MONDAY - timedelta(days=1))
     await review.record_outcome(db, alice, "lb.easy", right=True, try_no=1, now=MONDAY)  # never missed
-    bot.now = lambda: MONDAY + timedelta(hours=1)  # type: ignore[method-assign]
+    clock.at = MONDAY + timedelta(hours=1)
 
     first = await emulator.wait_reply(await emulator.slash("review", by="alice"))
     assert first["flags"] & EPHEMERAL
@@ -99,12 +101,13 @@ async def test_missed_questions_come_back_most_overdue_first_and_answers_resched
 
 
 async def test_the_hint_makes_a_right_answer_a_hard_recall_and_a_second_answer_is_refused(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:
-    bot = await started(emulator, start_bot, lessons_dir, MONDAY)
+    clock = Clock(MONDAY)
+    bot = await started(emulator, start_bot, lessons_dir, clock)
     bob = member(emulator, "bob")
     await review.record_outcome(bot.database, bob, "lb.hard", right=False, try_no=3, now=MONDAY)
-    bot.now = lambda: MONDAY + timedelta(days=1)  # type: ignore[method-assign]
+    clock.at = MONDAY + timedelta(days=1)
     shown = await emulator.wait_reply(await emulator.slash("review", by="bob"))
     await emulator.wait_response(await emulator.click(shown, buttons(shown)["Show the hint"], by="bob"))
     hinted = emulator.message(int(shown["id"]))
@@ -116,7 +119,7 @@ async def test_the_hint_makes_a_right_answer_a_hard_recall_and_a_second_answer_i
     card = await review.get_card(bot.database, bob, "lb.hard")
     assert card is not None and card.reviews == 2
     # The same answer again (a stale copy of the button): refused, the card is rated once.
-    stale = await emulator.plant_message("general", [answer_id])
+    stale = await plant_message(emulator, "general", [answer_id])
     again = await emulator.wait_reply(await emulator.click(stale, answer_id, by="bob"))
     assert again["flags"] & EPHEMERAL and again["content"].startswith("You already answered this review")
     card_after = await review.get_card(bot.database, bob, "lb.hard")
@@ -124,9 +127,9 @@ async def test_the_hint_makes_a_right_answer_a_hard_recall_and_a_second_answer_i
 
 
 async def test_a_finished_quiz_post_puts_a_miss_in_the_review_deck(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:
-    bot = await started(emulator, start_bot, lessons_dir, MONDAY)
+    bot = await started(emulator, start_bot, lessons_dir, Clock(MONDAY))
     carol = member(emulator, "carol")
     empty = await emulator.wait_reply(await emulator.slash("review", by="carol"))
     assert empty["embeds"][0]["description"].startswith("You have no missed questions to review.")
@@ -150,12 +153,13 @@ def components(message: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 async def test_a_fill_in_the_blanks_review_uses_one_menu_per_blank_and_submit(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:
-    bot = await started(emulator, start_bot, lessons_dir, MONDAY)
+    clock = Clock(MONDAY)
+    bot = await started(emulator, start_bot, lessons_dir, clock)
     alice = member(emulator, "alice")
     await review.record_outcome(bot.database, alice, "rb.blanks", right=False, try_no=3, now=MONDAY)
-    bot.now = lambda: MONDAY + timedelta(hours=1)  # type: ignore[method-assign]
+    clock.at = MONDAY + timedelta(hours=1)
     message = await emulator.wait_reply(await emulator.slash("review", by="alice"))
     menus = [c for c in components(message) if c["type"] == 3]
     assert len(menus) == 2 and [o["label"] for o in menus[0]["options"]] == ["**", "%", "//", "+"]
@@ -175,7 +179,7 @@ async def test_a_fill_in_the_blanks_review_uses_one_menu_per_blank_and_submit(
 
 
 async def test_review_buttons_keep_working_after_a_restart(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path, tmp_path: Path
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path, tmp_path: Path
 ) -> None:
     database_url = f"sqlite+aiosqlite:///{tmp_path / 'shared.db'}"
     first = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir), database_url=database_url)
@@ -196,9 +200,10 @@ async def test_review_buttons_keep_working_after_a_restart(
 
 
 async def test_a_member_who_asks_is_reminded_by_dm_once_a_day_while_reviews_are_due(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:
-    bot = await started(emulator, start_bot, lessons_dir, MONDAY)
+    clock = Clock(MONDAY)
+    bot = await started(emulator, start_bot, lessons_dir, clock)
     reviews: Any = bot.get_cog("Review")
     alice = member(emulator, "alice")
     await review.record_outcome(bot.database, alice, "lb.hard", right=False, try_no=3, now=MONDAY)
@@ -211,7 +216,7 @@ async def test_a_member_who_asks_is_reminded_by_dm_once_a_day_while_reviews_are_
     flipped = emulator.message(int(empty["id"]))
     assert buttons(flipped) == {"Stop review reminders": "review:remind:off"}, "the same button turns it off"
     assert await reviews.send_reminders() == 0, "nothing is due yet"
-    bot.now = lambda: MONDAY + timedelta(hours=1)  # type: ignore[method-assign]
+    clock.at = MONDAY + timedelta(hours=1)
     assert await reviews.send_reminders() == 1
     assert await reviews.send_reminders() == 0, "one a day"
     (dm,) = emulator.dm_messages("alice")
@@ -222,20 +227,21 @@ async def test_a_member_who_asks_is_reminded_by_dm_once_a_day_while_reviews_are_
     (stopped,) = await emulator.wait_for(lambda: emulator.followups(click), what="the confirmation")
     assert stopped["content"].startswith("🔕 No more review reminders")
     assert buttons(emulator.message(int(dm["id"]))) == {"Remind me when reviews are due": "review:remind:on"}
-    bot.now = lambda: MONDAY + timedelta(days=2)  # type: ignore[method-assign]
+    clock.at = MONDAY + timedelta(days=2)
     assert await reviews.send_reminders() == 0
     assert len([m for m in emulator.dm_messages("alice") if m["embeds"]]) == 1
 
 
 async def test_reminders_stop_for_a_member_whose_dms_are_closed(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:
-    bot = await started(emulator, start_bot, lessons_dir, MONDAY)
+    clock = Clock(MONDAY)
+    bot = await started(emulator, start_bot, lessons_dir, clock)
     bob = member(emulator, "bob")
     await review.record_outcome(bot.database, bob, "lb.hard", right=False, try_no=3, now=MONDAY)
     await review.set_reminders(bot.database, bob, True, now=MONDAY)
     emulator.dms_closed.add("bob")
-    bot.now = lambda: MONDAY + timedelta(hours=1)  # type: ignore[method-assign]
+    clock.at = MONDAY + timedelta(hours=1)
     reviews: Any = bot.get_cog("Review")
     assert await reviews.send_reminders() == 0
     assert not await review.reminders_on(bot.database, bob), "not retried every day against closed DMs"

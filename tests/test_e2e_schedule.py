@@ -1,7 +1,8 @@
 """Scheduled daily quizzes end to end: the real bot against the loopback Discord, with a moved clock.
 
-Fake dates lie in 2030 so the scheduler's own tick (which runs on the real clock when the bot becomes
-ready) sees every test schedule as created in the future and leaves it alone.
+Every bot reads the test clock from the start (start_bot(clock=...)), so the scheduler's own tick when
+a bot becomes ready runs at the clock's time too: the clock starts at 2030-06-01 12:00 with no schedule
+yet, and a bot started again later ticks at the restart's time, catching up as a real restart would.
 """
 
 from __future__ import annotations
@@ -16,13 +17,14 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.app import QuizBot
-from bot.emulator import DiscordEmulator
 from storage import queries
 from storage import schedules as store
 from storage.models import Schedule
 from storage.schedules import RunStatus
 from storage.testing import reset_tables
+from tests.clock import Clock
 from tests.conftest import StartBot
+from tests.emulator import DiscordForTests
 from tests.messages import button, title
 
 EPHEMERAL = 1 << 6
@@ -62,21 +64,6 @@ questions:
 """
 
 
-class Clock:
-    """A settable clock to put in place of bot.now (one clock can drive several bots)."""
-
-    def __init__(self, start: datetime) -> None:
-        self.at = start
-
-    def __call__(self) -> datetime:
-        return self.at
-
-    def set(
-        self, year: int, month: int, day: int, hour: int, minute: int, second: int = 0, *, tz: Any = UTC
-    ) -> None:
-        self.at = datetime(year, month, day, hour, minute, second, tzinfo=tz).astimezone(UTC)
-
-
 @pytest.fixture
 def lessons_dir(tmp_path: Path) -> Path:
     folder = tmp_path / "lessons"
@@ -91,9 +78,7 @@ def clock() -> Iterator[Clock]:
 
 
 async def started(start_bot: StartBot, lessons_dir: Path, clock: Clock, **settings: Any) -> QuizBot:
-    bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir), **settings)
-    bot.now = clock  # type: ignore[method-assign]
-    return bot
+    return await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir), clock=clock, **settings)
 
 
 def scheduler(bot: QuizBot) -> Any:
@@ -102,7 +87,7 @@ def scheduler(bot: QuizBot) -> Any:
     return cog
 
 
-async def add_schedule(emulator: DiscordEmulator, **options: Any) -> dict[str, Any]:
+async def add_schedule(emulator: DiscordForTests, **options: Any) -> dict[str, Any]:
     """/schedule add as the moderator; returns the (ephemeral) confirmation."""
     options = {"channel": "quiz", "time": "09:00", "lesson": "sc", "timezone": "Europe/Berlin", **options}
     reply = await emulator.wait_reply(await emulator.slash("schedule add", by="mod", **options))
@@ -110,7 +95,7 @@ async def add_schedule(emulator: DiscordEmulator, **options: Any) -> dict[str, A
     return reply
 
 
-def posted(emulator: DiscordEmulator) -> list[str]:
+def posted(emulator: DiscordForTests) -> list[str]:
     """The question ids the bot posted in #quiz, in order (from the accepted POST bodies)."""
     path = f"/channels/{emulator.world.channels['quiz'].id}/messages"
     return [
@@ -120,13 +105,13 @@ def posted(emulator: DiscordEmulator) -> list[str]:
     ]
 
 
-async def only_schedule(bot: QuizBot, emulator: DiscordEmulator) -> Schedule:
+async def only_schedule(bot: QuizBot, emulator: DiscordForTests) -> Schedule:
     (schedule,) = await store.list_schedules(bot.database, emulator.world.guild_id)
     return schedule
 
 
 async def test_a_schedule_posts_at_its_minute_in_its_time_zone_and_only_once(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path, clock: Clock
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path, clock: Clock
 ) -> None:
     bot = await started(start_bot, lessons_dir, clock)
     clock.set(2030, 6, 3, 6, 0)  # 08:00 in Berlin (summer time, UTC+2)
@@ -147,7 +132,7 @@ async def test_a_schedule_posts_at_its_minute_in_its_time_zone_and_only_once(
 
 
 async def test_the_local_time_holds_across_a_daylight_saving_change(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path, clock: Clock
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path, clock: Clock
 ) -> None:
     # Berlin moves from UTC+1 to UTC+2 on Sunday 31 March 2030: 09:00 local is 08:00 UTC the day
     # before and 07:00 UTC on the day.
@@ -170,7 +155,7 @@ async def test_the_local_time_holds_across_a_daylight_saving_change(
 
 
 async def test_a_restart_does_not_post_the_same_day_twice(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path, clock: Clock
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path, clock: Clock
 ) -> None:
     first = await started(start_bot, lessons_dir, clock)
     clock.set(2030, 6, 3, 12, 0)
@@ -191,7 +176,7 @@ async def test_a_restart_does_not_post_the_same_day_twice(
 
 
 async def test_two_bots_on_one_postgresql_post_a_due_quiz_exactly_once(
-    emulator: DiscordEmulator,
+    emulator: DiscordForTests,
     start_bot: StartBot,
     lessons_dir: Path,
     clock: Clock,
@@ -210,7 +195,7 @@ async def test_two_bots_on_one_postgresql_post_a_due_quiz_exactly_once(
 
 
 async def test_shard_processes_serve_and_post_only_for_the_guilds_on_their_shards(
-    emulator: DiscordEmulator,
+    emulator: DiscordForTests,
     start_bot: StartBot,
     lessons_dir: Path,
     clock: Clock,
@@ -243,16 +228,13 @@ async def test_shard_processes_serve_and_post_only_for_the_guilds_on_their_shard
 
 
 async def test_a_run_missed_while_down_is_posted_on_start_up_within_the_catch_up_window(
-    emulator: DiscordEmulator,
+    emulator: DiscordForTests,
     start_bot: StartBot,
     lessons_dir: Path,
     clock: Clock,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # Every bot started in this test reads the test clock from the start, so the scheduler's first
-    # tick (right after the bot is ready) is the start-up catch-up.
-    monkeypatch.setattr(QuizBot, "now", lambda self: clock())
-    first = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir), QUIZBOT_CATCH_UP="30")
+    # The scheduler's first tick (right after a bot is ready) is the start-up catch-up.
+    first = await started(start_bot, lessons_dir, clock, QUIZBOT_CATCH_UP="30")
     clock.set(2030, 6, 3, 12, 0)
     await add_schedule(emulator, time="07:00", timezone="UTC")
     await first.close()
@@ -260,14 +242,14 @@ async def test_a_run_missed_while_down_is_posted_on_start_up_within_the_catch_up
         lambda: not any(c.ready and not c.ws.closed for c in emulator._sockets), what="the first bot to leave"
     )
     clock.set(2030, 6, 4, 7, 29)  # down over 07:00; back 29 minutes late: inside the 30-minute window
-    second = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir), QUIZBOT_CATCH_UP="30")
+    second = await started(start_bot, lessons_dir, clock, QUIZBOT_CATCH_UP="30")
     await emulator.wait_for(lambda: posted(emulator), what="the missed quiz to be posted on start-up")
     assert posted(emulator) == ["sc.one"]
     assert await scheduler(second).run_due() == 0
 
 
 async def test_a_run_missed_by_more_than_the_window_is_skipped_and_the_next_day_posts(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path, clock: Clock
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path, clock: Clock
 ) -> None:
     bot = await started(start_bot, lessons_dir, clock, QUIZBOT_CATCH_UP="30")
     clock.set(2030, 6, 3, 12, 0)
@@ -286,7 +268,7 @@ async def test_a_run_missed_by_more_than_the_window_is_skipped_and_the_next_day_
 
 
 async def test_questions_rotate_without_repeats_and_the_previous_post_closes(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path, clock: Clock
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path, clock: Clock
 ) -> None:
     bot = await started(start_bot, lessons_dir, clock)
     clock.set(2030, 6, 3, 12, 0)
@@ -302,7 +284,7 @@ async def test_questions_rotate_without_repeats_and_the_previous_post_closes(
 
 
 async def test_difficulty_and_count_pick_several_questions_of_that_level(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path, clock: Clock
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path, clock: Clock
 ) -> None:
     bot = await started(start_bot, lessons_dir, clock)
     clock.set(2030, 6, 3, 12, 0)
@@ -318,7 +300,7 @@ async def test_difficulty_and_count_pick_several_questions_of_that_level(
 
 
 async def test_a_channel_the_bot_cannot_post_in_pauses_the_schedule_and_dms_its_moderator(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path, clock: Clock
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path, clock: Clock
 ) -> None:
     bot = await started(start_bot, lessons_dir, clock)
     clock.set(2030, 6, 3, 12, 0)
@@ -353,7 +335,7 @@ async def test_a_channel_the_bot_cannot_post_in_pauses_the_schedule_and_dms_its_
 
 
 async def test_a_vanished_channel_pauses_the_schedule_even_when_dms_are_closed(
-    emulator: DiscordEmulator,
+    emulator: DiscordForTests,
     start_bot: StartBot,
     lessons_dir: Path,
     clock: Clock,
@@ -372,7 +354,7 @@ async def test_a_vanished_channel_pauses_the_schedule_even_when_dms_are_closed(
 
 
 async def test_moderators_list_pause_and_remove_schedules_and_members_are_refused(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path, clock: Clock
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path, clock: Clock
 ) -> None:
     bot = await started(start_bot, lessons_dir, clock)
     clock.set(2030, 6, 3, 12, 0)
@@ -423,7 +405,7 @@ async def test_moderators_list_pause_and_remove_schedules_and_members_are_refuse
 
 
 async def test_a_lesson_taken_out_pauses_its_schedule_and_the_list_says_why(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path, clock: Clock
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path, clock: Clock
 ) -> None:
     bot = await started(start_bot, lessons_dir, clock)
     clock.set(2030, 6, 3, 12, 0)
@@ -452,7 +434,7 @@ LONG_AFTER_SENDING = "before the message id is stored, back after Discord forgot
 async def bot_dies_while_posting(
     when: str,
     monkeypatch: pytest.MonkeyPatch,
-    emulator: DiscordEmulator,
+    emulator: DiscordForTests,
     start_bot: StartBot,
     lessons_dir: Path,
     clock: Clock,
@@ -487,7 +469,7 @@ async def bot_dies_while_posting(
     return await started(start_bot, lessons_dir, clock)  # same SQLite file
 
 
-def question_messages(emulator: DiscordEmulator) -> list[tuple[int, str]]:
+def question_messages(emulator: DiscordForTests) -> list[tuple[int, str]]:
     """(message id, question id) of every message members can see in #quiz."""
     return [
         (int(m["id"]), m["embeds"][0]["footer"]["text"].rsplit(" · ", 1)[1])
@@ -498,7 +480,7 @@ def question_messages(emulator: DiscordEmulator) -> list[tuple[int, str]]:
 @pytest.mark.parametrize("dies", [AFTER_LISTING, AFTER_SENDING, LONG_AFTER_SENDING])
 async def test_a_run_whose_poster_died_is_finished_by_the_next_bot_and_no_question_is_posted_twice(
     dies: str,
-    emulator: DiscordEmulator,
+    emulator: DiscordForTests,
     start_bot: StartBot,
     lessons_dir: Path,
     clock: Clock,
@@ -529,7 +511,7 @@ async def test_a_run_whose_poster_died_is_finished_by_the_next_bot_and_no_questi
 
 
 async def test_a_run_whose_poster_died_is_given_up_after_the_catch_up_window(
-    emulator: DiscordEmulator,
+    emulator: DiscordForTests,
     start_bot: StartBot,
     lessons_dir: Path,
     clock: Clock,

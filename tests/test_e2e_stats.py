@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
-from bot.emulator import DiscordEmulator
+from tests.clock import Clock
 from tests.conftest import StartBot
+from tests.emulator import DiscordForTests
 from tests.test_e2e_leaderboard import LESSONS, MONDAY, member, score, started
 
 EPHEMERAL = 1 << 6
@@ -28,9 +29,9 @@ def fields(message: dict[str, Any]) -> dict[str, str]:
 
 
 async def test_my_stats_show_points_accuracy_first_try_rate_streak_and_mastery_privately(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:
-    bot = await started(emulator, start_bot, lessons_dir, MONDAY)
+    bot = await started(emulator, start_bot, lessons_dir, Clock(MONDAY))
     alice = member(emulator, "alice")
     await score(bot, alice, "lb.hard", MONDAY.replace(day=9))  # Sunday, right first try
     await score(bot, alice, "lb.easy", MONDAY, tries="BA")  # right on the second try
@@ -50,9 +51,9 @@ async def test_my_stats_show_points_accuracy_first_try_rate_streak_and_mastery_p
 
 
 async def test_stats_of_another_member_and_of_someone_who_never_answered(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:
-    bot = await started(emulator, start_bot, lessons_dir, MONDAY)
+    bot = await started(emulator, start_bot, lessons_dir, Clock(MONDAY))
     await score(bot, member(emulator, "bob"), "lb.easy", MONDAY)
     bobs = await emulator.wait_reply(await emulator.slash("stats", by="alice", member="bob"))
     assert bobs["flags"] & EPHEMERAL and bobs["embeds"][0]["title"] == "📊 Stats · Bob"
@@ -62,9 +63,9 @@ async def test_stats_of_another_member_and_of_someone_who_never_answered(
 
 
 async def test_question_stats_show_shares_the_most_picked_wrong_option_and_flag_the_label(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:
-    bot = await started(emulator, start_bot, lessons_dir, MONDAY)
+    bot = await started(emulator, start_bot, lessons_dir, Clock(MONDAY))
     # lb.hard is labelled hard, but five of six get it right on the first try: it plays easy.
     for n in range(5):
         await score(bot, 3000 + n, "lb.hard", MONDAY)
@@ -81,9 +82,9 @@ async def test_question_stats_show_shares_the_most_picked_wrong_option_and_flag_
 
 
 async def test_question_stats_are_for_moderators_only(
-    emulator: DiscordEmulator, start_bot: StartBot, lessons_dir: Path
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:
-    await started(emulator, start_bot, lessons_dir, MONDAY)
+    await started(emulator, start_bot, lessons_dir, Clock(MONDAY))
     refused = await emulator.wait_reply(await emulator.slash("stats", by="alice", question="lb.hard"))
     assert refused["flags"] & EPHEMERAL and "Only moderators" in refused["content"]
     quiet = await emulator.wait_reply(await emulator.slash("stats", by="mod", question="lb.easy"))

@@ -11,8 +11,10 @@ from typing import Any
 import pytest
 from playwright.async_api import Browser, Locator, Page, async_playwright, expect
 
-from bot.playground import DEBIAN_CHROMIUM, HEADLESS_CHROMIUM_ARGS, Playground
+from bot.playground import Playground
+from tests.browser import DEBIAN_CHROMIUM, HEADLESS_CHROMIUM_ARGS
 from tests.discord_spec import assert_bodies_match_spec
+from tests.emulator import plant_message
 
 HAVE_CHROMIUM = Path(DEBIAN_CHROMIUM).exists()
 # Waits for what the bot does (a round trip through the emulator is milliseconds; CI machines are slow).
@@ -393,7 +395,7 @@ async def test_a_button_the_bot_never_answers_shows_interaction_failed_to_its_cl
 ) -> None:
     playground = await start_playground(lessons_dir)
     # No cog handles this custom_id (and it has no `area:` prefix), so the bot stays silent.
-    await playground.emulator.plant_message("general", ["nobody-listens"], content="An old message")
+    await plant_message(playground.emulator, "general", ["nobody-listens"], content="An old message")
     await open_page(page, playground)
     await act_as(page, "bob")
     await open_channel(page, "general")

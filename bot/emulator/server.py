@@ -1,8 +1,9 @@
 """A loopback Discord: the REST API and gateway websocket that discord.py needs, on 127.0.0.1.
 
 The real, unmodified discord.py client connects to it (see bot.discord_target). Every REST request
-the bot makes is recorded so tests can check the bodies it sent; tests (and the playground) push
-slash commands and button clicks to the bot as gateway INTERACTION_CREATE events.
+the bot makes is recorded so its bodies can be checked against Discord's spec; the playground (and the
+tests) push slash commands and button clicks to the bot as gateway INTERACTION_CREATE events. The
+helpers only tests use to read what the bot did are in tests/emulator.py.
 """
 
 from __future__ import annotations
@@ -94,7 +95,6 @@ class DiscordEmulator:
         self.nonce_window_s: float | None = None
         self.attachments: dict[int, tuple[str, str, bytes]] = {}
         self.commands: dict[int | None, list[Json]] = {}  # guild id (None: global) -> synced commands
-        self.identified_tokens: list[str] = []
         self.listeners: list[Listener] = []
         self._sockets: list[_GatewayConnection] = []
         self._changed = asyncio.Condition()
@@ -165,9 +165,6 @@ class DiscordEmulator:
         except TimeoutError:
             raise TimeoutError(f"emulator: timed out after {timeout}s waiting for {what}") from None
 
-    async def wait_ready(self, timeout: float = 15.0) -> None:
-        await self.wait_for(lambda: any(c.ready for c in self._sockets), timeout, "the bot to identify")
-
     async def wait_commands_synced(self, timeout: float = 15.0) -> list[Json]:
         return await self.wait_for(lambda: self.synced_commands(), timeout, "command sync")  # type: ignore[no-any-return]
 
@@ -175,68 +172,11 @@ class DiscordEmulator:
     def synced_commands(self) -> list[Json]:
         return self.commands.get(self.world.guild_id) or self.commands.get(None) or []
 
-    def message(self, message_id: int) -> Json:
-        return self.messages[message_id].data
-
-    def channel_messages(self, channel: str | int, *, visible_to: str | None = None) -> list[Json]:
-        """Messages in a channel in order; ephemeral ones only for the member who may see them."""
-        channel_id = self._channel_id(channel)
-        viewer = self.world.members[visible_to].id if visible_to else None
-        return [
-            m.data
-            for m in self.messages.values()
-            if not m.deleted
-            and int(m.data["channel_id"]) == channel_id
-            and (m.visible_to is None or m.visible_to == viewer)
-        ]
-
-    def followups(self, ix: Interaction) -> list[Json]:
-        return [self.messages[i].data for i in ix.followup_ids]
-
     async def wait_response(self, ix: Interaction, timeout: float = 10.0) -> Json:
         """The bot's interaction callback body (type 4 reply, 5 defer, 6/7 update, 8 autocomplete)."""
         return await self.wait_for(
             lambda: ix.callbacks[0] if ix.callbacks else None, timeout, f"callback {ix.id}"
         )  # type: ignore[no-any-return]
-
-    async def wait_reply(self, ix: Interaction, timeout: float = 10.0) -> Json:
-        """The message the member sees as the answer: the original response, once it is no longer
-        'thinking' (a deferred reply counts once the bot edited it or sent a follow-up)."""
-
-        def ready() -> Json | None:
-            if not ix.callbacks:
-                return None
-            if ix.followup_ids:
-                return self.messages[ix.followup_ids[-1]].data
-            if ix.original_id is None:
-                return None
-            data = self.messages[ix.original_id].data
-            return None if data.get("flags", 0) & LOADING else data
-
-        return await self.wait_for(ready, timeout, f"reply to interaction {ix.id}")  # type: ignore[no-any-return]
-
-    def dm_messages(self, member: str) -> list[Json]:
-        """Direct messages the bot sent to a member, in order."""
-        member_id = self.world.members[member].id
-        return [
-            m.data
-            for m in self.messages.values()
-            if self.dm_channels.get(int(m.data["channel_id"])) == member_id and not m.deleted
-        ]
-
-    def requests_to(self, method: str, path_contains: str) -> list[Recorded]:
-        return [r for r in self.requests if r.method == method and path_contains in r.path]
-
-    async def plant_message(self, channel: str, custom_ids: list[str], content: str = "") -> Json:
-        """A message with buttons as an older version of the bot might have left it: the way to click
-        a stale or malformed custom_id, since Discord only sends clicks for buttons on a message."""
-        buttons = [
-            {"type": 2, "style": 2, "label": str(i), "custom_id": cid} for i, cid in enumerate(custom_ids)
-        ]
-        body = {"content": content, "components": [{"type": 1, "components": buttons}]}
-        return await self._create_message(
-            self.world.channels[channel].id, body, [], author=self.world.bot_user
-        )
 
     # ----- pushing interactions ---------------------------------------------------------------
     # Who acts is `by` and where is `in_channel`: `member` and `channel` are real option names.
@@ -409,9 +349,6 @@ class DiscordEmulator:
             out["focused"] = True
             out["value"] = str(value)
         return out
-
-    def _channel_id(self, channel: str | int) -> int:
-        return channel if isinstance(channel, int) else self.world.channels[channel].id
 
     # ----- gateway ----------------------------------------------------------------------------
     async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
@@ -790,7 +727,6 @@ class _GatewayConnection:
 
     async def _identify(self, data: Json) -> None:
         emu, world = self.emulator, self.emulator.world
-        emu.identified_tokens.append(data.get("token", ""))
         if data.get("token") != emu.token:
             await self.ws.close(code=4004, message=b"Authentication failed.")
             return

@@ -1,4 +1,5 @@
-"""How the page is driven headless (the screenshot script and the browser tests): Debian's Chromium."""
+"""How the playground page is driven headless (Debian's Chromium), for the browser tests and
+scripts/screenshot_playground.py. Dev-only: the shipped playground never launches a browser."""
 
 from __future__ import annotations
 
