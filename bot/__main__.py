@@ -135,11 +135,13 @@ def _demo(question_id: str, seed: int | None, settings: Settings) -> int:
 
 def _playground(args: argparse.Namespace, settings: Settings) -> int:
     from bot.logs import setup_logging
-    from bot.playground import run_playground
+    from bot.playground import serve_until_stopped
 
     setup_logging()
     # Without --lessons: the configured lessons (QUIZBOT_CONTENT_DIR) or the bundled ones, watched too.
-    return run_playground(port=args.port, lessons_dir=args.lessons or getattr(settings, "content_dir", None))
+    return serve_until_stopped(
+        port=args.port, lessons_dir=args.lessons or getattr(settings, "content_dir", None)
+    )
 
 
 def _run(settings: Settings) -> int:

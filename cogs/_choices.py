@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import discord
 from discord import app_commands
 
-from bot import scheduler
+from bot import timezones
 from bot.rendering import shorten
 from content import Question
 from storage import queries
@@ -68,9 +68,9 @@ async def open_posts(bot: QuizBot, guild_id: int | None, typed: str) -> list[app
     return choices[:CHOICES]
 
 
-def timezones(typed: str) -> list[app_commands.Choice[str]]:
+def zones(typed: str) -> list[app_commands.Choice[str]]:
     """IANA zones containing what was typed, best matches (prefix of a part) first."""
     typed = typed.strip().lower().replace(" ", "_")
-    hits = [z for z in scheduler.known_zones() if typed in z.lower()]
+    hits = [z for z in timezones.known_zones() if typed in z.lower()]
     hits.sort(key=lambda z: (not any(part.lower().startswith(typed) for part in z.split("/")), z))
     return [app_commands.Choice(name=z, value=z) for z in hits[:CHOICES]]

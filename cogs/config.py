@@ -8,7 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import scheduler
+from bot import timezones
 from cogs import _choices as choices
 from cogs._checks import manager_only
 from storage import queries
@@ -55,8 +55,8 @@ class Config(commands.GroupCog, group_name="config", group_description="Server s
         assert interaction.guild_id is not None
         try:
             # The same rule as /schedule add, so a zone accepted here is accepted there too.
-            zone = scheduler.parse_zone(timezone)
-        except scheduler.ScheduleError as exc:
+            zone = timezones.parse_zone(timezone)
+        except timezones.UnknownZone as exc:
             await interaction.response.send_message(str(exc), ephemeral=True)
             return
         await queries.set_guild_settings(
@@ -68,7 +68,7 @@ class Config(commands.GroupCog, group_name="config", group_description="Server s
     async def _timezone_choices(
         self, interaction: discord.Interaction[QuizBot], typed: str
     ) -> list[app_commands.Choice[str]]:
-        return choices.timezones(typed)
+        return choices.zones(typed)
 
 
 async def setup(bot: QuizBot) -> None:

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.app import QuizBot
+from cogs.schedule._cog import Schedules
 from storage import queries
 from storage import schedules as store
 from storage.models import Schedule
@@ -81,10 +82,8 @@ async def started(start_bot: StartBot, lessons_dir: Path, clock: Clock, **settin
     return await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir), clock=clock, **settings)
 
 
-def scheduler(bot: QuizBot) -> Any:
-    cog = bot.get_cog("Schedule")
-    assert cog is not None
-    return cog
+def scheduler(bot: QuizBot) -> Schedules:
+    return bot.feature(Schedules)
 
 
 async def add_schedule(emulator: DiscordForTests, **options: Any) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""bot.scheduler without Discord or storage: due times across daylight saving, catch-up, rotation."""
+"""bot.daily and bot.timezones without Discord or storage: due times across daylight saving, catch-up, rotation."""
 
 from __future__ import annotations
 
@@ -8,18 +8,18 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.scheduler import (
+from bot.daily import (
     Action,
     ScheduleError,
     decide,
     latest_run,
     next_run,
     parse_time,
-    parse_zone,
     pick_questions,
     run_instant,
     with_difficulty,
 )
+from bot.timezones import UnknownZone, parse_zone
 
 BERLIN = ZoneInfo("Europe/Berlin")
 SYDNEY = ZoneInfo("Australia/Sydney")
@@ -39,9 +39,9 @@ def test_impossible_times_are_refused_with_the_expected_format(text: str) -> Non
 
 def test_unknown_time_zones_are_refused_and_known_ones_accepted() -> None:
     assert parse_zone(" Europe/Berlin ").key == "Europe/Berlin"
-    with pytest.raises(ScheduleError, match="IANA"):
+    with pytest.raises(UnknownZone, match="IANA"):
         parse_zone("Mars/Olympus")
-    with pytest.raises(ScheduleError):
+    with pytest.raises(UnknownZone):
         parse_zone("../../etc/passwd")
 
 

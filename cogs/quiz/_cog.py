@@ -13,11 +13,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.daily import pick_questions
 from bot.embeds import blanks_form_embed, tries_left_text
 from bot.grading import MAX_TRIES
 from bot.posts import POST_MODE
 from bot.rendering import shorten
-from bot.scheduler import pick_questions
 from bot.widgets import UNSET, answer_view
 from cogs import _choices as choices
 from cogs._checks import moderator_only

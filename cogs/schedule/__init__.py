@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from cogs.schedule._cog import ScheduleCog
+from cogs.schedule._cog import Schedules
 
 if TYPE_CHECKING:
     from bot.app import QuizBot
 
 
 async def setup(bot: QuizBot) -> None:
-    await bot.add_cog(ScheduleCog(bot))
+    await bot.add_cog(Schedules(bot))

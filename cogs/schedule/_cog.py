@@ -11,7 +11,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import scheduler
+from bot import daily, timezones
 from bot.loops import every
 from bot.posts import PostChannel
 from bot.rendering import shorten
@@ -33,7 +33,7 @@ Difficulty = Literal["any", "easy", "medium", "hard"]
 NO_SUCH_SCHEDULE = "This server has no schedule #{id}. `/schedule list` shows them."
 
 
-class ScheduleCog(
+class Schedules(
     commands.GroupCog,
     name="Schedule",
     group_name="schedule",
@@ -72,7 +72,7 @@ class ScheduleCog(
         lesson: str,
         timezone: str | None = None,
         difficulty: Difficulty = "any",
-        count: app_commands.Range[int, 1, scheduler.MAX_COUNT] = 1,
+        count: app_commands.Range[int, 1, daily.MAX_COUNT] = 1,
         close_after: app_commands.Range[int, 1, 1440] | None = None,
     ) -> None:
         assert interaction.guild_id is not None
@@ -82,7 +82,7 @@ class ScheduleCog(
                 f"There is no lesson `{shorten(lesson, 50)}`.", ephemeral=True
             )
             return
-        if not scheduler.with_difficulty(found.questions, difficulty):
+        if not daily.with_difficulty(found.questions, difficulty):
             await interaction.response.send_message(
                 f"*{shorten(found.title, 80)}* has no {difficulty} questions: pick another difficulty.",
                 ephemeral=True,
@@ -91,9 +91,9 @@ class ScheduleCog(
         if timezone is None:
             timezone = (await queries.get_guild_settings(self.bot.database, interaction.guild_id)).timezone
         try:
-            hour, minute = scheduler.parse_time(time)
-            zone = scheduler.parse_zone(timezone)
-        except scheduler.ScheduleError as exc:
+            hour, minute = daily.parse_time(time)
+            zone = timezones.parse_zone(timezone)
+        except (daily.ScheduleError, timezones.UnknownZone) as exc:
             await interaction.response.send_message(str(exc), ephemeral=True)
             return
         me = channel.guild.me
@@ -127,7 +127,7 @@ class ScheduleCog(
                 ephemeral=True,
             )
             return
-        next_at = scheduler.next_run(hour, minute, zone, now)
+        next_at = daily.next_run(hour, minute, zone, now)
         log.info("schedule %s added in guild %s by %s", schedule.id, schedule.guild_id, schedule.created_by)
         await interaction.response.send_message(render.added(schedule, found, next_at), ephemeral=True)
 
@@ -141,7 +141,7 @@ class ScheduleCog(
     async def _timezone_choices(
         self, interaction: discord.Interaction[QuizBot], typed: str
     ) -> list[app_commands.Choice[str]]:
-        return choices.timezones(typed)
+        return choices.zones(typed)
 
     @app_commands.command(name="list", description="This server's daily quizzes")
     @app_commands.guild_only()
@@ -154,8 +154,8 @@ class ScheduleCog(
         now = self.bot.now()
         rows: list[tuple[Schedule, Lesson | None, datetime | None, ScheduleRun | None]] = []
         for s in schedules:
-            zone = _zone_or_none(s.timezone)
-            next_at = scheduler.next_run(s.hour, s.minute, zone, now) if zone else None
+            zone = timezones.zone_or_none(s.timezone)
+            next_at = daily.next_run(s.hour, s.minute, zone, now) if zone else None
             rows.append((s, self.bot.library.lesson(s.lesson_id), next_at, last.get(s.id or 0)))
         await interaction.response.send_message(embed=render.list_embed(rows), ephemeral=True)
 
@@ -208,8 +208,8 @@ class ScheduleCog(
         if paused:
             text = f"Paused daily quiz **#{found.id}**. `/schedule resume` starts it again."
         else:
-            zone = _zone_or_none(found.timezone) or zoneinfo.ZoneInfo("UTC")
-            next_at = scheduler.next_run(found.hour, found.minute, zone, self.bot.now())
+            zone = timezones.zone_or_none(found.timezone) or zoneinfo.ZoneInfo("UTC")
+            next_at = daily.next_run(found.hour, found.minute, zone, self.bot.now())
             text = (
                 f"Resumed daily quiz **#{found.id}** ({render.when(found)} in <#{found.channel_id}>); "
                 f"next one {discord.utils.format_dt(next_at, 'R')}."
@@ -314,11 +314,11 @@ class ScheduleCog(
         self, schedule: Schedule, now: datetime, catch_up: timedelta, done_dates: set[date]
     ) -> bool:
         assert schedule.id is not None
-        zone = _zone_or_none(schedule.timezone)
+        zone = timezones.zone_or_none(schedule.timezone)
         if zone is None:
             await self._pause(schedule, f"its time zone `{schedule.timezone}` is no longer known.")
             return False
-        due = scheduler.decide(
+        due = daily.decide(
             schedule.hour,
             schedule.minute,
             zone,
@@ -327,10 +327,10 @@ class ScheduleCog(
             done_dates=done_dates,
             catch_up=catch_up,
         )
-        if due.action is scheduler.Action.WAIT:
+        if due.action is daily.Action.WAIT:
             return False
         db = self.bot.database
-        if due.action is scheduler.Action.SKIP:
+        if due.action is daily.Action.SKIP:
             skipped = await store.claim_run(
                 db, schedule.id, due.run_date, due.due_at, status=RunStatus.SKIPPED, now=now
             )
@@ -372,7 +372,7 @@ class ScheduleCog(
         assert schedule.id is not None and run.id is not None
         db = self.bot.database
         lesson = self.bot.library.lesson(schedule.lesson_id)
-        pool = scheduler.with_difficulty(lesson.questions, schedule.difficulty) if lesson else []
+        pool = daily.with_difficulty(lesson.questions, schedule.difficulty) if lesson else []
         if not pool:
             reason = (
                 f"the lesson `{schedule.lesson_id}` is gone."
@@ -385,7 +385,7 @@ class ScheduleCog(
         # A takeover: the posts the previous claimer listed (some may never have reached Discord).
         listed = await self._listed_posts(run)
         recency = await queries.question_recency(db, schedule.guild_id, schedule.channel_id)
-        picked = scheduler.pick_questions(pool, recency, max(0, schedule.count - len(listed)))
+        picked = daily.pick_questions(pool, recency, max(0, schedule.count - len(listed)))
         previous = await store.previous_post_ids(db, schedule.id, run.run_date)
         close_after = (
             timedelta(minutes=schedule.close_after_minutes) if schedule.close_after_minutes else None
@@ -462,10 +462,3 @@ class ScheduleCog(
                 schedule.created_by,
                 exc,
             )
-
-
-def _zone_or_none(name: str) -> zoneinfo.ZoneInfo | None:
-    try:
-        return scheduler.parse_zone(name)
-    except scheduler.ScheduleError:
-        return None

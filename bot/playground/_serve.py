@@ -16,7 +16,7 @@ log = logging.getLogger(__name__)
 DEFAULT_DATABASE = Path("data") / "playground.db"
 
 
-def run_playground(
+def serve_until_stopped(
     *, port: int = 8765, lessons_dir: Path | None = None, database: Path = DEFAULT_DATABASE
 ) -> int:
     """Serve the playground on 127.0.0.1:`port`; returns the process exit code."""

@@ -1,4 +1,4 @@
-"""Scheduled daily quizzes, the pure part: when a schedule is due, and which questions it posts.
+"""Daily quizzes, the pure part: when a schedule is due, and which questions it posts.
 
 No discord, no storage: the schedule cog asks these functions, then claims and posts.
 A schedule says "HH:MM every day in this IANA zone"; each local date has at most one run. Times in a
@@ -14,7 +14,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
-from functools import cache
 from typing import Protocol, TypeVar
 
 import content
@@ -35,27 +34,6 @@ def parse_time(text: str) -> tuple[int, int]:
     if match is None:
         raise ScheduleError(f"`{text[:20]}` is not a time of day: write it as HH:MM, e.g. 09:00 or 18:30.")
     return int(match.group(1)), int(match.group(2))
-
-
-@cache
-def known_zones() -> tuple[str, ...]:
-    """Every IANA zone name the tz database here knows, sorted (what /config and /schedule accept)."""
-    return tuple(sorted(_zone_set()))
-
-
-@cache
-def _zone_set() -> frozenset[str]:  # membership, checked for every schedule on every tick
-    return frozenset(zoneinfo.available_timezones())
-
-
-def parse_zone(name: str) -> zoneinfo.ZoneInfo:
-    """An IANA zone by name (e.g. Europe/Berlin); an unknown name raises ScheduleError."""
-    name = name.strip()
-    if name not in _zone_set():
-        raise ScheduleError(
-            f"`{name[:64]}` is not a time zone I know: pick an IANA name such as Europe/Berlin or UTC."
-        )
-    return zoneinfo.ZoneInfo(name)
 
 
 def run_instant(day: date, hour: int, minute: int, zone: zoneinfo.ZoneInfo) -> datetime:
