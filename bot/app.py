@@ -9,7 +9,7 @@ import pkgutil
 import re
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import discord
 from discord import app_commands
@@ -181,11 +181,12 @@ class QuizBot(commands.AutoShardedBot):
         return self._answer_modes.get(name)
 
     def feature(self, cog_type: type[CogT]) -> CogT:
-        """The loaded cog of this type, typed: how a feature's persistent items reach their cog."""
-        for cog in self.cogs.values():
-            if isinstance(cog, cog_type):
-                return cog
-        raise LookupError(f"{cog_type.__name__} is not loaded")
+        """The loaded cog of this type, typed: how a feature's persistent items reach their cog.
+        Found by the cog's name, not isinstance: reloading an extension makes a new class."""
+        cog = self.get_cog(cog_type.__cog_name__)
+        if cog is None:
+            raise LookupError(f"{cog_type.__cog_name__} is not loaded")
+        return cast(CogT, cog)
 
     def reload_lessons(self) -> Library:
         """Load the lessons again (the playground does this when a file changes). On LessonError the
