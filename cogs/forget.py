@@ -51,6 +51,13 @@ class ConfirmButton(
     ) -> ConfirmButton:
         return cls(int(match["member"]))
 
+    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
+        # The prompt is private, but a forged or copied button must never delete someone else.
+        if interaction.user.id == self.member_id:
+            return True
+        await interaction.response.send_message(NOT_YOURS, ephemeral=True)
+        return False
+
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         await _cog(interaction).confirm(interaction, self.member_id)
 
@@ -85,10 +92,6 @@ class Forget(commands.Cog):
         await interaction.response.send_message(WARNING, view=view, ephemeral=True)
 
     async def confirm(self, interaction: discord.Interaction[QuizBot], member_id: int) -> None:
-        # The prompt is private, but a forged or copied button must never delete someone else.
-        if interaction.user.id != member_id:
-            await interaction.response.send_message(NOT_YOURS, ephemeral=True)
-            return
         deleted = await forget_member(self.bot.database, member_id)
         total = sum(deleted.values())
         text = (
