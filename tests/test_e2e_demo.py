@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from cogs.demo._cog import Demo
 from content import load_library
 from tests.conftest import StartBot
 from tests.emulator import DiscordForTests
@@ -101,7 +102,7 @@ async def test_fit_demo_streams_epochs_and_attaches_a_loss_curve(
     emulator: DiscordForTests, start_bot: StartBot
 ) -> None:
     bot = await start_bot()
-    bot.get_cog("Demo").progress_every_s = 0  # type: ignore[union-attr]
+    bot.feature(Demo).progress_every_s = 0
     ix = await emulator.slash("demo", by="alice", question="weights.task3", seed=1)
     reply = await emulator.wait_reply(ix, timeout=60)
     await emulator.wait_for(
@@ -172,7 +173,7 @@ async def test_a_hung_demo_is_stopped_the_member_told_and_the_next_run_served(
     emulator: DiscordForTests, start_bot: StartBot, limits_dir: Path
 ) -> None:
     bot = await start_bot(QUIZBOT_CONTENT_DIR=str(limits_dir))
-    bot.get_cog("Demo").time_limit_s = 2.0  # type: ignore[union-attr]
+    bot.feature(Demo).time_limit_s = 2.0
     slow = await emulator.wait_reply(await emulator.slash("demo", question="limits.slow"), timeout=60)
     assert embed(slow)["title"] == "⏱️ The code took too long"
     assert "starting" in embed(slow)["description"], "what it printed before the limit is kept"

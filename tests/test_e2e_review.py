@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from bot import grading
+from cogs.review._cog import Review
 from storage import review
 from tests.clock import Clock
 from tests.conftest import StartBot
@@ -204,7 +205,7 @@ async def test_a_member_who_asks_is_reminded_by_dm_once_a_day_while_reviews_are_
 ) -> None:
     clock = Clock(MONDAY)
     bot = await started(emulator, start_bot, lessons_dir, clock)
-    reviews: Any = bot.get_cog("Review")
+    reviews = bot.feature(Review)
     alice = member(emulator, "alice")
     await review.record_outcome(bot.database, alice, "lb.hard", right=False, try_no=3, now=MONDAY)
     empty = await emulator.wait_reply(await emulator.slash("review", by="alice"))  # due in minutes, not now
@@ -242,6 +243,6 @@ async def test_reminders_stop_for_a_member_whose_dms_are_closed(
     await review.set_reminders(bot.database, bob, True, now=MONDAY)
     emulator.dms_closed.add("bob")
     clock.at = MONDAY + timedelta(hours=1)
-    reviews: Any = bot.get_cog("Review")
+    reviews = bot.feature(Review)
     assert await reviews.send_reminders() == 0
     assert not await review.reminders_on(bot.database, bob), "not retried every day against closed DMs"
