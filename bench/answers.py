@@ -35,7 +35,7 @@ from bot.emulator import DiscordEmulator, Member
 from bot.emulator.state import snowflake
 from bot.settings import load_settings
 from storage import Attempt
-from storage.testing import postgres_reachable, temporary_postgres_database
+from tests.postgres import postgres_reachable, temporary_postgres_database
 
 LESSON = """\
 id: bench

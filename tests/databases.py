@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from storage import Database
-from storage.testing import create_postgres_database, drop_postgres_database, postgres_reachable, reset_tables
+from tests.postgres import create_postgres_database, drop_postgres_database, postgres_reachable, reset_tables
 
 
 def require_postgres() -> None:

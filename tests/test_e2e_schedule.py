@@ -21,9 +21,9 @@ from storage import queries
 from storage import schedules as store
 from storage.models import Schedule
 from storage.schedules import RunStatus
-from storage.testing import reset_tables
 from tests.conftest import StartBot
 from tests.messages import button, title
+from tests.postgres import reset_tables
 
 EPHEMERAL = 1 << 6
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -15,7 +15,7 @@ from storage.forget import forget_member, member_tables
 from storage.leaderboards import board, member_stats, question_stats, standing, window
 from storage.models import PeriodScore
 from storage.review import get_card, record_outcome
-from storage.testing import reset_tables
+from tests.postgres import reset_tables
 from tests.test_storage import CHANNEL, GUILD, Question
 
 MONDAY = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)  # a Monday

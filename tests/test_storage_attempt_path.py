@@ -17,7 +17,7 @@ from sqlmodel import col, select
 from storage import AttemptStatus, Database, queries
 from storage.engine import asyncpg_dsn
 from storage.models import Attempt, Post
-from storage.testing import reset_tables
+from tests.postgres import reset_tables
 
 GUILD = 900_000_000_000_000_001
 CHANNEL = 800_000_000_000_000_002

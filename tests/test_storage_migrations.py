@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from storage import Database, queries
 from storage.engine import head_revision
 from storage.models import metadata
-from storage.testing import postgres_reachable, temporary_postgres_database
+from tests.postgres import postgres_reachable, temporary_postgres_database
 
 APP_TABLES = {"guild_settings", "posts", "attempts", "member_scores", "daily_scores", "practice_runs"}
 REPO = Path(__file__).resolve().parent.parent
