@@ -17,7 +17,7 @@ import pytest
 
 from bot.app import QuizBot
 from bot.emulator import DiscordEmulator
-from storage import queries
+from storage import post_rows
 from storage import schedules as store
 from storage.models import Schedule
 from storage.schedules import RunStatus
@@ -475,7 +475,7 @@ async def bot_dies_while_posting(
         async def die(*args: Any) -> None:
             raise ProcessDied
 
-        monkeypatch.setattr(queries, "set_post_message", die)
+        monkeypatch.setattr(post_rows, "set_post_message", die)
     clock.set(2030, 6, 4, 7, 30)
     with pytest.raises(ProcessDied):
         await scheduler(first).run_due()
@@ -518,7 +518,7 @@ async def test_a_run_whose_poster_died_is_finished_by_the_next_bot_and_no_questi
     assert seen[: len(sent_before)] == sent_before, "the message that did arrive is the one kept"
     (run,) = await store.schedule_runs(second.database, (await only_schedule(second, emulator)).id or 0)
     assert run.status == RunStatus.POSTED
-    posts = [await queries.get_post(second.database, post_id) for post_id in run.post_ids]
+    posts = [await post_rows.get_post(second.database, post_id) for post_id in run.post_ids]
     assert [(p.message_id, p.question_id) for p in posts if p] == seen
 
     message = emulator.message(seen[0][0])

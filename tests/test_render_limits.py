@@ -27,10 +27,9 @@ from cogs.review import _render as review
 from cogs.schedule import _render as schedule
 from cogs.stats import _render as stats
 from content import Lesson, Question, card_description
-from storage import Post, PostTally
+from storage import Post, PostTally, RankedMember
 from storage.leaderboards import LessonProgress, MemberStats
 from storage.models import ReviewCard, Schedule, ScheduleRun
-from storage.queries import RankedMember
 
 NOW = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 

@@ -14,6 +14,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands, tasks
 
+from bot import answering
+from bot.attempts import AttemptStatus
 from bot.rendering import EMBED_TOTAL_CHARS, plural, shorten
 from bot.scheduler import pick_questions
 from cogs._blanks import UNSET, answer_is_valid, picks_are_valid
@@ -21,7 +23,7 @@ from cogs._checks import NOT_A_MODERATOR, is_moderator
 from cogs.quiz import _render as render
 from cogs.quiz._items import blanks_view, post_of, post_view
 from content import Lesson, Question
-from storage import AttemptStatus, Post, queries
+from storage import Post, post_rows
 
 if TYPE_CHECKING:
     from bot.app import QuizBot
@@ -166,13 +168,13 @@ class Quiz(commands.Cog):
         assert interaction.guild_id is not None  # guild_only group; is_moderator refuses DMs
         db = self.bot.database
         if question is None:
-            newest = await queries.open_posts(
+            newest = await post_rows.open_posts(
                 db, interaction.guild_id, channel_id=interaction.channel_id, limit=1
             )
             post = newest[0] if newest else None
             missing = "No question is open in this channel. Pick one with `/quiz close question:`."
         else:
-            post = await queries.get_post(db, question)
+            post = await post_rows.get_post(db, question)
             if post is not None and post.guild_id != interaction.guild_id:
                 post = None
             missing = "There is no such question in this server. Pick one from the list `/quiz close` offers."
@@ -197,7 +199,7 @@ class Quiz(commands.Cog):
             return []
         choices = []
         # Every open post, then the filter: what was typed may match one older than the newest 25.
-        for post in await queries.open_posts(self.bot.database, interaction.guild_id, limit=None):
+        for post in await post_rows.open_posts(self.bot.database, interaction.guild_id, limit=None):
             assert post.id is not None
             found = self.bot.library.question(post.question_id)
             channel = self.bot.get_channel(post.channel_id)
@@ -212,7 +214,7 @@ class Quiz(commands.Cog):
     async def next_question(self, guild_id: int, channel_id: int, lesson: Lesson) -> tuple[Question, str]:
         """The first question of the lesson this channel has not seen; once all were posted, the one
         posted longest ago (the same rotation as scheduled quizzes)."""
-        recency = await queries.question_recency(self.bot.database, guild_id, channel_id)
+        recency = await post_rows.question_recency(self.bot.database, guild_id, channel_id)
         (picked,) = pick_questions(lesson.questions, recency, 1)
         if picked.id in recency:
             return (
@@ -234,7 +236,7 @@ class Quiz(commands.Cog):
         """Store the post first (its id goes in the buttons), then send it. `before_send` sees the
         stored post before Discord does (the scheduler lists it on its run)."""
         now = self.bot.now()
-        post = await queries.create_post(
+        post = await post_rows.create_post(
             self.bot.database,
             guild_id,
             channel.id,
@@ -256,7 +258,7 @@ class Quiz(commands.Cog):
         try:
             async for message in channel.history(limit=RECENT_MESSAGES):
                 if message.author.id == self.bot.user.id and post_of(message) == post.id:
-                    await queries.set_post_message(self.bot.database, post.id, message.id)
+                    await post_rows.set_post_message(self.bot.database, post.id, message.id)
                     post.message_id = message.id
                     return True
         except discord.HTTPException:  # no Read Message History: the nonce still guards the resend
@@ -279,9 +281,9 @@ class Quiz(commands.Cog):
                 nonce=post.id,
             )
         except discord.HTTPException:
-            await queries.drop_unsent_post(db, post.id)  # a resent post someone answered stays
+            await post_rows.drop_unsent_post(db, post.id)  # a resent post someone answered stays
             raise
-        await queries.set_post_message(db, post.id, message.id)
+        await post_rows.set_post_message(db, post.id, message.id)
         post.message_id = message.id
         return post
 
@@ -301,7 +303,7 @@ class Quiz(commands.Cog):
         return await asyncio.shield(loading)
 
     async def _load_post(self, post_id: int) -> Post | None:
-        post = await queries.get_post(self.bot.database, post_id)
+        post = await post_rows.get_post(self.bot.database, post_id)
         if post is not None:
             self._posts[post_id] = post
             if len(self._posts) > POST_CACHE_SIZE:
@@ -316,7 +318,7 @@ class Quiz(commands.Cog):
         if cached:
             post = await self._cached_post(post_id)
         else:
-            post = await queries.get_post(self.bot.database, post_id)
+            post = await post_rows.get_post(self.bot.database, post_id)
         question = self.bot.library.question(post.question_id) if post else None
         if post is None or post.guild_id != interaction.guild_id:
             await interaction.response.send_message(STALE_POST, ephemeral=True)
@@ -338,7 +340,7 @@ class Quiz(commands.Cog):
             await interaction.response.send_message(FORGED, ephemeral=True)
             return
         try:
-            outcome = await queries.record_attempt(
+            outcome = await answering.record_try(
                 self.bot.database, post, interaction.user.id, chosen, question, self.bot.now()
             )
         except LookupError:  # the cached post was deleted meanwhile
@@ -349,7 +351,7 @@ class Quiz(commands.Cog):
             await interaction.response.send_message(CLOSED, ephemeral=True)
             return
         if outcome.status is AttemptStatus.ALREADY_DONE:
-            result = await queries.member_result(self.bot.database, post_id, interaction.user.id)
+            result = await answering.member_result(self.bot.database, post_id, interaction.user.id)
             if result is None:  # /forget-me ran in between: nothing is stored any more
                 await interaction.response.send_message(FORGOTTEN, ephemeral=True)
                 return
@@ -389,7 +391,7 @@ class Quiz(commands.Cog):
         if opened is None:
             return
         post, question = opened
-        result = await queries.member_result(self.bot.database, post_id, interaction.user.id)
+        result = await answering.member_result(self.bot.database, post_id, interaction.user.id)
         if result is not None and result.done:
             await interaction.response.send_message(
                 embed=render.result_embed(question, result), ephemeral=True
@@ -447,16 +449,16 @@ class Quiz(commands.Cog):
     async def _refresh_count_later(self, post: Post) -> None:
         await asyncio.sleep(self.count_refresh_seconds)
         assert post.id is not None
-        fresh = await queries.get_post(self.bot.database, post.id)
+        fresh = await post_rows.get_post(self.bot.database, post.id)
         question = self.bot.library.question(post.question_id)
         if fresh is None or fresh.closed or fresh.message_id is None or question is None:
             return
-        tally = await queries.post_tally(self.bot.database, post.id)
+        tally = await post_rows.post_tally(self.bot.database, post.id)
         embed = render.question_embed(question, self.bot.library.lesson(question.lesson_id), fresh, tally)
         with contextlib.suppress(discord.HTTPException):
             await self._message(fresh).edit(embed=embed)
         # Another process may have revealed the answer while this count was in flight: put it back.
-        after = await queries.get_post(self.bot.database, post.id)
+        after = await post_rows.get_post(self.bot.database, post.id)
         if after is not None and after.closed:
             await self._reveal(after, question)
 
@@ -478,14 +480,14 @@ class Quiz(commands.Cog):
     async def close_due(self) -> int:
         """Close every post whose time has come and reveal its answer; returns how many closed."""
         closed = 0
-        for post in await queries.due_posts_to_close(self.bot.database, self.bot.now()):
+        for post in await post_rows.due_posts_to_close(self.bot.database, self.bot.now()):
             closed += await self.close(post)
         return closed
 
     async def close(self, post: Post) -> bool:
         """Close one post (exactly once, even with several bot processes) and reveal the answer."""
         assert post.id is not None
-        if not await queries.close_post(self.bot.database, post.id, now=self.bot.now()):
+        if not await post_rows.close_post(self.bot.database, post.id, now=self.bot.now()):
             return False
         refresh = self._refreshing.pop(post.id, None)
         if refresh is not None:
@@ -499,8 +501,8 @@ class Quiz(commands.Cog):
     async def _reveal(self, post: Post, question: Question) -> None:
         """Edit the post into its closed form: the answer, first-answer shares, who was right first."""
         assert post.id is not None
-        tally = await queries.post_tally(self.bot.database, post.id)
-        first_try = await queries.first_try_right_members(self.bot.database, post.id)
+        tally = await post_rows.post_tally(self.bot.database, post.id)
+        first_try = await post_rows.first_try_right_members(self.bot.database, post.id)
         embed = render.reveal_embed(question, self.bot.library.lesson(question.lesson_id), tally, first_try)
         # Answer buttons go; other cogs' buttons (Run the code) stay useful after the reveal.
         extra = self.bot.question_items(question)

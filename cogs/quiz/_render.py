@@ -7,9 +7,10 @@ from datetime import datetime
 import discord
 
 from bot import grading
+from bot.attempts import MemberResult
 from bot.rendering import EMBED_FIELD_CHARS, EMBED_TITLE_CHARS, bar, clip, numbered, plural, shorten
 from content import Lesson, Question, card_description
-from storage import MemberResult, Post, PostTally
+from storage import Post, PostTally
 
 COLOURS = {"easy": discord.Colour.green(), "medium": discord.Colour.gold(), "hard": discord.Colour.red()}
 RIGHT, WRONG = "✅", "❌"
