@@ -49,6 +49,8 @@ def decode_choice(stored: str) -> tuple[str, ...]:
 
 @dataclass(frozen=True, slots=True)
 class TryRecord:
+    """One stored try, for showing a member what they have so far."""
+
     try_no: int
     chosen: tuple[str, ...]
     right: bool
@@ -75,6 +77,8 @@ async def member_tries(db: Database, post_id: int, member_id: int) -> tuple[TryR
 
 @dataclass(frozen=True, slots=True)
 class EarlierTry:
+    """An earlier try as the decision sees it (the hot path's one read carries no times)."""
+
     try_no: int
     chosen: tuple[str, ...]
     right: bool
