@@ -35,8 +35,8 @@ from bot.emulator import Member
 from bot.emulator.state import snowflake
 from bot.settings import load_settings
 from storage import Attempt
-from storage.testing import postgres_reachable, temporary_postgres_database
 from tests.emulator import DiscordForTests, plant_message
+from tests.postgres import postgres_reachable, temporary_postgres_database
 
 LESSON = """\
 id: bench

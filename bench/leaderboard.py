@@ -40,7 +40,7 @@ from sqlalchemy import text
 from storage import Database
 from storage.engine import asyncpg_dsn
 from storage.leaderboards import PERIODS, Period, board, standing
-from storage.testing import postgres_reachable, temporary_postgres_database
+from tests.postgres import postgres_reachable, temporary_postgres_database
 
 GUILD = 900_000_000_000_000_001
 CHANNEL = 800_000_000_000_000_002

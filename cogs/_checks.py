@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, TypeVar
 import discord
 from discord import app_commands
 
-from storage import queries
+from storage import guilds
 
 if TYPE_CHECKING:
     from bot.app import QuizBot
@@ -33,7 +33,7 @@ async def is_moderator(interaction: discord.Interaction[QuizBot]) -> bool:
         return False
     if interaction.permissions.manage_guild:
         return True
-    settings = await queries.get_guild_settings(interaction.client.database, interaction.guild_id)
+    settings = await guilds.get_guild_settings(interaction.client.database, interaction.guild_id)
     role_id = settings.moderator_role_id
     return role_id is not None and any(role.id == role_id for role in interaction.user.roles)
 

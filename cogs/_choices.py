@@ -13,7 +13,7 @@ from discord import app_commands
 from bot import timezones
 from bot.rendering import shorten
 from content import Question
-from storage import queries
+from storage import post_rows
 
 if TYPE_CHECKING:
     from bot.app import QuizBot
@@ -54,7 +54,7 @@ async def open_posts(bot: QuizBot, guild_id: int | None, typed: str) -> list[app
         return []
     choices = []
     # Every open post, then the filter: what was typed may match one older than the newest 25.
-    for post in await queries.open_posts(bot.database, guild_id, limit=None):
+    for post in await post_rows.open_posts(bot.database, guild_id, limit=None):
         assert post.id is not None
         found = bot.library.question(post.question_id)
         channel = bot.get_channel(post.channel_id)

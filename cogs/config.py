@@ -11,7 +11,7 @@ from discord.ext import commands
 from bot import timezones
 from cogs import _choices as choices
 from cogs._checks import manager_only
-from storage import queries
+from storage import guilds
 
 if TYPE_CHECKING:
     from bot.app import QuizBot
@@ -33,7 +33,7 @@ class Config(commands.GroupCog, group_name="config", group_description="Server s
         self, interaction: discord.Interaction[QuizBot], role: discord.Role | None = None
     ) -> None:
         assert interaction.guild_id is not None
-        await queries.set_guild_settings(
+        await guilds.set_guild_settings(
             self.bot.database,
             interaction.guild_id,
             moderator_role_id=role.id if role else None,
@@ -59,7 +59,7 @@ class Config(commands.GroupCog, group_name="config", group_description="Server s
         except timezones.UnknownZone as exc:
             await interaction.response.send_message(str(exc), ephemeral=True)
             return
-        await queries.set_guild_settings(
+        await guilds.set_guild_settings(
             self.bot.database, interaction.guild_id, timezone=zone.key, now=self.bot.now()
         )
         await interaction.response.send_message(f"Time zone set to **{zone.key}**.", ephemeral=True)

@@ -1,32 +1,26 @@
-"""Persistence for quizbot: tables, the Database handle, and queries (see storage.queries).
+"""Persistence for quizbot: tables, the Database handle, and one module of reads and writes per concept.
+
+guilds (settings, time zone), post_rows (posts and their public counts), attempt_rows (tries and the
+scores they move), practice_runs, leaderboards, review, schedules, forget; driver (the hot paths' SQL).
 
 db = await Database.open(settings.database_url)   # migrates to head
-post = await queries.create_post(db, ...)
+post = await post_rows.create_post(db, ...)
 await db.close()
 """
 
-from storage import queries
+from storage.attempt_rows import TryRecord
 from storage.engine import DEFAULT_DATABASE_URL, Database, mask_url, normalize_url
+from storage.leaderboards import RankedMember
 from storage.models import Attempt, DailyScore, GuildSettings, MemberScore, Post, PracticeRun
-from storage.queries import (
-    AttemptOutcome,
-    AttemptStatus,
-    MemberResult,
-    PostTally,
-    PracticeAnswer,
-    RankedMember,
-    TryRecord,
-)
+from storage.post_rows import PostTally
+from storage.practice_runs import PracticeAnswer
 
 __all__ = [
     "DEFAULT_DATABASE_URL",
     "Attempt",
-    "AttemptOutcome",
-    "AttemptStatus",
     "DailyScore",
     "Database",
     "GuildSettings",
-    "MemberResult",
     "MemberScore",
     "Post",
     "PostTally",
@@ -36,5 +30,4 @@ __all__ = [
     "TryRecord",
     "mask_url",
     "normalize_url",
-    "queries",
 ]

@@ -1,8 +1,7 @@
 """Forgetting a member (/forget-me): everything stored about them, in every guild, in one transaction.
 
-Supersedes queries.forget_member, which predates period_scores and review_cards: instead of a list
-to keep in step with the models, this deletes from every table that has a `member_id` column, so a
-table added later is covered the day it appears (a test checks the list is what we expect).
+Instead of a list of tables to keep in step with the models, this deletes from every table that
+has a `member_id` column, so a table added later is covered the day it appears (a test checks the list is what we expect).
 Posts the member made stay (other members answered them), without their name.
 """
 

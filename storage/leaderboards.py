@@ -1,9 +1,8 @@
 """Period leaderboards, a member's own rank, member and question statistics.
 
-Supersedes queries.top_members / member_rank / top_members_between for the /leaderboard command:
-those rank with a window function over the whole guild; here a page is one indexed range read
-(ORDER BY points DESC LIMIT n) plus one count for the first row's rank, so the cost does not grow
-with the size of the guild for the top pages.
+A page is one indexed range read (ORDER BY points DESC LIMIT n) plus one count for the first row's
+rank, never a window function over the whole guild, so the cost does not grow with the size of the
+guild for the top pages.
 
 Where each board reads (all kept up to date in the attempt's own transaction):
     all     member_scores            index (guild_id, points)
@@ -32,7 +31,9 @@ from typing import Any, Final, Literal, get_args
 from sqlalchemy import ColumnElement, Select, and_, case, func, or_
 from sqlalchemy import select as core_select
 
+from storage._common import core_rows, table_of
 from storage.engine import Database
+from storage.guilds import zone
 from storage.models import (
     Attempt,
     DailyScore,
@@ -43,7 +44,6 @@ from storage.models import (
     Post,
     ScoreCount,
 )
-from storage.queries import RankedMember, _rows, _table, zone
 
 Period = Literal["today", "week", "month", "all"]
 PERIODS: Final[tuple[Period, ...]] = get_args(Period)
@@ -89,6 +89,18 @@ def local_today(now: datetime, tz_name: str) -> date:
 
 
 @dataclass(frozen=True, slots=True)
+class RankedMember:
+    rank: int  # ties share a rank: 1, 1, 3
+    member_id: int
+    points: int  # thirds
+    answered: int
+    right_answers: int
+    right_first_try: int
+    current_streak: int = 0
+    best_streak: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class BoardPage:
     window: Window
     page: int  # 0-based
@@ -114,13 +126,13 @@ class _Source:
 
 def _source(guild_id: int, win: Window, lesson_id: str | None, tz_name: str) -> _Source:
     if lesson_id is not None and win.period == "all":
-        t = _table(LessonScore).c
+        t = table_of(LessonScore).c
         stmt = core_select(t.member_id, t.points, t.answered, t.right_answers, t.right_first_try).where(
             t.guild_id == guild_id, t.lesson_id == lesson_id
         )
         return _Source(stmt, t.points, t.member_id, grouped=False)
     if lesson_id is not None:
-        a, p = _table(Attempt).c, _table(Post).c
+        a, p = table_of(Attempt).c, table_of(Post).c
         points = func.sum(a.points)
         stmt = (
             core_select(
@@ -130,7 +142,7 @@ def _source(guild_id: int, win: Window, lesson_id: str | None, tz_name: str) -> 
                 func.sum(case((a.is_right.is_(True), 1), else_=0)),
                 func.sum(case((and_(a.is_right.is_(True), a.try_no == 1), 1), else_=0)),
             )
-            .select_from(_table(Post).join(_table(Attempt), a.post_id == p.id))
+            .select_from(table_of(Post).join(table_of(Attempt), a.post_id == p.id))
             .where(p.guild_id == guild_id, p.lesson_id == lesson_id)
             .group_by(a.member_id)
         )
@@ -149,15 +161,15 @@ def _source(guild_id: int, win: Window, lesson_id: str | None, tz_name: str) -> 
             )
         return _Source(stmt, points, a.member_id, grouped=True)
     if win.period == "all" or win.first_day is None:
-        t = _table(MemberScore).c
+        t = table_of(MemberScore).c
         where: list[ColumnElement[bool]] = [t.guild_id == guild_id]
         counts = (guild_id, "a", ALL_TIME)
     elif win.period == "today":
-        t = _table(DailyScore).c
+        t = table_of(DailyScore).c
         where = [t.guild_id == guild_id, t.day == win.first_day]
         counts = (guild_id, "d", win.first_day)
     else:
-        t = _table(PeriodScore).c
+        t = table_of(PeriodScore).c
         where = [t.guild_id == guild_id, t.period == win.period[0], t.start == win.first_day]
         counts = (guild_id, win.period[0], win.first_day)
     stmt = core_select(t.member_id, t.points, t.answered, t.right_answers, t.right_first_try).where(*where)
@@ -167,7 +179,7 @@ def _source(guild_id: int, win: Window, lesson_id: str | None, tz_name: str) -> 
 async def _count_above(s: Any, src: _Source, points: int) -> int:
     """How many members of the board have more points than `points` (rank = this + 1)."""
     if src.counts is not None:
-        c = _table(ScoreCount).c
+        c = table_of(ScoreCount).c
         guild_id, board_code, start = src.counts
         stmt = core_select(func.coalesce(func.sum(c.members), 0)).where(
             c.guild_id == guild_id, c.board == board_code, c.start == start, c.points > points
@@ -177,15 +189,15 @@ async def _count_above(s: Any, src: _Source, points: int) -> int:
         stmt = core_select(func.count()).select_from(inner)
     else:
         stmt = src.stmt.with_only_columns(func.count()).where(src.points > points)
-    return int((await _rows(s, stmt))[0][0])
+    return int((await core_rows(s, stmt))[0][0])
 
 
 async def _streaks(s: Any, guild_id: int, member_ids: list[int], today: date) -> dict[int, tuple[int, int]]:
     """(current, best) streak per member; a streak whose last day is before yesterday has ended."""
     if not member_ids:
         return {}
-    m = _table(MemberScore).c
-    rows = await _rows(
+    m = table_of(MemberScore).c
+    rows = await core_rows(
         s,
         core_select(m.member_id, m.current_streak, m.best_streak, m.last_answered_day).where(
             m.guild_id == guild_id, m.member_id.in_(member_ids)
@@ -201,8 +213,8 @@ def _ranked(row: Any, rank: int, streaks: dict[int, tuple[int, int]]) -> RankedM
 
 
 async def _guild_today(s: Any, guild_id: int, now: datetime) -> tuple[str, date]:
-    g = _table(GuildSettings).c
-    found = await _rows(s, core_select(g.timezone).where(g.guild_id == guild_id))
+    g = table_of(GuildSettings).c
+    found = await core_rows(s, core_select(g.timezone).where(g.guild_id == guild_id))
     tz_name = found[0][0] if found else "UTC"
     return tz_name, local_today(now, tz_name)
 
@@ -226,7 +238,7 @@ async def board(
         win = window(period, today)
         src = _source(guild_id, win, lesson_id, tz_name)
         stmt = src.stmt.order_by(src.points.desc(), src.member).limit(per_page + 1).offset(page * per_page)
-        rows = list(await _rows(s, stmt))
+        rows = list(await core_rows(s, stmt))
         has_more = len(rows) > per_page
         rows = rows[:per_page]
         ranked: list[RankedMember] = []
@@ -253,7 +265,7 @@ async def standing(
     async with db.session() as s:
         tz_name, today = await _guild_today(s, guild_id, now)
         src = _source(guild_id, window(period, today), lesson_id, tz_name)
-        found = await _rows(s, src.stmt.where(src.member == member_id))
+        found = await core_rows(s, src.stmt.where(src.member == member_id))
         if not found:
             return None
         row = found[0]
@@ -293,11 +305,11 @@ class MemberStats:
 async def member_stats(db: Database, guild_id: int, member_id: int, *, now: datetime) -> MemberStats:
     """All-time totals, rank and streaks, and per-lesson progress over distinct questions."""
     me = await standing(db, guild_id, member_id, "all", now=now)
-    a, p = _table(Attempt).c, _table(Post).c
+    a, p = table_of(Attempt).c, table_of(Post).c
     right_q = case((a.is_right.is_(True), p.question_id))
     first_q = case((and_(a.is_right.is_(True), a.try_no == 1), p.question_id))
     async with db.session() as s:
-        rows = await _rows(
+        rows = await core_rows(
             s,
             core_select(
                 p.lesson_id,
@@ -305,7 +317,7 @@ async def member_stats(db: Database, guild_id: int, member_id: int, *, now: date
                 func.count(func.distinct(right_q)),
                 func.count(func.distinct(first_q)),
             )
-            .select_from(_table(Attempt).join(_table(Post), a.post_id == p.id))
+            .select_from(table_of(Attempt).join(table_of(Post), a.post_id == p.id))
             .where(a.guild_id == guild_id, a.member_id == member_id)
             .group_by(p.lesson_id)
             .order_by(p.lesson_id),
@@ -342,16 +354,16 @@ class QuestionStats:
 
 
 async def question_stats(db: Database, guild_id: int, question_id: str) -> QuestionStats:
-    a, p = _table(Attempt).c, _table(Post).c
-    joined = _table(Attempt).join(_table(Post), a.post_id == p.id)
+    a, p = table_of(Attempt).c, table_of(Post).c
+    joined = table_of(Attempt).join(table_of(Post), a.post_id == p.id)
     async with db.session() as s:
         posts = (
-            await _rows(
+            await core_rows(
                 s,
                 core_select(func.count()).where(p.guild_id == guild_id, p.question_id == question_id),
             )
         )[0][0]
-        per_post = await _rows(
+        per_post = await core_rows(
             s,
             core_select(
                 func.count(func.distinct(a.member_id)),
@@ -362,7 +374,7 @@ async def question_stats(db: Database, guild_id: int, question_id: str) -> Quest
             .where(p.guild_id == guild_id, p.question_id == question_id)
             .group_by(a.post_id),
         )
-        wrong = await _rows(
+        wrong = await core_rows(
             s,
             core_select(a.chosen, func.count())
             .select_from(joined)

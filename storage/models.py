@@ -193,7 +193,7 @@ class PeriodScore(SQLModel, table=True):
     """Per member per guild-local week ("w", starts Monday) or month ("m") totals.
 
     Kept by database triggers on daily_scores (migration 0004), so they move in the attempt's own
-    transaction without queries.py knowing about them; week and month boards read one indexed range.
+    transaction without storage.attempt_rows knowing about them; week and month boards read one indexed range.
     """
 
     __tablename__ = "period_scores"

@@ -24,10 +24,10 @@ from fsrs import Card, Rating, Scheduler
 from sqlalchemy import delete, func, or_, update
 from sqlmodel import col, select
 
+from storage._common import aware, insert_for
 from storage.driver import DriverValues, for_dialect, per_dialect
 from storage.engine import Database
 from storage.models import ReviewCard, ReviewReminder
-from storage.queries import _aware, _insert
 
 SCHEDULER: Final = Scheduler(enable_fuzzing=False)
 # At most one reminder DM per member in this long: 20 hours, so a daily habit does not drift later.
@@ -65,7 +65,7 @@ async def record_outcome(
 
     Every finished post calls this, so like a try it is one transaction on the driver itself
     (storage.driver): read the card (locked), rate it in Python, write it back."""
-    now = _aware(now, "now")
+    now = aware(now, "now")
     rating = rating_for(right=right, try_no=try_no, hinted=hinted)
     sql = _outcome_sql(db)
     if db.dialect == "postgresql":
@@ -174,7 +174,7 @@ async def rate(
     now: datetime,
 ) -> ReviewCard | None:
     """Rate a card from /review. None if the card is gone or was rated since it was shown."""
-    now = _aware(now, "now")
+    now = aware(now, "now")
     async with db.writing() as s:
         row = await s.get(ReviewCard, (member_id, question_id))
         if row is None or row.reviews != seen_reviews:
@@ -209,7 +209,7 @@ async def get_card(db: Database, member_id: int, question_id: str) -> ReviewCard
 
 async def due_cards(db: Database, member_id: int, now: datetime, limit: int = 25) -> list[ReviewCard]:
     """The member's cards due by `now`, most overdue first (ties: question id)."""
-    now = _aware(now, "now")
+    now = aware(now, "now")
     async with db.session() as s:
         rows = await s.exec(
             select(ReviewCard)
@@ -228,7 +228,7 @@ class ReviewSummary:
 
 
 async def review_summary(db: Database, member_id: int, now: datetime) -> ReviewSummary:
-    now = _aware(now, "now")
+    now = aware(now, "now")
     r = ReviewCard
     async with db.session() as s:
         total = (await s.exec(select(func.count()).select_from(r).where(r.member_id == member_id))).one()
@@ -262,10 +262,10 @@ async def reminders_on(db: Database, member_id: int) -> bool:
 
 async def set_reminders(db: Database, member_id: int, on: bool, *, now: datetime) -> None:
     """Turn a member's review reminders on (idempotent) or off."""
-    now = _aware(now, "now")
+    now = aware(now, "now")
     if on:
         stmt = (
-            _insert(db, ReviewReminder)
+            insert_for(db, ReviewReminder)
             .values(member_id=member_id, created_at=now)
             .on_conflict_do_nothing(index_elements=["member_id"])
         )
@@ -283,7 +283,7 @@ def _remind_again(now: datetime) -> Any:
 
 async def members_to_remind(db: Database, now: datetime, limit: int = 100) -> list[tuple[int, int]]:
     """(member, cards due) for members with reminders on, cards due now, and no reminder for a while."""
-    now = _aware(now, "now")
+    now = aware(now, "now")
     card, reminder = ReviewCard, ReviewReminder
     async with db.session() as s:
         rows = await s.exec(
@@ -299,7 +299,7 @@ async def members_to_remind(db: Database, now: datetime, limit: int = 100) -> li
 
 async def claim_reminder(db: Database, member_id: int, now: datetime) -> bool:
     """Mark a reminder as sent before sending it: True for the one caller (of any process) that may."""
-    now = _aware(now, "now")
+    now = aware(now, "now")
     async with db.writing() as s:
         result = await s.exec(
             update(ReviewReminder)

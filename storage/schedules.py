@@ -22,9 +22,9 @@ from typing import Any, Final
 from sqlalchemy import delete, func, update
 from sqlmodel import col, select
 
+from storage._common import aware, insert_for, utcnow
 from storage.engine import Database
 from storage.models import Schedule, ScheduleRun
-from storage.queries import _aware, _insert, utcnow
 
 MAX_SCHEDULES_PER_GUILD: Final = 25  # one autocomplete page
 ERROR_CHARS: Final = 500  # schedule_runs.error is VARCHAR(500)
@@ -76,7 +76,7 @@ async def create_schedule(
         hour=hour,
         minute=minute,
         timezone=timezone,
-        created_at=_aware(now or utcnow(), "now"),
+        created_at=aware(now or utcnow(), "now"),
     )
     async with db.writing() as s:
         existing = (
@@ -181,18 +181,18 @@ async def claim_run(
     now: datetime | None = None,
 ) -> ScheduleRun | None:
     """Insert the (schedule, date) run row; the new row if this call won, None if it existed already."""
-    now = _aware(now or utcnow(), "now")
+    now = aware(now or utcnow(), "now")
     values: dict[str, Any] = {
         "schedule_id": schedule_id,
         "run_date": run_date,
-        "due_at": _aware(due_at, "due_at"),
+        "due_at": aware(due_at, "due_at"),
         "claimed_at": now,
         "status": status.value,
         "post_ids": [],
         "finished_at": None if status is RunStatus.CLAIMED else now,
     }
     stmt = (
-        _insert(db, ScheduleRun)
+        insert_for(db, ScheduleRun)
         .values(**values)
         .on_conflict_do_nothing(index_elements=["schedule_id", "run_date"])
         .returning(ScheduleRun.__table__.c.id)  # type: ignore[attr-defined]
@@ -237,7 +237,7 @@ async def stale_claims(db: Database, now: datetime) -> list[ScheduleRun]:
             select(ScheduleRun)
             .where(
                 col(ScheduleRun.status) == RunStatus.CLAIMED.value,
-                col(ScheduleRun.claimed_at) <= _aware(now, "now") - STALE_CLAIM,
+                col(ScheduleRun.claimed_at) <= aware(now, "now") - STALE_CLAIM,
             )
             .order_by(col(ScheduleRun.due_at))
         )
@@ -247,7 +247,7 @@ async def stale_claims(db: Database, now: datetime) -> list[ScheduleRun]:
 async def reclaim_run(db: Database, run: ScheduleRun, now: datetime) -> ScheduleRun | None:
     """Take over a stale claim; the run as it now stands (ours) if this call won, None if someone
     else did. It is read after the takeover: a post the first claimer listed late is included."""
-    now = _aware(now, "now")
+    now = aware(now, "now")
     if not await _update_if_still_claimed(db, run, claimed_at=now):
         return None
     async with db.session() as s:
@@ -271,7 +271,7 @@ async def finish_run(
         status=status.value,
         post_ids=list(post_ids),
         error=error[:ERROR_CHARS] if error else None,
-        finished_at=_aware(now or utcnow(), "now"),
+        finished_at=aware(now or utcnow(), "now"),
     )
     if not finished:
         raise ClaimLost(f"schedule run {run.id} was taken over")

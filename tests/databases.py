@@ -1,7 +1,8 @@
 """Database fixtures for storage tests: every `db` test runs on SQLite and on PostgreSQL.
 
 Loaded for the whole suite by `pytest_plugins` in conftest.py, so test modules use `db`, `db_url`
-and `postgres_run_url` without importing them.
+and `postgres_run_url` without importing them. The score readers below are how tests look at the
+rows a try moved (the bot itself reads them through storage.leaderboards).
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+from sqlmodel import col, select
 
-from storage import Database
-from storage.testing import create_postgres_database, drop_postgres_database, postgres_reachable, reset_tables
+from storage import DailyScore, Database, MemberScore
+from tests.postgres import create_postgres_database, drop_postgres_database, postgres_reachable, reset_tables
 
 
 def require_postgres() -> None:
@@ -54,3 +56,27 @@ async def db(db_url: str) -> AsyncIterator[Database]:
         yield database
     finally:
         await database.close()
+
+
+async def member_score(db: Database, guild_id: int, member_id: int) -> MemberScore | None:
+    async with db.session() as s:
+        return await s.get(MemberScore, (guild_id, member_id))
+
+
+async def member_scores(db: Database, guild_id: int) -> list[MemberScore]:
+    """The guild's all-time score rows, by member id."""
+    async with db.session() as s:
+        rows = await s.exec(
+            select(MemberScore).where(MemberScore.guild_id == guild_id).order_by(col(MemberScore.member_id))
+        )
+        return list(rows.all())
+
+
+async def daily_scores(db: Database, guild_id: int, member_id: int) -> list[DailyScore]:
+    async with db.session() as s:
+        rows = await s.exec(
+            select(DailyScore)
+            .where(DailyScore.guild_id == guild_id, DailyScore.member_id == member_id)
+            .order_by(col(DailyScore.day))
+        )
+        return list(rows.all())

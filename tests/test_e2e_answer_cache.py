@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import delete
 from sqlmodel import col
 
-from storage import Post, queries
+from bot import answering
+from storage import Post, post_rows
 from tests.conftest import StartBot
 from tests.emulator import DiscordForTests
 from tests.messages import button, title
@@ -31,12 +32,12 @@ async def test_a_post_closed_after_members_answered_refuses_the_next_click(
     message = await post_question(emulator, "qp.easy")
     first = await emulator.wait_reply(await emulator.click(message, button(message, ":A"), by="alice"))
     assert title(first).startswith("✅ Right on try 1")
-    post = await queries.get_post_by_message(bot.database, int(message["id"]))
+    post = await post_rows.get_post_by_message(bot.database, int(message["id"]))
     assert post is not None and post.id is not None
-    assert await queries.close_post(bot.database, post.id)  # e.g. by another bot process
+    assert await post_rows.close_post(bot.database, post.id)  # e.g. by another bot process
     late = await emulator.wait_reply(await emulator.click(message, button(message, ":A"), by="bob"))
     assert "has closed" in late["content"]
-    assert await queries.member_result(bot.database, post.id, emulator.world.members["bob"].id) is None
+    assert await answering.member_result(bot.database, post.id, emulator.world.members["bob"].id) is None
     # Alice finished before the close: she still sees her result, not the closed notice.
     again = await emulator.wait_reply(await emulator.click(message, button(message, ":B"), by="alice"))
     assert title(again).startswith("You already answered this one: right on try 1")
@@ -48,11 +49,11 @@ async def test_a_post_removed_after_members_answered_gets_the_stale_notice(
     bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
     message = await post_question(emulator, "qp.hard")
     await emulator.wait_reply(await emulator.click(message, button(message, ":B"), by="alice"))
-    post = await queries.get_post_by_message(bot.database, int(message["id"]))
+    post = await post_rows.get_post_by_message(bot.database, int(message["id"]))
     assert post is not None and post.id is not None
     async with bot.database.writing() as s:  # removed by hand (an operator cleaning up), tries and all
         await s.exec(delete(Post).where(col(Post.id) == post.id))
         await s.commit()
     gone = await emulator.wait_reply(await emulator.click(message, button(message, ":A"), by="alice"))
     assert "no longer available" in gone["content"]
-    assert await queries.member_result(bot.database, post.id, emulator.world.members["alice"].id) is None
+    assert await answering.member_result(bot.database, post.id, emulator.world.members["alice"].id) is None

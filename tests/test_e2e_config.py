@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from storage import queries
+from storage import guilds
 from tests.conftest import StartBot
 from tests.emulator import DiscordForTests
 
@@ -15,12 +15,12 @@ async def test_manage_server_sets_the_moderator_role_and_others_are_refused(
     refusal = await emulator.slash("config moderator-role", by="alice", role=role_id)
     refused = await emulator.wait_reply(refusal)
     assert "Manage Server" in refused["content"]
-    assert (await queries.get_guild_settings(bot.database, emulator.world.guild_id)).moderator_role_id is None
+    assert (await guilds.get_guild_settings(bot.database, emulator.world.guild_id)).moderator_role_id is None
     done = await emulator.wait_reply(await emulator.slash("config moderator-role", by="mod", role=role_id))
     assert f"<@&{role_id}>" in done["content"]
     assert emulator.followups(refusal) == [], "a refusal is not followed by an apology for an error"
     assert (
-        await queries.get_guild_settings(bot.database, emulator.world.guild_id)
+        await guilds.get_guild_settings(bot.database, emulator.world.guild_id)
     ).moderator_role_id == role_id
 
 
@@ -43,5 +43,5 @@ async def test_timezone_autocompletes_iana_names_and_rejects_unknown_ones(
     )
     assert "Europe/Berlin" in good["content"]
     assert (
-        await queries.get_guild_settings(bot.database, emulator.world.guild_id)
+        await guilds.get_guild_settings(bot.database, emulator.world.guild_id)
     ).timezone == "Europe/Berlin"

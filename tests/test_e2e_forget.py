@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from storage import queries, review
+from bot import answering
+from storage import post_rows, review
 from storage.leaderboards import standing
 from tests.clock import Clock
 from tests.conftest import StartBot
@@ -40,10 +41,10 @@ async def test_forget_me_asks_first_then_deletes_scores_attempts_and_reviews_eve
     await score(bot, bob, "lb.easy", MONDAY)
     await review.record_outcome(bot.database, alice, "lb.hard", right=True, try_no=2, now=MONDAY)
     # alice also answered in another server the bot is in.
-    other = await queries.create_post(bot.database, OTHER_GUILD, 1, "lb.easy", "lb", None, None, now=MONDAY)
+    other = await post_rows.create_post(bot.database, OTHER_GUILD, 1, "lb.easy", "lb", None, None, now=MONDAY)
     easy = bot.library.question("lb.easy")
     assert easy is not None
-    await queries.record_attempt(bot.database, other, alice, ["A"], easy, MONDAY)
+    await answering.record_try(bot.database, other, alice, ["A"], easy, MONDAY)
 
     prompt = await emulator.wait_reply(await emulator.slash("forget-me", by="alice"))
     assert prompt["flags"] & EPHEMERAL

@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
+from bot import answering
 from bot.app import QuizBot
-from storage import queries
+from storage import guilds, post_rows
 from tests.clock import Clock
 from tests.conftest import StartBot
 from tests.emulator import DiscordForTests
@@ -72,11 +73,11 @@ async def score(bot: QuizBot, member_id: int, question_id: str, when: datetime, 
     """`member_id` answers a freshly posted `question_id` at `when` with the letters in `tries`."""
     question = bot.library.question(question_id)
     assert question is not None
-    post = await queries.create_post(
+    post = await post_rows.create_post(
         bot.database, GUILD_OF[bot], 1, question_id, question.lesson_id, None, None, now=when
     )
     for letter in tries:
-        await queries.record_attempt(bot.database, post, member_id, [letter], question, when)
+        await answering.record_try(bot.database, post, member_id, [letter], question, when)
 
 
 GUILD_OF: dict[QuizBot, int] = {}
@@ -157,7 +158,7 @@ async def test_periods_follow_the_guilds_time_zone(
 ) -> None:
     clock = Clock(MONDAY)
     bot = await started(emulator, start_bot, lessons_dir, clock)  # Monday 18:00 in Tokyo
-    await queries.set_guild_settings(bot.database, emulator.world.guild_id, timezone="Asia/Tokyo")
+    await guilds.set_guild_settings(bot.database, emulator.world.guild_id, timezone="Asia/Tokyo")
     alice, bob, carol = (member(emulator, n) for n in ("alice", "bob", "carol"))
     await score(bot, alice, "lb.hard", datetime(2025, 3, 9, 16, 0, tzinfo=UTC))  # Mon 01:00 Tokyo
     await score(bot, bob, "lb.hard", datetime(2025, 3, 9, 14, 0, tzinfo=UTC))  # Sun 23:00 Tokyo

@@ -12,8 +12,9 @@ import pytest
 from cogs.practice import _run
 from cogs.practice._items import next_view, question_view
 from content import DEFAULT_LESSONS_DIR, load_lesson_text
-from storage import queries
+from storage import practice_runs
 from tests.conftest import StartBot
+from tests.databases import daily_scores, member_score, member_scores
 from tests.emulator import DiscordForTests, plant_message
 from tests.messages import button, components, fields, lessons_folder, menus, title
 
@@ -289,7 +290,7 @@ async def test_test_mode_hides_feedback_until_the_end_then_scores_by_difficulty(
     assert [line.split("**")[1] for line in review.splitlines()] == missed
     assert all(line.endswith("→ **A. Right**") or "mix.blanks" in line for line in review.splitlines())
 
-    (run,) = await queries.practice_runs_for(bot.database, emulator.world.members["alice"].id)
+    (run,) = await practice_runs.practice_runs_for(bot.database, emulator.world.members["alice"].id)
     assert run.mode == "test" and run.total == 10 and run.right_answers == total_right
     assert run.score_by_difficulty == {d: {"right": r, "total": t} for d, (r, t) in expected.items()}
 
@@ -321,7 +322,7 @@ async def test_a_run_continues_after_a_restart_and_is_recorded_once(
     for ix in clicks:
         await emulator.wait_response(ix)
     assert title(emulator.message(int(message["id"]))) == "Practice finished · Practice lesson"
-    (run,) = await queries.practice_runs_for(second.database, emulator.world.members["alice"].id)
+    (run,) = await practice_runs.practice_runs_for(second.database, emulator.world.members["alice"].id)
     assert run.mode == "practice" and run.lesson_id == "pr"
     assert [(a["question_id"], a["right"]) for a in run.answers] == [
         ("pr.mc", True),
@@ -341,8 +342,8 @@ async def test_practice_never_changes_the_leaderboard(
     (post,) = [m for m in emulator.channel_messages("quiz") if m["components"]]
     await emulator.wait_reply(await emulator.click(post, button(post, ":A"), by="alice"))
     before = (
-        await queries.top_members(bot.database, guild),
-        await queries.daily_scores(bot.database, guild, alice),
+        await member_scores(bot.database, guild),
+        await daily_scores(bot.database, guild, alice),
     )
     assert before[0][0].points == 6  # medium, first try: 2 points in thirds
 
@@ -357,12 +358,12 @@ async def test_practice_never_changes_the_leaderboard(
     assert "**10/10**" in message["embeds"][0]["description"]
 
     after = (
-        await queries.top_members(bot.database, guild),
-        await queries.daily_scores(bot.database, guild, alice),
+        await member_scores(bot.database, guild),
+        await daily_scores(bot.database, guild, alice),
     )
     assert after == before
-    assert await queries.member_score(bot.database, guild, emulator.world.members["bob"].id) is None
-    runs = await queries.practice_runs_for(bot.database, alice)
+    assert await member_score(bot.database, guild, emulator.world.members["bob"].id) is None
+    runs = await practice_runs.practice_runs_for(bot.database, alice)
     assert sorted(r.mode for r in runs) == ["practice", "test"]
 
 
@@ -392,7 +393,7 @@ async def test_forged_practice_buttons_are_refused_politely_and_record_nothing(
             assert fields(reply)["Question"].endswith(" 2/3")
         assert reply["flags"] & EPHEMERAL
         assert emulator.message(int(old["id"])) == old, "the public message is untouched"
-    assert await queries.practice_runs_for(bot.database, emulator.world.members["bob"].id) == []
+    assert await practice_runs.practice_runs_for(bot.database, emulator.world.members["bob"].id) == []
 
 
 async def test_lessons_autocomplete_and_an_unknown_lesson_is_refused(

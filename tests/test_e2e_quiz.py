@@ -15,14 +15,15 @@ import asyncpg
 import pytest
 from sqlalchemy import make_url
 
-from storage import engine, queries, review
+from bot import answering
+from storage import engine, guilds, post_rows, review
 from storage.engine import asyncpg_dsn
-from storage.testing import create_postgres_database, drop_postgres_database, postgres_admin_url
 from tests.clock import Clock
 from tests.conftest import StartBot
-from tests.databases import require_postgres
+from tests.databases import member_score, require_postgres
 from tests.emulator import DiscordForTests, plant_message
 from tests.messages import button, custom_ids, fields, lessons_folder, title
+from tests.postgres import create_postgres_database, drop_postgres_database, postgres_admin_url
 
 EPHEMERAL = 1 << 6
 
@@ -129,7 +130,7 @@ async def test_the_moderator_role_set_with_config_may_post(
     bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
     # carol gets the moderator role in the emulated guild, but not Manage Server.
     emulator.world.members["carol"].roles.append(emulator.world.moderator_role_id)
-    await queries.set_guild_settings(
+    await guilds.set_guild_settings(
         bot.database, emulator.world.guild_id, moderator_role_id=emulator.world.moderator_role_id
     )
     ix = await emulator.slash("quiz post", by="carol", lesson="qp", question="qp.easy", channel="quiz")
@@ -145,9 +146,7 @@ async def test_right_answer_on_first_try_earns_full_points_and_shows_the_solutio
     assert reply["flags"] & EPHEMERAL, "an answer is private"
     assert title(reply) == "✅ Right on try 1: +3 points"
     assert "apply_gradients changes each variable" in fields(reply)["Solution"]
-    score = await queries.member_score(
-        bot.database, emulator.world.guild_id, emulator.world.members["alice"].id
-    )
+    score = await member_score(bot.database, emulator.world.guild_id, emulator.world.members["alice"].id)
     assert score is not None and score.points == 9  # thirds: 3 points
 
 
@@ -181,9 +180,9 @@ async def test_three_wrong_tries_reveal_the_solution_and_a_fourth_changes_nothin
     assert "apply_gradients changes each variable" in fields(last)["Solution"]
     fourth = await emulator.wait_reply(await emulator.click(message, button(message, ":A"), by="carol"))
     assert title(fourth) == "You have used your 3 tries on this one"
-    post = await queries.get_post_by_message(bot.database, int(message["id"]))
+    post = await post_rows.get_post_by_message(bot.database, int(message["id"]))
     assert post is not None and post.id is not None
-    result = await queries.member_result(bot.database, post.id, emulator.world.members["carol"].id)
+    result = await answering.member_result(bot.database, post.id, emulator.world.members["carol"].id)
     assert result is not None and len(result.tries) == 3 and result.points == 0
 
 
@@ -274,9 +273,7 @@ async def test_fifty_concurrent_clicks_by_one_member_store_one_try_and_points_on
     titles = [title(r) for r in replies]
     assert titles.count("✅ Right on try 1: +3 points") == 1
     assert titles.count("You already answered this one: right on try 1, 3 points") == 49
-    score = await queries.member_score(
-        bot.database, emulator.world.guild_id, emulator.world.members["alice"].id
-    )
+    score = await member_score(bot.database, emulator.world.guild_id, emulator.world.members["alice"].id)
     assert score is not None and score.points == 9 and score.answered == 1
 
 
@@ -285,7 +282,7 @@ async def test_fifty_concurrent_wrong_clicks_store_at_most_three_tries(
 ) -> None:
     bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
     message = await post_question(emulator, "qp.hard")
-    post = await queries.get_post_by_message(bot.database, int(message["id"]))
+    post = await post_rows.get_post_by_message(bot.database, int(message["id"]))
     assert post is not None and post.id is not None
     bob = emulator.world.members["bob"].id
 
@@ -293,7 +290,7 @@ async def test_fifty_concurrent_wrong_clicks_store_at_most_three_tries(
         *(emulator.click(message, button(message, ":D"), by="bob") for _ in range(10))
     )
     replies = [await emulator.wait_reply(ix) for ix in doubled]
-    result = await queries.member_result(bot.database, post.id, bob)
+    result = await answering.member_result(bot.database, post.id, bob)
     assert result is not None and [t.try_no for t in result.tries] == [1], "a double click costs one try"
     assert sum("You already tried that" in (r.get("content") or "") for r in replies) == 9
     assert "2 tries left" in next(r["content"] for r in replies if r.get("content"))
@@ -302,7 +299,7 @@ async def test_fifty_concurrent_wrong_clicks_store_at_most_three_tries(
     clicks = await asyncio.gather(*(emulator.click(message, wrong[i % 3], by="bob") for i in range(50)))
     for ix in clicks:
         await emulator.wait_reply(ix)
-    result = await queries.member_result(bot.database, post.id, bob)
+    result = await answering.member_result(bot.database, post.id, bob)
     assert result is not None and [t.try_no for t in result.tries] == [1, 2, 3]
 
 
@@ -358,12 +355,12 @@ async def test_a_click_that_races_the_close_is_told_the_question_closed(
 ) -> None:
     bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
     message = await post_question(emulator, "qp.easy")
-    post = await queries.get_post_by_message(bot.database, int(message["id"]))
+    post = await post_rows.get_post_by_message(bot.database, int(message["id"]))
     assert post is not None and post.id is not None
-    await queries.close_post(bot.database, post.id)  # closed, the reveal edit not yet made
+    await post_rows.close_post(bot.database, post.id)  # closed, the reveal edit not yet made
     late = await emulator.wait_reply(await emulator.click(message, button(message, ":A"), by="carol"))
     assert "has closed" in late["content"]
-    assert await queries.member_result(bot.database, post.id, emulator.world.members["carol"].id) is None
+    assert await answering.member_result(bot.database, post.id, emulator.world.members["carol"].id) is None
 
 
 async def test_without_a_question_the_channel_gets_the_one_it_has_not_seen_then_the_oldest(
@@ -424,7 +421,7 @@ async def test_a_moderator_closes_the_newest_open_question_early_and_it_reveals(
     assert "Closed `qp.easy`" in again["content"]
     none_left = await emulator.wait_reply(await emulator.slash("quiz close", by="mod", in_channel="quiz"))
     assert "No question is open in this channel" in none_left["content"]
-    post = await queries.get_post_by_message(bot.database, int(newest["id"]))
+    post = await post_rows.get_post_by_message(bot.database, int(newest["id"]))
     assert post is not None and post.closed
 
 

@@ -18,15 +18,15 @@ import pytest
 
 from bot.app import QuizBot
 from cogs.schedule._cog import Schedules
-from storage import queries
+from storage import post_rows
 from storage import schedules as store
 from storage.models import Schedule
 from storage.schedules import RunStatus
-from storage.testing import reset_tables
 from tests.clock import Clock
 from tests.conftest import StartBot
 from tests.emulator import DiscordForTests
 from tests.messages import button, title
+from tests.postgres import reset_tables
 
 EPHEMERAL = 1 << 6
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -456,7 +456,7 @@ async def bot_dies_while_posting(
         async def die(*args: Any) -> None:
             raise ProcessDied
 
-        monkeypatch.setattr(queries, "set_post_message", die)
+        monkeypatch.setattr(post_rows, "set_post_message", die)
     clock.set(2030, 6, 4, 7, 30)
     with pytest.raises(ProcessDied):
         await scheduler(first).run_due()
@@ -499,7 +499,7 @@ async def test_a_run_whose_poster_died_is_finished_by_the_next_bot_and_no_questi
     assert seen[: len(sent_before)] == sent_before, "the message that did arrive is the one kept"
     (run,) = await store.schedule_runs(second.database, (await only_schedule(second, emulator)).id or 0)
     assert run.status == RunStatus.POSTED
-    posts = [await queries.get_post(second.database, post_id) for post_id in run.post_ids]
+    posts = [await post_rows.get_post(second.database, post_id) for post_id in run.post_ids]
     assert [(p.message_id, p.question_id) for p in posts if p] == seen
 
     message = emulator.message(seen[0][0])

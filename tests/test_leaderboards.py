@@ -9,13 +9,14 @@ import asyncpg
 import pytest
 from sqlalchemy import text
 
-from storage import Database, queries
+from bot import answering
+from storage import Database, guilds, post_rows
 from storage.engine import asyncpg_dsn
 from storage.forget import forget_member, member_tables
 from storage.leaderboards import board, member_stats, question_stats, standing, window
 from storage.models import PeriodScore
 from storage.review import get_card, record_outcome
-from storage.testing import reset_tables
+from tests.postgres import reset_tables
 from tests.test_storage import CHANNEL, GUILD, Question
 
 MONDAY = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)  # a Monday
@@ -28,9 +29,9 @@ async def answer(
     db: Database, member: int, question: Question, when: datetime, *, tries: str = "B", lesson: str = "l1"
 ) -> None:
     """Post `question` and have `member` try the letters in `tries` in order (B is right)."""
-    post = await queries.create_post(db, GUILD, CHANNEL, question.id, lesson, None, None, now=when)
+    post = await post_rows.create_post(db, GUILD, CHANNEL, question.id, lesson, None, None, now=when)
     for letter in tries:
-        await queries.record_attempt(db, post, member, [letter], question, when)
+        await answering.record_try(db, post, member, [letter], question, when)
 
 
 def test_windows_follow_the_calendar() -> None:
@@ -71,7 +72,7 @@ async def test_pages_continue_the_ranks_and_a_tie_across_pages_keeps_its_rank(db
 
 
 async def test_period_boards_count_only_their_days_in_the_guild_time_zone(db: Database) -> None:
-    await queries.set_guild_settings(db, GUILD, timezone="Asia/Tokyo")
+    await guilds.set_guild_settings(db, GUILD, timezone="Asia/Tokyo")
     # Sunday 2025-03-09 16:00 UTC is Monday 01:00 in Tokyo: this week, not last week.
     await answer(db, 1, HARD, datetime(2025, 3, 9, 16, 0, tzinfo=UTC))
     await answer(db, 2, HARD, datetime(2025, 3, 9, 14, 0, tzinfo=UTC))  # Sunday 23:00 Tokyo
@@ -231,13 +232,13 @@ async def test_rank_histograms_match_the_score_tables_after_many_tries(db: Datab
 
 async def test_a_lesson_week_counts_this_weeks_tries_even_on_a_post_from_last_week(db: Database) -> None:
     last_week = MONDAY - timedelta(days=7)
-    still_open = await queries.create_post(
+    still_open = await post_rows.create_post(
         db, GUILD, CHANNEL, HARD.id, "l1", MONDAY + timedelta(days=1), None, now=last_week
     )
-    await queries.record_attempt(db, still_open, 1, ["B"], HARD, MONDAY)
-    closed = await queries.create_post(db, GUILD, CHANNEL, HARD.id, "l1", None, None, now=last_week)
-    await queries.record_attempt(db, closed, 2, ["B"], HARD, last_week)
-    await queries.close_post(db, closed.id or 0, now=last_week + timedelta(hours=1))
+    await answering.record_try(db, still_open, 1, ["B"], HARD, MONDAY)
+    closed = await post_rows.create_post(db, GUILD, CHANNEL, HARD.id, "l1", None, None, now=last_week)
+    await answering.record_try(db, closed, 2, ["B"], HARD, last_week)
+    await post_rows.close_post(db, closed.id or 0, now=last_week + timedelta(hours=1))
     week = await board(db, GUILD, "week", now=MONDAY, lesson_id="l1")
     assert [r.member_id for r in week.rows] == [1]
     ever = await board(db, GUILD, "all", now=MONDAY, lesson_id="l1")
@@ -247,14 +248,14 @@ async def test_a_lesson_week_counts_this_weeks_tries_even_on_a_post_from_last_we
 async def test_concurrent_tries_by_many_members_keep_ranks_exact(db: Database) -> None:
     """Members answering at once all move through the same histogram rows: no lost update, no deadlock."""
     posts = [
-        await queries.create_post(db, GUILD, CHANNEL, q.id, "l1", None, None, now=MONDAY)
+        await post_rows.create_post(db, GUILD, CHANNEL, q.id, "l1", None, None, now=MONDAY)
         for q in (HARD, EASY)
     ]
 
     async def play(member: int) -> None:
         for post, question in zip(posts, (HARD, EASY), strict=True):
             for letter in "AB" if member % 2 else "B":
-                await queries.record_attempt(db, post, member, [letter], question, MONDAY)
+                await answering.record_try(db, post, member, [letter], question, MONDAY)
 
     await asyncio.gather(*(play(member) for member in range(1, 21)))
     assert await histogram(db) == await histogram_expected(db)

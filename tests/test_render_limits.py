@@ -27,10 +27,9 @@ from content.discord_limits import (
     EMBED_TITLE_CHARS,
     EMBED_TOTAL_CHARS,
 )
-from storage import Post, PostTally
+from storage import Post, PostTally, RankedMember
 from storage.leaderboards import LessonProgress, MemberStats
 from storage.models import ReviewCard, Schedule, ScheduleRun
-from storage.queries import RankedMember
 
 NOW = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from storage import Database, queries
+from storage import Database, post_rows
 from storage import schedules as store
 from storage.schedules import RunStatus
 
@@ -67,7 +67,7 @@ async def test_concurrent_claims_from_separate_connections_have_one_winner(
 
 async def test_a_failed_run_keeps_its_error_and_posts_and_is_the_previous_run(db: Database) -> None:
     sid = await new_schedule(db)
-    post = await queries.create_post(db, GUILD, CHANNEL, "lesson1.q1", "lesson1", None, MOD, now=T0)
+    post = await post_rows.create_post(db, GUILD, CHANNEL, "lesson1.q1", "lesson1", None, MOD, now=T0)
     assert post.id is not None
     run = await store.claim_run(db, sid, DAY, T0, now=T0)
     assert run is not None and run.id is not None
@@ -82,10 +82,10 @@ async def test_a_failed_run_keeps_its_error_and_posts_and_is_the_previous_run(db
 async def test_question_recency_ranks_questions_by_their_latest_post_in_the_channel(db: Database) -> None:
     ids = {}
     for qid in ("q1", "q2", "q1"):
-        post = await queries.create_post(db, GUILD, CHANNEL, qid, "lesson1", None, MOD, now=T0)
+        post = await post_rows.create_post(db, GUILD, CHANNEL, qid, "lesson1", None, MOD, now=T0)
         ids[qid] = post.id
-    await queries.create_post(db, GUILD, CHANNEL + 1, "q3", "lesson1", None, MOD, now=T0)
-    recency = await queries.question_recency(db, GUILD, CHANNEL)
+    await post_rows.create_post(db, GUILD, CHANNEL + 1, "q3", "lesson1", None, MOD, now=T0)
+    recency = await post_rows.question_recency(db, GUILD, CHANNEL)
     assert recency == {"q1": ids["q1"], "q2": ids["q2"]}
     assert recency["q1"] > recency["q2"]
 

@@ -19,10 +19,10 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from storage import Database, queries
+from storage import Database, post_rows, practice_runs
 from storage.engine import head_revision
 from storage.models import metadata
-from storage.testing import postgres_reachable, temporary_postgres_database
+from tests.postgres import postgres_reachable, temporary_postgres_database
 
 APP_TABLES = {"guild_settings", "posts", "attempts", "member_scores", "daily_scores", "practice_runs"}
 REPO = Path(__file__).resolve().parent.parent
@@ -77,13 +77,13 @@ async def test_models_and_migrations_describe_the_same_schema(empty_db_url: str)
 async def test_downgrade_to_base_then_upgrade_to_head_gives_a_working_schema(empty_db_url: str) -> None:
     db = await Database.open(empty_db_url)
     try:
-        await queries.create_post(db, 1, 2, "q1", "lesson1", None, 3, now=NOW)
+        await post_rows.create_post(db, 1, 2, "q1", "lesson1", None, 3, now=NOW)
         await db.downgrade("base")
         async with db.engine.connect() as conn:
             assert not (APP_TABLES & await conn.run_sync(_tables))
         await db.upgrade("head")
-        assert await queries.get_post(db, 1) is None  # empty again, and usable
-        post = await queries.create_post(db, 1, 2, "q1", "lesson1", None, 3, now=NOW)
+        assert await post_rows.get_post(db, 1) is None  # empty again, and usable
+        post = await post_rows.create_post(db, 1, 2, "q1", "lesson1", None, 3, now=NOW)
         assert post.id is not None
     finally:
         await db.close()
@@ -92,12 +92,12 @@ async def test_downgrade_to_base_then_upgrade_to_head_gives_a_working_schema(emp
 async def test_opening_twice_does_not_migrate_again_or_lose_data(empty_db_url: str) -> None:
     db = await Database.open(empty_db_url)
     try:
-        post = await queries.create_post(db, 1, 2, "q1", "lesson1", None, 3, now=NOW)
+        post = await post_rows.create_post(db, 1, 2, "q1", "lesson1", None, 3, now=NOW)
     finally:
         await db.close()
     again = await Database.open(empty_db_url)
     try:
-        assert (await queries.get_post(again, post.id or 0)) == post
+        assert (await post_rows.get_post(again, post.id or 0)) == post
     finally:
         await again.close()
 
@@ -106,7 +106,7 @@ async def test_database_itself_refuses_a_duplicate_try(empty_db_url: str) -> Non
     # The last line of defence when two processes race: the unique (post, member, try_no) constraint.
     db = await Database.open(empty_db_url)
     try:
-        post = await queries.create_post(db, 1, 2, "q1", "lesson1", None, 3, now=NOW)
+        post = await post_rows.create_post(db, 1, 2, "q1", "lesson1", None, 3, now=NOW)
         insert = text(
             "INSERT INTO attempts (post_id, guild_id, member_id, try_no, chosen, is_right, points, answered_at) "
             "VALUES (:p, 1, 7, 1, 'A', false, 0, :t)"
@@ -163,7 +163,7 @@ async def test_upgrade_to_0002_keeps_the_first_of_practice_runs_recorded_twice(e
                 await (await s.connection()).execute(insert, {"right": right, "t": started})
             await s.commit()
         await db.upgrade("head")
-        runs = await queries.practice_runs_for(db, 7)
+        runs = await practice_runs.practice_runs_for(db, 7)
         assert [r.right_answers for r in runs] == [1]
     finally:
         await db.close()

@@ -16,7 +16,7 @@ from bot.loops import every
 from bot.posts import _render as render
 from bot.widgets import add_extras, answer_view, state_of
 from content import Question
-from storage import Post, PostTally, queries
+from storage import Post, PostTally, post_rows
 
 if TYPE_CHECKING:
     from bot.app import QuizBot
@@ -69,7 +69,7 @@ class Posts:
         """Store the post first (its id goes in the buttons), then send it. `before_send` sees the
         stored post before Discord does (the scheduler lists it on its run)."""
         now = self.bot.now()
-        post = await queries.create_post(
+        post = await post_rows.create_post(
             self.bot.database,
             guild_id,
             channel.id,
@@ -98,7 +98,7 @@ class Posts:
         try:
             async for message in channel.history(limit=RECENT_MESSAGES):
                 if message.author.id == self.bot.user.id and state_of(message, POST_MODE) == str(post.id):
-                    await queries.set_post_message(self.bot.database, post.id, message.id)
+                    await post_rows.set_post_message(self.bot.database, post.id, message.id)
                     post.message_id = message.id
                     return True
         except discord.HTTPException:  # no Read Message History: the nonce still guards the resend
@@ -120,9 +120,9 @@ class Posts:
                 embed=self._open_embed(question, post, None), view=view, nonce=post.id
             )
         except discord.HTTPException:
-            await queries.drop_unsent_post(db, post.id)  # a resent post someone answered stays
+            await post_rows.drop_unsent_post(db, post.id)  # a resent post someone answered stays
             raise
-        await queries.set_post_message(db, post.id, message.id)
+        await post_rows.set_post_message(db, post.id, message.id)
         post.message_id = message.id
         return post
 
@@ -142,7 +142,7 @@ class Posts:
         return await asyncio.shield(loading)
 
     async def _load(self, post_id: int) -> Post | None:
-        post = await queries.get_post(self.bot.database, post_id)
+        post = await post_rows.get_post(self.bot.database, post_id)
         if post is not None:
             self._cache[post_id] = post
             if len(self._cache) > POST_CACHE_SIZE:
@@ -166,15 +166,15 @@ class Posts:
     async def _refresh_count_later(self, post_id: int) -> None:
         await asyncio.sleep(self.count_refresh_seconds)
         db = self.bot.database
-        fresh = await queries.get_post(db, post_id)
+        fresh = await post_rows.get_post(db, post_id)
         question = self.bot.library.question(fresh.question_id) if fresh else None
         if fresh is None or fresh.closed or fresh.message_id is None or question is None:
             return
-        embed = self._open_embed(question, fresh, await queries.post_tally(db, post_id))
+        embed = self._open_embed(question, fresh, await post_rows.post_tally(db, post_id))
         with contextlib.suppress(discord.HTTPException):
             await self._message(fresh).edit(embed=embed)
         # Another process may have revealed the answer while this count was in flight: put it back.
-        after = await queries.get_post(db, post_id)
+        after = await post_rows.get_post(db, post_id)
         if after is not None and after.closed:
             await self._reveal(after, question)
 
@@ -190,14 +190,14 @@ class Posts:
     async def close_due(self) -> int:
         """Close every post whose time has come and reveal its answer; returns how many closed."""
         closed = 0
-        for post in await queries.due_posts_to_close(self.bot.database, self.bot.now()):
+        for post in await post_rows.due_posts_to_close(self.bot.database, self.bot.now()):
             closed += await self.close(post)
         return closed
 
     async def close_open(self, post_ids: Iterable[int], *, only_without_deadline: bool = False) -> None:
         """Close those of these posts still open (the daily quiz closes the previous day's)."""
         for post_id in post_ids:
-            post = await queries.get_post(self.bot.database, post_id)
+            post = await post_rows.get_post(self.bot.database, post_id)
             if post is None or post.closed or (only_without_deadline and post.closes_at is not None):
                 continue
             await self.close(post)
@@ -205,7 +205,7 @@ class Posts:
     async def close(self, post: Post) -> bool:
         """Close one post (exactly once, even with several bot processes) and reveal the answer."""
         assert post.id is not None
-        if not await queries.close_post(self.bot.database, post.id, now=self.bot.now()):
+        if not await post_rows.close_post(self.bot.database, post.id, now=self.bot.now()):
             return False
         refresh = self._refreshing.pop(post.id, None)
         if refresh is not None:
@@ -219,8 +219,8 @@ class Posts:
         """Edit the post into its closed form: the answer, first-answer shares, who was right first."""
         assert post.id is not None
         db = self.bot.database
-        tally = await queries.post_tally(db, post.id)
-        first_try = await queries.first_try_right_members(db, post.id)
+        tally = await post_rows.post_tally(db, post.id)
+        first_try = await post_rows.first_try_right_members(db, post.id)
         embed = render.reveal_embed(question, self.bot.library.lesson(question.lesson_id), tally, first_try)
         # Answer buttons go; other features' buttons (Run the code) stay useful after the reveal.
         view = add_extras(discord.ui.View(timeout=None), self.bot.question_items(question))

@@ -12,12 +12,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import answering
 from bot.plots import loss_curve_png
 from bot.rendering import custom_id, shorten
 from bot.trainer import TrainerBusy
 from cogs.demo import _render as render
 from content import ID, Question
-from storage import Post, queries
+from storage import Post, post_rows
 
 if TYPE_CHECKING:
     from bot.app import QuizBot
@@ -118,14 +119,14 @@ class Demo(commands.Cog):
 
     async def _may_see_output(self, interaction: discord.Interaction[QuizBot], message_id: int) -> bool:
         """On an open quiz post, only members who finished answering may run the code."""
-        post = await queries.get_post_by_message(self.bot.database, message_id)
+        post = await post_rows.get_post_by_message(self.bot.database, message_id)
         if post is None or post.closed:
             return True
         return await self._finished(interaction, post)
 
     async def _finished(self, interaction: discord.Interaction[QuizBot], post: Post) -> bool:
         assert post.id is not None
-        result = await queries.member_result(self.bot.database, post.id, interaction.user.id)
+        result = await answering.member_result(self.bot.database, post.id, interaction.user.id)
         return result is not None and result.done
 
     async def _open_posts_of(
@@ -134,7 +135,7 @@ class Demo(commands.Cog):
         """The posts of this question still open in this server: its output would give them away."""
         if interaction.guild_id is None:
             return []
-        return await queries.open_posts(self.bot.database, interaction.guild_id, question_id=question.id)
+        return await post_rows.open_posts(self.bot.database, interaction.guild_id, question_id=question.id)
 
     async def run(
         self,

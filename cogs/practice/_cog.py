@@ -18,7 +18,7 @@ from cogs.practice import _render as render
 from cogs.practice import _run
 from cogs.practice._items import next_view, question_view, summary_view
 from content import Lesson, Library, Question
-from storage import PracticeAnswer, queries
+from storage import PracticeAnswer, practice_runs
 
 if TYPE_CHECKING:
     from bot.app import QuizBot
@@ -195,7 +195,7 @@ class Practice(commands.Cog):
             )
             for o in _run.summarise(questions, run.history).outcomes
         ]
-        await queries.record_practice_run(
+        await practice_runs.record_practice_run(
             self.bot.database,
             member_id=interaction.user.id,
             lesson_id=lesson.id,

@@ -29,7 +29,7 @@ from content import DIFFICULTIES, LETTERS, Lesson, Question
 
 Mode = Literal["learn", "test"]
 MODE_CODES: dict[str, Mode] = {"l": "learn", "t": "test"}
-# What queries.record_practice_run calls each mode.
+# What practice_runs.record_practice_run calls each mode.
 STORED_MODE: dict[Mode, str] = {"learn": "practice", "test": "test"}
 
 KEY_CHARS = 6

@@ -13,6 +13,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import answering
+from bot.attempts import AttemptStatus
 from bot.daily import pick_questions
 from bot.embeds import blanks_form_embed, tries_left_text
 from bot.grading import MAX_TRIES
@@ -24,7 +26,7 @@ from cogs._checks import moderator_only
 from cogs.quiz import _render as render
 from content import Lesson, Question
 from content.discord_limits import EMBED_TOTAL_CHARS
-from storage import AttemptStatus, Post, queries
+from storage import Post, post_rows
 
 if TYPE_CHECKING:
     from bot.app import QuizBot
@@ -121,13 +123,13 @@ class Quiz(commands.Cog):
         assert interaction.guild_id is not None  # a guild_only group
         db = self.bot.database
         if question is None:
-            newest = await queries.open_posts(
+            newest = await post_rows.open_posts(
                 db, interaction.guild_id, channel_id=interaction.channel_id, limit=1
             )
             post = newest[0] if newest else None
             missing = "No question is open in this channel. Pick one with `/quiz close question:`."
         else:
-            post = await queries.get_post(db, question)
+            post = await post_rows.get_post(db, question)
             if post is not None and post.guild_id != interaction.guild_id:
                 post = None
             missing = "There is no such question in this server. Pick one from the list `/quiz close` offers."
@@ -153,7 +155,7 @@ class Quiz(commands.Cog):
     async def next_question(self, guild_id: int, channel_id: int, lesson: Lesson) -> tuple[Question, str]:
         """The first question of the lesson this channel has not seen; once all were posted, the one
         posted longest ago (the same rotation as scheduled quizzes)."""
-        recency = await queries.question_recency(self.bot.database, guild_id, channel_id)
+        recency = await post_rows.question_recency(self.bot.database, guild_id, channel_id)
         (picked,) = pick_questions(lesson.questions, recency, 1)
         if picked.id in recency:
             return (
@@ -193,7 +195,7 @@ class Quiz(commands.Cog):
         """A click on an option (or a submitted blanks form): one try, graded, answered privately."""
         assert post.id is not None
         try:
-            outcome = await queries.record_attempt(
+            outcome = await answering.record_try(
                 self.bot.database, post, interaction.user.id, chosen, question, self.bot.now()
             )
         except LookupError:  # the cached post was deleted meanwhile
@@ -238,13 +240,13 @@ class Quiz(commands.Cog):
     ) -> None:
         """ "Answer" on a blanks post: the member's own form, unless they are done or it closed."""
         assert post.id is not None
-        result = await queries.member_result(self.bot.database, post.id, interaction.user.id)
+        result = await answering.member_result(self.bot.database, post.id, interaction.user.id)
         if result is not None and result.done:
             await interaction.response.send_message(
                 embed=render.result_embed(question, result), ephemeral=True
             )
             return
-        fresh = await queries.get_post(self.bot.database, post.id)  # the cached row may predate the close
+        fresh = await post_rows.get_post(self.bot.database, post.id)  # the cached row may predate the close
         if fresh is None or fresh.closed:
             await interaction.response.send_message(CLOSED if fresh else STALE_POST, ephemeral=True)
             return
@@ -262,7 +264,7 @@ class Quiz(commands.Cog):
     ) -> None:
         """For a member who already finished and clicks again."""
         assert post.id is not None
-        result = await queries.member_result(self.bot.database, post.id, interaction.user.id)
+        result = await answering.member_result(self.bot.database, post.id, interaction.user.id)
         if result is None:  # /forget-me ran in between: nothing is stored any more
             await interaction.response.send_message(FORGOTTEN, ephemeral=True)
             return

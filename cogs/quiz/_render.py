@@ -7,11 +7,11 @@ from datetime import datetime
 import discord
 
 from bot import grading
+from bot.attempts import MemberResult
 from bot.embeds import RIGHT, WRONG, add_answer, add_solution, tries_left_text
 from bot.rendering import shorten
 from content import Question
 from content.discord_limits import EMBED_FIELD_CHARS
-from storage import MemberResult
 
 
 def feedback_embed(question: Question, feedback: grading.Feedback) -> discord.Embed:

@@ -19,7 +19,7 @@ from cogs import _choices as choices
 from cogs._checks import moderator_only
 from cogs.schedule import _render as render
 from content import Lesson
-from storage import queries
+from storage import guilds, post_rows
 from storage import schedules as store
 from storage.models import Post, Schedule, ScheduleRun
 from storage.schedules import RunStatus
@@ -89,7 +89,7 @@ class Schedules(
             )
             return
         if timezone is None:
-            timezone = (await queries.get_guild_settings(self.bot.database, interaction.guild_id)).timezone
+            timezone = (await guilds.get_guild_settings(self.bot.database, interaction.guild_id)).timezone
         try:
             hour, minute = daily.parse_time(time)
             zone = timezones.parse_zone(timezone)
@@ -301,14 +301,14 @@ class Schedules(
 
     async def _listed_posts(self, run: ScheduleRun) -> list[Post]:
         """The posts a claimer listed on this run that still exist: where a takeover starts."""
-        found = [await queries.get_post(self.bot.database, post_id) for post_id in run.post_ids]
+        found = [await post_rows.get_post(self.bot.database, post_id) for post_id in run.post_ids]
         return [post for post in found if post is not None]
 
     async def _drop_if_unsent(self, post: Post) -> bool:
         """Delete a post Discord never confirmed that nobody answered (if its message did arrive, a
         click on it is told politely that the question is gone); True if it was deleted."""
         assert post.id is not None
-        return post.message_id is None and await queries.drop_unsent_post(self.bot.database, post.id)
+        return post.message_id is None and await post_rows.drop_unsent_post(self.bot.database, post.id)
 
     async def _run_one(
         self, schedule: Schedule, now: datetime, catch_up: timedelta, done_dates: set[date]
@@ -384,7 +384,7 @@ class Schedules(
             return False
         # A takeover: the posts the previous claimer listed (some may never have reached Discord).
         listed = await self._listed_posts(run)
-        recency = await queries.question_recency(db, schedule.guild_id, schedule.channel_id)
+        recency = await post_rows.question_recency(db, schedule.guild_id, schedule.channel_id)
         picked = daily.pick_questions(pool, recency, max(0, schedule.count - len(listed)))
         previous = await store.previous_post_ids(db, schedule.id, run.run_date)
         close_after = (

@@ -1,4 +1,4 @@
-"""Helpers for tests that need a real database (used by tests/test_storage*.py; cogs' tests may use them too).
+"""Test-only PostgreSQL databases: created and dropped per run, emptied between tests (and used by bench/).
 
 PostgreSQL: `temporary_postgres_database()` creates a uniquely named database
 `quizbot_test_<random>` from the admin connection (QUIZBOT_TEST_POSTGRES_URL, default
