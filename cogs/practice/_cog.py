@@ -89,8 +89,7 @@ class Practice(commands.Cog):
     def form_view(
         self, shown: tuple[Lesson, list[Question], _run.Run], question: Question, picks: str
     ) -> discord.ui.View:
-        lesson, questions, run = shown
-        return self._question_state(lesson, run, questions, picks)[1]
+        return self._view(shown[2], question, picks)
 
     async def show(self, interaction: discord.Interaction[QuizBot], run: _run.Run) -> None:
         """Next: the question at the run's position, or the summary once every question is answered."""
@@ -161,9 +160,12 @@ class Practice(commands.Cog):
     ) -> tuple[discord.Embed, discord.ui.View]:
         question = questions[run.position]
         embed = render.question_embed(lesson, run.mode, question, run.position, len(questions))
+        return embed, self._view(run, question, picks)
+
+    def _view(self, run: _run.Run, question: Question, picks: str | None = None) -> discord.ui.View:
         # In a test, Run the code would give the answer away (a demo is the solved code).
         extras = self.bot.question_items(question) if run.mode == "learn" else []
-        return embed, question_view(question, run, picks, extras)
+        return question_view(question, run, picks, extras)
 
     async def _finish(
         self,
