@@ -164,14 +164,13 @@ class FillButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=rf"{_M
         return cls(match["mode"], match["state"])
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        resolved = await _resolve(interaction, self.mode, self.state)
-        if resolved is None:
-            return
-        mode, shown, question = resolved
-        if not isinstance(mode, PublicAnswerMode):  # a private mode never draws this button
+        mode = interaction.client.answer_mode(self.mode)
+        if not isinstance(mode, PublicAnswerMode):  # unknown, or a private mode: it never draws this
             await interaction.client.unknown_button(interaction)
             return
-        await mode.open_form(interaction, shown, question)
+        found = await mode.shown(interaction, self.state)
+        if found is not None:
+            await mode.open_form(interaction, *found)
 
 
 class BlankSelect(

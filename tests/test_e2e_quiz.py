@@ -323,6 +323,30 @@ async def test_stale_forged_and_malformed_buttons_get_a_polite_answer(
         assert reply["flags"] & EPHEMERAL
 
 
+async def test_answer_buttons_of_an_unknown_mode_or_an_unreadable_state_are_not_recognised(
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
+) -> None:
+    bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
+    message = await post_question(emulator, "qp.blanks")
+    post_id = button(message, "quiz:fill:").split(":")[2]
+    planted = [
+        "live:answer:1:A",  # a mode this bot has not registered
+        "practice:answer:not-a-run:A",  # a practice run that does not parse
+        "review:fill:qp.easy:0:0",  # the public "Answer" of a private mode
+        f"quiz:pick:{post_id}:1:A-C",  # picks for three blanks on a two-blank question
+        f"quiz:submit:{post_id}:A-",  # Submit with a blank not picked
+    ]
+    old = await plant_message(emulator, "quiz", planted)
+    replies = [await emulator.wait_reply(await emulator.click(old, cid, by="alice")) for cid in planted]
+    for reply in replies[:3]:
+        assert "don't recognise that button" in reply["content"]
+    assert "doesn't belong to this question" in replies[3]["content"]
+    assert replies[4]["content"] == "Pick an option for every blank first."
+    assert all(reply["flags"] & EPHEMERAL for reply in replies)
+    alice = emulator.world.members["alice"].id
+    assert await answering.member_result(bot.database, int(post_id), alice) is None, "no try was stored"
+
+
 async def test_public_post_shows_counts_then_reveals_the_answer_when_it_closes(
     emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:
