@@ -1,8 +1,8 @@
-"""Spaced review cards: one fsrs card per (member, question), across guilds, and reminders.
+"""Spaced review cards: one card per (member, question), across guilds, and reminders.
 
 Storage does not rate: `record_outcome` and `rate` read the card in their transaction, hand it to the
 caller's rule (bot.spaced_review applies it, bot.reviewing passes it in) and store the card it
-returns. The card is kept as the JSON dict fsrs gives; storage never reads inside it.
+returns. The card is kept as the JSON dict the rule gives; storage never reads inside it.
 
 Every rating bumps `reviews`; a rating names the count it was shown (`seen_reviews`), so a second
 click on the same review, in any process, is refused instead of rating the card twice.
@@ -29,7 +29,7 @@ REMINDER_GAP: Final = timedelta(hours=20)
 
 
 class CardToStore(Protocol):
-    """The card a rule asks to store: its fsrs dict, when it is next due, its lapse count."""
+    """The card a rule asks to store: its JSON dict, when it is next due, its lapse count."""
 
     @property
     def card(self) -> dict[str, Any]: ...
