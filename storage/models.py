@@ -210,7 +210,7 @@ class PeriodScore(SQLModel, table=True):
 
 
 class ReviewCard(SQLModel, table=True):
-    """One member's spaced-review card (fsrs) for one missed question, shared by every guild:
+    """One member's spaced-review card for one missed question, shared by every guild:
     what a person remembers does not depend on the server they answered in."""
 
     __tablename__ = "review_cards"
@@ -219,7 +219,8 @@ class ReviewCard(SQLModel, table=True):
     member_id: int = Field(sa_type=BigInteger, primary_key=True, sa_column_kwargs=_NOT_AUTO)
     question_id: str = Field(primary_key=True, max_length=200)
     due: datetime = Field(sa_type=UTCDateTime)
-    # fsrs.Card.to_dict(): state, step, stability, difficulty, due, last_review.
+    # The scheduler's card as bot.spaced_review gives it (Card.to_dict(): state, step, stability,
+    # difficulty, due, last_review); storage never reads inside it.
     card: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
     # Every rating adds one: a rating names the count it saw, so a doubled click rates once.
     reviews: int = 0

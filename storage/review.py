@@ -1,12 +1,8 @@
-"""Spaced review of missed questions: one fsrs card per (member, question), across guilds.
+"""Spaced review cards: one card per (member, question), across guilds, and reminders.
 
-How outcomes become ratings (the product owner's rule):
-    wrong (a post finished without a right answer, or a wrong /review answer)   Again
-    right after a miss, or after looking at the hint                            Hard
-    right on the first try                                                      Good
-A card is created by the first miss (Again or Hard); a right first try on a question without a card
-changes nothing: there is nothing to review. Cards are rated with fuzzing off, so a test (or two
-processes) computes the same due date from the same history.
+Storage does not rate: `record_outcome` and `rate` read the card in their transaction, hand it to the
+caller's rule (bot.spaced_review applies it, bot.reviewing passes it in) and store the card it
+returns. The card is kept as the JSON dict the rule gives; storage never reads inside it.
 
 Every rating bumps `reviews`; a rating names the count it was shown (`seen_reviews`), so a second
 click on the same review, in any process, is refused instead of rating the card twice.
@@ -15,12 +11,11 @@ click on the same review, in any process, is refused instead of rating the card 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
-from fsrs import Card, Rating, Scheduler
 from sqlalchemy import delete, func, or_, update
 from sqlmodel import col, select
 
@@ -29,50 +24,41 @@ from storage.driver import DriverValues, for_dialect, per_dialect
 from storage.engine import Database
 from storage.models import ReviewCard, ReviewReminder
 
-SCHEDULER: Final = Scheduler(enable_fuzzing=False)
 # At most one reminder DM per member in this long: 20 hours, so a daily habit does not drift later.
 REMINDER_GAP: Final = timedelta(hours=20)
 
 
-def rating_for(*, right: bool, try_no: int = 1, hinted: bool = False) -> Rating:
-    """The fsrs rating for an outcome: wrong Again, right after a miss or a hint Hard, else Good."""
-    if not right:
-        return Rating.Again
-    if try_no > 1 or hinted:
-        return Rating.Hard
-    return Rating.Good
+class CardToStore(Protocol):
+    """The card a rule asks to store: its JSON dict, when it is next due, its lapse count."""
+
+    @property
+    def card(self) -> dict[str, Any]: ...
+    @property
+    def due(self) -> datetime: ...
+    @property
+    def lapses(self) -> int: ...
 
 
-def _rated(card: dict[str, Any] | None, lapses: int, rating: Rating, now: datetime) -> tuple[Card, int]:
-    """The card after `rating` (a new one when `card` is None) and its new lapse count."""
-    current = Card.from_dict(card) if card is not None else Card(due=now)  # type: ignore[arg-type]
-    current, _log = SCHEDULER.review_card(current, rating, now)
-    return current, lapses + int(rating is Rating.Again)
+# The caller's rule: the stored card's dict (None: the member has no card for the question), its
+# lapse count and now -> the card to store, or None for nothing to store.
+RateCard = Callable[[dict[str, Any] | None, int, datetime], CardToStore | None]
 
 
 async def record_outcome(
-    db: Database,
-    member_id: int,
-    question_id: str,
-    *,
-    right: bool,
-    try_no: int,
-    now: datetime,
-    hinted: bool = False,
+    db: Database, member_id: int, question_id: str, rate_card: RateCard, *, now: datetime
 ) -> ReviewCard | None:
-    """A member finished a posted question (right on try `try_no`, or out of tries). Creates or
-    rates the card; returns it, or None when a right first try met no card (nothing to review).
+    """Create or rate the member's card for a finished post with `rate_card`; returns the stored
+    card, or None when the rule stored nothing.
 
     Every finished post calls this, so like a try it is one transaction on the driver itself
-    (storage.driver): read the card (locked), rate it in Python, write it back."""
+    (storage.driver): read the card (locked), rate it with the rule, write it back."""
     now = aware(now, "now")
-    rating = rating_for(right=right, try_no=try_no, hinted=hinted)
     sql = _outcome_sql(db)
     if db.dialect == "postgresql":
         for _ in range(3):
             async with db.postgres_connection() as conn, conn.transaction():
                 stored = await conn.fetchrow(sql.read, member_id, question_id)
-                change = sql.change(member_id, question_id, stored, rating, now)
+                change = sql.change(member_id, question_id, stored, rate_card, now)
                 if change is None:
                     return None
                 card, statement, params = change
@@ -83,7 +69,7 @@ async def record_outcome(
 
     def work(conn: sqlite3.Connection) -> ReviewCard | None:
         stored = conn.execute(sql.read, (member_id, question_id)).fetchone()
-        change = sql.change(member_id, question_id, stored, rating, now)
+        change = sql.change(member_id, question_id, stored, rate_card, now)
         if change is None:
             return None
         card, statement, params = change
@@ -124,34 +110,39 @@ class _OutcomeSql:
         return _OutcomeSql(read, insert, update_, DriverValues.of(db))
 
     def change(
-        self, member_id: int, question_id: str, stored: Sequence[Any] | None, rating: Rating, now: datetime
+        self,
+        member_id: int,
+        question_id: str,
+        stored: Sequence[Any] | None,
+        rate_card: RateCard,
+        now: datetime,
     ) -> tuple[ReviewCard, str, tuple[Any, ...]] | None:
         """The rated card with the statement and parameters that store it; None: nothing to store."""
-        if stored is None and rating is Rating.Good:
-            return None
         values = self.values
         if stored is None:
-            card, lapses = _rated(None, 0, rating, now)
+            new = rate_card(None, 0, now)
             reviews, created_at, statement = 1, now, self.insert
         else:
-            card, lapses = _rated(values.read_json(stored[0]), int(stored[2]), rating, now)
+            new = rate_card(values.read_json(stored[0]), int(stored[2]), now)
             reviews, created_at, statement = int(stored[1]) + 1, values.read_time(stored[3]), self.update
+        if new is None:
+            return None
+        due, lapses = aware(new.due, "due"), new.lapses
         row = ReviewCard(
             member_id=member_id,
             question_id=question_id,
-            due=card.due,
-            card=dict(card.to_dict()),
+            due=due,
+            card=new.card,
             reviews=reviews,
             lapses=lapses,
             created_at=created_at,
             updated_at=now,
         )
-        due, stored_card = values.time(card.due), values.json(row.card)
         params: tuple[Any, ...] = (
             member_id,
             question_id,
-            due,
-            stored_card,
+            values.time(due),
+            values.json(row.card),
             reviews,
             lapses,
             values.time(now),
@@ -168,18 +159,21 @@ async def rate(
     db: Database,
     member_id: int,
     question_id: str,
-    rating: Rating,
+    rate_card: RateCard,
     *,
     seen_reviews: int,
     now: datetime,
 ) -> ReviewCard | None:
-    """Rate a card from /review. None if the card is gone or was rated since it was shown."""
+    """Rate a card from /review with `rate_card`. None if the card is gone, was rated since it was
+    shown (its `reviews` is no longer `seen_reviews`), or the rule stored nothing."""
     now = aware(now, "now")
     async with db.writing() as s:
         row = await s.get(ReviewCard, (member_id, question_id))
         if row is None or row.reviews != seen_reviews:
             return None
-        card, lapses = _rated(row.card, row.lapses, rating, now)
+        new = rate_card(row.card, row.lapses, now)
+        if new is None:
+            return None
         # Guarded by the count we read: a concurrent rating in another process makes this a no-op.
         result = await s.exec(
             update(ReviewCard)
@@ -189,10 +183,10 @@ async def rate(
                 col(ReviewCard.reviews) == seen_reviews,
             )
             .values(
-                card=card.to_dict(),
-                due=card.due,
+                card=new.card,
+                due=aware(new.due, "due"),
                 reviews=seen_reviews + 1,
-                lapses=lapses,
+                lapses=new.lapses,
                 updated_at=now,
             )
         )

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from bot import answering
+from bot import answering, reviewing
 from storage import post_rows, review
 from storage.leaderboards import standing
 from tests.clock import Clock
@@ -39,7 +39,7 @@ async def test_forget_me_asks_first_then_deletes_scores_attempts_and_reviews_eve
     alice, bob = member(emulator, "alice"), member(emulator, "bob")
     await score(bot, alice, "lb.hard", MONDAY, tries="BA")
     await score(bot, bob, "lb.easy", MONDAY)
-    await review.record_outcome(bot.database, alice, "lb.hard", right=True, try_no=2, now=MONDAY)
+    await reviewing.record_outcome(bot.database, alice, "lb.hard", right=True, try_no=2, now=MONDAY)
     # alice also answered in another server the bot is in.
     other = await post_rows.create_post(bot.database, OTHER_GUILD, 1, "lb.easy", "lb", None, None, now=MONDAY)
     easy = bot.library.question("lb.easy")

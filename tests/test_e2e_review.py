@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bot import grading
+from bot import grading, reviewing
 from cogs.review._cog import Review
 from storage import review
 from tests.clock import Clock
@@ -69,9 +69,11 @@ async def test_missed_questions_come_back_most_overdue_first_and_answers_resched
     bot = await started(emulator, start_bot, lessons_dir, clock)
     alice = member(emulator, "alice")
     db = bot.database
-    await review.record_outcome(db, alice, "other.q", right=False, try_no=3, now=MONDAY)
-    await review.record_outcome(db, alice, "lb.hard", right=False, try_no=3, now=MONDAY - timedelta(days=1))
-    await review.record_outcome(db, alice, "lb.easy", right=True, try_no=1, now=MONDAY)  # never missed
+    await reviewing.record_outcome(db, alice, "other.q", right=False, try_no=3, now=MONDAY)
+    await reviewing.record_outcome(
+        db, alice, "lb.hard", right=False, try_no=3, now=MONDAY - timedelta(days=1)
+    )
+    await reviewing.record_outcome(db, alice, "lb.easy", right=True, try_no=1, now=MONDAY)  # never missed
     clock.at = MONDAY + timedelta(hours=1)
 
     first = await emulator.wait_reply(await emulator.slash("review", by="alice"))
@@ -107,7 +109,7 @@ async def test_the_hint_makes_a_right_answer_a_hard_recall_and_a_second_answer_i
     clock = Clock(MONDAY)
     bot = await started(emulator, start_bot, lessons_dir, clock)
     bob = member(emulator, "bob")
-    await review.record_outcome(bot.database, bob, "lb.hard", right=False, try_no=3, now=MONDAY)
+    await reviewing.record_outcome(bot.database, bob, "lb.hard", right=False, try_no=3, now=MONDAY)
     clock.at = MONDAY + timedelta(days=1)
     shown = await emulator.wait_reply(await emulator.slash("review", by="bob"))
     await emulator.wait_response(await emulator.click(shown, buttons(shown)["Show the hint"], by="bob"))
@@ -159,7 +161,7 @@ async def test_a_fill_in_the_blanks_review_uses_one_menu_per_blank_and_submit(
     clock = Clock(MONDAY)
     bot = await started(emulator, start_bot, lessons_dir, clock)
     alice = member(emulator, "alice")
-    await review.record_outcome(bot.database, alice, "rb.blanks", right=False, try_no=3, now=MONDAY)
+    await reviewing.record_outcome(bot.database, alice, "rb.blanks", right=False, try_no=3, now=MONDAY)
     clock.at = MONDAY + timedelta(hours=1)
     message = await emulator.wait_reply(await emulator.slash("review", by="alice"))
     menus = [c for c in components(message) if c["type"] == 3]
@@ -185,7 +187,7 @@ async def test_review_buttons_keep_working_after_a_restart(
     database_url = f"sqlite+aiosqlite:///{tmp_path / 'shared.db'}"
     first = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir), database_url=database_url)
     carol = member(emulator, "carol")
-    await review.record_outcome(first.database, carol, "lb.easy", right=False, try_no=3, now=MONDAY)
+    await reviewing.record_outcome(first.database, carol, "lb.easy", right=False, try_no=3, now=MONDAY)
     shown = await emulator.wait_reply(await emulator.slash("review", by="carol"))
     await first.close()
     await emulator.wait_for(
@@ -207,7 +209,7 @@ async def test_a_member_who_asks_is_reminded_by_dm_once_a_day_while_reviews_are_
     bot = await started(emulator, start_bot, lessons_dir, clock)
     reviews = bot.feature(Review)
     alice = member(emulator, "alice")
-    await review.record_outcome(bot.database, alice, "lb.hard", right=False, try_no=3, now=MONDAY)
+    await reviewing.record_outcome(bot.database, alice, "lb.hard", right=False, try_no=3, now=MONDAY)
     empty = await emulator.wait_reply(await emulator.slash("review", by="alice"))  # due in minutes, not now
     assert await reviews.send_reminders() == 0, "nobody asked"
 
@@ -239,7 +241,7 @@ async def test_reminders_stop_for_a_member_whose_dms_are_closed(
     clock = Clock(MONDAY)
     bot = await started(emulator, start_bot, lessons_dir, clock)
     bob = member(emulator, "bob")
-    await review.record_outcome(bot.database, bob, "lb.hard", right=False, try_no=3, now=MONDAY)
+    await reviewing.record_outcome(bot.database, bob, "lb.hard", right=False, try_no=3, now=MONDAY)
     await review.set_reminders(bot.database, bob, True, now=MONDAY)
     emulator.dms_closed.add("bob")
     clock.at = MONDAY + timedelta(hours=1)

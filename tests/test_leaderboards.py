@@ -10,12 +10,13 @@ import pytest
 from sqlalchemy import text
 
 from bot import answering
+from bot.reviewing import record_outcome
 from storage import Database, guilds, post_rows
 from storage.engine import asyncpg_dsn
 from storage.forget import forget_member, member_tables
 from storage.leaderboards import board, member_stats, question_stats, standing, window
 from storage.models import PeriodScore
-from storage.review import get_card, record_outcome
+from storage.review import get_card
 from tests.postgres import reset_tables
 from tests.test_storage import CHANNEL, GUILD, Question
 

@@ -1,23 +1,22 @@
-"""Spaced review cards (fsrs) at the storage level, on SQLite and PostgreSQL: ratings, due order,
-a doubled answer, and outcomes arriving together (from one bot or from two)."""
+"""Spaced review cards (fsrs) stored, on SQLite and PostgreSQL: storage keeping what the caller's
+rule returns, ratings through bot.reviewing, due order, a doubled answer, and outcomes arriving
+together (from one bot or from two). The rule alone is tests/test_spaced_review.py."""
 
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from fsrs import Rating
-
-from storage import Database
+from bot.reviewing import rate_answer, record_outcome
+from storage import Database, review
 from storage.review import (
     REMINDER_GAP,
     claim_reminder,
     due_cards,
     get_card,
     members_to_remind,
-    rate,
-    rating_for,
-    record_outcome,
     reminders_on,
     review_summary,
     set_reminders,
@@ -26,11 +25,35 @@ from storage.review import (
 T0 = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)
 
 
-def test_outcomes_map_to_the_product_owners_ratings() -> None:
-    assert rating_for(right=False, try_no=3) is Rating.Again
-    assert rating_for(right=True, try_no=2) is Rating.Hard
-    assert rating_for(right=True, try_no=1, hinted=True) is Rating.Hard
-    assert rating_for(right=True, try_no=1) is Rating.Good
+@dataclass(frozen=True)
+class Stored:
+    card: dict[str, Any]
+    due: datetime
+    lapses: int
+
+
+async def test_storage_keeps_what_the_rule_returns_and_shows_it_the_stored_card(db: Database) -> None:
+    seen: list[tuple[dict[str, Any] | None, int]] = []
+
+    def rule(card: dict[str, Any] | None, lapses: int, now: datetime) -> Stored | None:
+        seen.append((card, lapses))
+        return Stored({"n": len(seen)}, now + timedelta(days=len(seen)), lapses + 2)
+
+    assert await review.record_outcome(db, 1, "q", lambda card, lapses, now: None, now=T0) is None
+    assert await get_card(db, 1, "q") is None, "nothing to store: no row"
+    first = await review.record_outcome(db, 1, "q", rule, now=T0)
+    assert first is not None and (first.card, first.due, first.reviews, first.lapses) == (
+        {"n": 1},
+        T0 + timedelta(days=1),
+        1,
+        2,
+    )
+    second = await review.record_outcome(db, 1, "q", rule, now=T0 + timedelta(hours=1))
+    assert second is not None and (second.card, second.reviews, second.lapses) == ({"n": 2}, 2, 4)
+    rated = await review.rate(db, 1, "q", rule, seen_reviews=2, now=T0 + timedelta(hours=2))
+    assert rated is not None and (rated.card, rated.reviews, rated.lapses) == ({"n": 3}, 3, 6)
+    assert seen == [(None, 0), ({"n": 1}, 2), ({"n": 2}, 4)]
+    assert await get_card(db, 1, "q") == rated
 
 
 async def test_a_miss_makes_a_card_due_soon_and_a_right_first_try_alone_makes_none(db: Database) -> None:
@@ -49,7 +72,7 @@ async def test_good_answers_space_a_card_further_each_time(db: Database) -> None
         card = await get_card(db, 1, "q")
         assert card is not None
         now = max(now, card.due)
-        rated = await rate(db, 1, "q", Rating.Good, seen_reviews=card.reviews, now=now)
+        rated = await rate_answer(db, 1, "q", right=True, hinted=False, seen_reviews=card.reviews, now=now)
         assert rated is not None
         gaps.append(rated.due - now)
     assert gaps == sorted(gaps) and gaps[-1] > timedelta(days=1)
@@ -71,8 +94,13 @@ async def test_a_second_answer_to_the_same_showing_rates_nothing(db: Database) -
     card = await record_outcome(db, 1, "q", right=False, try_no=3, now=T0)
     assert card is not None
     later = T0 + timedelta(hours=1)
-    assert await rate(db, 1, "q", Rating.Good, seen_reviews=card.reviews, now=later) is not None
-    assert await rate(db, 1, "q", Rating.Again, seen_reviews=card.reviews, now=later) is None
+    assert (
+        await rate_answer(db, 1, "q", right=True, hinted=False, seen_reviews=card.reviews, now=later)
+        is not None
+    )
+    assert (
+        await rate_answer(db, 1, "q", right=False, hinted=False, seen_reviews=card.reviews, now=later) is None
+    )
     stored = await get_card(db, 1, "q")
     assert stored is not None and stored.reviews == 2 and stored.lapses == 1
 
@@ -82,7 +110,7 @@ async def test_a_card_reviewed_then_missed_again_keeps_its_history(db: Database)
     assert first is not None
     stored = await get_card(db, 1, "q")
     assert stored is not None and (stored.due, stored.card) == (first.due, first.card)
-    reviewed = await rate(db, 1, "q", Rating.Good, seen_reviews=1, now=first.due)
+    reviewed = await rate_answer(db, 1, "q", right=True, hinted=False, seen_reviews=1, now=first.due)
     assert reviewed is not None and reviewed.due > first.due
     again = await record_outcome(db, 1, "q", right=False, try_no=3, now=reviewed.due)
     assert again is not None and (again.reviews, again.lapses) == (3, 2)

@@ -1,7 +1,8 @@
 """/review: due cards one at a time in one private message; answers rate the card (fsrs).
 
 Cards are made by finished quiz posts: the quiz cog dispatches `quiz_outcome` and the listener here
-turns it into a rating (storage.review.record_outcome), so the quiz knows nothing of reviews.
+turns it into a rating (bot.reviewing.record_outcome), so the quiz knows nothing of reviews. The
+rating rule is bot.spaced_review; storage.review keeps the cards.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import grading
+from bot import grading, reviewing
 from bot.loops import every
 from cogs.review import _render as render
 from cogs.review._items import SHOWN_PATTERN, after_view, question_view, reminder_view
@@ -55,7 +56,7 @@ class Review(commands.Cog):
         """A try on a posted question: once the member is done with it, rate their card."""
         if not feedback.done:
             return
-        await review.record_outcome(
+        await reviewing.record_outcome(
             self.bot.database,
             member_id,
             question_id,
@@ -156,11 +157,12 @@ class Review(commands.Cog):
     ) -> None:
         seen, hinted = shown
         right = grading.grade(question, chosen)
-        card = await review.rate(
+        card = await reviewing.rate_answer(
             self.bot.database,
             interaction.user.id,
             question.id,
-            review.rating_for(right=right, hinted=hinted),
+            right=right,
+            hinted=hinted,
             seen_reviews=seen,
             now=self.bot.now(),
         )
