@@ -122,6 +122,13 @@ async def open_posts(
         return list(rows.all())
 
 
+async def open_post_ids(db: Database, question_id: str) -> list[int]:
+    """Every post of this question still taking answers, in any server (few: a post closes within days)."""
+    query = select(Post.id).where(Post.question_id == question_id, col(Post.closed).is_(False))
+    async with db.session() as s:
+        return [post_id for post_id in (await s.exec(query)).all() if post_id is not None]
+
+
 async def question_recency(db: Database, guild_id: int, channel_id: int) -> dict[str, int]:
     """Question id -> its latest post id in this channel (larger: posted more recently). Questions
     never posted there are absent: rotation picks those first, then the ones posted longest ago."""

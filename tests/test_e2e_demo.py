@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.emulator.state import snowflake
 from cogs.demo._cog import Demo
 from content import load_library
 from tests.conftest import StartBot
@@ -167,6 +168,32 @@ async def test_demo_keeps_an_open_questions_output_private_and_for_those_who_ans
         await emulator.slash("demo", by="bob", question="weights.q3"), timeout=60
     )
     assert not public.get("flags", 0) & EPHEMERAL, "once revealed, anyone may show the output to all"
+
+
+async def test_demo_in_a_dm_waits_while_the_question_is_open_in_a_server(
+    emulator: DiscordForTests, start_bot: StartBot
+) -> None:
+    await start_bot()
+    await post_question(emulator, "weights.q3", lesson="training-weights")
+    emulator.dm_channels.setdefault(
+        snowflake(), emulator.world.members["carol"].id
+    )  # carol's DM with the bot
+    early = await emulator.wait_reply(
+        await emulator.slash("demo", by="carol", in_channel=None, question="weights.q3")
+    )
+    assert early["flags"] & EPHEMERAL and "Answer first" in early["content"], "no answer by DM"
+
+
+async def test_run_the_code_on_an_older_closed_post_waits_while_a_newer_post_is_open(
+    emulator: DiscordForTests, start_bot: StartBot
+) -> None:
+    await start_bot()
+    older = await post_question(emulator, "weights.q4", lesson="training-weights")
+    closed = await emulator.wait_reply(await emulator.slash("quiz close", by="mod", in_channel="quiz"))
+    assert "Closed `weights.q4`" in closed["content"]
+    await post_question(emulator, "weights.q4", lesson="training-weights")
+    early = await emulator.wait_reply(await emulator.click(older, "demo:run:weights.q4", by="carol"))
+    assert early["flags"] & EPHEMERAL and "Answer first" in early["content"], "the new post is open"
 
 
 async def test_a_hung_demo_is_stopped_the_member_told_and_the_next_run_served(

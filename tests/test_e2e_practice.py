@@ -478,3 +478,27 @@ async def test_a_run_whose_lesson_changed_is_refused_politely_and_start_again_be
     reply = await emulator.wait_reply(first)
     assert reply["flags"] & EPHEMERAL and "lesson was changed or removed" in reply["content"]
     assert emulator.message(int(again["id"]))["embeds"] == again["embeds"], "the old run is left as it was"
+
+
+async def test_practice_keeps_the_answer_of_a_question_open_in_a_quiz_until_the_member_answered_it(
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
+) -> None:
+    await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
+    posted = await emulator.wait_reply(
+        await emulator.slash("quiz post", by="mod", lesson="pr", question="pr.mc", channel="quiz")
+    )
+    assert "Posted" in posted["content"]
+    first = await start_practice(emulator, "pr")
+    assert question_id(first) == "pr.mc"
+    ix = await emulator.click(first, button(first, ":A"), by="alice")
+    refused = await emulator.wait_reply(ix)
+    assert refused["flags"] & EPHEMERAL and "open in a quiz right now" in refused["content"]
+    assert "apply_gradients changes" not in str(emulator.message(int(first["id"]))), "no solution shown"
+
+    (post,) = [m for m in emulator.channel_messages("quiz") if m["components"]]
+    await emulator.wait_reply(await emulator.click(post, button(post, ":B"), by="alice"))
+    await emulator.wait_reply(await emulator.click(post, button(post, ":C"), by="alice"))
+    await emulator.wait_reply(await emulator.click(post, button(post, ":A"), by="alice"))
+    feedback = await click(emulator, first, ":A")
+    assert title(feedback) == "✅ Right!", "once the member finished the post, practice goes on"
+    assert "apply_gradients changes each variable" in fields(feedback)["Solution"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -248,3 +249,30 @@ async def test_reminders_stop_for_a_member_whose_dms_are_closed(
     reviews = bot.feature(Review)
     assert await reviews.send_reminders() == 0
     assert not await review.reminders_on(bot.database, bob), "not retried every day against closed DMs"
+
+
+async def test_a_due_card_waits_while_its_question_is_open_in_a_quiz_the_member_has_not_finished(
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
+) -> None:
+    clock = Clock(MONDAY)
+    bot = await started(emulator, start_bot, lessons_dir, clock)
+    bob = member(emulator, "bob")
+    await reviewing.record_outcome(bot.database, bob, "lb.hard", right=False, try_no=3, now=MONDAY)
+    clock.at = MONDAY + timedelta(days=1)
+    posted = await emulator.wait_reply(
+        await emulator.slash("quiz post", by="mod", lesson="lb", question="lb.hard", channel="quiz")
+    )
+    assert "Posted" in posted["content"]
+    waiting = await emulator.wait_reply(await emulator.slash("review", by="bob"))
+    assert "optimizer.apply_gradients" not in str(waiting), "the open post's answer is not in review"
+    assert waiting["embeds"][0]["description"].startswith("Nothing is due right now")
+
+    (post,) = [m for m in emulator.channel_messages("quiz") if m["components"]]
+    right = buttons(post)["A. optimizer.apply_gradients"]
+    await emulator.wait_reply(await emulator.click(post, right, by="bob"))
+    for _ in range(100):  # the card is rated by a listener, just after the reply
+        card = await review.get_card(bot.database, bob, "lb.hard")
+        if card is not None and card.reviews == 2:
+            break
+        await asyncio.sleep(0.05)
+    assert card is not None and card.reviews == 2, "answering the post was the card's review"

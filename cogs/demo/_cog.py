@@ -12,13 +12,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import answering
+from bot import spoilers
 from bot.plots import loss_curve_png
 from bot.rendering import custom_id, shorten
+from bot.spoilers import Visibility
 from bot.trainer import TrainerBusy
 from cogs.demo import _render as render
 from content import ID, Question
-from storage import Post, post_rows
 
 if TYPE_CHECKING:
     from bot.app import QuizBot
@@ -27,8 +27,8 @@ log = logging.getLogger(__name__)
 
 NO_DEMO = "That question has no code to run."
 ANSWER_FIRST = (
-    "Running the code shows what it prints, which gives this question away. "
-    "Answer first (or wait until the question closes), then run it."
+    "This question is open for answers right now, and running its code would give it away. "
+    "Answer first (or wait until it closes), then run it."
 )
 
 
@@ -86,13 +86,12 @@ class Demo(commands.Cog):
                 NO_DEMO if found else f"There is no question `{shorten(question, 60)}`.", ephemeral=True
             )
             return
-        open_here = await self._open_posts_of(interaction, found)
-        for post in open_here:
-            if not await self._finished(interaction, post):
-                await interaction.response.send_message(ANSWER_FIRST, ephemeral=True)
-                return
-        # While the question is open here, its output stays private even for those who answered.
-        await self.run(interaction, found, seed=seed, ephemeral=bool(open_here))
+        shown = await spoilers.visibility(self.bot.database, interaction.user.id, found.id)
+        if shown is Visibility.HIDDEN:
+            await interaction.response.send_message(ANSWER_FIRST, ephemeral=True)
+            return
+        # While the question is open anywhere, its output stays private even for those who answered.
+        await self.run(interaction, found, seed=seed, ephemeral=shown is Visibility.PRIVATE)
 
     @demo.autocomplete("question")
     async def _question_choices(
@@ -110,32 +109,14 @@ class Demo(commands.Cog):
         if question is None or not question.has_demo:
             await interaction.response.send_message(NO_DEMO, ephemeral=True)
             return
-        if interaction.message is not None and not await self._may_see_output(
-            interaction, interaction.message.id
+        # Not only the post clicked: the same question may be open on a newer post, or elsewhere.
+        if (
+            await spoilers.visibility(self.bot.database, interaction.user.id, question.id)
+            is Visibility.HIDDEN
         ):
             await interaction.response.send_message(ANSWER_FIRST, ephemeral=True)
             return
         await self.run(interaction, question, seed=None, ephemeral=True)
-
-    async def _may_see_output(self, interaction: discord.Interaction[QuizBot], message_id: int) -> bool:
-        """On an open quiz post, only members who finished answering may run the code."""
-        post = await post_rows.get_post_by_message(self.bot.database, message_id)
-        if post is None or post.closed:
-            return True
-        return await self._finished(interaction, post)
-
-    async def _finished(self, interaction: discord.Interaction[QuizBot], post: Post) -> bool:
-        assert post.id is not None
-        result = await answering.member_result(self.bot.database, post.id, interaction.user.id)
-        return result is not None and result.done
-
-    async def _open_posts_of(
-        self, interaction: discord.Interaction[QuizBot], question: Question
-    ) -> list[Post]:
-        """The posts of this question still open in this server: its output would give them away."""
-        if interaction.guild_id is None:
-            return []
-        return await post_rows.open_posts(self.bot.database, interaction.guild_id, question_id=question.id)
 
     async def run(
         self,

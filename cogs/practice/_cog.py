@@ -12,7 +12,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import spoilers
 from bot.rendering import shorten
+from bot.spoilers import Visibility
 from cogs import _choices as choices
 from cogs.practice import _render as render
 from cogs.practice import _run
@@ -29,6 +31,10 @@ STALE_RUN = (
     "Nothing more was recorded; start a new run with `/practice`."
 )
 FORGED = "That button doesn't belong to this practice run. Start a new run with `/practice`."
+OPEN_IN_A_QUIZ = (
+    "This question is open in a quiz right now, so practice won't show its answer yet. "
+    "Answer it there first (or wait until it closes), then carry on here."
+)
 
 
 class Practice(commands.Cog):
@@ -112,6 +118,9 @@ class Practice(commands.Cog):
     ) -> None:
         """One answer (a click, or submitted blanks). Learn: feedback and Next. Test: straight on."""
         lesson, questions, run = shown
+        if await self._hidden(interaction, question):
+            await interaction.response.send_message(OPEN_IN_A_QUIZ, ephemeral=True)
+            return
         after = run.with_mark(_run.mark_for(question, chosen))
         done = after.position == len(questions)
         if run.mode == "test":
@@ -138,6 +147,9 @@ class Practice(commands.Cog):
         if question is None:
             await interaction.response.send_message(FORGED, ephemeral=True)
             return
+        if await self._hidden(interaction, question):
+            await interaction.response.send_message(OPEN_IN_A_QUIZ, ephemeral=True)
+            return
         view = discord.ui.View(timeout=None)
         for item in self.bot.question_items(question)[:25]:
             view.add_item(item)
@@ -155,6 +167,11 @@ class Practice(commands.Cog):
         await self._reply(interaction, embed, view)
 
     # ----- helpers --------------------------------------------------------------------------
+    async def _hidden(self, interaction: discord.Interaction[QuizBot], question: Question) -> bool:
+        """Open in a quiz this member has not finished: practice must not give it away."""
+        shown = await spoilers.visibility(self.bot.database, interaction.user.id, question.id)
+        return shown is Visibility.HIDDEN
+
     def _question_state(
         self, lesson: Lesson, run: _run.Run, questions: list[Question], picks: str | None = None
     ) -> tuple[discord.Embed, discord.ui.View]:
@@ -176,7 +193,10 @@ class Practice(commands.Cog):
     ) -> None:
         await self._record(interaction, lesson, run, questions)
         summary = _run.summarise(questions, run.history)
-        embed = render.summary_embed(lesson, run.mode, summary)
+        hidden = await spoilers.hidden_from(
+            self.bot.database, interaction.user.id, [q.id for q in summary.missed]
+        )
+        embed = render.summary_embed(lesson, run.mode, summary, hidden)
         await self._reply(interaction, embed, summary_view(run, summary.missed))
 
     async def _record(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import discord
 
 from bot import grading
@@ -13,6 +15,7 @@ from content.discord_limits import EMBED_DESCRIPTION_CHARS, EMBED_FIELD_CHARS, E
 
 MODE_NAMES: dict[Mode, str] = {"learn": "Practice", "test": "Test"}
 NOT_RANKED = "Recorded for you only: practice never changes scores or leaderboards."
+ANSWER_HIDDEN = "*(answer hidden while it is open in a quiz)*"
 ONE_TRY = "One try per question in practice: the solution follows right away."
 
 
@@ -73,13 +76,20 @@ def _mistake(question: Question, chosen: tuple[str, ...]) -> str | None:
     return grading.feedback_for(question, chosen, 1).mistake_text
 
 
-def _review_lines(missed: list[Question]) -> str:
-    """One line per missed question with its right answer, cut at whole lines to fit a field."""
-    lines = [f"• **{q.id}**: {shorten(q.prompt, 90)} → **{shorten(answer_text(q), 120)}**" for q in missed]
+def _review_lines(missed: list[Question], hidden: Collection[str]) -> str:
+    """One line per missed question with its right answer (not for one open in a quiz the member
+    has not finished), cut at whole lines to fit a field."""
+    lines = [
+        f"• **{q.id}**: {shorten(q.prompt, 90)} → "
+        + (ANSWER_HIDDEN if q.id in hidden else f"**{shorten(answer_text(q), 120)}**")
+        for q in missed
+    ]
     return fit_lines(lines, EMBED_FIELD_CHARS)
 
 
-def summary_embed(lesson: Lesson, mode: Mode, summary: Summary) -> discord.Embed:
+def summary_embed(
+    lesson: Lesson, mode: Mode, summary: Summary, hidden: Collection[str] = ()
+) -> discord.Embed:
     """The end of a run: the total, the score by difficulty, the questions to review with their answers."""
     share = summary.right / summary.total if summary.total else 0.0
     embed = discord.Embed(
@@ -99,7 +109,7 @@ def summary_embed(lesson: Lesson, mode: Mode, summary: Summary) -> discord.Embed
     missed = summary.missed
     embed.add_field(
         name=f"To review ({plural(len(missed), 'question')})" if missed else "To review",
-        value=_review_lines(missed) if missed else "Nothing: every answer was right. 🎉",
+        value=_review_lines(missed, hidden) if missed else "Nothing: every answer was right. 🎉",
         inline=False,
     )
     embed.set_footer(text=NOT_RANKED)

@@ -15,8 +15,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import grading, reviewing
+from bot import grading, reviewing, spoilers
 from bot.loops import every
+from bot.spoilers import Visibility
 from cogs.review import _render as render
 from cogs.review._items import SHOWN_PATTERN, after_view, question_view, reminder_view
 from content import Question
@@ -30,6 +31,9 @@ log = logging.getLogger(__name__)
 ALREADY = "You already answered this review. Click **Next review** for the next one, or run `/review` again."
 GONE = "This question was taken out of the lessons, so it left your review deck."
 FORGED = "That button doesn't belong to this review. Run `/review` again."
+OPEN_IN_A_QUIZ = (
+    "This question is open in a quiz right now: answer it there first (that answer counts as its review)."
+)
 _SHOWN = re.compile(SHOWN_PATTERN)
 # How often due reviews are checked for reminders (each member still gets at most one a day).
 REMINDER_TICK_MINUTES = 10
@@ -74,6 +78,8 @@ class Review(commands.Cog):
             if question is None:
                 await review.drop_card(db, member_id, card.question_id)
                 continue
+            if await spoilers.visibility(db, member_id, question.id) is Visibility.HIDDEN:
+                continue  # posted again and open: reviewing it now would give that post away
             summary = await review.review_summary(db, member_id, now)
             lesson = self.bot.library.lesson(question.lesson_id)
             embed = render.question_embed(question, lesson, card, summary.due, hinted=False)
@@ -141,6 +147,10 @@ class Review(commands.Cog):
             await self.bot.unknown_button(interaction)
             return None
         seen, hinted = int(match["seen"]), match["hint"] == "1"
+        hidden = await spoilers.visibility(self.bot.database, interaction.user.id, match["question"])
+        if hidden is Visibility.HIDDEN:
+            await interaction.response.send_message(OPEN_IN_A_QUIZ, ephemeral=True)
+            return None
         found = await self._shown(interaction, match["question"], seen)
         return None if found is None else ((seen, hinted), found[0])
 
