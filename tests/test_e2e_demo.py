@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from bot.emulator.state import snowflake
 from cogs.demo._cog import Demo
 from content import load_library
 from tests.conftest import StartBot
@@ -175,9 +174,6 @@ async def test_demo_in_a_dm_waits_while_the_question_is_open_in_a_server(
 ) -> None:
     await start_bot()
     await post_question(emulator, "weights.q3", lesson="training-weights")
-    emulator.dm_channels.setdefault(
-        snowflake(), emulator.world.members["carol"].id
-    )  # carol's DM with the bot
     early = await emulator.wait_reply(
         await emulator.slash("demo", by="carol", in_channel=None, question="weights.q3")
     )

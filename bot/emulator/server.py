@@ -181,9 +181,10 @@ class DiscordEmulator:
     # ----- pushing interactions ---------------------------------------------------------------
     # Who acts is `by` and where is `in_channel`: `member` and `channel` are real option names.
     async def slash(
-        self, command: str, *, by: str = "alice", in_channel: str = "general", **options: Any
+        self, command: str, *, by: str = "alice", in_channel: str | None = "general", **options: Any
     ) -> Interaction:
-        """Run a slash command as a member, e.g. slash("quiz post", by="mod", lesson="x")."""
+        """Run a slash command as a member, e.g. slash("quiz post", by="mod", lesson="x");
+        in_channel=None runs it in the member's DM with the bot."""
         data = self._command_data(command, options, focused=None)
         return await self._push(2, data, by, in_channel)
 
@@ -247,7 +248,9 @@ class DiscordEmulator:
             "attachment_size_limit": 10 * 1024 * 1024,
         }
         if channel_name is None:
-            channel_id = next(c for c, m in self.dm_channels.items() if m == member.id)
+            # Every user has a DM channel with the bot on Discord, opened or not.
+            channel_id = next((c for c, m in self.dm_channels.items() if m == member.id), None) or snowflake()
+            self.dm_channels[channel_id] = member.id
             payload |= {
                 "channel_id": str(channel_id),
                 "channel": {"id": str(channel_id), "type": 1, "recipients": [member.user_payload()]},
