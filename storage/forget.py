@@ -23,6 +23,7 @@ def member_tables() -> list[Table]:
 
 
 DEADLOCK: Final = "40P01"  # PostgreSQL's SQLSTATE for a transaction aborted to break a deadlock
+SERIALIZATION_FAILURE: Final = "40001"  # a row the snapshot saw was changed by a try meanwhile
 
 
 async def forget_member(db: Database, member_id: int) -> dict[str, int]:
@@ -32,8 +33,9 @@ async def forget_member(db: Database, member_id: int) -> dict[str, int]:
             return await _forget_once(db, member_id)
         except DBAPIError as exc:
             # Deleting scores moves the shared score_counts rows, as other members' tries do in
-            # another order: PostgreSQL may abort this side of a deadlock. Nothing was deleted.
-            if getattr(exc.orig, "sqlstate", None) != DEADLOCK:
+            # another order: PostgreSQL may abort this side of a deadlock; or one of the member's
+            # own tries changed a row after our snapshot. Either way nothing was deleted.
+            if getattr(exc.orig, "sqlstate", None) not in (DEADLOCK, SERIALIZATION_FAILURE):
                 raise
     return await _forget_once(db, member_id)
 
@@ -41,6 +43,11 @@ async def forget_member(db: Database, member_id: int) -> dict[str, int]:
 async def _forget_once(db: Database, member_id: int) -> dict[str, int]:
     deleted: dict[str, int] = {}
     async with db.writing() as s:
+        if db.dialect == "postgresql":
+            # One snapshot for every delete: a try committing halfway through cannot leave its
+            # attempt without its scores (or the reverse); it is either forgotten whole or, if it
+            # came after the snapshot, kept whole. (SQLite writers are serial already.)
+            await s.connection(execution_options={"isolation_level": "REPEATABLE READ"})
         for table in member_tables():
             result = await s.exec(delete(table).where(table.c.member_id == member_id))
             if result.rowcount:

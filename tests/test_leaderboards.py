@@ -15,7 +15,7 @@ from storage import Database, guilds, post_rows
 from storage.engine import asyncpg_dsn
 from storage.forget import forget_member, member_tables
 from storage.leaderboards import board, member_stats, question_stats, standing, window
-from storage.models import PeriodScore
+from storage.models import PeriodScore, Post
 from storage.review import get_card
 from tests.postgres import reset_tables
 from tests.test_storage import CHANNEL, GUILD, Question
@@ -285,4 +285,43 @@ async def test_postgresql_forget_aborted_to_break_a_deadlock_is_made_again(postg
         assert await standing(db, GUILD, 1, "all", now=MONDAY) is None
     finally:
         await blocker.close()
+        await db.close()
+
+
+async def member_totals(db: Database, member: int) -> dict[str, int]:
+    """Member's points as each table that keeps them says: all equal when nothing is torn."""
+    tables = ("attempts", "member_scores", "daily_scores", "lesson_scores")
+    async with db.session() as s:
+        totals = {}
+        for table in tables:
+            total = await s.exec(
+                text(f"SELECT COALESCE(SUM(points), 0) FROM {table} WHERE member_id = :m"),
+                params={"m": member},
+            )  # type: ignore[call-overload]
+            totals[table] = int(total.scalar_one())
+    return totals
+
+
+async def test_postgresql_forget_racing_the_members_own_tries_keeps_every_table_in_step(
+    postgres_run_url: str,
+) -> None:
+    db = await Database.open(postgres_run_url)
+    try:
+        await reset_tables(db)
+        for round_no in range(12):
+            posts = [
+                await post_rows.create_post(db, GUILD, CHANNEL, q.id, "l1", None, None, now=MONDAY)
+                for q in (HARD, EASY, HARD, EASY)
+            ]
+
+            async def play(post: Post, question: Question) -> None:
+                for letter in "AB":
+                    await answering.record_try(db, post, 1, [letter], question, MONDAY)
+
+            tries = [play(post, q) for post, q in zip(posts, (HARD, EASY, HARD, EASY), strict=True)]
+            await asyncio.gather(*tries[:2], forget_member(db, 1), *tries[2:])
+            totals = await member_totals(db, 1)
+            assert len(set(totals.values())) == 1, f"round {round_no}: torn rows {totals}"
+            await forget_member(db, 1)
+    finally:
         await db.close()
