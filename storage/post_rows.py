@@ -101,6 +101,23 @@ async def due_posts_to_close(db: Database, now: datetime) -> list[Post]:
         return list(rows.all())
 
 
+async def unconfirmed_posts(db: Database, *, posted_after: datetime, posted_before: datetime) -> list[Post]:
+    """Open posts stored in this window whose message Discord never confirmed, oldest first."""
+    after, before = aware(posted_after, "posted_after"), aware(posted_before, "posted_before")
+    async with db.session() as s:
+        rows = await s.exec(
+            select(Post)
+            .where(
+                col(Post.closed).is_(False),
+                col(Post.message_id).is_(None),
+                col(Post.posted_at) > after,
+                col(Post.posted_at) <= before,
+            )
+            .order_by(col(Post.id))
+        )
+        return list(rows.all())
+
+
 async def open_posts(
     db: Database,
     guild_id: int,

@@ -347,6 +347,39 @@ async def test_answer_buttons_of_an_unknown_mode_or_an_unreadable_state_are_not_
     assert await answering.member_result(bot.database, int(post_id), alice) is None, "no try was stored"
 
 
+async def test_a_quiz_post_whose_message_id_was_never_stored_is_adopted_then_counted_and_revealed(
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = Clock()
+    bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir), clock=clock)
+    stored = post_rows.set_post_message
+
+    async def killed(*args: Any) -> None:  # the bot dies after Discord took the message
+        raise RuntimeError("killed")
+
+    monkeypatch.setattr(post_rows, "set_post_message", killed)
+    ix = await emulator.slash("quiz post", by="mod", lesson="qp", question="qp.easy", channel="quiz")
+    assert "went wrong" in (await emulator.wait_reply(ix))["content"]
+    monkeypatch.setattr(post_rows, "set_post_message", stored)
+    (message,) = [m for m in emulator.channel_messages("quiz") if m["components"]]
+    post_id = int(button(message, ":A").split(":")[2])
+    assert (await post_rows.get_post(bot.database, post_id)).message_id is None  # type: ignore[union-attr]
+
+    assert await bot.posts.adopt_unconfirmed() == 0, "a post a moment old may still be sending"
+    clock.advance(timedelta(minutes=3))
+    assert await bot.posts.adopt_unconfirmed() == 1
+    assert (await post_rows.get_post(bot.database, post_id)).message_id == int(message["id"])  # type: ignore[union-attr]
+    bot.posts.count_refresh_seconds = 0.05
+    await emulator.wait_reply(await emulator.click(message, button(message, ":A"), by="alice"))
+    await emulator.wait_for(
+        lambda: fields(emulator.message(int(message["id"])))["Answered"] == "1 member", what="the count"
+    )
+    closed = await emulator.wait_reply(await emulator.slash("quiz close", by="mod", in_channel="quiz"))
+    assert "Closed `qp.easy`" in closed["content"]
+    assert fields(emulator.message(int(message["id"])))["Answer"] == "**A.** To reduce the loss"
+    assert len([m for m in emulator.channel_messages("quiz") if m["embeds"]]) == 1, "posted once"
+
+
 async def test_public_post_shows_counts_then_reveals_the_answer_when_it_closes(
     emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:

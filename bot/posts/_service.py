@@ -30,6 +30,10 @@ PostChannel = discord.TextChannel | discord.Thread | discord.PartialMessageable
 POST_MODE = "quiz"
 # How far back a takeover looks for a post's message that did arrive (a run posts a few).
 RECENT_MESSAGES = 50
+# A post stored this long ago and still unconfirmed lost its poster between Discord's reply and
+# storing the message id; after a day nobody looks any more.
+UNCONFIRMED_AFTER = timedelta(minutes=2)
+UNCONFIRMED_FOR_AT_MOST = timedelta(days=1)
 # Posts answered recently, kept so a click costs no extra read (a few hundred bytes each).
 POST_CACHE_SIZE = 1024
 
@@ -181,11 +185,32 @@ class Posts:
     # ----- closing --------------------------------------------------------------------------
     @every(seconds=15, what="closing due questions")
     async def close_loop(self) -> None:
+        await self.adopt_unconfirmed()  # first: a post due now is revealed only once it is adopted
         await self.close_due()
 
     @close_loop.before_loop
     async def _before_close_loop(self) -> None:
         await self.bot.wait_until_ready()
+
+    async def adopt_unconfirmed(self) -> int:
+        """Posts whose poster died after Discord took the message but before its id was stored
+        (a /quiz post, or a daily quiz before its run is taken over): adopt the message from the
+        channel's recent history, so it can be counted, closed and revealed; a post whose message
+        never arrived and that nobody answered is dropped. Returns how many were adopted."""
+        now, adopted = self.bot.now(), 0
+        db = self.bot.database
+        unconfirmed = await post_rows.unconfirmed_posts(
+            db, posted_after=now - UNCONFIRMED_FOR_AT_MOST, posted_before=now - UNCONFIRMED_AFTER
+        )
+        for post in unconfirmed:
+            assert post.id is not None
+            channel = self.bot.get_partial_messageable(post.channel_id, guild_id=post.guild_id)
+            if await self._adopt_sent(channel, post):
+                log.info("post %s: adopted message %s, whose id was never stored", post.id, post.message_id)
+                adopted += 1
+            elif await post_rows.drop_unsent_post(db, post.id):
+                log.info("post %s: its message never arrived; dropped", post.id)
+        return adopted
 
     async def close_due(self) -> int:
         """Close every post whose time has come and reveal its answer; returns how many closed."""
