@@ -10,13 +10,14 @@ from typing import Any
 import pytest
 
 from cogs.practice import _run
+from cogs.practice._cog import Practice
 from cogs.practice._items import next_view, question_view
 from content import DEFAULT_LESSONS_DIR, load_lesson_text
 from storage import practice_runs
 from tests.conftest import StartBot
 from tests.databases import daily_scores, member_score, member_scores
 from tests.emulator import DiscordForTests, plant_message
-from tests.messages import button, components, fields, lessons_folder, menus, title
+from tests.messages import button, components, custom_ids, fields, lessons_folder, menus, title
 
 EPHEMERAL = 1 << 6
 
@@ -172,8 +173,12 @@ def test_the_longest_run_state_fits_discords_custom_id_limit() -> None:
     )
     lesson = load_lesson_text(f"id: {'l' * 48}\ntitle: Long\ntopic: t\nsource: s\nquestions:\n{questions}\n")
     run = _run.Run(_run.lesson_key(lesson), "learn", 36**8 - 1, "0" * (_run.MAX_LEARN_QUESTIONS - 1))
-    assert len(_run.plan(lesson, run)) == _run.MAX_LEARN_QUESTIONS, "a learn run covers the first 60"
-    views = [question_view(lesson.questions[0], run, "YYY-"), next_view(run.with_mark("1"), last=True)]
+    assert len(_run.plan(lesson, run)) == _run.MAX_LEARN_QUESTIONS, "a learn run covers the first 50"
+    signer = _run.Signer(b"any secret")
+    views = [
+        question_view(lesson.questions[0], signer.state(run), "YYY-"),
+        next_view(signer.state(run.with_mark("1")), last=True),
+    ]
     ids = [item.custom_id for view in views for item in view.children]  # type: ignore[attr-defined]
     assert max(len(cid) for cid in ids) <= 100
 
@@ -374,14 +379,21 @@ async def test_forged_practice_buttons_are_refused_politely_and_record_nothing(
     lesson = bot.library.lesson("pr")
     assert lesson is not None
     key = _run.lesson_key(lesson)
+    signed = bot.feature(Practice).signer.state  # runs this bot made, as an older version might have
+
+    def run(history: str, lesson_key: str = key) -> str:
+        return signed(_run.Run(lesson_key, "learn", 1, history))
+
     forged = {
-        "practice:next:zzzzzz:l:1:": "lesson was changed or removed",
-        f"practice:next:{key}:l:1:D": "",  # a well-formed run on a public message: answered privately
-        f"practice:next:{key}:l:1:AX": "doesn't belong",  # pr.easy has options A and B only
-        f"practice:next:{key}:l:1:AAAA": "doesn't belong",  # more answers than questions
-        f"practice:answer:{key}:l:1::X": "doesn't belong",  # pr.mc has options A-D
-        f"practice:submit:{key}:l:1:A:AB": "doesn't belong",  # the second question is not blanks
+        f"practice:next:{run('', 'zzzzzz')}": "lesson was changed or removed",
+        f"practice:next:{run('D')}": "",  # a well-formed run on a public message: answered privately
+        f"practice:next:{run('AX')}": "doesn't belong",  # pr.easy has options A and B only
+        f"practice:next:{run('AAAA')}": "doesn't belong",  # more answers than questions
+        f"practice:answer:{run('')}:X": "doesn't belong",  # pr.mc has options A-D
+        f"practice:submit:{run('A')}:AB": "doesn't belong",  # the second question is not blanks
         "practice:answer:not-a-run": "don't recognise that button",
+        f"practice:next:{run('A')[:-6]}zzzzzz": "don't recognise that button",  # a wrong signature
+        f"practice:next:{key}:l:1:AB": "don't recognise that button",  # no signature at all
     }
     for custom_id, polite in forged.items():
         # Buttons an older version (or a forger) could leave in a public channel.
@@ -502,3 +514,19 @@ async def test_practice_keeps_the_answer_of_a_question_open_in_a_quiz_until_the_
     feedback = await click(emulator, first, ":A")
     assert title(feedback) == "✅ Right!", "once the member finished the post, practice goes on"
     assert "apply_gradients changes each variable" in fields(feedback)["Solution"]
+
+
+async def test_a_forged_finished_test_is_not_recognised_and_nothing_is_recorded(
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
+) -> None:
+    bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
+    message = await start_practice(emulator, "pr", mode="test")
+    # practice:{answer|pick|submit}:{key}:t:{started}:{history}:{sig}:...: claim two right answers
+    parts = next(cid for cid in custom_ids(message) if cid.startswith("practice:")).split(":")
+    parts[5] = "AA"
+    forged = ":".join(parts)
+    old = await plant_message(emulator, "general", [forged])
+    reply = await emulator.wait_reply(await emulator.click(old, forged, by="alice"))
+    assert reply["flags"] & EPHEMERAL and "don't recognise that button" in reply["content"]
+    alice = emulator.world.members["alice"].id
+    assert await practice_runs.practice_runs_for(bot.database, alice) == [], "no forged test stored"

@@ -6,6 +6,8 @@ the run (see _run.py), so a click reaches the same state in any bot process, aft
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from typing import TYPE_CHECKING, Literal
 
 import discord
@@ -37,9 +39,19 @@ OPEN_IN_A_QUIZ = (
 )
 
 
+def run_secret(token: str | None) -> bytes:
+    """The key that signs runs: from the bot's token, so every process of one bot agrees (and a new
+    token retires old buttons); without a token, a key for this process only."""
+    if token is None:
+        return secrets.token_bytes(32)
+    return hashlib.sha256(b"quizbot practice runs\0" + token.encode()).digest()
+
+
 class Practice(commands.Cog):
     def __init__(self, bot: QuizBot) -> None:
         self.bot = bot
+        token = bot.settings.discord_token
+        self.signer = _run.Signer(run_secret(token.get_secret_value() if token else None))
         self._keys: dict[str, Lesson] = {}
         self._keyed: Library | None = None
 
@@ -79,7 +91,7 @@ class Practice(commands.Cog):
         self, interaction: discord.Interaction[QuizBot], state: str
     ) -> tuple[tuple[Lesson, list[Question], _run.Run], Question] | None:
         """The run a button carries, its lesson and questions, and the question it is at."""
-        run = _run.Run.from_state(state)
+        run = self.signer.run(state)
         if run is None:
             await self.bot.unknown_button(interaction)
             return None
@@ -97,8 +109,12 @@ class Practice(commands.Cog):
     ) -> discord.ui.View:
         return self._view(shown[2], question, picks)
 
-    async def show(self, interaction: discord.Interaction[QuizBot], run: _run.Run) -> None:
+    async def show(self, interaction: discord.Interaction[QuizBot], state: str) -> None:
         """Next: the question at the run's position, or the summary once every question is answered."""
+        run = self.signer.run(state)
+        if run is None:
+            await self.bot.unknown_button(interaction)
+            return
         resolved = await self._resolve(interaction, run)
         if resolved is None:
             return
@@ -135,7 +151,9 @@ class Practice(commands.Cog):
             await self._record(interaction, lesson, after, questions)
         right = _run.is_right(question, after.history[-1])
         embed = render.feedback_embed(lesson, question, chosen, right, run.position, len(questions))
-        await self._reply(interaction, embed, next_view(after, done, self.bot.question_items(question)))
+        await self._reply(
+            interaction, embed, next_view(self.signer.state(after), done, self.bot.question_items(question))
+        )
 
     async def review(self, interaction: discord.Interaction[QuizBot], key: str, question_id: str) -> None:
         """After the summary: one missed question's answer and solution, in a new private message."""
@@ -182,7 +200,7 @@ class Practice(commands.Cog):
     def _view(self, run: _run.Run, question: Question, picks: str | None = None) -> discord.ui.View:
         # In a test, Run the code would give the answer away (a demo is the solved code).
         extras = self.bot.question_items(question) if run.mode == "learn" else []
-        return question_view(question, run, picks, extras)
+        return question_view(question, self.signer.state(run), picks, extras)
 
     async def _finish(
         self,

@@ -5,7 +5,7 @@ practice:next:{run}                     the next question, or the summary after 
 practice:review:{key}                   after the summary: a missed question's solution (value: its id)
 practice:again:{key}:{mode}             start a new run of the same lesson and mode
 
-{run} is {key}:{mode}:{started}:{history}, e.g. 0k3x9a:l:t2a8qz:AB1
+{run} is the signed {key}:{mode}:{started}:{history}:{sig}, e.g. 0k3x9a:l:t2a8qz:AB1:3kq0zz
 """
 
 from __future__ import annotations
@@ -34,25 +34,25 @@ def _practice(interaction: discord.Interaction[Any]) -> Practice:
 
 
 class NextButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=rf"practice:next:{STATE_PATTERN}"):
-    def __init__(self, run: Run, label: str = "Next") -> None:
+    def __init__(self, state: str, label: str = "Next") -> None:
         super().__init__(
             discord.ui.Button(
                 label=label,
                 style=discord.ButtonStyle.primary,
                 emoji="➡️",
-                custom_id=custom_id("practice", "next", run.state),
+                custom_id=custom_id("practice", "next", state),
             )
         )
-        self.run = run
+        self.state = state
 
     @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: Any, /
     ) -> NextButton:
-        return cls(Run.parse(match["key"], match["mode"], match["started"], match["history"]))
+        return cls(match.group(0).removeprefix("practice:next:"))
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        await _practice(interaction).show(interaction, self.run)
+        await _practice(interaction).show(interaction, self.state)
 
 
 class ReviewSelect(discord.ui.DynamicItem[discord.ui.Select[Any]], template=rf"practice:review:{_KEY}"):
@@ -112,15 +112,15 @@ DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (NextButton, Revi
 
 
 def question_view(
-    question: Question, run: Run, picks: str | None = None, extras: list[discord.ui.Item[Any]] | None = None
+    question: Question, state: str, picks: str | None = None, extras: list[discord.ui.Item[Any]] | None = None
 ) -> discord.ui.View:
     """Option buttons, or one menu per blank and Submit; then other features' buttons (Run the code)."""
-    return answer_view(PRACTICE_MODE, run.state, question, picks=picks, extras=extras or ())
+    return answer_view(PRACTICE_MODE, state, question, picks=picks, extras=extras or ())
 
 
-def next_view(run: Run, last: bool, extras: list[discord.ui.Item[Any]] | None = None) -> discord.ui.View:
+def next_view(state: str, last: bool, extras: list[discord.ui.Item[Any]] | None = None) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
-    view.add_item(NextButton(run, label="See your summary" if last else "Next question"))
+    view.add_item(NextButton(state, label="See your summary" if last else "Next question"))
     return add_extras(view, extras or [])
 
 

@@ -12,11 +12,14 @@ A run's whole state travels in its buttons' custom_ids, so any bot process can c
     history  one character per answered question: the chosen letter for multiple choice (rightness is
              re-graded from the lesson), "1"/"0" (right/wrong) for fill-in-the-blanks, whose picks
              would not fit. The number of answers is the position in the run.
+    sig      6 base-36 characters of an HMAC of the rest (Signer), so a member cannot forge a run
+             (a finished test with every answer right, say).
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import random
 import re
 from collections.abc import Iterable
@@ -35,14 +38,16 @@ STORED_MODE: dict[Mode, str] = {"learn": "practice", "test": "test"}
 KEY_CHARS = 6
 DIGITS36 = "0123456789abcdefghijklmnopqrstuvwxyz"
 BLANKS_RIGHT, BLANKS_WRONG = "1", "0"
-# A learn run covers the lesson's first 60 questions: one history character each must fit in a
-# 100-character custom_id next to the rest of the state.
-MAX_LEARN_QUESTIONS = 60
+SIGNATURE_CHARS = 6  # about 31 bits: guessing one through Discord's rate limits is out of reach
+# A learn run covers the lesson's first 50 questions: one history character each must fit in a
+# 100-character custom_id next to the rest of the signed state.
+MAX_LEARN_QUESTIONS = 50
 MAX_TEST_QUESTIONS = 10
-# A run as the answer widgets' state: {key}:{mode}:{started}:{history}, e.g. 0k3x9a:l:t2a8qz:AB1
+# A run as its buttons carry it: {key}:{mode}:{started}:{history}:{sig}, e.g. 0k3x9a:l:t2a8qz:AB1:3kq0zz
 STATE_PATTERN = (
     rf"(?P<key>[0-9a-z]{{{KEY_CHARS}}}):(?P<mode>[lt]):(?P<started>[0-9a-z]{{1,8}}):"
-    rf"(?P<history>[{LETTERS}{BLANKS_RIGHT}{BLANKS_WRONG}]{{0,{MAX_LEARN_QUESTIONS}}})"
+    rf"(?P<history>[{LETTERS}{BLANKS_RIGHT}{BLANKS_WRONG}]{{0,{MAX_LEARN_QUESTIONS}}}):"
+    rf"(?P<sig>[0-9a-z]{{{SIGNATURE_CHARS}}})"
 )
 _STATE_RE = re.compile(STATE_PATTERN)
 
@@ -99,20 +104,30 @@ class Run:
         return Run(self.key, self.mode, self.started, self.history + mark)
 
     @property
-    def state(self) -> str:
+    def unsigned(self) -> str:
         return f"{self.key}:{self.mode_code}:{self.started_code}:{self.history}"
 
-    @classmethod
-    def parse(cls, key: str, mode_code: str, started_code: str, history: str) -> Run:
-        return cls(key, MODE_CODES[mode_code], from36(started_code), history)
 
-    @classmethod
-    def from_state(cls, state: str) -> Run | None:
-        """The run a custom_id carries; None if it is not one (forged or damaged)."""
+class Signer:
+    """Turns runs into the signed state their buttons carry, and back; a state whose signature does
+    not match was tampered with (or signed by a bot with another secret) and reads as None."""
+
+    def __init__(self, secret: bytes) -> None:
+        self._secret = secret
+
+    def _signature(self, unsigned: str) -> str:
+        digest = hmac.new(self._secret, unsigned.encode(), hashlib.sha256).digest()
+        return to36(int.from_bytes(digest[:8], "big") % 36**SIGNATURE_CHARS).rjust(SIGNATURE_CHARS, "0")
+
+    def state(self, run: Run) -> str:
+        return f"{run.unsigned}:{self._signature(run.unsigned)}"
+
+    def run(self, state: str) -> Run | None:
         match = _STATE_RE.fullmatch(state)
         if match is None:
             return None
-        return cls.parse(match["key"], match["mode"], match["started"], match["history"])
+        run = Run(match["key"], MODE_CODES[match["mode"]], from36(match["started"]), match["history"])
+        return run if hmac.compare_digest(self._signature(run.unsigned), match["sig"]) else None
 
 
 def start(lesson: Lesson, mode: Mode, now: datetime) -> Run:
