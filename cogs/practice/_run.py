@@ -137,7 +137,7 @@ def start(lesson: Lesson, mode: Mode, now: datetime) -> Run:
 def plan(lesson: Lesson, run: Run) -> list[Question]:
     """The questions of this run, in order.
 
-    learn: the lesson's questions in the lesson's order (the first 60).
+    learn: the lesson's questions in the lesson's order (the first MAX_LEARN_QUESTIONS).
     test: up to 10, drawn round-robin from the difficulties (so a lesson with all three gets a mix),
     then shuffled; the draw and the order come from the run's start time, so every process agrees.
     """
