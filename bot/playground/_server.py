@@ -30,7 +30,6 @@ RESPONSE_DEADLINE_S = 3.0
 KEEPALIVE_S = 15.0
 # Fixed ids: the playground's SQLite file outlives a run, so scores stay with the same members.
 _BASE_ID = 1_300_000_000_000_000_000
-LOCAL_HOSTS = ("127.0.0.1", "localhost", "[::1]")
 
 Json = dict[str, Any]
 
@@ -272,7 +271,7 @@ class Playground:
 
     # ----- HTTP ------------------------------------------------------------------------------
     def add_routes(self, app: web.Application) -> None:
-        app.middlewares.append(_local_only)
+        app.middlewares.append(_json_posts_only)
         app.router.add_get("/", self._index)
         app.router.add_static("/static/", STATIC_DIR, append_version=False)
         app.router.add_get("/pg/state", self._state)
@@ -446,13 +445,11 @@ class Playground:
 
 
 @web.middleware
-async def _local_only(request: web.Request, handler: Any) -> web.StreamResponse:
-    """The page's routes answer only to a loopback Host (no DNS rebinding) and, for POSTs, only JSON
-    (a cross-site form cannot send it without a CORS preflight, which this server never grants)."""
-    if request.path == "/" or request.path.startswith(("/pg/", "/static/")):
-        host = (request.host or "").rsplit(":", 1)[0]
-        if host not in LOCAL_HOSTS:
-            return web.Response(status=403, text="the playground answers on 127.0.0.1 only")
-        if request.method == "POST" and request.content_type != "application/json":
-            return web.Response(status=415, text="expected application/json")
+async def _json_posts_only(request: web.Request, handler: Any) -> web.StreamResponse:
+    """The page's POSTs take only JSON (a cross-site form cannot send it without a CORS preflight,
+    which this server never grants). The loopback Host and the page's own Origin are checked for
+    every route, the emulator's too, by the emulator (bot.emulator.server._same_machine_only)."""
+    page = request.path == "/" or request.path.startswith(("/pg/", "/static/"))
+    if page and request.method == "POST" and request.content_type != "application/json":
+        return web.Response(status=415, text="expected application/json")
     return await handler(request)
