@@ -102,7 +102,11 @@ class Playground:
         await self.emulator.start()
         folder = self.lessons_dir or DEFAULT_LESSONS_DIR
         self.watcher = LessonWatcher(
-            folder, self._reload_lessons, self._lessons_changed, poll_seconds=self.poll_seconds
+            folder,
+            self._load_lessons,
+            self._use_lessons,
+            self._lessons_changed,
+            poll_seconds=self.poll_seconds,
         )
         self.lessons = self.watcher.status
         problems = await asyncio.to_thread(self.watcher.first_check)
@@ -158,8 +162,12 @@ class Playground:
         for queue in list(self._streams):
             queue.put_nowait(None)
 
-    def _reload_lessons(self) -> Any:
-        return self.bot.reload_lessons()
+    def _load_lessons(self) -> Any:
+        """Runs in a thread: reads and checks the files, changes nothing."""
+        return self.bot.load_lessons()
+
+    def _use_lessons(self, library: Any) -> None:
+        self.bot.use_lessons(library)
 
     async def _lessons_changed(self, status: LessonStatus) -> None:
         await self._broadcast({"type": "lessons", "lessons": status.to_json()})
