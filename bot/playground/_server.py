@@ -3,7 +3,8 @@
 One aiohttp app on 127.0.0.1 serves the emulator's API (the bot talks to it exactly as to Discord)
 and the page (`/`, `/static/`, `/pg/...`). The page acts as one member at a time: what it types and
 clicks becomes the same INTERACTION_CREATE a real Discord would send, and every message the bot
-creates or edits is streamed back to it (server-sent events).
+creates or edits is streamed back to it (server-sent events). Every route answers only a loopback
+Host and no browser page but this one (the emulator's `_same_machine_only`); the page's POSTs are JSON.
 """
 
 from __future__ import annotations
