@@ -183,16 +183,17 @@ async def _serve(settings: Settings, token: str) -> None:
 
 async def _reload_lessons(bot: QuizBot) -> None:
     """SIGHUP: read the lesson files again without a restart. A broken edit is logged with its
-    FILE:LINE problems and the lessons in use stay (QuizBot.reload_lessons never half-replaces them)."""
+    FILE:LINE problems and the lessons in use stay (a broken load never replaces them)."""
     from content import LessonError
 
     log = logging.getLogger(__name__)
     try:
         # Reading and checking the files off the event loop: answers keep flowing meanwhile.
-        library = await asyncio.to_thread(bot.reload_lessons)
+        library = await asyncio.to_thread(bot.load_lessons)
     except LessonError as exc:
         log.error("lessons not reloaded, the ones in use stay:\n%s", exc)
         return
+    bot.use_lessons(library)  # the swap, on the loop
     log.info("lessons reloaded: %d lessons, %d questions", len(library.lessons), len(library.questions))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import functools
 import logging
@@ -126,8 +127,9 @@ class QuizBot(commands.AutoShardedBot):
         return self.db
 
     async def setup_hook(self) -> None:
-        # Lessons first: a bad pack stops start-up before anything else is opened.
-        self.reload_lessons()
+        # Lessons first: a bad pack stops start-up before anything else is opened. Read in a thread:
+        # the playground's page is already served by this loop.
+        self.use_lessons(await asyncio.to_thread(self.load_lessons))
         log.info("Loaded %d lessons, %d questions", len(self.library.lessons), len(self.library.questions))
         self.db = await Database.open(self.settings.database_url)
         log.info("Storage ready at %s", self.db.url)
@@ -188,12 +190,23 @@ class QuizBot(commands.AutoShardedBot):
             raise LookupError(f"{cog_type.__cog_name__} is not loaded")
         return cast(CogT, cog)
 
-    def reload_lessons(self) -> Library:
-        """Load the lessons again (the playground does this when a file changes). On LessonError the
-        lessons in use stay as they were: a broken edit never half-replaces them."""
-        self.library = load_library(
+    def load_lessons(self) -> Library:
+        """Read and check the lesson files into a new Library, touching nothing the bot uses: safe in
+        a thread, so a big pack never stalls the event loop. LessonError if a pack is broken (unless
+        the settings skip bad packs)."""
+        return load_library(
             self.settings.content_dir or DEFAULT_LESSONS_DIR, skip_bad=self.settings.skip_bad_lessons
         )
+
+    def use_lessons(self, library: Library) -> None:
+        """Swap in a loaded Library (on the event loop): one assignment, never half a library."""
+        self.library = library
+
+    def reload_lessons(self) -> Library:
+        """Load the lessons again and use them, in one blocking call (tests; async callers load with
+        `await asyncio.to_thread(bot.load_lessons)` and then `use_lessons`). On LessonError the
+        lessons in use stay as they were: a broken edit never half-replaces them."""
+        self.use_lessons(self.load_lessons())
         return self.library
 
     def question_items(self, question: Question) -> list[discord.ui.Item[Any]]:

@@ -1,7 +1,11 @@
 """A loopback Discord: the REST API and gateway websocket that discord.py needs, on 127.0.0.1.
 
-The real, unmodified discord.py client connects to it (see bot.discord_target). Every REST request
-the bot makes is recorded so its bodies can be checked against Discord's spec; the playground (and the
+The real, unmodified discord.py client connects to it (see bot.discord_target). Like Discord, it asks
+for the bot token: REST without `Authorization: Bot <token>` gets 401, an IDENTIFY or RESUME with a
+wrong token is closed with 4004, and interaction callbacks and webhooks are authorised by their
+interaction token alone (an unknown one is 404). Unlike Discord, it answers only requests for a
+loopback Host from no browser page but its own (see `_same_machine_only`): a web page on another
+site cannot drive it, even through DNS rebinding. Every REST request the bot makes is recorded so its bodies can be checked against Discord's spec; the playground (and the
 tests) push slash commands and button clicks to the bot as gateway INTERACTION_CREATE events. The
 helpers only tests use to read what the bot did are in tests/emulator.py.
 """
@@ -10,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hmac
 import json
 import logging
 import secrets
@@ -29,6 +34,12 @@ EPHEMERAL = 1 << 6
 LOADING = 1 << 7
 Json = dict[str, Any]
 Listener = Callable[[str, Json], Awaitable[None] | None]
+# The names a request's Host may give: anything else was sent to another name that resolves here
+# (DNS rebinding) or through a proxy, and is refused.
+LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
+# Routes Discord serves without the bot token: the gateway's address, and the interaction routes,
+# which the interaction's own token in the path authorises (discord.py sends no Authorization there).
+_TOKEN_IN_PATH = frozenset({"interactions", "webhooks"})
 
 
 class EmulatorError(Exception):
@@ -81,6 +92,52 @@ def _error(status: int, code: int, message: str) -> web.Response:
     return _json({"message": message, "code": code}, status)
 
 
+def loopback_host(host: str | None) -> bool:
+    """Whether a Host header names this machine's loopback: 127.0.0.1, localhost or [::1], any port."""
+    if not host:
+        return False
+    host = host.lower()
+    if host.startswith("["):
+        name, _, rest = host[1:].partition("]")
+        if rest and not rest.startswith(":"):
+            return False
+        port = rest[1:]
+    else:
+        name, _, port = host.partition(":")
+    return name in LOOPBACK_NAMES and (port == "" or port.isdigit())
+
+
+def _refused(request: web.Request, why: str) -> web.Response:
+    if request.path.startswith(API_PREFIX + "/"):
+        return _error(403, 0, "403: Forbidden")  # Discord's shape, so discord.py reads it
+    return web.Response(status=403, text=why)
+
+
+@web.middleware
+async def _same_machine_only(request: web.Request, handler: Any) -> web.StreamResponse:
+    """Every route (REST, gateway, attachments, the playground's page) answers only a request for a
+    loopback Host, and only from no browser page or from a page of this very server.
+
+    A foreign Host means DNS rebinding (evil.example resolving to 127.0.0.1), so the browser thinks it
+    talks to evil.example's own server. A browser sends Origin with every POST, PUT, PATCH, DELETE
+    and WebSocket handshake (discord.py sends none); a page's own origin is `http://` plus the Host
+    it loaded from, so any other Origin, `null` included, is another site's page. Both are refused
+    with 403: the request is understood and will not be served to that caller (421 Misdirected
+    Request would tell the client to retry on another connection, as if another server had the name).
+    """
+    host = request.headers.get("Host")
+    if not loopback_host(host):
+        return _refused(request, "the playground answers on 127.0.0.1 only")
+    origin = request.headers.get("Origin")
+    if origin is not None and origin.lower() != f"http://{host}".lower():
+        return _refused(request, "the playground answers only its own page")
+    return await handler(request)
+
+
+def _same_secret(given: str | None, expected: str) -> bool:
+    return given is not None and hmac.compare_digest(given.encode(), expected.encode())
+
+
 class DiscordEmulator:
     def __init__(self, world: World | None = None, *, host: str = "127.0.0.1", port: int = 0) -> None:
         self.world = world or World.study_group()
@@ -97,6 +154,8 @@ class DiscordEmulator:
         self.commands: dict[int | None, list[Json]] = {}  # guild id (None: global) -> synced commands
         self.listeners: list[Listener] = []
         self._sockets: list[_GatewayConnection] = []
+        # session id -> the connection that identified it or last resumed it (a RESUME's target).
+        self.sessions: dict[str, _GatewayConnection] = {}
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         # Direct messages: DM channel id -> member id; members in dms_closed refuse DMs (403 50007).
@@ -105,7 +164,7 @@ class DiscordEmulator:
 
     # ----- lifecycle -------------------------------------------------------------------------
     async def start(self) -> None:
-        app = web.Application(client_max_size=32 * 1024 * 1024)
+        app = web.Application(client_max_size=32 * 1024 * 1024, middlewares=[_same_machine_only])
         app.router.add_get("/gateway", self._gateway)
         app.router.add_get("/attachments/{attachment_id}/{filename}", self._attachment)
         app.router.add_route("*", API_PREFIX + "/{tail:.*}", self._rest)
@@ -367,8 +426,20 @@ class DiscordEmulator:
         return ws
 
     # ----- REST -------------------------------------------------------------------------------
+    def _authorised(self, request: web.Request, parts: list[str]) -> bool:
+        """As Discord: `Authorization: Bot <token>` on every route but the gateway's address and the
+        interaction routes (authorised by the interaction token in their path); a wrong token is
+        refused wherever it is given."""
+        given = request.headers.get("Authorization")
+        if given is None:
+            return parts == ["gateway"] or (bool(parts) and parts[0] in _TOKEN_IN_PATH)
+        return _same_secret(given, "Bot " + self.token)
+
     async def _rest(self, request: web.Request) -> web.StreamResponse:
         path = "/" + request.match_info["tail"]
+        if not self._authorised(request, path.rstrip("/").split("/")[1:]):
+            # Not the bot: nothing is read, recorded or done.
+            return _error(401, 0, "401: Unauthorized")
         body, files = await _read_body(request)
         record = Recorded(request.method, path, dict(request.query), body, files)
         self.requests.append(record)
@@ -471,8 +542,8 @@ class DiscordEmulator:
                 return await self._delete(int(message_id))
             case ("POST", ["interactions", ix_id, token, "callback"]):
                 return await self._callback(int(ix_id), token, body, files)
-            case ("POST", ["webhooks", _, token]):
-                ix = self._by_token(token)
+            case ("POST", ["webhooks", app_id, token]):
+                ix = self._by_token(app_id, token)
                 if ix is None:
                     return _error(404, 10015, "Unknown Webhook")
                 original = self.messages[ix.original_id].data if ix.original_id is not None else None
@@ -487,8 +558,8 @@ class DiscordEmulator:
                     )
                 ix.followup_ids.append(int(message["id"]))
                 return _json(message)
-            case (_, ["webhooks", _, token, "messages", which]):
-                ix = self._by_token(token)
+            case (_, ["webhooks", app_id, token, "messages", which]):
+                ix = self._by_token(app_id, token)
                 if ix is None:
                     return _error(404, 10015, "Unknown Webhook")
                 target = ix.original_id if which == "@original" else int(which)
@@ -502,8 +573,11 @@ class DiscordEmulator:
         log.warning("emulator: unhandled %s /%s", method, "/".join(parts))
         return _error(404, 0, f"emulator: unhandled route {method} /{'/'.join(parts)}")
 
-    def _by_token(self, token: str) -> Interaction | None:
-        return next((ix for ix in self.interactions.values() if ix.token == token), None)
+    def _by_token(self, app_id: str, token: str) -> Interaction | None:
+        """The interaction whose follow-up webhook this is: the application's, with this token."""
+        if app_id != str(self.world.application_id):
+            return None
+        return next((ix for ix in self.interactions.values() if _same_secret(token, ix.token)), None)
 
     def _sync(self, guild_id: int | None, body: list[Json]) -> list[Json]:
         synced = []
@@ -529,7 +603,7 @@ class DiscordEmulator:
         self, ix_id: int, token: str, body: Json, files: list[tuple[str, bytes]]
     ) -> web.Response:
         ix = self.interactions.get(ix_id)
-        if ix is None or ix.token != token:
+        if ix is None or not _same_secret(token, ix.token):
             return _error(404, 10062, "Unknown interaction")
         if ix.callbacks:
             return _error(400, 40060, "Interaction has already been acknowledged.")
@@ -722,17 +796,45 @@ class _GatewayConnection:
                 # an instant ACK can beat it and log a false "Can't keep up, 40 s behind" warning.
                 await asyncio.sleep(0.05)
                 await self.send(11, None)
-            elif op == 2:
-                await self._identify(frame["d"])
-            elif op == 6:
-                self.ready = True
-                await self.dispatch("RESUMED", {})
+            elif op in (2, 6):
+                data = frame.get("d") if isinstance(frame.get("d"), dict) else {}
+                await (self._identify(data) if op == 2 else self._resume(data))
+
+    async def _authenticate(self, data: Json) -> bool:
+        """The token of an IDENTIFY or RESUME: a wrong one closes the socket with 4004, as Discord."""
+        token = data.get("token")
+        if isinstance(token, str) and _same_secret(token, self.emulator.token):
+            return True
+        await self.ws.close(code=4004, message=b"Authentication failed.")
+        return False
+
+    async def _resume(self, data: Json) -> None:
+        """Take over a session the bot identified: with its token and the session id READY gave.
+        Any other session id gets op 9 Invalid Session (not resumable): the client must IDENTIFY."""
+        if not await self._authenticate(data):
+            return
+        emu = self.emulator
+        session_id = data.get("session_id")
+        previous = emu.sessions.get(session_id) if isinstance(session_id, str) else None
+        if previous is None or self.ready:
+            await self.send(9, False)
+            return
+        self.session_id, self.shard, self.sequence = previous.session_id, previous.shard, previous.sequence
+        emu.sessions[self.session_id] = self
+        if previous is not self and not previous.ws.closed:
+            await previous.ws.close(code=4000, message=b"Session resumed elsewhere.")
+        self.ready = True
+        await self.dispatch("RESUMED", {})
+        await emu._notify("ready", {"resumed": self.session_id})
 
     async def _identify(self, data: Json) -> None:
         emu, world = self.emulator, self.emulator.world
-        if data.get("token") != emu.token:
-            await self.ws.close(code=4004, message=b"Authentication failed.")
+        if not await self._authenticate(data):
             return
+        if self.ready:
+            await self.ws.close(code=4005, message=b"Already authenticated.")
+            return
+        emu.sessions[self.session_id] = self
         shard_id, count = data.get("shard") or (0, 1)
         self.shard = (int(shard_id), int(count))
         holds_guild = self.holds(world.guild_id)

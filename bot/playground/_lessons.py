@@ -1,4 +1,7 @@
-"""Watch the lessons being written: poll file times (no extra dependency), check, reload or report."""
+"""Watch the lessons being written: poll file times (no extra dependency), load, swap in or report.
+
+Reading and checking a pack (YAML, pydantic) runs in a thread; only the swap of the loaded Library
+runs on the event loop, so the page and the bot keep answering while a big pack loads."""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from content import Library, Problem, check_paths
+from content import LessonError, Library, Problem, check_paths
 from content.loader import PACK_SUFFIXES
 
 log = logging.getLogger(__name__)
@@ -58,20 +61,24 @@ def describe(library: Library) -> list[dict[str, Any]]:
 
 
 class LessonWatcher:
-    """Checks the folder when a pack changes: valid -> `reload()` (the bot's), broken -> the problems
-    are kept for the page and the lessons in use stay as they were."""
+    """Loads the folder when a pack changes, with `load()` (the bot's, run in a thread): all valid ->
+    `use(library)` swaps it in on the loop; any problem -> the problems are kept for the page and the
+    lessons in use stay as they were."""
 
     def __init__(
         self,
         folder: Path,
-        reload: Callable[[], Library],
+        load: Callable[[], Library],
+        use: Callable[[Library], Any],
         on_change: Callable[[LessonStatus], Any],
         *,
         poll_seconds: float = 0.4,
     ) -> None:
         self.folder = folder
-        self._reload = reload
+        self._load = load
+        self._use = use
         self._on_change = on_change
+        self._checking = asyncio.Lock()  # one load at a time: an older one never swaps in last
         self.poll_seconds = poll_seconds
         self.status = LessonStatus(folder=_shown(folder), watching=True)
         self._seen: Snapshot = {}
@@ -110,13 +117,21 @@ class LessonWatcher:
                 log.exception("checking the lessons failed")
 
     async def check_now(self) -> LessonStatus:
-        problems = await asyncio.to_thread(check_paths, [self.folder])
-        self.status.problems = [str(p) for p in problems]
-        if not problems:
-            try:
-                self.status.lessons = describe(self._reload())
-            except Exception as exc:  # e.g. a file changed again between check and load
-                self.status.problems = [str(exc)]
+        async with self._checking:
+            return await self._check()
+
+    async def _check(self) -> LessonStatus:
+        try:
+            library = await asyncio.to_thread(self._load)
+        except LessonError as exc:
+            self.status.problems = [str(p) for p in exc.problems]
+        except Exception as exc:  # e.g. a file unreadable or deleted while it was read
+            self.status.problems = [str(exc)]
+        else:
+            self.status.problems = [str(p) for p in library.skipped]
+            if not library.skipped:  # a pack skipped as broken: the last good lessons stay
+                self._use(library)
+                self.status.lessons = describe(library)
         self.status.checked_at = _now()
         log.info(
             "lessons checked: %d loaded, %d problem(s)", len(self.status.lessons), len(self.status.problems)

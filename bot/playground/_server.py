@@ -3,7 +3,8 @@
 One aiohttp app on 127.0.0.1 serves the emulator's API (the bot talks to it exactly as to Discord)
 and the page (`/`, `/static/`, `/pg/...`). The page acts as one member at a time: what it types and
 clicks becomes the same INTERACTION_CREATE a real Discord would send, and every message the bot
-creates or edits is streamed back to it (server-sent events).
+creates or edits is streamed back to it (server-sent events). Every route answers only a loopback
+Host and no browser page but this one (the emulator's `_same_machine_only`); the page's POSTs are JSON.
 """
 
 from __future__ import annotations
@@ -30,7 +31,6 @@ RESPONSE_DEADLINE_S = 3.0
 KEEPALIVE_S = 15.0
 # Fixed ids: the playground's SQLite file outlives a run, so scores stay with the same members.
 _BASE_ID = 1_300_000_000_000_000_000
-LOCAL_HOSTS = ("127.0.0.1", "localhost", "[::1]")
 
 Json = dict[str, Any]
 
@@ -103,7 +103,11 @@ class Playground:
         await self.emulator.start()
         folder = self.lessons_dir or DEFAULT_LESSONS_DIR
         self.watcher = LessonWatcher(
-            folder, self._reload_lessons, self._lessons_changed, poll_seconds=self.poll_seconds
+            folder,
+            self._load_lessons,
+            self._use_lessons,
+            self._lessons_changed,
+            poll_seconds=self.poll_seconds,
         )
         self.lessons = self.watcher.status
         problems = await asyncio.to_thread(self.watcher.first_check)
@@ -159,8 +163,12 @@ class Playground:
         for queue in list(self._streams):
             queue.put_nowait(None)
 
-    def _reload_lessons(self) -> Any:
-        return self.bot.reload_lessons()
+    def _load_lessons(self) -> Any:
+        """Runs in a thread: reads and checks the files, changes nothing."""
+        return self.bot.load_lessons()
+
+    def _use_lessons(self, library: Any) -> None:
+        self.bot.use_lessons(library)
 
     async def _lessons_changed(self, status: LessonStatus) -> None:
         await self._broadcast({"type": "lessons", "lessons": status.to_json()})
@@ -272,7 +280,7 @@ class Playground:
 
     # ----- HTTP ------------------------------------------------------------------------------
     def add_routes(self, app: web.Application) -> None:
-        app.middlewares.append(_local_only)
+        app.middlewares.append(_json_posts_only)
         app.router.add_get("/", self._index)
         app.router.add_static("/static/", STATIC_DIR, append_version=False)
         app.router.add_get("/pg/state", self._state)
@@ -446,13 +454,11 @@ class Playground:
 
 
 @web.middleware
-async def _local_only(request: web.Request, handler: Any) -> web.StreamResponse:
-    """The page's routes answer only to a loopback Host (no DNS rebinding) and, for POSTs, only JSON
-    (a cross-site form cannot send it without a CORS preflight, which this server never grants)."""
-    if request.path == "/" or request.path.startswith(("/pg/", "/static/")):
-        host = (request.host or "").rsplit(":", 1)[0]
-        if host not in LOCAL_HOSTS:
-            return web.Response(status=403, text="the playground answers on 127.0.0.1 only")
-        if request.method == "POST" and request.content_type != "application/json":
-            return web.Response(status=415, text="expected application/json")
+async def _json_posts_only(request: web.Request, handler: Any) -> web.StreamResponse:
+    """The page's POSTs take only JSON (a cross-site form cannot send it without a CORS preflight,
+    which this server never grants). The loopback Host and the page's own Origin are checked for
+    every route, the emulator's too, by the emulator (bot.emulator.server._same_machine_only)."""
+    page = request.path == "/" or request.path.startswith(("/pg/", "/static/"))
+    if page and request.method == "POST" and request.content_type != "application/json":
+        return web.Response(status=415, text="expected application/json")
     return await handler(request)
