@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 import pytest_asyncio
@@ -53,6 +54,30 @@ history = model.fit(x_train, y_train, epochs=3)
 print("final", round(history.history["loss"][-1], 4))
 """
 
+# Lesson code that starts processes and writes their pid to a file (the run may end before it prints).
+FORKER = """\
+import os, time
+child = os.fork()
+if child == 0:
+    time.sleep(300)
+    os._exit(0)
+open({pid_file!r}, "w").write(str(child))
+time.sleep(60)
+"""
+POPEN_IGNORING_THE_ALARM = """\
+import signal, subprocess, time
+signal.signal(signal.SIGALRM, signal.SIG_IGN)
+sleeper = subprocess.Popen(["sleep", "300"])
+open({pid_file!r}, "w").write(str(sleeper.pid))
+time.sleep(60)
+"""
+POPEN_LEFT_RUNNING = """\
+import subprocess
+sleeper = subprocess.Popen(["sleep", "300"])
+open({pid_file!r}, "w").write(str(sleeper.pid))
+print("started it")
+"""
+
 SLEEPER = "import time\nprint('started', flush=True)\ntime.sleep({seconds})\nprint('woke up')\n"
 
 
@@ -63,6 +88,39 @@ def plain_python(code: str, seed: int) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120, check=False
     )
+
+
+def running(pid: int) -> bool:
+    """The process exists and is not a zombie (read from /proc: a killed orphan may wait to be reaped)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            state = f.read().rpartition(")")[2].split()[0]
+    except FileNotFoundError:
+        return False
+    return state not in ("Z", "X")
+
+
+async def ends(pid: int) -> bool:
+    """The process ends within a generous bound (a kill is quick; the machine may be loaded)."""
+    for _ in range(200):
+        if not running(pid):
+            return True
+        await asyncio.sleep(0.05)
+    return False
+
+
+def _read_pid(path: Path) -> int | None:
+    text = path.read_text() if path.exists() else ""
+    return int(text) if text else None
+
+
+async def pid_written(path: Path) -> int:
+    for _ in range(400):
+        pid = _read_pid(path)
+        if pid is not None:
+            return pid
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"the snippet never wrote {path}")
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
@@ -243,6 +301,48 @@ async def test_code_stuck_past_the_soft_limit_is_killed(trainer: Trainer) -> Non
     assert (await trainer.run("print('next')", seed=0)).status == "ok"
 
 
+async def test_code_that_forks_times_out_as_a_timeout_and_its_child_dies_with_the_worker(
+    trainer: Trainer, tmp_path: Path
+) -> None:
+    await ready(trainer)
+    pid_file = tmp_path / "child.pid"
+
+    result = await trainer.run(FORKER.format(pid_file=str(pid_file)), seed=0, time_limit_s=1)
+
+    assert result.status == "timeout", result.error
+    assert result.error is not None and "1 s time limit" in result.error
+    assert await ends(await pid_written(pid_file)), "the forked child outlived the worker"
+    await ready(trainer)
+    assert (await trainer.run("print('next')", seed=0)).output == "next\n"
+
+
+async def test_subprocess_of_code_killed_past_the_limit_dies_with_the_worker(
+    trainer: Trainer, tmp_path: Path
+) -> None:
+    await ready(trainer)
+    pid_file = tmp_path / "sleeper.pid"
+
+    result = await trainer.run(
+        POPEN_IGNORING_THE_ALARM.format(pid_file=str(pid_file)), seed=0, time_limit_s=1
+    )
+
+    assert result.status == "timeout", result.error
+    assert await ends(await pid_written(pid_file)), "`sleep 300` outlived the worker"
+    await ready(trainer)
+    assert (await trainer.run("print('next')", seed=0)).output == "next\n"
+
+
+async def test_a_process_the_code_left_running_ends_with_its_run(trainer: Trainer, tmp_path: Path) -> None:
+    await ready(trainer)
+    pid_file = tmp_path / "sleeper.pid"
+
+    result = await trainer.run(POPEN_LEFT_RUNNING.format(pid_file=str(pid_file)), seed=0)
+
+    assert result.status == "ok", result.error
+    assert result.output == "started it\n"
+    assert await ends(await pid_written(pid_file)), "`sleep 300` outlived its demo"
+
+
 async def test_memory_hog_gets_memory_status_and_next_run_is_served(trainer: Trainer) -> None:
     await ready(trainer)
     old_pid = trainer.worker_pid
@@ -343,6 +443,20 @@ async def test_closed_trainer_stops_its_worker_and_close_can_repeat() -> None:
         os.kill(pid, 0)
     with pytest.raises(RuntimeError):
         await t.run("print(1)")
+
+
+async def test_close_during_a_run_ends_the_processes_the_code_started(tmp_path: Path) -> None:
+    t = Trainer(memory_limit_mb=MEMORY_LIMIT_MB)
+    await t.start()
+    pid_file = tmp_path / "sleeper.pid"
+    run = asyncio.create_task(t.run(POPEN_IGNORING_THE_ALARM.format(pid_file=str(pid_file)), seed=0))
+    sleeper = await pid_written(pid_file)
+    assert running(sleeper)
+
+    await t.close()
+
+    assert (await asyncio.wait_for(run, 30)).status == "crashed"
+    assert await ends(sleeper), "`sleep 300` outlived the bot's shutdown"
 
 
 async def test_demo_cli_prints_only_what_the_code_printed_to_stdout(trainer: Trainer) -> None:

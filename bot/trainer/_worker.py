@@ -167,6 +167,7 @@ class _Runtime:
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
+        self.pid = os.getpid()
         self.req_id: int | None = None
         self.losses: list[float] = []
         self.namespace: dict[str, Any] | None = None
@@ -282,6 +283,8 @@ class _Runtime:
                 ):
                     exec(code_obj, module.__dict__)
             finally:
+                if os.getpid() != self.pid:
+                    os._exit(0)  # a child the snippet forked must not go on as a second worker
                 signal.setitimer(signal.ITIMER_REAL, 0)
                 sys.modules["__main__"] = saved_main  # type: ignore[assignment]
         except _TimeLimit:
@@ -327,6 +330,30 @@ class _Runtime:
         gc.collect()
 
 
+def end_leftover_processes() -> None:
+    """SIGKILL what the last snippet started and left running (this process's group, but this process), and
+    reap what it left behind: the next run starts without them."""
+    me = os.getpid()
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit() or int(entry.name) == me:
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        if int(stat.rpartition(")")[2].split()[2]) == me:  # the process group, after "pid (name) state ppid"
+            with contextlib.suppress(OSError):
+                os.kill(int(entry.name), signal.SIGKILL)
+    while True:
+        try:
+            pid, _status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+
+
 def _limit_memory(extra_mb: int) -> int:
     """RLIMIT_AS = what the warm worker maps now + the allowed extra; returns the limit in bytes."""
     limit = _vm_size_bytes() + extra_mb * 1024 * 1024
@@ -339,6 +366,9 @@ def _limit_memory(extra_mb: int) -> int:
 
 def worker_main(conn: Connection, config: dict[str, Any]) -> None:
     """Entry point of the worker process."""
+    # Its own session and process group: the bot kills the group, so what lesson code starts dies with it.
+    with contextlib.suppress(OSError):
+        os.setsid()
     for key, value in TF_ENV_DEFAULTS.items():
         os.environ.setdefault(key, value)
     # Anything native code prints to fd 1 must not reach the bot's stdout (the CLI's stdout is the output).
@@ -368,7 +398,9 @@ def worker_main(conn: Connection, config: dict[str, Any]) -> None:
         try:
             message = conn.recv()
         except (EOFError, OSError):
-            return  # the bot went away
+            # The bot went away without stopping us: end the group (this process included).
+            os.killpg(0, signal.SIGKILL)
+            return
         if message[0] == "stop":
             return
         if message[0] != "run":
@@ -383,4 +415,5 @@ def worker_main(conn: Connection, config: dict[str, Any]) -> None:
         )
         runtime.req_id = None
         conn.send(("result", req_id, result.to_dict(), {"rss_mb": _rss_mb()}))
+        end_leftover_processes()
         runtime.clean_up()
