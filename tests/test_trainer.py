@@ -357,6 +357,33 @@ async def test_memory_hog_gets_memory_status_and_next_run_is_served(trainer: Tra
     assert (await trainer.run(TRAINING_STEP, seed=0)).status == "ok"
 
 
+RAISE_THE_MEMORY_LIMIT = """\
+import resource
+print(resource.getrlimit(resource.RLIMIT_AS)[1] != resource.RLIM_INFINITY)
+resource.setrlimit(resource.RLIMIT_AS, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
+print("raised")
+"""
+
+
+async def test_code_cannot_raise_the_memory_limit_nor_can_a_program_it_starts(trainer: Trainer) -> None:
+    await ready(trainer)
+    in_a_program = (
+        "import subprocess, sys\n"
+        f"done = subprocess.run([sys.executable, '-c', {RAISE_THE_MEMORY_LIMIT!r}], capture_output=True, text=True)\n"
+        "print(done.stdout, done.stderr.splitlines()[-1])\n"
+    )
+
+    result = await trainer.run(RAISE_THE_MEMORY_LIMIT, seed=0)
+    program = await trainer.run(in_a_program, seed=0)
+
+    assert result.status == "error"
+    assert result.output == "True\n"  # the limit is a hard one, and it stays
+    assert result.error is not None and "ValueError: not allowed to raise maximum limit" in result.error
+    assert program.status == "ok", program.error
+    assert "raised" not in program.output
+    assert "ValueError: not allowed to raise maximum limit" in program.output
+
+
 async def test_tensorflow_allocation_past_the_limit_gets_memory_status(trainer: Trainer) -> None:
     await ready(trainer)
 

@@ -114,8 +114,9 @@ class Trainer:
     """Runs lesson code in one long-lived worker process that has TensorFlow imported.
 
     `time_limit_s`: wall time a run may take (the worker is then killed and replaced).
-    `memory_limit_mb`: address space a run may add on top of the warm worker (RLIMIT_AS; TensorFlow alone
-    maps ~2 GB of address space, so a limit on the total would only measure TensorFlow).
+    `memory_limit_mb`: address space a run may add on top of the warm worker (RLIMIT_AS, soft and hard, which
+    the lesson code cannot raise; TensorFlow alone maps ~2 GB of address space, so a limit on the total would
+    only measure TensorFlow).
     `output_limit_chars`: printed text kept per run, the rest replaced by a note.
     `max_queue`: runs that may wait behind the running one; past it `run` raises TrainerBusy.
     """

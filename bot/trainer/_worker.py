@@ -355,13 +355,53 @@ def end_leftover_processes() -> None:
 
 
 def _limit_memory(extra_mb: int) -> int:
-    """RLIMIT_AS = what the warm worker maps now + the allowed extra; returns the limit in bytes."""
+    """RLIMIT_AS = what the warm worker maps now + the allowed extra, soft and hard; returns the limit in bytes.
+
+    A hard limit cannot be raised again without CAP_SYS_RESOURCE, which is dropped here too (a bot run as
+    root has it), for this process and for any program the lesson code starts."""
     limit = _vm_size_bytes() + extra_mb * 1024 * 1024
     _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     if hard != resource.RLIM_INFINITY:
         limit = min(limit, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    _drop_capability(CAP_SYS_RESOURCE)
     return limit
+
+
+CAP_SYS_RESOURCE = 24  # linux/capability.h
+_PR_CAPBSET_DROP = 24  # linux/prctl.h
+_CAPABILITY_VERSION_3 = 0x20080522
+
+
+def _drop_capability(cap: int) -> None:
+    """Drop a Linux capability from this process's bounding, effective, permitted and inheritable sets (a
+    no-op for a process that does not have it)."""
+    import ctypes
+
+    class Header(ctypes.Structure):
+        _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+    class Data(ctypes.Structure):
+        _fields_ = [
+            ("effective", ctypes.c_uint32),
+            ("permitted", ctypes.c_uint32),
+            ("inheritable", ctypes.c_uint32),
+        ]
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(
+        _PR_CAPBSET_DROP, cap, 0, 0, 0
+    )  # else root's next execve gets it back; fails without CAP_SETPCAP
+    header = Header(_CAPABILITY_VERSION_3, 0)
+    data = (Data * 2)()
+    if libc.capget(ctypes.byref(header), data) != 0:
+        return
+    word, bit = divmod(cap, 32)
+    mask = ~(1 << bit) & 0xFFFFFFFF
+    data[word].effective &= mask
+    data[word].permitted &= mask
+    data[word].inheritable &= mask
+    libc.capset(ctypes.byref(header), data)
 
 
 def worker_main(conn: Connection, config: dict[str, Any]) -> None:
