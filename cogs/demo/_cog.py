@@ -165,7 +165,11 @@ class Demo(commands.Cog):
 
         try:
             result = await self.bot.trainer.run(
-                question.demo, seed=seed, member=interaction.user.id, on_epoch=on_epoch
+                question.demo,
+                seed=seed,
+                member=interaction.user.id,
+                on_epoch=on_epoch,
+                time_limit_s=self.time_limit_s,
             )
         except TrainerBusy as busy:
             await interaction.edit_original_response(content=f"⏳ {busy}")
