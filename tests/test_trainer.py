@@ -261,6 +261,39 @@ async def test_warnings_show_on_every_run_as_python_prints_them(trainer: Trainer
         assert result.output.index("UserWarning") < result.output.index("built")
 
 
+TAMPERING = """\
+import builtins, os, sys, types
+sys.modules["math"] = types.ModuleType("math")
+sys.modules["lesson_helper"] = types.ModuleType("lesson_helper")
+os.environ["LESSON_LEFTOVER"] = "1"
+builtins.lesson_leftover = True
+import math
+print(hasattr(math, "pi"))
+"""
+AFTER_TAMPERING = """\
+import builtins, math, os
+print(math.pi)
+try:
+    import lesson_helper
+except ImportError:
+    print("no lesson_helper")
+print(os.environ.get("LESSON_LEFTOVER"), hasattr(builtins, "lesson_leftover"))
+"""
+
+
+async def test_a_demo_that_replaces_or_makes_up_modules_does_not_change_the_next_one(
+    trainer: Trainer,
+) -> None:
+    await ready(trainer)
+    tampered = await trainer.run(TAMPERING, seed=0)
+
+    after = await trainer.run(AFTER_TAMPERING, seed=0)
+
+    assert tampered.output == "False\n"  # the snippet did see its own fake
+    assert after.status == "ok", after.error
+    assert after.output == "3.141592653589793\nno lesson_helper\nNone False\n"
+
+
 async def test_long_output_is_cut_with_a_note(trainer: Trainer) -> None:
     full = "".join(f"line {i}\n" for i in range(2000))
 

@@ -16,7 +16,8 @@ Use from the bot (one Trainer for the whole process)::
 
 Only code from lesson packs on disk may be passed to `run`: nothing a Discord user types is executed.
 Processes the code starts (a fork, a subprocess) are in the worker's process group: they are ended when the
-run ends, and killed with the worker on a time-out, a crash and `close`.
+run ends, and killed with the worker on a time-out, a crash and `close`. Each run starts from the state after
+the warm-up: sys.modules, os.environ, builtins, sys.path, sys.argv and the working directory are put back.
 In the worker, every Keras model runs eagerly (graph-mode fit leaks memory in a long-lived process) and
 `model.fit` prints one line per epoch (verbose=2) instead of the redrawn progress bar; otherwise a run
 prints what `python` would print for the same code after `keras.utils.set_random_seed(seed)`,

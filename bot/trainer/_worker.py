@@ -9,6 +9,7 @@ Messages, worker -> bot: ("ready", info) | ("failed", traceback) | ("epoch", req
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import gc
 import inspect
@@ -162,6 +163,61 @@ def _vm_size_bytes() -> int:
     return 0
 
 
+class _CleanState:
+    """The interpreter state after the warm-up, put back after each run: sys.modules, os.environ, builtins.
+
+    A module the snippet imported from the installed libraries stays imported (as a second `import` would
+    find it; some extension modules cannot be loaded twice); a module it replaced is put back, and one it
+    made up or loaded from anywhere else is forgotten."""
+
+    def __init__(self) -> None:
+        self.modules = dict(sys.modules)
+        self.library_dirs = tuple(
+            os.path.join(os.path.abspath(entry), "") for entry in sys.path if entry and os.path.isdir(entry)
+        )
+        self.environ = dict(os.environ)
+        self.builtins = dict(vars(builtins))
+
+    def _from_the_libraries(self, module: object) -> bool:
+        spec = getattr(module, "__spec__", None)
+        if not isinstance(module, types.ModuleType) or spec is None:
+            return False
+        if spec.origin in ("built-in", "frozen"):
+            return True
+        paths = [spec.origin] if spec.origin else list(spec.submodule_search_locations or [])
+        return bool(paths) and all(os.path.abspath(path).startswith(self.library_dirs) for path in paths)
+
+    def restore(self) -> None:
+        known = self.modules
+        for name, module in list(sys.modules.items()):
+            before = known.get(name)
+            if before is not None:
+                if module is not before:
+                    sys.modules[name] = before
+            elif self._from_the_libraries(module):
+                known[name] = module
+            else:
+                del sys.modules[name]
+        for name, module in known.items():
+            if name not in sys.modules:
+                sys.modules[name] = module
+        _put_back(os.environ, self.environ)
+        _put_back(vars(builtins), self.builtins)
+
+
+def _put_back(current: Any, saved: dict[str, Any]) -> None:
+    """Make a mapping hold exactly `saved` again, touching only the keys that changed."""
+    for key in [key for key in current if key not in saved]:
+        del current[key]
+    for key, value in saved.items():
+        now = current.get(key, _MISSING)
+        if now is not value and not (isinstance(value, str) and now == value):  # os.environ decodes anew
+            current[key] = value
+
+
+_MISSING = object()
+
+
 class _Runtime:
     """TensorFlow loaded and patched once; runs requests in a fresh namespace each time."""
 
@@ -171,6 +227,7 @@ class _Runtime:
         self.req_id: int | None = None
         self.losses: list[float] = []
         self.namespace: dict[str, Any] | None = None
+        self.clean: _CleanState | None = None  # what every run starts from, once warm
         t0 = time.perf_counter()
         # The expensive part (~2-3 s), done once per worker.
         import keras
@@ -250,6 +307,7 @@ class _Runtime:
         # Everything alive after this pass (TensorFlow, Keras) stays: moving it out of the collector's sight
         # keeps each later pass to the run's own objects (a full pass over TensorFlow takes ~150 ms).
         self.clean_up()
+        self.clean = _CleanState()
         gc.freeze()
         return (time.perf_counter() - t0) * 1000
 
@@ -287,6 +345,8 @@ class _Runtime:
                     os._exit(0)  # a child the snippet forked must not go on as a second worker
                 signal.setitimer(signal.ITIMER_REAL, 0)
                 sys.modules["__main__"] = saved_main  # type: ignore[assignment]
+                if self.clean is not None:
+                    self.clean.restore()
         except _TimeLimit:
             status, error = "timeout", f"Stopped: the run took longer than the {time_limit_s:g} s time limit."
         except MemoryError as exc:
