@@ -294,6 +294,34 @@ async def test_a_demo_that_replaces_or_makes_up_modules_does_not_change_the_next
     assert after.output == "3.141592653589793\nno lesson_helper\nNone False\n"
 
 
+async def test_output_check_is_matched_in_the_worker_and_a_pattern_that_backtracks_for_ever_is_stopped(
+    trainer: Trainer,
+) -> None:
+    await ready(trainer)
+    ticks = 0
+
+    async def tick() -> None:  # the bot's loop, answering other members meanwhile
+        nonlocal ticks
+        while True:
+            ticks += 1
+            await asyncio.sleep(0.01)
+
+    ticker = asyncio.create_task(tick())
+    try:
+        stuck = await trainer.run("print('a' * 40)", seed=0, output_pattern=r"(a+)+b")
+    finally:
+        ticker.cancel()
+    fits = await trainer.run("print('a' * 40)", seed=0, output_pattern=r"a+")
+    does_not = await trainer.run("print('a' * 40)", seed=0, output_pattern=r"b")
+
+    assert stuck.status == "ok", stuck.error  # the demo itself went well: its output is shown
+    assert stuck.output == "a" * 40 + "\n"
+    assert stuck.output_matches is None  # undecided in the time allowed (2**40 ways to try)
+    assert ticks > 5, "the event loop was blocked while the pattern was matched"
+    assert (fits.output_matches, does_not.output_matches) == (True, False)
+    assert (await trainer.run("print('next')", seed=0)).output == "next\n"
+
+
 async def test_long_output_is_cut_with_a_note(trainer: Trainer) -> None:
     full = "".join(f"line {i}\n" for i in range(2000))
 

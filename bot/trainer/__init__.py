@@ -12,6 +12,7 @@ Use from the bot (one Trainer for the whole process)::
         ...                                   # str(busy) is the message for the member; busy.reason: member|queue
     result.status                             # "ok" | "error" | "timeout" | "memory" | "crashed"
     result.output, result.error, result.seed, result.losses, result.wall_ms, result.truncated
+    result.output_matches                     # with run(..., output_pattern=...): True | False | None (not decided)
     await trainer.close()                     # on shutdown
 
 Only code from lesson packs on disk may be passed to `run`: nothing a Discord user types is executed.
@@ -24,7 +25,7 @@ prints what `python` would print for the same code after `keras.utils.set_random
 warnings included.
 """
 
-from bot.trainer._result import LESSON_FILENAME, RunResult, Status, TrainerBusy
+from bot.trainer._result import LESSON_FILENAME, RunResult, Status, TrainerBusy, printed_text
 from bot.trainer._trainer import Trainer
 
-__all__ = ["LESSON_FILENAME", "RunResult", "Status", "Trainer", "TrainerBusy"]
+__all__ = ["LESSON_FILENAME", "RunResult", "Status", "Trainer", "TrainerBusy", "printed_text"]

@@ -29,7 +29,7 @@ from multiprocessing.process import BaseProcess
 from typing import Any
 
 from bot.trainer._result import RunResult, TrainerBusy
-from bot.trainer._worker import worker_main
+from bot.trainer._worker import OUTPUT_CHECK_LIMIT_S, worker_main
 
 log = logging.getLogger(__name__)
 
@@ -213,12 +213,15 @@ class Trainer:
         member: str | int | None = None,
         on_epoch: EpochCallback | None = None,
         time_limit_s: float | None = None,
+        output_pattern: str | None = None,
     ) -> RunResult:
         """Run lesson code in the worker and return what it printed.
 
         `seed` is passed to `keras.utils.set_random_seed` first; without one a seed is picked and returned
         in the result. `on_epoch(epoch, logs)` (sync or async) is called as each `model.fit` epoch ends;
         `epoch` is 0-based as in Keras's `Callback.on_epoch_end` (the printed "Epoch 1/5" is epoch 0).
+        `output_pattern` (a lesson's output check) is matched in the worker, within OUTPUT_CHECK_LIMIT_S, against
+        what a run that ended well printed: `result.output_matches`.
         Raises TrainerBusy if `member` already has a run going or the queue is full.
         """
         if self._closed:
@@ -244,13 +247,15 @@ class Trainer:
             self._members.add(member)
         try:
             async with self._lock:
-                return await self._run_now(code, seed, limit, on_epoch)
+                return await self._run_now(code, seed, limit, on_epoch, output_pattern)
         finally:
             self._admitted -= 1
             if member is not None:
                 self._members.discard(member)
 
-    async def _run_now(self, code: str, seed: int, limit: float, on_epoch: EpochCallback | None) -> RunResult:
+    async def _run_now(
+        self, code: str, seed: int, limit: float, on_epoch: EpochCallback | None, output_pattern: str | None
+    ) -> RunResult:
         t0 = time.perf_counter()
         worker = await self._ready_worker()
         if worker is None:
@@ -262,11 +267,17 @@ class Trainer:
                 status="crashed",
             )
         req_id = next(self._req_ids)
-        request = {"code": code, "seed": seed, "time_limit_s": limit, "output_limit": self.output_limit_chars}
+        request = {
+            "code": code,
+            "seed": seed,
+            "time_limit_s": limit,
+            "output_limit": self.output_limit_chars,
+            "output_pattern": output_pattern,
+        }
         losses: list[float] = []
         loop = asyncio.get_running_loop()
         t_sent = time.perf_counter()
-        deadline = loop.time() + limit + HARD_KILL_GRACE_S
+        deadline = loop.time() + limit + HARD_KILL_GRACE_S + (OUTPUT_CHECK_LIMIT_S if output_pattern else 0.0)
 
         def stopped(status: str, error: str) -> RunResult:
             return RunResult.from_dict(

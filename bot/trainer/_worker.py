@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import builtins
 import contextlib
+import dataclasses
 import gc
 import inspect
 import io
 import linecache
 import os
+import re
 import resource
 import signal
 import sys
@@ -27,7 +29,7 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from bot.rendering import plural
-from bot.trainer._result import LESSON_FILENAME, RunResult, Status, cut_text
+from bot.trainer._result import LESSON_FILENAME, RunResult, Status, cut_text, printed_text
 
 # Environment set before TensorFlow is imported. Operators can override them in the bot's environment.
 # oneDNN off and C++ log level 2 give output with no TensorFlow log lines; the C++ logger writes to the
@@ -56,6 +58,11 @@ model.fit(np.ones((8, 3), "float32"), np.ones((8, 1), "float32"), epochs=2, batc
 model.predict(np.ones((2, 3), "float32"), verbose=0)
 print(loss.numpy())
 """
+
+
+# Time an output check's regular expression may take on what the run printed: a pattern that backtracks
+# for ever, like (a+)+b on a line of a's, is stopped here instead of stalling anything.
+OUTPUT_CHECK_LIMIT_S = 1.0
 
 
 class _TimeLimit(BaseException):
@@ -390,6 +397,22 @@ class _Runtime:
         gc.collect()
 
 
+def check_output(result: RunResult, pattern: str | None) -> RunResult:
+    """The result with `output_matches` set: does what it printed fully match `pattern`, within the limit."""
+    if pattern is None or not result.ok:
+        return result
+    matches: bool | None = None
+    signal.signal(signal.SIGALRM, _on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, OUTPUT_CHECK_LIMIT_S)
+    try:
+        matches = re.fullmatch(pattern, printed_text(result)) is not None
+    except (_TimeLimit, re.error):
+        pass
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+    return dataclasses.replace(result, output_matches=matches)
+
+
 def end_leftover_processes() -> None:
     """SIGKILL what the last snippet started and left running (this process's group, but this process), and
     reap what it left behind: the next run starts without them."""
@@ -513,6 +536,7 @@ def worker_main(conn: Connection, config: dict[str, Any]) -> None:
             time_limit_s=float(request["time_limit_s"]),
             output_limit=int(request["output_limit"]),
         )
+        result = check_output(result, request.get("output_pattern"))
         runtime.req_id = None
         conn.send(("result", req_id, result.to_dict(), {"rss_mb": _rss_mb()}))
         end_leftover_processes()
