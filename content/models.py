@@ -519,6 +519,29 @@ def _code_rules(q: Question) -> list[tuple[Loc, str]]:
     return problems
 
 
+def _repeat_inside_a_repeat(pattern: str) -> bool:
+    """An unbounded repeat (+, *, {n,}) anywhere inside another: the shape that backtracks for ever."""
+    from re import _constants, _parser  # type: ignore[attr-defined]
+
+    repeats = (_constants.MAX_REPEAT, _constants.MIN_REPEAT)
+
+    def walk(node: object, inside: bool) -> bool:
+        if isinstance(node, _parser.SubPattern):
+            for op, av in node:
+                if op in repeats:
+                    _low, high, body = av
+                    unbounded = high == _constants.MAXREPEAT
+                    if (unbounded and inside) or walk(body, inside or unbounded):
+                        return True
+                elif walk(av, inside):
+                    return True
+        elif isinstance(node, tuple | list):
+            return any(walk(part, inside) for part in node)
+        return False
+
+    return walk(_parser.parse(pattern), inside=False)
+
+
 def _output_rules(q: Question) -> list[tuple[Loc, str]]:
     if not _has(q, "output_check", "kind", "answer", "demo") or q.output_check is None:
         return []
@@ -528,6 +551,15 @@ def _output_rules(q: Question) -> list[tuple[Loc, str]]:
         re.compile(check.pattern)
     except re.error as exc:
         problems.append((("output_check", "pattern"), f"is not a valid regular expression: {exc}"))
+    else:
+        if _repeat_inside_a_repeat(check.pattern):
+            problems.append(
+                (
+                    ("output_check", "pattern"),
+                    "repeats a part that itself repeats (like `(a+)+`), which can take for ever to match: "
+                    "repeat each part once",
+                )
+            )
     if q.kind != "multiple_choice":
         problems.append((("output_check",), "only a multiple_choice question can claim what its demo prints"))
     elif check.supports != q.answer:

@@ -287,6 +287,16 @@ CASES = [
         "is not a valid regular expression",
     ),
     (
+        "output_check_that_backtracks_for_ever",
+        edit(
+            "    answer: A\n",
+            "    answer: A\n    demo: print('a' * 29)\n    output_check:\n      pattern: '(a+)+b'\n      supports: A\n",
+        ),
+        "pattern:",
+        "questions[0].output_check.pattern",
+        "repeats a part that itself repeats (like `(a+)+`)",
+    ),
+    (
         "code_fence_inside_code",
         edit("    answer: A\n", "    answer: A\n    code: |\n      x = 1\n      ```\n"),
         "code: |",

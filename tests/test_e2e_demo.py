@@ -200,6 +200,7 @@ async def test_a_hung_demo_is_stopped_the_member_told_and_the_next_run_served(
     slow = await emulator.wait_reply(await emulator.slash("demo", question="limits.slow"), timeout=60)
     assert embed(slow)["title"] == "⏱️ The code took too long"
     assert "starting" in embed(slow)["description"], "what it printed before the limit is kept"
+    assert "longer than the 2 s time limit" in embed(slow)["description"], "stopped at the cog's limit"
     assert "fresh worker" in fields(slow)["What happened"]
     after = await emulator.wait_reply(await emulator.slash("demo", question="limits.error"), timeout=60)
     assert embed(after)["title"] == "⚠️ The code raised an error"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -176,10 +177,24 @@ def run_result(stdout: str) -> RunResult:
 
 def test_what_it_means_stays_within_a_field_when_the_code_prints_a_lot() -> None:
     printed = "\n".join(f"tensor row {i}: " + "0.1234 " * 10 for i in range(40))
-    embed = demo.result_embed(demo_question(), run_result(printed))
+    embed = demo.result_embed(demo_question(), replace(run_result(printed), output_matches=False))
     (meaning,) = [f.value for f in embed.fields if f.name == "What it means"]
     assert meaning is not None and len(meaning) <= EMBED_FIELD_CHARS
     assert meaning.startswith("The code printed `tensor row 0:") and "please tell a moderator" in meaning
+
+
+def test_what_it_means_says_so_when_the_output_check_could_not_be_decided() -> None:
+    undecided = run_result("a" * 29)  # the worker leaves output_matches None when the pattern took too long
+    embed = demo.result_embed(demo_question(), undecided)
+    (meaning,) = [f.value for f in embed.fields if f.name == "What it means"]
+    assert meaning == (
+        f"The code printed `{'a' * 29}`; checking it against option A: It prints 1 took too long: "
+        "please tell a moderator."
+    )
+    confirmed = demo.result_embed(demo_question(), replace(run_result("1\n"), output_matches=True))
+    assert [f.value for f in confirmed.fields if f.name == "What it means"] == [
+        "The code printed `1`: that is option A: It prints 1."
+    ]
 
 
 def test_the_result_of_a_long_training_shows_its_last_epochs() -> None:

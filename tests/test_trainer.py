@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 import pytest_asyncio
@@ -53,6 +54,30 @@ history = model.fit(x_train, y_train, epochs=3)
 print("final", round(history.history["loss"][-1], 4))
 """
 
+# Lesson code that starts processes and writes their pid to a file (the run may end before it prints).
+FORKER = """\
+import os, time
+child = os.fork()
+if child == 0:
+    time.sleep(300)
+    os._exit(0)
+open({pid_file!r}, "w").write(str(child))
+time.sleep(60)
+"""
+POPEN_IGNORING_THE_ALARM = """\
+import signal, subprocess, time
+signal.signal(signal.SIGALRM, signal.SIG_IGN)
+sleeper = subprocess.Popen(["sleep", "300"])
+open({pid_file!r}, "w").write(str(sleeper.pid))
+time.sleep(60)
+"""
+POPEN_LEFT_RUNNING = """\
+import subprocess
+sleeper = subprocess.Popen(["sleep", "300"])
+open({pid_file!r}, "w").write(str(sleeper.pid))
+print("started it")
+"""
+
 SLEEPER = "import time\nprint('started', flush=True)\ntime.sleep({seconds})\nprint('woke up')\n"
 
 
@@ -63,6 +88,39 @@ def plain_python(code: str, seed: int) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120, check=False
     )
+
+
+def running(pid: int) -> bool:
+    """The process exists and is not a zombie (read from /proc: a killed orphan may wait to be reaped)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            state = f.read().rpartition(")")[2].split()[0]
+    except FileNotFoundError:
+        return False
+    return state not in ("Z", "X")
+
+
+async def ends(pid: int) -> bool:
+    """The process ends within a generous bound (a kill is quick; the machine may be loaded)."""
+    for _ in range(200):
+        if not running(pid):
+            return True
+        await asyncio.sleep(0.05)
+    return False
+
+
+def _read_pid(path: Path) -> int | None:
+    text = path.read_text() if path.exists() else ""
+    return int(text) if text else None
+
+
+async def pid_written(path: Path) -> int:
+    for _ in range(400):
+        pid = _read_pid(path)
+        if pid is not None:
+            return pid
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"the snippet never wrote {path}")
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
@@ -203,6 +261,67 @@ async def test_warnings_show_on_every_run_as_python_prints_them(trainer: Trainer
         assert result.output.index("UserWarning") < result.output.index("built")
 
 
+TAMPERING = """\
+import builtins, os, sys, types
+sys.modules["math"] = types.ModuleType("math")
+sys.modules["lesson_helper"] = types.ModuleType("lesson_helper")
+os.environ["LESSON_LEFTOVER"] = "1"
+builtins.lesson_leftover = True
+import math
+print(hasattr(math, "pi"))
+"""
+AFTER_TAMPERING = """\
+import builtins, math, os
+print(math.pi)
+try:
+    import lesson_helper
+except ImportError:
+    print("no lesson_helper")
+print(os.environ.get("LESSON_LEFTOVER"), hasattr(builtins, "lesson_leftover"))
+"""
+
+
+async def test_a_demo_that_replaces_or_makes_up_modules_does_not_change_the_next_one(
+    trainer: Trainer,
+) -> None:
+    await ready(trainer)
+    tampered = await trainer.run(TAMPERING, seed=0)
+
+    after = await trainer.run(AFTER_TAMPERING, seed=0)
+
+    assert tampered.output == "False\n"  # the snippet did see its own fake
+    assert after.status == "ok", after.error
+    assert after.output == "3.141592653589793\nno lesson_helper\nNone False\n"
+
+
+async def test_output_check_is_matched_in_the_worker_and_a_pattern_that_backtracks_for_ever_is_stopped(
+    trainer: Trainer,
+) -> None:
+    await ready(trainer)
+    ticks = 0
+
+    async def tick() -> None:  # the bot's loop, answering other members meanwhile
+        nonlocal ticks
+        while True:
+            ticks += 1
+            await asyncio.sleep(0.01)
+
+    ticker = asyncio.create_task(tick())
+    try:
+        stuck = await trainer.run("print('a' * 40)", seed=0, output_pattern=r"(a+)+b")
+    finally:
+        ticker.cancel()
+    fits = await trainer.run("print('a' * 40)", seed=0, output_pattern=r"a+")
+    does_not = await trainer.run("print('a' * 40)", seed=0, output_pattern=r"b")
+
+    assert stuck.status == "ok", stuck.error  # the demo itself went well: its output is shown
+    assert stuck.output == "a" * 40 + "\n"
+    assert stuck.output_matches is None  # undecided in the time allowed (2**40 ways to try)
+    assert ticks > 5, "the event loop was blocked while the pattern was matched"
+    assert (fits.output_matches, does_not.output_matches) == (True, False)
+    assert (await trainer.run("print('next')", seed=0)).output == "next\n"
+
+
 async def test_long_output_is_cut_with_a_note(trainer: Trainer) -> None:
     full = "".join(f"line {i}\n" for i in range(2000))
 
@@ -243,6 +362,48 @@ async def test_code_stuck_past_the_soft_limit_is_killed(trainer: Trainer) -> Non
     assert (await trainer.run("print('next')", seed=0)).status == "ok"
 
 
+async def test_code_that_forks_times_out_as_a_timeout_and_its_child_dies_with_the_worker(
+    trainer: Trainer, tmp_path: Path
+) -> None:
+    await ready(trainer)
+    pid_file = tmp_path / "child.pid"
+
+    result = await trainer.run(FORKER.format(pid_file=str(pid_file)), seed=0, time_limit_s=1)
+
+    assert result.status == "timeout", result.error
+    assert result.error is not None and "1 s time limit" in result.error
+    assert await ends(await pid_written(pid_file)), "the forked child outlived the worker"
+    await ready(trainer)
+    assert (await trainer.run("print('next')", seed=0)).output == "next\n"
+
+
+async def test_subprocess_of_code_killed_past_the_limit_dies_with_the_worker(
+    trainer: Trainer, tmp_path: Path
+) -> None:
+    await ready(trainer)
+    pid_file = tmp_path / "sleeper.pid"
+
+    result = await trainer.run(
+        POPEN_IGNORING_THE_ALARM.format(pid_file=str(pid_file)), seed=0, time_limit_s=1
+    )
+
+    assert result.status == "timeout", result.error
+    assert await ends(await pid_written(pid_file)), "`sleep 300` outlived the worker"
+    await ready(trainer)
+    assert (await trainer.run("print('next')", seed=0)).output == "next\n"
+
+
+async def test_a_process_the_code_left_running_ends_with_its_run(trainer: Trainer, tmp_path: Path) -> None:
+    await ready(trainer)
+    pid_file = tmp_path / "sleeper.pid"
+
+    result = await trainer.run(POPEN_LEFT_RUNNING.format(pid_file=str(pid_file)), seed=0)
+
+    assert result.status == "ok", result.error
+    assert result.output == "started it\n"
+    assert await ends(await pid_written(pid_file)), "`sleep 300` outlived its demo"
+
+
 async def test_memory_hog_gets_memory_status_and_next_run_is_served(trainer: Trainer) -> None:
     await ready(trainer)
     old_pid = trainer.worker_pid
@@ -255,6 +416,33 @@ async def test_memory_hog_gets_memory_status_and_next_run_is_served(trainer: Tra
     assert trainer.worker_pid != old_pid
     await ready(trainer)
     assert (await trainer.run(TRAINING_STEP, seed=0)).status == "ok"
+
+
+RAISE_THE_MEMORY_LIMIT = """\
+import resource
+print(resource.getrlimit(resource.RLIMIT_AS)[1] != resource.RLIM_INFINITY)
+resource.setrlimit(resource.RLIMIT_AS, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
+print("raised")
+"""
+
+
+async def test_code_cannot_raise_the_memory_limit_nor_can_a_program_it_starts(trainer: Trainer) -> None:
+    await ready(trainer)
+    in_a_program = (
+        "import subprocess, sys\n"
+        f"done = subprocess.run([sys.executable, '-c', {RAISE_THE_MEMORY_LIMIT!r}], capture_output=True, text=True)\n"
+        "print(done.stdout, done.stderr.splitlines()[-1])\n"
+    )
+
+    result = await trainer.run(RAISE_THE_MEMORY_LIMIT, seed=0)
+    program = await trainer.run(in_a_program, seed=0)
+
+    assert result.status == "error"
+    assert result.output == "True\n"  # the limit is a hard one, and it stays
+    assert result.error is not None and "ValueError: not allowed to raise maximum limit" in result.error
+    assert program.status == "ok", program.error
+    assert "raised" not in program.output
+    assert "ValueError: not allowed to raise maximum limit" in program.output
 
 
 async def test_tensorflow_allocation_past_the_limit_gets_memory_status(trainer: Trainer) -> None:
@@ -343,6 +531,20 @@ async def test_closed_trainer_stops_its_worker_and_close_can_repeat() -> None:
         os.kill(pid, 0)
     with pytest.raises(RuntimeError):
         await t.run("print(1)")
+
+
+async def test_close_during_a_run_ends_the_processes_the_code_started(tmp_path: Path) -> None:
+    t = Trainer(memory_limit_mb=MEMORY_LIMIT_MB)
+    await t.start()
+    pid_file = tmp_path / "sleeper.pid"
+    run = asyncio.create_task(t.run(POPEN_IGNORING_THE_ALARM.format(pid_file=str(pid_file)), seed=0))
+    sleeper = await pid_written(pid_file)
+    assert running(sleeper)
+
+    await t.close()
+
+    assert (await asyncio.wait_for(run, 30)).status == "crashed"
+    assert await ends(sleeper), "`sleep 300` outlived the bot's shutdown"
 
 
 async def test_demo_cli_prints_only_what_the_code_printed_to_stdout(trainer: Trainer) -> None:

@@ -19,6 +19,8 @@ class RunResult:
     `output` is stdout and stderr interleaved in the order the code wrote them (what a terminal shows),
     cut to the trainer's output limit with a note. `stdout`/`stderr` hold the same text split by
     stream (each cut the same way), so a CLI can send them to the matching stream.
+    `output_matches`: for a run given an `output_pattern`, whether the printed text (stripped stdout, else
+    stripped output) fully matches it; None if not asked, the run failed, or matching took too long.
     """
 
     output: str
@@ -30,6 +32,7 @@ class RunResult:
     truncated: bool = False
     stdout: str = ""
     stderr: str = ""
+    output_matches: bool | None = None
 
     @property
     def ok(self) -> bool:
@@ -53,6 +56,7 @@ class RunResult:
             truncated=bool(data.get("truncated", False)),
             stdout=str(data.get("stdout", "")),
             stderr=str(data.get("stderr", "")),
+            output_matches=None if data.get("output_matches") is None else bool(data["output_matches"]),
         )
 
 
@@ -65,6 +69,11 @@ class TrainerBusy(Exception):
     def __init__(self, message: str, *, reason: Literal["member", "queue"]) -> None:
         super().__init__(message)
         self.reason = reason
+
+
+def printed_text(result: RunResult) -> str:
+    """What an output check reads: the stripped stdout, or the whole output if nothing went to stdout."""
+    return result.stdout.strip() or result.output.strip()
 
 
 def cut_text(text: str, total_chars: int, limit: int) -> tuple[str, bool]:

@@ -1,7 +1,12 @@
 """Bot-side handle of the TensorFlow worker: start it early, queue runs, enforce limits, replace it when it dies.
 
-Everything here runs on the bot's event loop and never blocks it: the worker's pipe and its exit sentinel
-are watched with `loop.add_reader`, so a run costs the loop only the time to read a few small messages.
+Everything here runs on the bot's event loop and never blocks it: the worker's pipe and a pidfd of the worker
+process are watched with `loop.add_reader`, so a run costs the loop only the time to read a few small messages.
+
+The worker leads its own process group (it calls `os.setsid` first), and every kill is a kill of that group:
+children and subprocesses the lesson code started die with the worker. Its death is read from the process
+(a pidfd, readable once the process has exited), never from a pipe: a child the lesson code forked inherits
+the worker's pipes and would keep them open.
 """
 
 from __future__ import annotations
@@ -12,7 +17,9 @@ import inspect
 import itertools
 import logging
 import multiprocessing
+import os
 import secrets
+import signal
 import sys
 import time
 import types
@@ -22,7 +29,7 @@ from multiprocessing.process import BaseProcess
 from typing import Any
 
 from bot.trainer._result import RunResult, TrainerBusy
-from bot.trainer._worker import worker_main
+from bot.trainer._worker import OUTPUT_CHECK_LIMIT_S, worker_main
 
 log = logging.getLogger(__name__)
 
@@ -45,10 +52,15 @@ RANDOM_SEED_BOUND = 1_000_000
 class _Worker:
     """One worker process and what the bot knows about it."""
 
-    def __init__(self, process: BaseProcess, conn: Connection, loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(
+        self, process: BaseProcess, conn: Connection, loop: asyncio.AbstractEventLoop, exit_fd: int
+    ) -> None:
         self.process = process
         self.conn = conn
         self.loop = loop
+        self.exit_fd = (
+            exit_fd  # readable once the process has exited: a pidfd (or, without one, its sentinel)
+        )
         self.ready: asyncio.Future[bool] = loop.create_future()
         self.exited: asyncio.Future[int | None] = loop.create_future()
         self.inbox: asyncio.Queue[tuple[Any, ...]] = asyncio.Queue()
@@ -60,19 +72,36 @@ class _Worker:
     def kill(self) -> None:
         self.retired = True
         if not self.exited.done():
-            self.process.kill()
+            kill_group(self.pid)
+            self.process.kill()  # not yet its own group leader if it was killed while starting
 
     @property
     def pid(self) -> int | None:
         return self.process.pid
 
 
+def kill_group(pid: int | None) -> None:
+    """SIGKILL the worker's process group: the worker and whatever the lesson code started."""
+    if pid is None:
+        return
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pid, signal.SIGKILL)
+
+
+def _exit_fd(process: BaseProcess) -> int:
+    """A pidfd of the process; the sentinel pipe only where pidfds are missing (it stays open in forked
+    grandchildren, so there a forked child delays the notice of the worker's death)."""
+    assert process.pid is not None
+    try:
+        return os.pidfd_open(process.pid)
+    except (AttributeError, OSError):
+        return os.dup(process.sentinel)
+
+
 def _describe_exit(exitcode: int | None) -> str:
     if exitcode is None:
         return "stopped"
     if exitcode < 0:
-        import signal
-
         try:
             name = signal.Signals(-exitcode).name
         except ValueError:
@@ -85,8 +114,9 @@ class Trainer:
     """Runs lesson code in one long-lived worker process that has TensorFlow imported.
 
     `time_limit_s`: wall time a run may take (the worker is then killed and replaced).
-    `memory_limit_mb`: address space a run may add on top of the warm worker (RLIMIT_AS; TensorFlow alone
-    maps ~2 GB of address space, so a limit on the total would only measure TensorFlow).
+    `memory_limit_mb`: address space a run may add on top of the warm worker (RLIMIT_AS, soft and hard, which
+    the lesson code cannot raise; TensorFlow alone maps ~2 GB of address space, so a limit on the total would
+    only measure TensorFlow).
     `output_limit_chars`: printed text kept per run, the rest replaced by a note.
     `max_queue`: runs that may wait behind the running one; past it `run` raises TrainerBusy.
     """
@@ -183,12 +213,15 @@ class Trainer:
         member: str | int | None = None,
         on_epoch: EpochCallback | None = None,
         time_limit_s: float | None = None,
+        output_pattern: str | None = None,
     ) -> RunResult:
         """Run lesson code in the worker and return what it printed.
 
         `seed` is passed to `keras.utils.set_random_seed` first; without one a seed is picked and returned
         in the result. `on_epoch(epoch, logs)` (sync or async) is called as each `model.fit` epoch ends;
         `epoch` is 0-based as in Keras's `Callback.on_epoch_end` (the printed "Epoch 1/5" is epoch 0).
+        `output_pattern` (a lesson's output check) is matched in the worker, within OUTPUT_CHECK_LIMIT_S, against
+        what a run that ended well printed: `result.output_matches`.
         Raises TrainerBusy if `member` already has a run going or the queue is full.
         """
         if self._closed:
@@ -214,13 +247,15 @@ class Trainer:
             self._members.add(member)
         try:
             async with self._lock:
-                return await self._run_now(code, seed, limit, on_epoch)
+                return await self._run_now(code, seed, limit, on_epoch, output_pattern)
         finally:
             self._admitted -= 1
             if member is not None:
                 self._members.discard(member)
 
-    async def _run_now(self, code: str, seed: int, limit: float, on_epoch: EpochCallback | None) -> RunResult:
+    async def _run_now(
+        self, code: str, seed: int, limit: float, on_epoch: EpochCallback | None, output_pattern: str | None
+    ) -> RunResult:
         t0 = time.perf_counter()
         worker = await self._ready_worker()
         if worker is None:
@@ -232,11 +267,17 @@ class Trainer:
                 status="crashed",
             )
         req_id = next(self._req_ids)
-        request = {"code": code, "seed": seed, "time_limit_s": limit, "output_limit": self.output_limit_chars}
+        request = {
+            "code": code,
+            "seed": seed,
+            "time_limit_s": limit,
+            "output_limit": self.output_limit_chars,
+            "output_pattern": output_pattern,
+        }
         losses: list[float] = []
         loop = asyncio.get_running_loop()
         t_sent = time.perf_counter()
-        deadline = loop.time() + limit + HARD_KILL_GRACE_S
+        deadline = loop.time() + limit + HARD_KILL_GRACE_S + (OUTPUT_CHECK_LIMIT_S if output_pattern else 0.0)
 
         def stopped(status: str, error: str) -> RunResult:
             return RunResult.from_dict(
@@ -322,10 +363,10 @@ class Trainer:
             if saved_main is not None:
                 sys.modules["__main__"] = saved_main
         child_conn.close()
-        worker = _Worker(process, parent_conn, loop)
+        worker = _Worker(process, parent_conn, loop, _exit_fd(process))
         self._worker = worker
         loop.add_reader(parent_conn.fileno(), self._on_readable, worker)
-        loop.add_reader(process.sentinel, self._on_exit, worker)
+        loop.add_reader(worker.exit_fd, self._on_exit, worker)
         log.info("trainer worker %s starting", process.pid)
 
     async def _ready_worker(self) -> _Worker | None:
@@ -408,11 +449,15 @@ class Trainer:
 
     def _on_exit(self, worker: _Worker) -> None:
         loop = worker.loop
-        loop.remove_reader(worker.process.sentinel)
+        loop.remove_reader(worker.exit_fd)
+        os.close(worker.exit_fd)
         self._on_readable(worker)  # messages sent just before the exit still count
         self._stop_reading(worker)
-        worker.process.join(timeout=1.0)
+        # The process has exited: waitpid returns at once. (Not join(timeout=...): that waits on the
+        # sentinel pipe, which a forked grandchild may hold open.)
+        worker.process.join()
         exitcode = worker.process.exitcode
+        kill_group(worker.pid)  # what the lesson code started dies with the worker, however it ended
         worker.conn.close()
         was_ready = worker.ready.done() and worker.ready.result()
         if not worker.ready.done():

@@ -9,12 +9,15 @@ Messages, worker -> bot: ("ready", info) | ("failed", traceback) | ("epoch", req
 
 from __future__ import annotations
 
+import builtins
 import contextlib
+import dataclasses
 import gc
 import inspect
 import io
 import linecache
 import os
+import re
 import resource
 import signal
 import sys
@@ -26,7 +29,7 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from bot.rendering import plural
-from bot.trainer._result import LESSON_FILENAME, RunResult, Status, cut_text
+from bot.trainer._result import LESSON_FILENAME, RunResult, Status, cut_text, printed_text
 
 # Environment set before TensorFlow is imported. Operators can override them in the bot's environment.
 # oneDNN off and C++ log level 2 give output with no TensorFlow log lines; the C++ logger writes to the
@@ -55,6 +58,11 @@ model.fit(np.ones((8, 3), "float32"), np.ones((8, 1), "float32"), epochs=2, batc
 model.predict(np.ones((2, 3), "float32"), verbose=0)
 print(loss.numpy())
 """
+
+
+# Time an output check's regular expression may take on what the run printed: a pattern that backtracks
+# for ever, like (a+)+b on a line of a's, is stopped here instead of stalling anything.
+OUTPUT_CHECK_LIMIT_S = 1.0
 
 
 class _TimeLimit(BaseException):
@@ -162,14 +170,71 @@ def _vm_size_bytes() -> int:
     return 0
 
 
+class _CleanState:
+    """The interpreter state after the warm-up, put back after each run: sys.modules, os.environ, builtins.
+
+    A module the snippet imported from the installed libraries stays imported (as a second `import` would
+    find it; some extension modules cannot be loaded twice); a module it replaced is put back, and one it
+    made up or loaded from anywhere else is forgotten."""
+
+    def __init__(self) -> None:
+        self.modules = dict(sys.modules)
+        self.library_dirs = tuple(
+            os.path.join(os.path.abspath(entry), "") for entry in sys.path if entry and os.path.isdir(entry)
+        )
+        self.environ = dict(os.environ)
+        self.builtins = dict(vars(builtins))
+
+    def _from_the_libraries(self, module: object) -> bool:
+        spec = getattr(module, "__spec__", None)
+        if not isinstance(module, types.ModuleType) or spec is None:
+            return False
+        if spec.origin in ("built-in", "frozen"):
+            return True
+        paths = [spec.origin] if spec.origin else list(spec.submodule_search_locations or [])
+        return bool(paths) and all(os.path.abspath(path).startswith(self.library_dirs) for path in paths)
+
+    def restore(self) -> None:
+        known = self.modules
+        for name, module in list(sys.modules.items()):
+            before = known.get(name)
+            if before is not None:
+                if module is not before:
+                    sys.modules[name] = before
+            elif self._from_the_libraries(module):
+                known[name] = module
+            else:
+                del sys.modules[name]
+        for name, module in known.items():
+            if name not in sys.modules:
+                sys.modules[name] = module
+        _put_back(os.environ, self.environ)
+        _put_back(vars(builtins), self.builtins)
+
+
+def _put_back(current: Any, saved: dict[str, Any]) -> None:
+    """Make a mapping hold exactly `saved` again, touching only the keys that changed."""
+    for key in [key for key in current if key not in saved]:
+        del current[key]
+    for key, value in saved.items():
+        now = current.get(key, _MISSING)
+        if now is not value and not (isinstance(value, str) and now == value):  # os.environ decodes anew
+            current[key] = value
+
+
+_MISSING = object()
+
+
 class _Runtime:
     """TensorFlow loaded and patched once; runs requests in a fresh namespace each time."""
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
+        self.pid = os.getpid()
         self.req_id: int | None = None
         self.losses: list[float] = []
         self.namespace: dict[str, Any] | None = None
+        self.clean: _CleanState | None = None  # what every run starts from, once warm
         t0 = time.perf_counter()
         # The expensive part (~2-3 s), done once per worker.
         import keras
@@ -249,6 +314,7 @@ class _Runtime:
         # Everything alive after this pass (TensorFlow, Keras) stays: moving it out of the collector's sight
         # keeps each later pass to the run's own objects (a full pass over TensorFlow takes ~150 ms).
         self.clean_up()
+        self.clean = _CleanState()
         gc.freeze()
         return (time.perf_counter() - t0) * 1000
 
@@ -282,8 +348,12 @@ class _Runtime:
                 ):
                     exec(code_obj, module.__dict__)
             finally:
+                if os.getpid() != self.pid:
+                    os._exit(0)  # a child the snippet forked must not go on as a second worker
                 signal.setitimer(signal.ITIMER_REAL, 0)
                 sys.modules["__main__"] = saved_main  # type: ignore[assignment]
+                if self.clean is not None:
+                    self.clean.restore()
         except _TimeLimit:
             status, error = "timeout", f"Stopped: the run took longer than the {time_limit_s:g} s time limit."
         except MemoryError as exc:
@@ -327,18 +397,101 @@ class _Runtime:
         gc.collect()
 
 
+def check_output(result: RunResult, pattern: str | None) -> RunResult:
+    """The result with `output_matches` set: does what it printed fully match `pattern`, within the limit."""
+    if pattern is None or not result.ok:
+        return result
+    matches: bool | None = None
+    signal.signal(signal.SIGALRM, _on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, OUTPUT_CHECK_LIMIT_S)
+    try:
+        matches = re.fullmatch(pattern, printed_text(result)) is not None
+    except (_TimeLimit, re.error):
+        pass
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+    return dataclasses.replace(result, output_matches=matches)
+
+
+def end_leftover_processes() -> None:
+    """SIGKILL what the last snippet started and left running (this process's group, but this process), and
+    reap what it left behind: the next run starts without them."""
+    me = os.getpid()
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit() or int(entry.name) == me:
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        if int(stat.rpartition(")")[2].split()[2]) == me:  # the process group, after "pid (name) state ppid"
+            with contextlib.suppress(OSError):
+                os.kill(int(entry.name), signal.SIGKILL)
+    while True:
+        try:
+            pid, _status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+
+
 def _limit_memory(extra_mb: int) -> int:
-    """RLIMIT_AS = what the warm worker maps now + the allowed extra; returns the limit in bytes."""
+    """RLIMIT_AS = what the warm worker maps now + the allowed extra, soft and hard; returns the limit in bytes.
+
+    A hard limit cannot be raised again without CAP_SYS_RESOURCE, which is dropped here too (a bot run as
+    root has it), for this process and for any program the lesson code starts."""
     limit = _vm_size_bytes() + extra_mb * 1024 * 1024
     _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     if hard != resource.RLIM_INFINITY:
         limit = min(limit, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    _drop_capability(CAP_SYS_RESOURCE)
     return limit
+
+
+CAP_SYS_RESOURCE = 24  # linux/capability.h
+_PR_CAPBSET_DROP = 24  # linux/prctl.h
+_CAPABILITY_VERSION_3 = 0x20080522
+
+
+def _drop_capability(cap: int) -> None:
+    """Drop a Linux capability from this process's bounding, effective, permitted and inheritable sets (a
+    no-op for a process that does not have it)."""
+    import ctypes
+
+    class Header(ctypes.Structure):
+        _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+    class Data(ctypes.Structure):
+        _fields_ = [
+            ("effective", ctypes.c_uint32),
+            ("permitted", ctypes.c_uint32),
+            ("inheritable", ctypes.c_uint32),
+        ]
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(
+        _PR_CAPBSET_DROP, cap, 0, 0, 0
+    )  # else root's next execve gets it back; fails without CAP_SETPCAP
+    header = Header(_CAPABILITY_VERSION_3, 0)
+    data = (Data * 2)()
+    if libc.capget(ctypes.byref(header), data) != 0:
+        return
+    word, bit = divmod(cap, 32)
+    mask = ~(1 << bit) & 0xFFFFFFFF
+    data[word].effective &= mask
+    data[word].permitted &= mask
+    data[word].inheritable &= mask
+    libc.capset(ctypes.byref(header), data)
 
 
 def worker_main(conn: Connection, config: dict[str, Any]) -> None:
     """Entry point of the worker process."""
+    # Its own session and process group: the bot kills the group, so what lesson code starts dies with it.
+    with contextlib.suppress(OSError):
+        os.setsid()
     for key, value in TF_ENV_DEFAULTS.items():
         os.environ.setdefault(key, value)
     # Anything native code prints to fd 1 must not reach the bot's stdout (the CLI's stdout is the output).
@@ -368,7 +521,9 @@ def worker_main(conn: Connection, config: dict[str, Any]) -> None:
         try:
             message = conn.recv()
         except (EOFError, OSError):
-            return  # the bot went away
+            # The bot went away without stopping us: end the group (this process included).
+            os.killpg(0, signal.SIGKILL)
+            return
         if message[0] == "stop":
             return
         if message[0] != "run":
@@ -381,6 +536,8 @@ def worker_main(conn: Connection, config: dict[str, Any]) -> None:
             time_limit_s=float(request["time_limit_s"]),
             output_limit=int(request["output_limit"]),
         )
+        result = check_output(result, request.get("output_pattern"))
         runtime.req_id = None
         conn.send(("result", req_id, result.to_dict(), {"rss_mb": _rss_mb()}))
+        end_leftover_processes()
         runtime.clean_up()

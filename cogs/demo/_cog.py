@@ -146,7 +146,12 @@ class Demo(commands.Cog):
 
         try:
             result = await self.bot.trainer.run(
-                question.demo, seed=seed, member=interaction.user.id, on_epoch=on_epoch
+                question.demo,
+                seed=seed,
+                member=interaction.user.id,
+                on_epoch=on_epoch,
+                time_limit_s=self.time_limit_s,
+                output_pattern=question.output_check.pattern if question.output_check else None,
             )
         except TrainerBusy as busy:
             await interaction.edit_original_response(content=f"⏳ {busy}")

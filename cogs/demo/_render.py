@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import re
-
 import discord
 
 from bot.rendering import clip, shorten
-from bot.trainer import RunResult
+from bot.trainer import RunResult, printed_text
 from content import Question
 from content.discord_limits import EMBED_DESCRIPTION_CHARS
 
@@ -42,10 +40,12 @@ def output_claim(question: Question, result: RunResult) -> str | None:
     check = question.output_check
     if check is None or not result.ok:
         return None
-    printed = result.stdout.strip() or result.output.strip()
-    quoted = shorten(printed, CLAIM_PRINTED_CHARS)
+    quoted = shorten(printed_text(result), CLAIM_PRINTED_CHARS)
     option = f"option {check.supports}: {question.option_text(check.supports)}"
-    if re.fullmatch(check.pattern, printed):
+    # Matched by the worker, within a time limit: a pattern that backtracks for ever must not stall the bot.
+    if result.output_matches is None:
+        return f"The code printed `{quoted}`; checking it against {option} took too long: please tell a moderator."
+    if result.output_matches:
         return f"The code printed `{quoted}`: that is {option}."
     return f"The code printed `{quoted}`, which does not fit {option}: please tell a moderator."
 
