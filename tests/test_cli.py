@@ -67,3 +67,33 @@ def test_shard_settings_are_checked_before_connecting(tmp_path: Path) -> None:
         assert result.returncode == 2, result.stderr
         (line,) = result.stderr.strip().splitlines()
         assert line.startswith(expected), line
+
+
+def test_a_database_url_that_cannot_work_is_refused_before_connecting(tmp_path: Path) -> None:
+    for url, expected in [
+        ("sqlite+aiosqlite:///:memory:", "in-memory SQLite"),
+        ("sqlite+aiosqlite:///file:x?mode=memory&uri=true", "in-memory SQLite"),
+        ("sqlite+aiosqlite://", "needs a file path"),
+        ("sqlite+aiosqlite:///", "needs a file path"),
+        ("postgresql+asyncpg://quiz:s3cret@bad host:5432/x", "host"),
+        ("postgresql+asyncpg://quiz:s3cret@db:notaport/x", "port"),
+        ("postgresql+asyncpg://quiz:s3cret@db:99999/x", "port"),
+    ]:
+        result = run_cli(cwd=tmp_path, DISCORD_TOKEN="x", DATABASE_URL=url)
+        assert result.returncode == 2, (url, result.stderr)
+        (line,) = result.stderr.strip().splitlines()
+        assert line.startswith("error: DATABASE_URL: "), line
+        assert expected in line, line
+        assert "s3cret" not in result.stderr
+
+
+def test_duplicate_or_negative_shard_ids_are_refused(tmp_path: Path) -> None:
+    for ids, expected in [
+        ("0,0", "error: QUIZBOT_SHARD_IDS lists shard 0 twice"),
+        ("1,-1", "error: QUIZBOT_SHARD_IDS: must be shard numbers"),
+        ("4", "error: QUIZBOT_SHARD_IDS must be below QUIZBOT_SHARD_COUNT (4)"),
+    ]:
+        result = run_cli(cwd=tmp_path, DISCORD_TOKEN="x", QUIZBOT_SHARD_COUNT="4", QUIZBOT_SHARD_IDS=ids)
+        assert result.returncode == 2, (ids, result.stderr)
+        (line,) = result.stderr.strip().splitlines()
+        assert line.startswith(expected), line
