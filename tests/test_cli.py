@@ -97,3 +97,14 @@ def test_duplicate_or_negative_shard_ids_are_refused(tmp_path: Path) -> None:
         assert result.returncode == 2, (ids, result.stderr)
         (line,) = result.stderr.strip().splitlines()
         assert line.startswith(expected), line
+
+
+def test_check_reports_a_pack_nested_600_levels_deep_as_one_file_line_problem(tmp_path: Path) -> None:
+    pack = tmp_path / "deep.yaml"
+    pack.write_text("id: deep\nquestions: " + "[" * 600 + "]" * 600 + "\n")
+    result = run_cli("check", str(pack), cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stdout.splitlines() == [
+        f"{pack}:2: (file): nests more than 50 levels deep; a lesson pack needs a few"
+    ]
