@@ -592,3 +592,15 @@ async def test_option_values_out_of_range_are_refused_saying_what_is_allowed(
         assert reply["content"] == expected, (command, options)
         assert reply["flags"] & EPHEMERAL
     assert not [m for m in emulator.channel_messages("quiz") if m.get("embeds")], "nothing was posted"
+
+
+async def test_a_blanks_answer_button_forged_onto_a_multiple_choice_post_gets_a_polite_answer(
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
+) -> None:
+    await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
+    message = await post_question(emulator, "qp.easy")
+    post_id = button(message, ":A").split(":")[2]
+    old = await plant_message(emulator, "quiz", [f"quiz:fill:{post_id}"])
+    reply = await emulator.wait_reply(await emulator.click(old, f"quiz:fill:{post_id}", by="alice"))
+    assert "doesn't belong to this question" in reply["content"]
+    assert reply["flags"] & EPHEMERAL
