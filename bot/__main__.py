@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import logging
 import signal
@@ -23,6 +24,12 @@ NO_TOKEN = (
     "DISCORD_TOKEN is not set: create an application at https://discord.com/developers/applications, "
     "add a bot, copy its token and `export DISCORD_TOKEN=...` (or put it in .env). "
     "To try quizbot without Discord: `python -m bot playground`."
+)
+
+
+WRONG_TOKEN = (
+    "error: DISCORD_TOKEN: Discord refused the token; copy it again from your bot's page at "
+    "https://discord.com/developers/applications"
 )
 
 
@@ -151,7 +158,10 @@ def _run(settings: Settings) -> int:
     if not token:
         print(NO_TOKEN, file=sys.stderr)
         return EXIT_USAGE
+    import discord
+
     from bot.logs import setup_logging
+    from storage import DatabaseUnavailable
 
     setup_logging(secrets=[token])
     try:
@@ -161,6 +171,12 @@ def _run(settings: Settings) -> int:
             f"error: lessons are invalid (fix them, or set QUIZBOT_SKIP_BAD_LESSONS=1):\n{exc}",
             file=sys.stderr,
         )
+        return EXIT_USAGE
+    except DatabaseUnavailable as exc:
+        print(f"error: DATABASE_URL: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except discord.LoginFailure:
+        print(WRONG_TOKEN, file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         pass
@@ -172,12 +188,19 @@ async def _serve(settings: Settings, token: str) -> None:
 
     bot = QuizBot(settings)
     loop = asyncio.get_running_loop()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        # Close the gateway, the database and the worker, then let start() return.
-        loop.add_signal_handler(signum, lambda: asyncio.ensure_future(bot.close()))
-    loop.add_signal_handler(signal.SIGHUP, lambda: asyncio.ensure_future(_reload_lessons(bot)))
     async with bot:
-        await bot.start(token)
+        running = asyncio.ensure_future(bot.start(token))
+
+        def stop() -> None:
+            # Stop start() wherever it is (opening storage, launching shards: discord.py would retry
+            # a shard forever once closed); leaving `async with` closes the gateway, database and worker.
+            running.cancel()
+
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, stop)
+        loop.add_signal_handler(signal.SIGHUP, lambda: asyncio.ensure_future(_reload_lessons(bot)))
+        with contextlib.suppress(asyncio.CancelledError):
+            await running
     logging.getLogger(__name__).info("quizbot stopped cleanly")
 
 

@@ -76,6 +76,37 @@ def _apologise_on_error(item: type[discord.ui.DynamicItem[Any]]) -> None:
     item.callback = apologising  # type: ignore[method-assign]
 
 
+def _allowed(param: app_commands.Parameter) -> str:
+    low, high = param.min_value, param.max_value
+    unit = " characters long" if param.type is discord.AppCommandOptionType.string else ""
+    if low is not None and high is not None:
+        return f"between {low} and {high}{unit}"
+    return f"at least {low}{unit}" if low is not None else f"at most {high}{unit}"
+
+
+async def options_as_declared(interaction: discord.Interaction[Any]) -> bool:
+    """Discord's client keeps an option to its range and choices, but a forged request need not:
+    check them here too (discord.py's Range only tells Discord), and say what is allowed."""
+    command = interaction.command
+    if not isinstance(command, app_commands.Command):
+        return True
+    for param in command.parameters:
+        value = getattr(interaction.namespace, param.display_name, None)
+        if value is None:
+            continue
+        if param.choices and value not in [choice.value for choice in param.choices]:
+            names = ", ".join(choice.name for choice in param.choices)
+            raise app_commands.CheckFailure(f"{param.display_name} must be one of: {names}.")
+        measured = len(value) if isinstance(value, str) else value
+        if not isinstance(measured, (int, float)) or isinstance(measured, bool):
+            continue
+        too_low = param.min_value is not None and measured < param.min_value
+        too_high = param.max_value is not None and measured > param.max_value
+        if too_low or too_high:
+            raise app_commands.CheckFailure(f"{param.display_name} must be {_allowed(param)}.")
+    return True
+
+
 def discover_extensions() -> Iterator[str]:
     """Every module or package in cogs/ is an extension; names starting with `_` are helpers."""
     for module in pkgutil.iter_modules(cogs.__path__, prefix=f"{cogs.__name__}."):
@@ -139,6 +170,9 @@ class QuizBot(commands.AutoShardedBot):
         self.posts.start()
         for extension in discover_extensions():
             await self.load_extension(extension)
+        for command in self.tree.walk_commands():
+            if isinstance(command, app_commands.Command):
+                command.add_check(options_as_declared)
         self.tree.error(self.on_app_command_error)
         await self.sync_commands()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Self
 from urllib.parse import urlsplit
@@ -11,6 +12,34 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/quizbot.db"
 _DATABASE_SCHEMES = ("sqlite+aiosqlite", "postgresql+asyncpg")
+
+
+# A host name or an IP address (IPv6 in brackets or bare); anything else cannot be a PostgreSQL host.
+_HOST = re.compile(r"[A-Za-z0-9._-]+|\[?[0-9A-Fa-f:.]+\]?")
+
+
+def _check_database_url(value: str) -> None:
+    """What can be known wrong without connecting; the messages never repeat the URL (a password)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        url = make_url(value)
+    except (ArgumentError, ValueError):
+        raise ValueError("cannot be read as a URL: check the host and the port (a number)") from None
+    if url.drivername.startswith("sqlite"):
+        if url.database in (None, ""):
+            raise ValueError("SQLite needs a file path, e.g. sqlite+aiosqlite:///data/quizbot.db")
+        if url.database == ":memory:" or url.query.get("mode") == "memory":
+            raise ValueError(
+                "in-memory SQLite cannot work: each connection would get its own empty database; "
+                "give a file path, e.g. sqlite+aiosqlite:///data/quizbot.db"
+            )
+        return
+    if url.host is not None and not _HOST.fullmatch(url.host):
+        raise ValueError(f"the host {url.host!r} is not a host name or an IP address")
+    if url.port is not None and not 1 <= url.port <= 65535:
+        raise ValueError(f"the port {url.port} is not between 1 and 65535")
 
 
 class SettingsError(Exception):
@@ -44,6 +73,7 @@ class Settings(BaseSettings):
         scheme = value.split("://", 1)[0] if "://" in value else ""
         if scheme not in _DATABASE_SCHEMES:
             raise ValueError(f"must start with {' or '.join(s + '://' for s in _DATABASE_SCHEMES)}")
+        _check_database_url(value)
         return value
 
     @field_validator("discord_api_url")
@@ -83,6 +113,10 @@ class Settings(BaseSettings):
             raise ValueError("QUIZBOT_SHARD_IDS needs QUIZBOT_SHARD_COUNT (the total over all processes)")
         if any(shard >= self.shard_count for shard in self.shard_ids):
             raise ValueError(f"QUIZBOT_SHARD_IDS must be below QUIZBOT_SHARD_COUNT ({self.shard_count})")
+        twice = next((shard for shard in self.shard_ids if self.shard_ids.count(shard) > 1), None)
+        if twice is not None:
+            # Two sessions for one shard: Discord would send each of its events to either, or both.
+            raise ValueError(f"QUIZBOT_SHARD_IDS lists shard {twice} twice: give each shard once")
         return self
 
 

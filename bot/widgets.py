@@ -169,8 +169,12 @@ class FillButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=rf"{_M
             await interaction.client.unknown_button(interaction)
             return
         found = await mode.shown(interaction, self.state)
-        if found is not None:
-            await mode.open_form(interaction, *found)
+        if found is None:
+            return
+        if found[1].blanks == 0:  # "Answer" planted on a multiple-choice question: it has no form
+            await interaction.response.send_message(mode.forged, ephemeral=True)
+            return
+        await mode.open_form(interaction, *found)
 
 
 class BlankSelect(

@@ -16,6 +16,9 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
+# A post or schedule number as a command option: rows are numbered from 1, in a 32-bit column.
+RowId = app_commands.Range[int, 1, 2**31 - 1]
+
 NOT_A_MODERATOR = (
     "Only moderators can do that: you need the **Manage Server** permission or the server's "
     "moderator role (someone with Manage Server can set it with `/config moderator-role`)."

@@ -18,6 +18,9 @@ Loc = tuple[str | int, ...]
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 # An alias can expand a small file into a huge tree ("billion laughs"); lesson packs never need that.
 _MAX_NODES = 100_000
+# Lists and mappings inside each other: a pack needs a handful of levels. PyYAML composes nodes
+# recursively, so a few hundred `[` would otherwise end in a RecursionError.
+MAX_YAML_DEPTH = 50
 
 
 @dataclass
@@ -48,6 +51,28 @@ class ParsedYaml:
 
 class _TooBig(Exception):
     pass
+
+
+class _TooDeep(Exception):
+    def __init__(self, line: int) -> None:
+        self.line = line
+
+
+class _DepthLimitedLoader(yaml.SafeLoader):
+    """SafeLoader that stops composing at MAX_YAML_DEPTH nested lists and mappings."""
+
+    _depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        if self._depth >= MAX_YAML_DEPTH and self.check_event(
+            yaml.SequenceStartEvent, yaml.MappingStartEvent
+        ):
+            raise _TooDeep(self.peek_event().start_mark.line + 1)
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 def _tab_issues(text: str) -> list[YamlIssue]:
@@ -125,15 +150,23 @@ class _Converter:
         return out
 
 
+def _too_deep() -> str:
+    return f"nests more than {MAX_YAML_DEPTH} levels deep; a lesson pack needs a few"
+
+
 def parse_yaml(text: str) -> tuple[ParsedYaml | None, list[YamlIssue]]:
     """Parse one YAML document. Returns (None, issues) when it cannot be read at all."""
     issues = _tab_issues(text)
     if issues:
         return None, issues
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=_DepthLimitedLoader)
     except yaml.YAMLError as exc:
         return None, [_syntax_issue(exc, text)]
+    except _TooDeep as exc:
+        return None, [YamlIssue(exc.line, None, _too_deep())]
+    except RecursionError:  # the limit above should come first; never a traceback either way
+        return None, [YamlIssue(1, None, _too_deep())]
     if root is None:
         return None, [
             YamlIssue(1, None, "the file is empty: a lesson pack needs id, title, topic, source, questions")

@@ -19,6 +19,8 @@ log = logging.getLogger(__name__)
 DEFAULT_LESSONS_DIR: Path = Path(__file__).resolve().parent / "lessons"
 PACK_SUFFIXES = (".yaml", ".yml")
 FILE_FIELD = "(file)"
+# The bundled packs are a few KiB each; past this, checking costs seconds and hundreds of MB.
+MAX_PACK_BYTES = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -186,10 +188,22 @@ def _load_file(path: Path, file: str) -> _Loaded:
         return _Loaded(file, None, [Problem(file, line, FILE_FIELD, message)], None)
 
     try:
+        size = path.stat().st_size
+        if size > MAX_PACK_BYTES:
+            return whole(1, _too_big(size))
         raw = path.read_bytes()
     except OSError as exc:
         return whole(1, f"cannot read: {exc.strerror or exc}")
+    if len(raw) > MAX_PACK_BYTES:  # it grew between stat() and reading
+        return whole(1, _too_big(len(raw)))
     return _load_bytes(raw, path, file)
+
+
+def _too_big(size: int) -> str:
+    return (
+        f"is {-(-size // 1024)} KiB; a lesson pack may be at most {MAX_PACK_BYTES // 1024} KiB: "
+        "split it into several packs"
+    )
 
 
 def _load_bytes(raw: bytes, path: Path, file: str) -> _Loaded:

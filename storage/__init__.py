@@ -9,7 +9,7 @@ await db.close()
 """
 
 from storage.attempt_rows import TryRecord
-from storage.engine import DEFAULT_DATABASE_URL, Database, mask_url, normalize_url
+from storage.engine import DEFAULT_DATABASE_URL, Database, DatabaseUnavailable, mask_url, normalize_url
 from storage.leaderboards import RankedMember
 from storage.models import Attempt, DailyScore, GuildSettings, MemberScore, Post, PracticeRun
 from storage.post_rows import PostTally
@@ -20,6 +20,7 @@ __all__ = [
     "Attempt",
     "DailyScore",
     "Database",
+    "DatabaseUnavailable",
     "GuildSettings",
     "MemberScore",
     "Post",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import socket
 import sqlite3
 import weakref
 from collections.abc import AsyncIterator, Callable
@@ -18,6 +19,7 @@ from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy import event, text
 from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -36,6 +38,9 @@ _BEGIN_OPTION = "quizbot_sqlite_begin"
 # asyncpg connections for the answer hot path, beside SQLAlchemy's pool (5 + 10 overflow).
 POSTGRES_HOT_POOL_SIZE = 5
 
+# What failing to reach or open the database raises (SQLAlchemy wraps the drivers' errors in DBAPIError).
+_CANNOT_CONNECT = (DBAPIError, OSError, sqlite3.Error, asyncpg.PostgresError, asyncpg.InterfaceError)
+
 _DRIVERS = {
     "sqlite": "sqlite+aiosqlite",
     "sqlite+aiosqlite": "sqlite+aiosqlite",
@@ -43,6 +48,31 @@ _DRIVERS = {
     "postgresql": "postgresql+asyncpg",
     "postgresql+asyncpg": "postgresql+asyncpg",
 }
+
+
+class DatabaseUnavailable(Exception):
+    """The database could not be opened; the message is one line naming it (password masked) and why."""
+
+
+def _reason(exc: BaseException, password: str | None) -> str:
+    """One line saying why a connection failed, with the password (if any) never in it."""
+    if isinstance(exc, DBAPIError) and exc.orig is not None:
+        exc = exc.orig
+    if isinstance(exc, ConnectionRefusedError) or "Connect call failed" in str(exc):
+        reason = "the connection was refused (is the server running, on that host and port?)"
+    elif isinstance(exc, socket.gaierror):
+        reason = "the host name was not found"
+    elif isinstance(exc, TimeoutError):
+        reason = "no answer in time"
+    elif isinstance(exc, (FileExistsError, NotADirectoryError)) and exc.filename:
+        reason = f"{exc.filename} is a file, where a folder should be"
+    elif isinstance(exc, OSError) and exc.strerror:
+        reason = exc.strerror + (f": {exc.filename}" if exc.filename else "")
+    else:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    if password:
+        reason = reason.replace(password, "***")
+    return reason
 
 
 def normalize_url(url: str | URL) -> URL:
@@ -181,6 +211,10 @@ def _install_sqlite_hooks(engine: AsyncEngine) -> None:
         conn.exec_driver_sql(conn.get_execution_options().get(_BEGIN_OPTION, "BEGIN"))
 
 
+def _is_folder(database_path: str) -> bool:
+    return Path(database_path).expanduser().is_dir()
+
+
 def _make_parent_folder(database_path: str) -> None:
     Path(database_path).expanduser().parent.mkdir(parents=True, exist_ok=True)
 
@@ -244,20 +278,34 @@ class Database:
 
     @classmethod
     async def open(cls, url: str | URL, *, migrate: bool = True) -> Database:
+        """Raises DatabaseUnavailable (one line, password masked) when the database cannot be opened."""
         parsed = normalize_url(url)
-        if parsed.drivername.startswith("sqlite"):
-            assert parsed.database is not None
-            await asyncio.to_thread(_make_parent_folder, parsed.database)
-        engine = create_async_engine(parsed, pool_pre_ping=parsed.drivername.startswith("postgresql"))
+        where = mask_url(parsed)
+        try:
+            if parsed.drivername.startswith("sqlite"):
+                assert parsed.database is not None
+                if await asyncio.to_thread(_is_folder, parsed.database):
+                    raise DatabaseUnavailable(f"cannot open {where}: it is a folder; name a file in it")
+                await asyncio.to_thread(_make_parent_folder, parsed.database)
+            engine = create_async_engine(parsed, pool_pre_ping=parsed.drivername.startswith("postgresql"))
+        except OSError as exc:
+            raise DatabaseUnavailable(f"cannot open {where}: {_reason(exc, parsed.password)}") from exc
         if engine.dialect.name == "sqlite":
             _install_sqlite_hooks(engine)
         db = cls(engine)
-        if migrate:
+        try:
             try:
+                # Connect once first: failing to reach the database is the operator's one line,
+                # while a migration that fails stays a traceback (a bug to report).
+                async with engine.connect():
+                    pass
+            except _CANNOT_CONNECT as exc:
+                raise DatabaseUnavailable(f"cannot open {where}: {_reason(exc, parsed.password)}") from exc
+            if migrate:
                 await db.upgrade("head")
-            except BaseException:
-                await engine.dispose()
-                raise
+        except BaseException:
+            await engine.dispose()
+            raise
         log.info("database ready at %s", db.url)
         return db
 

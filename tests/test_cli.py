@@ -67,3 +67,44 @@ def test_shard_settings_are_checked_before_connecting(tmp_path: Path) -> None:
         assert result.returncode == 2, result.stderr
         (line,) = result.stderr.strip().splitlines()
         assert line.startswith(expected), line
+
+
+def test_a_database_url_that_cannot_work_is_refused_before_connecting(tmp_path: Path) -> None:
+    for url, expected in [
+        ("sqlite+aiosqlite:///:memory:", "in-memory SQLite"),
+        ("sqlite+aiosqlite:///file:x?mode=memory&uri=true", "in-memory SQLite"),
+        ("sqlite+aiosqlite://", "needs a file path"),
+        ("sqlite+aiosqlite:///", "needs a file path"),
+        ("postgresql+asyncpg://quiz:s3cret@bad host:5432/x", "host"),
+        ("postgresql+asyncpg://quiz:s3cret@db:notaport/x", "port"),
+        ("postgresql+asyncpg://quiz:s3cret@db:99999/x", "port"),
+    ]:
+        result = run_cli(cwd=tmp_path, DISCORD_TOKEN="x", DATABASE_URL=url)
+        assert result.returncode == 2, (url, result.stderr)
+        (line,) = result.stderr.strip().splitlines()
+        assert line.startswith("error: DATABASE_URL: "), line
+        assert expected in line, line
+        assert "s3cret" not in result.stderr
+
+
+def test_duplicate_or_negative_shard_ids_are_refused(tmp_path: Path) -> None:
+    for ids, expected in [
+        ("0,0", "error: QUIZBOT_SHARD_IDS lists shard 0 twice"),
+        ("1,-1", "error: QUIZBOT_SHARD_IDS: must be shard numbers"),
+        ("4", "error: QUIZBOT_SHARD_IDS must be below QUIZBOT_SHARD_COUNT (4)"),
+    ]:
+        result = run_cli(cwd=tmp_path, DISCORD_TOKEN="x", QUIZBOT_SHARD_COUNT="4", QUIZBOT_SHARD_IDS=ids)
+        assert result.returncode == 2, (ids, result.stderr)
+        (line,) = result.stderr.strip().splitlines()
+        assert line.startswith(expected), line
+
+
+def test_check_reports_a_pack_nested_600_levels_deep_as_one_file_line_problem(tmp_path: Path) -> None:
+    pack = tmp_path / "deep.yaml"
+    pack.write_text("id: deep\nquestions: " + "[" * 600 + "]" * 600 + "\n")
+    result = run_cli("check", str(pack), cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stdout.splitlines() == [
+        f"{pack}:2: (file): nests more than 50 levels deep; a lesson pack needs a few"
+    ]

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from content import LessonError, Problem, check_paths, load_lesson_text, load_library
+from content._yaml import MAX_YAML_DEPTH
+from content.loader import MAX_PACK_BYTES
 
 VALID = """\
 id: demo
@@ -452,3 +454,33 @@ def test_any_line_deleted_or_mangled_gives_problems_not_a_traceback(tmp_path: Pa
         for problem in problems:
             assert 1 <= problem.line <= len(variant) + 1, problem
             assert str(problem).startswith(f"{path}:{problem.line}: ")
+
+
+def test_a_pack_nested_too_deeply_is_one_problem_at_its_line(tmp_path: Path) -> None:
+    # 600 levels in 1.2 KB: PyYAML's composer recursed until Python gave up (a 3000-line traceback).
+    text = VALID + "extra: " + "[" * 600 + "]" * 600 + "\n"
+    path = write(tmp_path, text)
+    problem = only_problem(path)
+    assert (problem.line, problem.field) == (line_of(text, "extra:"), "(file)")
+    assert problem.message == f"nests more than {MAX_YAML_DEPTH} levels deep; a lesson pack needs a few"
+    library = load_library(tmp_path, skip_bad=True)
+    assert library.lessons == {} and [str(p) for p in library.skipped] == [str(problem)]
+
+
+def test_nesting_a_pack_needs_is_fine(tmp_path: Path) -> None:
+    text = VALID.replace("hint: A price is a number.", "hint: " + "[" * 20 + "x" + "]" * 20)
+    problem = only_problem(write(tmp_path, text))
+    assert problem.field == "questions[0].hint", "an ordinary problem, not the nesting limit"
+
+
+def test_a_pack_over_the_size_cap_is_one_problem_without_reading_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write(tmp_path, VALID + "#" * MAX_PACK_BYTES + "\n")
+    monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail(f"{self} was read"))
+    problem = only_problem(path)
+    assert (problem.line, problem.field) == (1, "(file)")
+    assert problem.message == (
+        f"is {-(-path.stat().st_size // 1024)} KiB; a lesson pack may be at most "
+        f"{MAX_PACK_BYTES // 1024} KiB: split it into several packs"
+    )

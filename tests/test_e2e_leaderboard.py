@@ -10,10 +10,11 @@ import pytest
 
 from bot import answering
 from bot.app import QuizBot
+from cogs.leaderboard._items import MAX_PAGE
 from storage import guilds, post_rows
 from tests.clock import Clock
 from tests.conftest import StartBot
-from tests.emulator import DiscordForTests
+from tests.emulator import DiscordForTests, plant_message
 
 EPHEMERAL = 1 << 6
 MONDAY = datetime(2025, 3, 10, 9, 0, tzinfo=UTC)
@@ -215,3 +216,19 @@ async def test_a_lesson_board_counts_only_that_lesson(
     assert [c["value"] for c in choices] == ["other"]
     unknown = await emulator.wait_reply(await emulator.slash("leaderboard", by="alice", lesson="nope"))
     assert unknown["flags"] & EPHEMERAL and "There is no lesson `nope`" in unknown["content"]
+
+
+async def test_the_last_possible_page_shows_a_board_with_next_disabled(
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
+) -> None:
+    await started(emulator, start_bot, lessons_dir, Clock(MONDAY))
+    bob = member(emulator, "bob")
+    old = await plant_message(emulator, "quiz", [f"board:page:all:*:{MAX_PAGE}:{bob}"])
+    response = await emulator.wait_response(
+        await emulator.click(old, f"board:page:all:*:{MAX_PAGE}:{bob}", by="carol")
+    )
+    assert response["type"] == 7, response  # the board itself, in place: not an apology
+    board = emulator.message(int(old["id"]))
+    assert board["embeds"][0]["title"] == "🏆 Leaderboard · All time"
+    assert buttons(board)["Next"]["disabled"] is True
+    assert buttons(board)["Previous"].get("disabled") is not True

@@ -503,7 +503,7 @@ async def test_close_offers_the_open_questions_and_refuses_one_already_closed(
     assert [c["name"] for c in await emulator.autocomplete("quiz close", "question", by="mod")] == [
         choices[1]["name"]
     ]
-    forged = await emulator.wait_reply(await emulator.slash("quiz close", by="mod", question=2**40))
+    forged = await emulator.wait_reply(await emulator.slash("quiz close", by="mod", question=2**31 - 1))
     assert "no such question in this server" in forged["content"]
 
 
@@ -598,3 +598,42 @@ async def test_a_question_due_during_a_database_outage_is_closed_and_revealed_on
     )
     assert revealed["Answer"] == "**A.** To reduce the loss"
     assert emulator.message(int(message["id"]))["components"] == [], "answer buttons go at the reveal"
+
+
+async def test_option_values_out_of_range_are_refused_saying_what_is_allowed(
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
+) -> None:
+    # Discord's client keeps options in range; a forged request does not have to.
+    await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
+    post: dict[str, Any] = {"lesson": "qp", "question": "qp.easy", "channel": "quiz"}
+    cases: list[tuple[str, dict[str, Any], str]] = [
+        ("quiz post", {**post, "close_after": 0}, "close_after must be between 1 and 10080."),
+        ("quiz post", {**post, "close_after": -5}, "close_after must be between 1 and 10080."),
+        ("quiz post", {**post, "close_after": 10**15}, "close_after must be between 1 and 10080."),
+        ("quiz close", {"question": 2**40}, "question must be between 1 and 2147483647."),
+        ("schedule remove", {"schedule": 0}, "schedule must be between 1 and 2147483647."),
+        ("schedule pause", {"schedule": 2**40}, "schedule must be between 1 and 2147483647."),
+        (
+            "schedule add",
+            {"channel": "quiz", "time": "09:00", "lesson": "qp", "close_after": 0},
+            "close_after must be between 1 and 1440.",
+        ),
+        ("demo", {"question": "qp.easy", "seed": -1}, "seed must be between 0 and 2147483647."),
+    ]
+    for command, options, expected in cases:
+        reply = await emulator.wait_reply(await emulator.slash(command, by="mod", **options))
+        assert reply["content"] == expected, (command, options)
+        assert reply["flags"] & EPHEMERAL
+    assert not [m for m in emulator.channel_messages("quiz") if m.get("embeds")], "nothing was posted"
+
+
+async def test_a_blanks_answer_button_forged_onto_a_multiple_choice_post_gets_a_polite_answer(
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
+) -> None:
+    await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
+    message = await post_question(emulator, "qp.easy")
+    post_id = button(message, ":A").split(":")[2]
+    old = await plant_message(emulator, "quiz", [f"quiz:fill:{post_id}"])
+    reply = await emulator.wait_reply(await emulator.click(old, f"quiz:fill:{post_id}", by="alice"))
+    assert "doesn't belong to this question" in reply["content"]
+    assert reply["flags"] & EPHEMERAL

@@ -114,7 +114,8 @@ def board_view(
         PageButton(
             period,
             lesson_id,
-            page + 1,
+            # On the last page the template allows, Next (disabled) points at it: page + 1 would not fit.
+            min(page + 1, MAX_PAGE),
             member_id,
             label="Next",
             emoji="▶️",

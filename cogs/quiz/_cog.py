@@ -22,7 +22,7 @@ from bot.posts import POST_MODE
 from bot.rendering import shorten
 from bot.widgets import UNSET, answer_view
 from cogs import _choices as choices
-from cogs._checks import moderator_only
+from cogs._checks import RowId, moderator_only
 from cogs.quiz import _render as render
 from content import Lesson, Question
 from content.discord_limits import EMBED_TOTAL_CHARS
@@ -118,7 +118,7 @@ class Quiz(commands.Cog):
     @app_commands.describe(question="An open question; empty: the newest one open in this channel")
     @moderator_only()
     async def close_command(
-        self, interaction: discord.Interaction[QuizBot], question: int | None = None
+        self, interaction: discord.Interaction[QuizBot], question: RowId | None = None
     ) -> None:
         assert interaction.guild_id is not None  # a guild_only group
         db = self.bot.database

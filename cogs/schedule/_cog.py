@@ -16,7 +16,7 @@ from bot.loops import every
 from bot.posts import PostChannel
 from bot.rendering import shorten
 from cogs import _choices as choices
-from cogs._checks import moderator_only
+from cogs._checks import RowId, moderator_only
 from cogs.schedule import _render as render
 from content import Lesson
 from storage import guilds, post_rows
@@ -163,7 +163,7 @@ class Schedules(
     @app_commands.guild_only()
     @moderator_only()
     @app_commands.describe(schedule="The schedule to delete")
-    async def remove(self, interaction: discord.Interaction[QuizBot], schedule: int) -> None:
+    async def remove(self, interaction: discord.Interaction[QuizBot], schedule: RowId) -> None:
         assert interaction.guild_id is not None
         db = self.bot.database
         found = await store.get_schedule(db, schedule, guild_id=interaction.guild_id)
@@ -184,14 +184,14 @@ class Schedules(
     @app_commands.guild_only()
     @moderator_only()
     @app_commands.describe(schedule="The schedule to pause")
-    async def pause(self, interaction: discord.Interaction[QuizBot], schedule: int) -> None:
+    async def pause(self, interaction: discord.Interaction[QuizBot], schedule: RowId) -> None:
         await self._set_paused(interaction, schedule, True)
 
     @app_commands.command(name="resume", description="Start a paused daily quiz again")
     @app_commands.guild_only()
     @moderator_only()
     @app_commands.describe(schedule="The schedule to resume")
-    async def resume(self, interaction: discord.Interaction[QuizBot], schedule: int) -> None:
+    async def resume(self, interaction: discord.Interaction[QuizBot], schedule: RowId) -> None:
         await self._set_paused(interaction, schedule, False)
 
     async def _set_paused(
