@@ -30,8 +30,8 @@ log = logging.getLogger(__name__)
 CogT = TypeVar("CogT", bound=commands.Cog)
 
 UNKNOWN_BUTTON = (
-    "Sorry, I don't recognise that button: it may be from an old version of me or damaged. "
-    "Nothing was recorded. Ask a moderator to post the question again."
+    "Sorry, I don't recognise that button: it may be from an old version of me, or damaged. "
+    "Nothing was recorded."
 )
 
 COMMAND_REFUSED = "Sorry, that can't be done here."
@@ -40,6 +40,11 @@ COMMAND_FAILED = (
     "Sorry, something went wrong on my side and that didn't work. Nothing you had is lost: "
     "try again in a moment."
 )
+
+
+class Refusal(app_commands.CheckFailure):
+    """The member may not do this (or not like that); the message says why, for them. Raised by
+    the checks in cogs._checks and by options_as_declared; QuizBot's error handler sends it."""
 
 
 async def tell_privately(interaction: discord.Interaction, text: str) -> None:
@@ -96,14 +101,14 @@ async def options_as_declared(interaction: discord.Interaction[Any]) -> bool:
             continue
         if param.choices and value not in [choice.value for choice in param.choices]:
             names = ", ".join(choice.name for choice in param.choices)
-            raise app_commands.CheckFailure(f"{param.display_name} must be one of: {names}.")
+            raise Refusal(f"{param.display_name} must be one of: {names}.")
         measured = len(value) if isinstance(value, str) else value
         if not isinstance(measured, (int, float)) or isinstance(measured, bool):
             continue
         too_low = param.min_value is not None and measured < param.min_value
         too_high = param.max_value is not None and measured > param.max_value
         if too_low or too_high:
-            raise app_commands.CheckFailure(f"{param.display_name} must be {_allowed(param)}.")
+            raise Refusal(f"{param.display_name} must be {_allowed(param)}.")
     return True
 
 
@@ -182,8 +187,8 @@ class QuizBot(commands.AutoShardedBot):
         """A command that failed (the database away, a bug): logged, and the member told, instead of
         Discord's bare "The application did not respond"."""
         if isinstance(error, app_commands.CheckFailure):
-            # A refusal (not a moderator, a DM where a server is needed): its message is for the member.
-            await tell_privately(interaction, str(error) or COMMAND_REFUSED)
+            # A Refusal's message is written for the member; discord.py's own checks' are not.
+            await tell_privately(interaction, str(error) if isinstance(error, Refusal) else COMMAND_REFUSED)
             return
         log.error(
             "/%s failed", interaction.command.qualified_name if interaction.command else "?", exc_info=error

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, TypeVar
 import discord
 from discord import app_commands
 
+from bot.app import Refusal
 from storage import guilds
 
 if TYPE_CHECKING:
@@ -24,10 +25,6 @@ NOT_A_MODERATOR = (
     "moderator role (someone with Manage Server can set it with `/config moderator-role`)."
 )
 NOT_A_MANAGER = "Only members with **Manage Server** can change settings."
-
-
-class Refusal(app_commands.CheckFailure):
-    """The member may not do this; the message says why, for them."""
 
 
 async def is_moderator(interaction: discord.Interaction[QuizBot]) -> bool:
@@ -51,7 +48,14 @@ def moderator_only() -> Callable[[T], T]:
     """The command is for moderators (Manage Server or the moderator role)."""
 
     async def predicate(interaction: discord.Interaction[QuizBot]) -> bool:
-        await require_moderator(interaction)
+        try:
+            await require_moderator(interaction)
+        except Refusal:
+            raise
+        except Exception as exc:
+            # discord.py passes only AppCommandErrors from a check to the error handler: without
+            # this, a database hiccup here would leave the member with "did not respond".
+            raise app_commands.AppCommandError("checking the moderator role failed") from exc
         return True
 
     return app_commands.check(predicate)

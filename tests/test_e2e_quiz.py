@@ -380,6 +380,20 @@ async def test_a_quiz_post_whose_message_id_was_never_stored_is_adopted_then_cou
     assert len([m for m in emulator.channel_messages("quiz") if m["embeds"]]) == 1, "posted once"
 
 
+async def test_a_moderator_check_that_cannot_read_the_database_apologises_instead_of_going_silent(
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
+
+    async def away(*args: Any) -> None:
+        raise ConnectionError("the database is away")
+
+    monkeypatch.setattr(guilds, "get_guild_settings", away)  # alice's role must be looked up
+    ix = await emulator.slash("quiz post", by="alice", lesson="qp", channel="quiz")
+    reply = await emulator.wait_reply(ix)
+    assert reply["flags"] & EPHEMERAL and "something went wrong on my side" in reply["content"]
+
+
 async def test_public_post_shows_counts_then_reveals_the_answer_when_it_closes(
     emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:
