@@ -140,8 +140,11 @@ async def open_posts(
 
 
 async def open_post_ids(db: Database, question_id: str) -> list[int]:
-    """Every post of this question still taking answers, in any server (few: a post closes within days)."""
-    query = select(Post.id).where(Post.question_id == question_id, col(Post.closed).is_(False))
+    """Every post of this question taking answers, in any server (few: a post closes within days);
+    like open_posts, a post whose message Discord never confirmed does not count yet."""
+    query = select(Post.id).where(
+        Post.question_id == question_id, col(Post.closed).is_(False), col(Post.message_id).is_not(None)
+    )
     async with db.session() as s:
         return [post_id for post_id in (await s.exec(query)).all() if post_id is not None]
 

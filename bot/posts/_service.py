@@ -50,6 +50,7 @@ class Posts:
         self._refreshing: dict[int, asyncio.Task[None]] = {}
         self._cache: OrderedDict[int, Post] = OrderedDict()
         self._loads: dict[int, asyncio.Task[Post | None]] = {}
+        self._looked_for: set[int] = set()  # unconfirmed posts whose channel history was read
 
     def start(self) -> None:
         self.close_loop.start()
@@ -90,14 +91,14 @@ class Posts:
     async def finish_sending(self, channel: PostChannel, question: Question, post: Post) -> Post:
         """A stored post whose message was never confirmed (its poster died): adopt the message if
         it did arrive, else send it (the nonce makes a resend that Discord still knows harmless)."""
-        if not await self._adopt_sent(channel, post):
+        if not await self._find_sent(channel, post):
             await self.send(channel, question, post)
         return post
 
-    async def _adopt_sent(self, channel: PostChannel, post: Post) -> bool:
+    async def _find_sent(self, channel: PostChannel, post: Post) -> bool | None:
         """True after recording the post's message, if it is among the channel's recent ones, so
         nothing is sent twice even once Discord has forgotten the nonce. False when it is not
-        there or history is closed to us."""
+        there; None when history is closed to us (the nonce still guards a resend)."""
         assert post.id is not None and self.bot.user is not None
         try:
             async for message in channel.history(limit=RECENT_MESSAGES):
@@ -105,8 +106,8 @@ class Posts:
                     await post_rows.set_post_message(self.bot.database, post.id, message.id)
                     post.message_id = message.id
                     return True
-        except discord.HTTPException:  # no Read Message History: the nonce still guards the resend
-            return False
+        except discord.HTTPException:  # no Read Message History
+            return None
         return False
 
     async def send(self, channel: PostChannel, question: Question, post: Post) -> Post:
@@ -195,8 +196,9 @@ class Posts:
     async def adopt_unconfirmed(self) -> int:
         """Posts whose poster died after Discord took the message but before its id was stored
         (a /quiz post, or a daily quiz before its run is taken over): adopt the message from the
-        channel's recent history, so it can be counted, closed and revealed; a post whose message
-        never arrived and that nobody answered is dropped. Returns how many were adopted."""
+        channel's recent history, so it can be counted, closed and revealed. Each is looked for once
+        (once the history could be read): it never deletes a post, which the scheduler's takeover
+        may be finishing at the same time. Returns how many were adopted."""
         now, adopted = self.bot.now(), 0
         db = self.bot.database
         unconfirmed = await post_rows.unconfirmed_posts(
@@ -204,12 +206,15 @@ class Posts:
         )
         for post in unconfirmed:
             assert post.id is not None
+            if post.id in self._looked_for:
+                continue
             channel = self.bot.get_partial_messageable(post.channel_id, guild_id=post.guild_id)
-            if await self._adopt_sent(channel, post):
+            found = await self._find_sent(channel, post)
+            if found is not None:
+                self._looked_for.add(post.id)
+            if found:
                 log.info("post %s: adopted message %s, whose id was never stored", post.id, post.message_id)
                 adopted += 1
-            elif await post_rows.drop_unsent_post(db, post.id):
-                log.info("post %s: its message never arrived; dropped", post.id)
         return adopted
 
     async def close_due(self) -> int:
