@@ -265,7 +265,7 @@ async def test_a_due_card_waits_while_its_question_is_open_in_a_quiz_the_member_
     assert "Posted" in posted["content"]
     waiting = await emulator.wait_reply(await emulator.slash("review", by="bob"))
     assert "optimizer.apply_gradients" not in str(waiting), "the open post's answer is not in review"
-    assert waiting["embeds"][0]["description"].startswith("Nothing is due right now")
+    assert waiting["embeds"][0]["description"].startswith("1 question due for review is open in a quiz")
 
     (post,) = [m for m in emulator.channel_messages("quiz") if m["components"]]
     right = buttons(post)["A. optimizer.apply_gradients"]

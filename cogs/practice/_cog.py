@@ -35,7 +35,7 @@ STALE_RUN = (
 FORGED = "That button doesn't belong to this practice run. Start a new run with `/practice`."
 OPEN_IN_A_QUIZ = (
     "This question is open in a quiz right now, so practice won't show its answer yet. "
-    "Answer it there first (or wait until it closes), then carry on here."
+    "Answer it in the quiz first, or carry on here once it closes."
 )
 
 

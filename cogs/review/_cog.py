@@ -31,9 +31,7 @@ log = logging.getLogger(__name__)
 ALREADY = "You already answered this review. Click **Next review** for the next one, or run `/review` again."
 GONE = "This question was taken out of the lessons, so it left your review deck."
 FORGED = "That button doesn't belong to this review. Run `/review` again."
-OPEN_IN_A_QUIZ = (
-    "This question is open in a quiz right now: answer it there first (that answer counts as its review)."
-)
+OPEN_IN_A_QUIZ = "This question is open in a quiz right now: answer it there, or review it once it closes."
 _SHOWN = re.compile(SHOWN_PATTERN)
 # How often due reviews are checked for reminders (each member still gets at most one a day).
 REMINDER_TICK_MINUTES = 10
@@ -73,13 +71,15 @@ class Review(commands.Cog):
     async def show_next(self, interaction: discord.Interaction[QuizBot]) -> None:
         """The most overdue card whose question still exists, or a note that nothing is due."""
         db, now, member_id = self.bot.database, self.bot.now(), interaction.user.id
+        held_back = 0
         for card in await review.due_cards(db, member_id, now):
             question = self.bot.library.question(card.question_id)
             if question is None:
                 await review.drop_card(db, member_id, card.question_id)
                 continue
             if await spoilers.visibility(db, member_id, question.id) is Visibility.HIDDEN:
-                continue  # posted again and open: reviewing it now would give that post away
+                held_back += 1  # posted again and open: reviewing it now would give that post away
+                continue
             summary = await review.review_summary(db, member_id, now)
             lesson = self.bot.library.lesson(question.lesson_id)
             embed = render.question_embed(question, lesson, card, summary.due, hinted=False)
@@ -87,7 +87,7 @@ class Review(commands.Cog):
             return
         summary = await review.review_summary(db, member_id, now)
         on = await review.reminders_on(db, member_id)
-        await self._reply(interaction, render.nothing_due_embed(summary), reminder_view(on))
+        await self._reply(interaction, render.nothing_due_embed(summary, held_back), reminder_view(on))
 
     async def set_reminders(self, interaction: discord.Interaction[QuizBot], on: bool) -> None:
         """Flip reminders, flip the button on the message clicked, and confirm privately."""

@@ -59,8 +59,14 @@ def result_embed(
     return fit(embed)
 
 
-def nothing_due_embed(summary: ReviewSummary) -> discord.Embed:
-    if summary.total == 0:
+def nothing_due_embed(summary: ReviewSummary, held_back: int = 0) -> discord.Embed:
+    """No card to show now; `held_back` due cards wait because their question is open in a quiz."""
+    if held_back:
+        text = (
+            f"{plural(held_back, 'question')} due for review {'is' if held_back == 1 else 'are'} open in "
+            "a quiz right now: answer there, or review once it closes."
+        )
+    elif summary.total == 0:
         text = (
             "You have no missed questions to review. Questions you miss in the server's quizzes "
             "come back here on a spaced schedule."
