@@ -22,6 +22,18 @@ def answer_text(question: Question) -> str:
     )
 
 
+def add_hint(embed: discord.Embed, question: Question) -> discord.Embed:
+    embed.add_field(name="Hint", value=shorten(question.hint, EMBED_FIELD_CHARS), inline=False)
+    return embed
+
+
+def add_mistake(embed: discord.Embed, text: str | None) -> discord.Embed:
+    """The common mistake tied to the option picked, when the lesson has one."""
+    if text:
+        embed.add_field(name="Common mistake", value=shorten(text, EMBED_FIELD_CHARS), inline=False)
+    return embed
+
+
 def add_answer(embed: discord.Embed, question: Question) -> discord.Embed:
     embed.add_field(name="Answer", value=shorten(answer_text(question), EMBED_FIELD_CHARS), inline=False)
     return embed

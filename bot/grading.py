@@ -101,7 +101,7 @@ def grade(question: QuestionLike, chosen: Sequence[str]) -> bool:
     raise ValueError(f"unknown question kind {question.kind!r}")
 
 
-def _mistake_text(question: QuestionLike, chosen: Sequence[str]) -> str | None:
+def mistake_text(question: QuestionLike, chosen: Sequence[str]) -> str | None:
     """The common mistake tied to the first wrong option the member picked, if the lesson has one."""
     answer = tuple(_norm(a) for a in question.answer_letters)
     if question.kind == "fill_blanks":
@@ -143,7 +143,7 @@ def feedback_for(question: QuestionLike, chosen: Sequence[str], try_no: int) -> 
         try_no=try_no,
         tries_left=tries_left,
         show_hint=tries_left > 0,
-        mistake_text=_mistake_text(question, chosen),
+        mistake_text=mistake_text(question, chosen),
         show_solution=tries_left == 0,
         done=tries_left == 0,
     )

@@ -13,13 +13,12 @@ from discord import app_commands
 from bot import timezones
 from bot.rendering import shorten
 from content import Question
+from content.discord_limits import AUTOCOMPLETE_CHOICES as CHOICES
+from content.discord_limits import CHOICE_NAME_CHARS
 from storage import post_rows
 
 if TYPE_CHECKING:
     from bot.app import QuizBot
-
-CHOICES = 25
-CHOICE_NAME_CHARS = 100
 
 
 def lessons(bot: QuizBot, typed: str) -> list[app_commands.Choice[str]]:

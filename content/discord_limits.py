@@ -7,7 +7,9 @@ https://discord.com/developers/docs/components/reference
 
 BUTTON_LABEL_CHARS = 80
 SELECT_OPTION_LABEL_CHARS = 100
-SELECT_OPTIONS = 25  # options in one select menu (and autocomplete choices)
+SELECT_OPTIONS = 25  # options in one select menu
+AUTOCOMPLETE_CHOICES = 25
+CHOICE_NAME_CHARS = 100  # an autocomplete choice's name
 CUSTOM_ID_CHARS = 100
 VIEW_ROWS = 5
 VIEW_ITEMS = 25  # components in one message: 5 rows of 5

@@ -17,6 +17,7 @@ from bot.plots import loss_curve_png
 from bot.rendering import custom_id, shorten
 from bot.spoilers import Visibility
 from bot.trainer import TrainerBusy
+from cogs import _choices as choices
 from cogs.demo import _render as render
 from content import ID, Question
 
@@ -97,12 +98,7 @@ class Demo(commands.Cog):
     async def _question_choices(
         self, interaction: discord.Interaction[QuizBot], typed: str
     ) -> list[app_commands.Choice[str]]:
-        typed = typed.lower()
-        return [
-            app_commands.Choice(name=shorten(f"{q.id}: {q.prompt}", 100), value=q.id)
-            for q in self.bot.library.questions.values()
-            if q.has_demo and (typed in q.id.lower() or typed in q.prompt.lower())
-        ][:25]
+        return choices.questions([q for q in self.bot.library.questions.values() if q.has_demo], typed)
 
     async def run_from_button(self, interaction: discord.Interaction[QuizBot], question_id: str) -> None:
         question = self.bot.library.question(question_id)

@@ -8,7 +8,7 @@ import discord
 
 from bot.grading import points_phrase
 from bot.rendering import plural, shorten
-from content.discord_limits import EMBED_FIELD_CHARS
+from content.discord_limits import EMBED_FIELD_CHARS, EMBED_TITLE_CHARS
 from storage import RankedMember
 from storage.leaderboards import BoardPage, Period, Window
 
@@ -77,7 +77,7 @@ def board_embed(
     if not lines:
         lines = [EMPTY[page.window.period] if page.page == 0 else "No more members on this board."]
     embed = discord.Embed(
-        title=shorten(title, 256), description="\n".join(lines), colour=discord.Colour.gold()
+        title=shorten(title, EMBED_TITLE_CHARS), description="\n".join(lines), colour=discord.Colour.gold()
     )
     embed.add_field(name="Your rank", value=shorten(f"<@{me_id}>: {standing_text(me)}", EMBED_FIELD_CHARS))
     embed.set_footer(text=f"{window_text(page.window, tz_name)} · page {page.page + 1} · ties share a rank")

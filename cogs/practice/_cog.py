@@ -17,6 +17,7 @@ from discord.ext import commands
 from bot import spoilers
 from bot.rendering import shorten
 from bot.spoilers import Visibility
+from bot.widgets import add_extras
 from cogs import _choices as choices
 from cogs.practice import _render as render
 from cogs.practice import _run
@@ -168,9 +169,7 @@ class Practice(commands.Cog):
         if await self._hidden(interaction, question):
             await interaction.response.send_message(OPEN_IN_A_QUIZ, ephemeral=True)
             return
-        view = discord.ui.View(timeout=None)
-        for item in self.bot.question_items(question)[:25]:
-            view.add_item(item)
+        view = add_extras(discord.ui.View(timeout=None), self.bot.question_items(question))
         await interaction.response.send_message(
             embed=render.review_embed(lesson, question), view=view, ephemeral=True
         )

@@ -7,7 +7,7 @@ from collections.abc import Collection
 import discord
 
 from bot import grading
-from bot.embeds import COLOURS, RIGHT, WRONG, add_answer, add_solution, answer_text
+from bot.embeds import COLOURS, RIGHT, WRONG, add_answer, add_hint, add_mistake, add_solution, answer_text
 from bot.rendering import bar, clip, fit, fit_lines, plural, shorten
 from cogs.practice._run import Mode, Summary
 from content import Lesson, Question, card_description
@@ -60,20 +60,12 @@ def feedback_embed(
         embed.add_field(
             name="Your answer", value=shorten(chosen_text(question, chosen), EMBED_FIELD_CHARS), inline=False
         )
-        mistake = _mistake(question, chosen)
-        if mistake:
-            embed.add_field(name="Common mistake", value=shorten(mistake, EMBED_FIELD_CHARS), inline=False)
-        embed.add_field(name="Hint", value=shorten(question.hint, EMBED_FIELD_CHARS), inline=False)
+        add_hint(add_mistake(embed, grading.mistake_text(question, chosen)), question)
     add_answer(embed, question)
     add_solution(embed, question)
     embed.add_field(name="Question", value=progress(index + 1, total))
     embed.set_footer(text=f"{ONE_TRY} · {lesson.title} · {question.id}")
     return fit(embed)
-
-
-def _mistake(question: Question, chosen: tuple[str, ...]) -> str | None:
-    """The common mistake tied to the (first wrong) option picked, as the quiz's feedback finds it."""
-    return grading.feedback_for(question, chosen, 1).mistake_text
 
 
 def _review_lines(missed: list[Question], hidden: Collection[str]) -> str:
@@ -124,7 +116,7 @@ def review_embed(lesson: Lesson, question: Question) -> discord.Embed:
         colour=COLOURS[question.difficulty],
     )
     add_answer(embed, question)
-    embed.add_field(name="Hint", value=shorten(question.hint, EMBED_FIELD_CHARS), inline=False)
+    add_hint(embed, question)
     if question.mistakes:
         mistakes = "\n".join(f"• {f'({m.option}) ' if m.option else ''}{m.text}" for m in question.mistakes)
         embed.add_field(name="Common mistakes", value=clip(mistakes, EMBED_FIELD_CHARS), inline=False)

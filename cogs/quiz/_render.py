@@ -8,10 +8,8 @@ import discord
 
 from bot import grading
 from bot.attempts import MemberResult
-from bot.embeds import RIGHT, WRONG, add_answer, add_solution, tries_left_text
-from bot.rendering import shorten
+from bot.embeds import RIGHT, WRONG, add_answer, add_hint, add_mistake, add_solution, tries_left_text
 from content import Question
-from content.discord_limits import EMBED_FIELD_CHARS
 
 
 def feedback_embed(question: Question, feedback: grading.Feedback) -> discord.Embed:
@@ -30,12 +28,9 @@ def feedback_embed(question: Question, feedback: grading.Feedback) -> discord.Em
         embed = discord.Embed(
             title=f"{WRONG} Not quite, and that was your last try", colour=discord.Colour.red()
         )
-    if feedback.mistake_text:
-        embed.add_field(
-            name="Common mistake", value=shorten(feedback.mistake_text, EMBED_FIELD_CHARS), inline=False
-        )
+    add_mistake(embed, feedback.mistake_text)
     if feedback.show_hint:
-        embed.add_field(name="Hint", value=shorten(question.hint, EMBED_FIELD_CHARS), inline=False)
+        add_hint(embed, question)
     if feedback.show_solution:
         if not feedback.right:
             add_answer(embed, question)

@@ -7,10 +7,10 @@ from datetime import datetime
 import discord
 
 from bot import grading
-from bot.embeds import COLOURS, RIGHT, WRONG, add_answer, add_solution
+from bot.embeds import COLOURS, RIGHT, WRONG, add_answer, add_hint, add_mistake, add_solution
 from bot.rendering import clip, fit, plural, shorten
 from content import Lesson, Question, card_description
-from content.discord_limits import EMBED_DESCRIPTION_CHARS, EMBED_FIELD_CHARS, EMBED_TITLE_CHARS
+from content.discord_limits import EMBED_DESCRIPTION_CHARS, EMBED_TITLE_CHARS
 from storage.models import ReviewCard
 from storage.review import ReviewSummary
 
@@ -32,7 +32,7 @@ def question_embed(
     embed.add_field(name="Due now", value=plural(due, "question"))
     embed.add_field(name="Missed before", value=plural(max(card.lapses, 1), "time"))
     if hinted:
-        embed.add_field(name="Hint", value=shorten(question.hint, EMBED_FIELD_CHARS), inline=False)
+        add_hint(embed, question)
     embed.set_footer(text=f"Only you can see this. Using the hint counts as a hard recall · {question.id}")
     return embed
 
@@ -49,9 +49,7 @@ def result_embed(
         title=title, description=clip(card_description(question), EMBED_DESCRIPTION_CHARS), colour=colour
     )
     if not right:
-        mistake = grading.feedback_for(question, chosen, 1).mistake_text
-        if mistake:
-            embed.add_field(name="Common mistake", value=shorten(mistake, EMBED_FIELD_CHARS), inline=False)
+        add_mistake(embed, grading.mistake_text(question, chosen))
     add_answer(embed, question)
     add_solution(embed, question)
     embed.add_field(name="Back for review", value=when(card.due), inline=False)

@@ -8,7 +8,7 @@ import discord
 
 from bot.rendering import fit_lines, plural, shorten
 from content import Lesson
-from content.discord_limits import EMBED_DESCRIPTION_CHARS
+from content.discord_limits import CHOICE_NAME_CHARS, EMBED_DESCRIPTION_CHARS
 from storage.models import Schedule, ScheduleRun
 
 
@@ -82,4 +82,6 @@ def choice_name(schedule: Schedule, channel_name: str | None) -> str:
     """An autocomplete entry: '#3 09:00 Europe/Berlin in #quiz: lesson (paused)' (100 characters at most)."""
     where = f"#{channel_name}" if channel_name else f"channel {schedule.channel_id}"
     state = " (paused)" if schedule.paused else ""
-    return shorten(f"#{schedule.id} {when(schedule)} in {where}: {schedule.lesson_id}{state}", 100)
+    return shorten(
+        f"#{schedule.id} {when(schedule)} in {where}: {schedule.lesson_id}{state}", CHOICE_NAME_CHARS
+    )
