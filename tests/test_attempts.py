@@ -4,32 +4,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from bot.attempts import AttemptStatus, NewTry, decide
 from storage.attempt_rows import AttemptState, EarlierTry
+from tests.fakes import Question
 
 NOW = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)
-
-
-@dataclass(frozen=True)
-class Question:
-    id: str = "lesson1.q1"
-    kind: str = "multiple_choice"
-    difficulty: str = "hard"
-    answer_letters: tuple[str, ...] = ("B",)
-    hint: str = "What does the optimizer change?"
-    mistakes: dict[str, str] = field(default_factory=lambda: {"A": "A is the loss, not the weights."})
-
-    def mistake_for(self, letter: str) -> Mistake | None:
-        text = self.mistakes.get(letter)
-        return Mistake(text) if text else None
-
-
-@dataclass(frozen=True)
-class Mistake:
-    text: str
 
 
 def state(

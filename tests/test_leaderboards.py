@@ -17,8 +17,9 @@ from storage.forget import forget_member, member_tables
 from storage.leaderboards import board, member_stats, question_stats, standing, window
 from storage.models import PeriodScore, Post
 from storage.review import get_card
+from tests.fakes import Question
 from tests.postgres import reset_tables
-from tests.test_storage import CHANNEL, GUILD, Question
+from tests.test_storage import CHANNEL, GUILD
 
 MONDAY = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)  # a Monday
 EASY = Question(id="l1.easy", difficulty="easy")

@@ -6,7 +6,6 @@ import asyncio
 import subprocess
 import sys
 from collections import defaultdict
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -20,34 +19,16 @@ from storage import Database, PracticeAnswer, guilds, leaderboards, post_rows, p
 from storage.engine import mask_url, normalize_url
 from storage.models import Attempt, DailyScore, MemberScore, Post
 from tests.databases import daily_scores, member_score, member_scores
+from tests.fakes import Question
+
+QUESTION = Question()
 
 GUILD = 900_000_000_000_000_001  # real snowflakes do not fit in 32 bits (nor exactly in a float)
 CHANNEL = 800_000_000_000_000_002
 T0 = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)
 
 
-@dataclass(frozen=True)
-class Mistake:
-    option: str
-    text: str
-
-
-@dataclass(frozen=True)
-class Question:
-    id: str = "lesson1.q1"
-    kind: str = "multiple_choice"
-    difficulty: str = "hard"
-    answer_letters: tuple[str, ...] = ("B",)
-    hint: str = "What does the optimizer change?"
-    mistakes: dict[str, str] = field(default_factory=lambda: {"A": "A is the loss, not the weights."})
-    solution: list[str] = field(default_factory=lambda: ["Compute the loss.", "Apply gradients."])
-
-    def mistake_for(self, letter: str) -> Mistake | None:
-        text = self.mistakes.get(letter)
-        return Mistake(letter, text) if text else None
-
-
-async def new_post(db: Database, q: Question = Question(), *, closes_in: timedelta | None = None, **kw: int):
+async def new_post(db: Database, q: Question = QUESTION, *, closes_in: timedelta | None = None, **kw: int):
     closes_at = T0 + closes_in if closes_in is not None else None
     return await post_rows.create_post(
         db,
