@@ -142,6 +142,12 @@ class Quiz(commands.Cog):
                 f"`{post.question_id}` in <#{post.channel_id}> had already closed."
             )
             return
+        if self.bot.library.question(post.question_id) is None:
+            await interaction.followup.send(
+                f"Closed `{post.question_id}` in <#{post.channel_id}>. Its question was taken out of the "
+                "lessons, so there is no answer to reveal."
+            )
+            return
         await interaction.followup.send(
             f"Closed `{post.question_id}` in <#{post.channel_id}>: its answer is revealed there."
         )
