@@ -198,7 +198,14 @@ async def _serve(settings: Settings, token: str) -> None:
 
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, stop)
-        loop.add_signal_handler(signal.SIGHUP, lambda: asyncio.ensure_future(_reload_lessons(bot)))
+        reloads: set[asyncio.Task[None]] = set()  # kept until done: the loop holds tasks only weakly
+
+        def reload() -> None:
+            task = asyncio.ensure_future(_reload_lessons(bot))
+            reloads.add(task)
+            task.add_done_callback(reloads.discard)
+
+        loop.add_signal_handler(signal.SIGHUP, reload)
         with contextlib.suppress(asyncio.CancelledError):
             await running
     logging.getLogger(__name__).info("quizbot stopped cleanly")
@@ -211,12 +218,11 @@ async def _reload_lessons(bot: QuizBot) -> None:
 
     log = logging.getLogger(__name__)
     try:
-        # Reading and checking the files off the event loop: answers keep flowing meanwhile.
-        library = await asyncio.to_thread(bot.load_lessons)
+        # Read and checked off the event loop (answers keep flowing), one reload at a time.
+        library = await bot.refresh_lessons()
     except LessonError as exc:
         log.error("lessons not reloaded, the ones in use stay:\n%s", exc)
         return
-    bot.use_lessons(library)  # the swap, on the loop
     log.info("lessons reloaded: %d lessons, %d questions", len(library.lessons), len(library.questions))
 
 

@@ -149,6 +149,7 @@ class QuizBot(commands.AutoShardedBot):
         self.db: Database | None = None
         self.posts = Posts(self)
         self._answer_modes: dict[str, AnswerMode[Any]] = {}
+        self._lessons_loading = asyncio.Lock()  # one load at a time: an older one never swaps in last
         self._dynamic_patterns: list[re.Pattern[str]] = []
         self._clock: Callable[[], datetime] = clock or functools.partial(datetime.now, UTC)
 
@@ -165,7 +166,7 @@ class QuizBot(commands.AutoShardedBot):
     async def setup_hook(self) -> None:
         # Lessons first: a bad pack stops start-up before anything else is opened. Read in a thread:
         # the playground's page is already served by this loop.
-        self.use_lessons(await asyncio.to_thread(self.load_lessons))
+        await self.refresh_lessons()
         log.info("Loaded %d lessons, %d questions", len(self.library.lessons), len(self.library.questions))
         self.db = await Database.open(self.settings.database_url)
         log.info("Storage ready at %s", self.db.url)
@@ -241,10 +242,17 @@ class QuizBot(commands.AutoShardedBot):
         """Swap in a loaded Library (on the event loop): one assignment, never half a library."""
         self.library = library
 
+    async def refresh_lessons(self) -> Library:
+        """Load the lessons in a thread and swap them in on the loop (start-up, SIGHUP). On
+        LessonError the lessons in use stay as they were."""
+        async with self._lessons_loading:
+            library = await asyncio.to_thread(self.load_lessons)
+            self.use_lessons(library)
+            return library
+
     def reload_lessons(self) -> Library:
-        """Load the lessons again and use them, in one blocking call (tests; async callers load with
-        `await asyncio.to_thread(bot.load_lessons)` and then `use_lessons`). On LessonError the
-        lessons in use stay as they were: a broken edit never half-replaces them."""
+        """Load the lessons again and use them, in one blocking call (tests; async callers use
+        refresh_lessons). On LessonError the lessons in use stay as they were."""
         self.use_lessons(self.load_lessons())
         return self.library
 
