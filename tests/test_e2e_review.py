@@ -266,6 +266,8 @@ async def test_a_due_card_waits_while_its_question_is_open_in_a_quiz_the_member_
     waiting = await emulator.wait_reply(await emulator.slash("review", by="bob"))
     assert "optimizer.apply_gradients" not in str(waiting), "the open post's answer is not in review"
     assert waiting["embeds"][0]["description"].startswith("1 question due for review is open in a quiz")
+    await review.set_reminders(bot.database, bob, True, now=clock.at)
+    assert await bot.feature(Review).send_reminders() == 0, "no reminder for a card held back"
 
     (post,) = [m for m in emulator.channel_messages("quiz") if m["components"]]
     right = buttons(post)["A. optimizer.apply_gradients"]

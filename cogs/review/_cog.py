@@ -109,7 +109,8 @@ class Review(commands.Cog):
         REMINDER_GAP, claimed in the database first so two processes never both send it)."""
         db, now, sent = self.bot.database, self.bot.now(), 0
         for member_id, due in await review.members_to_remind(db, now):
-            if not await review.claim_reminder(db, member_id, now):
+            due -= await self._held_back(member_id)
+            if due <= 0 or not await review.claim_reminder(db, member_id, now):
                 continue
             try:
                 channel = await self.bot.create_dm(discord.Object(id=member_id))
@@ -183,6 +184,12 @@ class Review(commands.Cog):
         await self._reply(interaction, embed, after_view(self.bot.question_items(question)))
 
     # ----- helpers --------------------------------------------------------------------------
+    async def _held_back(self, member_id: int) -> int:
+        """Due cards /review would hold back now: their question is open in a quiz for this member."""
+        db, now = self.bot.database, self.bot.now()
+        due = [card.question_id for card in await review.due_cards(db, member_id, now)]
+        return len(await spoilers.hidden_from(db, member_id, due))
+
     async def _shown(
         self, interaction: discord.Interaction[QuizBot], question_id: str, seen: int
     ) -> tuple[Question, Any] | None:
