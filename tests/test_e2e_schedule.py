@@ -529,3 +529,22 @@ async def test_a_run_whose_poster_died_is_given_up_after_the_catch_up_window(
     )
     clock.set(2030, 6, 5, 7, 30)
     assert await scheduler(second).run_due() == 1, "the next day posts as usual"
+
+
+async def test_a_schedule_whose_zone_is_no_longer_known_is_not_resumed_with_a_made_up_time(
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path, clock: Clock
+) -> None:
+    bot = await started(start_bot, lessons_dir, clock)
+    await add_schedule(emulator, time="09:00", timezone="Europe/Berlin")
+    schedule = await only_schedule(bot, emulator)
+    assert schedule.id is not None
+    await store.set_paused(bot.database, schedule.id, True, reason="paused by a test")
+    async with bot.database.writing() as s:  # the tz database dropped the zone since
+        stored = await s.get(Schedule, schedule.id)
+        assert stored is not None
+        stored.timezone = "Europe/Atlantis"
+        s.add(stored)
+        await s.commit()
+    reply = await emulator.wait_reply(await emulator.slash("schedule resume", by="mod", schedule=schedule.id))
+    assert reply["flags"] & EPHEMERAL and "a time zone I no longer know" in reply["content"]
+    assert (await only_schedule(bot, emulator)).paused, "still paused"

@@ -198,6 +198,15 @@ class Schedules(
         self, interaction: discord.Interaction[QuizBot], schedule_id: int, paused: bool
     ) -> None:
         assert interaction.guild_id is not None
+        if not paused:
+            existing = await store.get_schedule(self.bot.database, schedule_id, guild_id=interaction.guild_id)
+            if existing is not None and timezones.zone_or_none(existing.timezone) is None:
+                await interaction.response.send_message(
+                    f"Daily quiz **#{existing.id}** is set in `{existing.timezone}`, a time zone I no longer "
+                    "know: remove it and add it again with `/schedule add`.",
+                    ephemeral=True,
+                )
+                return
         reason = f"paused by <@{interaction.user.id}>" if paused else None
         found = await store.set_paused(
             self.bot.database, schedule_id, paused, reason=reason, guild_id=interaction.guild_id
@@ -208,7 +217,7 @@ class Schedules(
         if paused:
             text = f"Paused daily quiz **#{found.id}**. `/schedule resume` starts it again."
         else:
-            zone = timezones.zone_or_none(found.timezone) or zoneinfo.ZoneInfo("UTC")
+            zone = timezones.zone_or_none(found.timezone) or zoneinfo.ZoneInfo("UTC")  # known: checked above
             next_at = daily.next_run(found.hour, found.minute, zone, self.bot.now())
             text = (
                 f"Resumed daily quiz **#{found.id}** ({render.when(found)} in <#{found.channel_id}>); "
