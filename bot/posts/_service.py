@@ -57,7 +57,7 @@ class Posts:
 
     def stop(self) -> None:
         self.close_loop.cancel()
-        for task in self._refreshing.values():
+        for task in [*self._refreshing.values(), *self._loads.values()]:
             task.cancel()
 
     # ----- publishing -----------------------------------------------------------------------
