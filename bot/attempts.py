@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from bot.grading import MAX_TRIES, Feedback, QuestionLike, feedback_for
 
 if TYPE_CHECKING:
-    from storage.attempt_rows import AttemptState, TryRecord
+    from storage.attempt_rows import AttemptState, StoredTry
 
 
 class AttemptStatus(enum.StrEnum):
@@ -76,7 +76,7 @@ def decide(state: AttemptState, question: QuestionLike) -> tuple[AttemptOutcome,
 class MemberResult:
     """A member's stored tries on one post, read with the grading rules (how many tries remain)."""
 
-    tries: tuple[TryRecord, ...]
+    tries: tuple[StoredTry, ...]
 
     @property
     def right(self) -> bool:

@@ -8,7 +8,7 @@ post = await post_rows.create_post(db, ...)
 await db.close()
 """
 
-from storage.attempt_rows import TryRecord
+from storage.attempt_rows import StoredTry
 from storage.engine import DEFAULT_DATABASE_URL, Database, DatabaseUnavailable, mask_url, normalize_url
 from storage.leaderboards import RankedMember
 from storage.models import Attempt, DailyScore, GuildSettings, MemberScore, Post, PracticeRun
@@ -28,7 +28,7 @@ __all__ = [
     "PracticeAnswer",
     "PracticeRun",
     "RankedMember",
-    "TryRecord",
+    "StoredTry",
     "mask_url",
     "normalize_url",
 ]

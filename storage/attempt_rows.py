@@ -48,17 +48,18 @@ def decode_choice(stored: str) -> tuple[str, ...]:
 
 
 @dataclass(frozen=True, slots=True)
-class TryRecord:
-    """One stored try, for showing a member what they have so far."""
+class StoredTry:
+    """One stored try: what a member has so far, and what a new try is decided on (the hot path's
+    one read carries no times)."""
 
     try_no: int
     chosen: tuple[str, ...]
     right: bool
     points: int
-    answered_at: datetime
+    answered_at: datetime | None = None
 
 
-async def member_tries(db: Database, post_id: int, member_id: int) -> tuple[TryRecord, ...]:
+async def member_tries(db: Database, post_id: int, member_id: int) -> tuple[StoredTry, ...]:
     """The member's tries on a post in order; empty if they never answered it."""
     async with db.session() as s:
         rows = await s.exec(
@@ -67,22 +68,12 @@ async def member_tries(db: Database, post_id: int, member_id: int) -> tuple[TryR
             .order_by(col(Attempt.try_no))
         )
         return tuple(
-            TryRecord(a.try_no, decode_choice(a.chosen), a.is_right, a.points, a.answered_at)
+            StoredTry(a.try_no, decode_choice(a.chosen), a.is_right, a.points, a.answered_at)
             for a in rows.all()
         )
 
 
 # --------------------------------------------------------------------------- recording a try
-
-
-@dataclass(frozen=True, slots=True)
-class EarlierTry:
-    """An earlier try as the decision sees it (the hot path's one read carries no times)."""
-
-    try_no: int
-    chosen: tuple[str, ...]
-    right: bool
-    points: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +84,7 @@ class AttemptState:
     now: datetime  # when the member made it (aware UTC)
     closed: bool
     closes_at: datetime | None
-    tries: tuple[EarlierTry, ...]  # the member's earlier tries on the post, in order
+    tries: tuple[StoredTry, ...]  # the member's earlier tries on the post, in order
 
 
 class TryToStore(Protocol):
@@ -193,7 +184,7 @@ def _decided(
         raise LookupError(f"no post {post_id}")
     guild_id, closed, closes_at, tz_name = state[0][0], state[0][1], state[0][2], state[0][3]
     earlier = tuple(
-        EarlierTry(row[4], decode_choice(row[5]), bool(row[6]), row[7]) for row in state if row[4] is not None
+        StoredTry(row[4], decode_choice(row[5]), bool(row[6]), row[7]) for row in state if row[4] is not None
     )
     read_closes_at = sql.values.read_time(closes_at) if closes_at is not None else None
     outcome, new = decide(AttemptState(choice, now, bool(closed), read_closes_at, earlier))

@@ -7,19 +7,19 @@ import sys
 from datetime import UTC, datetime, timedelta
 
 from bot.attempts import AttemptStatus, NewTry, decide
-from storage.attempt_rows import AttemptState, EarlierTry
+from storage.attempt_rows import AttemptState, StoredTry
 from tests.fakes import Question
 
 NOW = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)
 
 
 def state(
-    chosen: str, *tries: EarlierTry, closed: bool = False, closes_at: datetime | None = None
+    chosen: str, *tries: StoredTry, closed: bool = False, closes_at: datetime | None = None
 ) -> AttemptState:
     return AttemptState(tuple(chosen), NOW, closed, closes_at, tries)
 
 
-WRONG_A = EarlierTry(1, ("A",), False, 0)
+WRONG_A = StoredTry(1, ("A",), False, 0)
 
 
 def test_a_first_right_try_is_stored_with_its_points() -> None:
@@ -37,15 +37,15 @@ def test_a_wrong_try_is_stored_and_the_next_one_earns_less() -> None:
 
 
 def test_the_same_wrong_choice_again_costs_no_try() -> None:
-    outcome, new = decide(state("A", WRONG_A, EarlierTry(2, ("C",), False, 0)), Question())
+    outcome, new = decide(state("A", WRONG_A, StoredTry(2, ("C",), False, 0)), Question())
     assert (outcome.status, outcome.try_no, new) == (AttemptStatus.REPEATED, 2, None)
     assert outcome.feedback is not None and outcome.feedback.tries_left == 1
 
 
 def test_after_a_right_try_or_the_last_try_nothing_more_is_stored() -> None:
-    right = decide(state("A", EarlierTry(1, ("B",), True, 9)), Question())
+    right = decide(state("A", StoredTry(1, ("B",), True, 9)), Question())
     assert (right[0].status, right[0].points, right[1]) == (AttemptStatus.ALREADY_DONE, 9, None)
-    used_up = (WRONG_A, EarlierTry(2, ("C",), False, 0), EarlierTry(3, ("D",), False, 0))
+    used_up = (WRONG_A, StoredTry(2, ("C",), False, 0), StoredTry(3, ("D",), False, 0))
     outcome, new = decide(state("B", *used_up, closed=True), Question())
     assert (outcome.status, outcome.try_no, new) == (AttemptStatus.ALREADY_DONE, 3, None)
     assert outcome.feedback is not None and outcome.feedback.show_solution
