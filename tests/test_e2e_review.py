@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from bot import grading, reviewing
+from bot.app import QuizBot
 from cogs.review._cog import Review
 from storage import review
 from tests.clock import Clock
@@ -63,6 +64,13 @@ def buttons(message: dict[str, Any]) -> dict[str, str]:
     return {c["label"]: c["custom_id"] for row in message["components"] for c in row["components"]}
 
 
+async def missed_on_monday(bot: QuizBot, emulator: DiscordForTests, who: str, question_id: str) -> int:
+    """`who` ran out of tries on `question_id` on Monday (a card due soon after); their member id."""
+    member_id = member(emulator, who)
+    await reviewing.record_outcome(bot.database, member_id, question_id, right=False, try_no=3, now=MONDAY)
+    return member_id
+
+
 async def test_missed_questions_come_back_most_overdue_first_and_answers_reschedule_them(
     emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:
@@ -109,8 +117,7 @@ async def test_the_hint_makes_a_right_answer_a_hard_recall_and_a_second_answer_i
 ) -> None:
     clock = Clock(MONDAY)
     bot = await started(emulator, start_bot, lessons_dir, clock)
-    bob = member(emulator, "bob")
-    await reviewing.record_outcome(bot.database, bob, "lb.hard", right=False, try_no=3, now=MONDAY)
+    bob = await missed_on_monday(bot, emulator, "bob", "lb.hard")
     clock.at = MONDAY + timedelta(days=1)
     shown = await emulator.wait_reply(await emulator.slash("review", by="bob"))
     await emulator.wait_response(await emulator.click(shown, buttons(shown)["Show the hint"], by="bob"))
@@ -161,8 +168,7 @@ async def test_a_fill_in_the_blanks_review_uses_one_menu_per_blank_and_submit(
 ) -> None:
     clock = Clock(MONDAY)
     bot = await started(emulator, start_bot, lessons_dir, clock)
-    alice = member(emulator, "alice")
-    await reviewing.record_outcome(bot.database, alice, "rb.blanks", right=False, try_no=3, now=MONDAY)
+    alice = await missed_on_monday(bot, emulator, "alice", "rb.blanks")
     clock.at = MONDAY + timedelta(hours=1)
     message = await emulator.wait_reply(await emulator.slash("review", by="alice"))
     menus = [c for c in components(message) if c["type"] == 3]
@@ -209,8 +215,7 @@ async def test_a_member_who_asks_is_reminded_by_dm_once_a_day_while_reviews_are_
     clock = Clock(MONDAY)
     bot = await started(emulator, start_bot, lessons_dir, clock)
     reviews = bot.feature(Review)
-    alice = member(emulator, "alice")
-    await reviewing.record_outcome(bot.database, alice, "lb.hard", right=False, try_no=3, now=MONDAY)
+    alice = await missed_on_monday(bot, emulator, "alice", "lb.hard")
     empty = await emulator.wait_reply(await emulator.slash("review", by="alice"))  # due in minutes, not now
     assert await reviews.send_reminders() == 0, "nobody asked"
 
@@ -241,8 +246,7 @@ async def test_reminders_stop_for_a_member_whose_dms_are_closed(
 ) -> None:
     clock = Clock(MONDAY)
     bot = await started(emulator, start_bot, lessons_dir, clock)
-    bob = member(emulator, "bob")
-    await reviewing.record_outcome(bot.database, bob, "lb.hard", right=False, try_no=3, now=MONDAY)
+    bob = await missed_on_monday(bot, emulator, "bob", "lb.hard")
     await review.set_reminders(bot.database, bob, True, now=MONDAY)
     emulator.dms_closed.add("bob")
     clock.at = MONDAY + timedelta(hours=1)
@@ -256,8 +260,7 @@ async def test_a_due_card_waits_while_its_question_is_open_in_a_quiz_the_member_
 ) -> None:
     clock = Clock(MONDAY)
     bot = await started(emulator, start_bot, lessons_dir, clock)
-    bob = member(emulator, "bob")
-    await reviewing.record_outcome(bot.database, bob, "lb.hard", right=False, try_no=3, now=MONDAY)
+    bob = await missed_on_monday(bot, emulator, "bob", "lb.hard")
     clock.at = MONDAY + timedelta(days=1)
     posted = await emulator.wait_reply(
         await emulator.slash("quiz post", by="mod", lesson="lb", question="lb.hard", channel="quiz")

@@ -2,32 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import functools
 
 import pytest
 
 from bot.grading import MAX_TRIES, QuestionLike, feedback_for, format_points, grade, points_for, points_phrase
+from tests.fakes import Question
 
-
-@dataclass(frozen=True)
-class FakeMistake:
-    option: str
-    text: str
-
-
-@dataclass(frozen=True)
-class FakeQuestion:
-    id: str = "q1"
-    kind: str = "multiple_choice"
-    difficulty: str = "medium"
-    answer_letters: tuple[str, ...] = ("B",)
-    hint: str = "Think about what the optimizer updates."
-    mistakes: dict[str, str] = field(default_factory=dict)
-    solution: list[str] = field(default_factory=lambda: ["step 1", "step 2"])
-
-    def mistake_for(self, letter: str) -> FakeMistake | None:
-        text = self.mistakes.get(letter)
-        return FakeMistake(letter, text) if text is not None else None
+# The stand-in of tests/fakes.py, with this file's defaults: medium, no mistakes unless given.
+FakeQuestion = functools.partial(
+    Question, id="q1", difficulty="medium", hint="Think about what the optimizer updates.", mistakes={}
+)
 
 
 @pytest.mark.parametrize(
