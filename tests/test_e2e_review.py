@@ -215,7 +215,7 @@ async def test_a_member_who_asks_is_reminded_by_dm_once_a_day_while_reviews_are_
     clock = Clock(MONDAY)
     bot = await started(emulator, start_bot, lessons_dir, clock)
     reviews = bot.feature(Review)
-    alice = await missed_on_monday(bot, emulator, "alice", "lb.hard")
+    await missed_on_monday(bot, emulator, "alice", "lb.hard")
     empty = await emulator.wait_reply(await emulator.slash("review", by="alice"))  # due in minutes, not now
     assert await reviews.send_reminders() == 0, "nobody asked"
 
