@@ -492,6 +492,7 @@ async def test_a_moderator_closes_the_newest_open_question_early_and_it_reveals(
     assert "Closed `qp.easy`" in again["content"]
     none_left = await emulator.wait_reply(await emulator.slash("quiz close", by="mod", in_channel="quiz"))
     assert "No question is open in this channel" in none_left["content"]
+    assert "`/quiz close post:`" in none_left["content"], "the option is named for what it picks: a post"
     post = await post_rows.get_post_by_message(bot.database, int(newest["id"]))
     assert post is not None and post.closed
 
@@ -502,22 +503,22 @@ async def test_close_offers_the_open_questions_and_refuses_one_already_closed(
     await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
     await post_question(emulator, "qp.easy")
     await post_question(emulator, "qp.hard")
-    choices = await emulator.autocomplete("quiz close", "question", by="mod")
+    choices = await emulator.autocomplete("quiz close", "post", by="mod")
     assert [c["name"].split(":")[0] for c in choices] == ["#quiz · qp.hard", "#quiz · qp.easy"], (
         "newest first"
     )
     hard = choices[0]["value"]
-    typed = await emulator.autocomplete("quiz close", "question", by="mod", question="GRADIENTS")
+    typed = await emulator.autocomplete("quiz close", "post", by="mod", post="GRADIENTS")
     assert typed == [choices[0]], "what was typed narrows the list"
 
-    reply = await emulator.wait_reply(await emulator.slash("quiz close", by="mod", question=hard))
+    reply = await emulator.wait_reply(await emulator.slash("quiz close", by="mod", post=hard))
     assert "Closed `qp.hard` in <#" in reply["content"], "works from any channel when the question is named"
-    later = await emulator.wait_reply(await emulator.slash("quiz close", by="mod", question=hard))
+    later = await emulator.wait_reply(await emulator.slash("quiz close", by="mod", post=hard))
     assert "already closed" in later["content"]
-    assert [c["name"] for c in await emulator.autocomplete("quiz close", "question", by="mod")] == [
+    assert [c["name"] for c in await emulator.autocomplete("quiz close", "post", by="mod")] == [
         choices[1]["name"]
     ]
-    forged = await emulator.wait_reply(await emulator.slash("quiz close", by="mod", question=2**31 - 1))
+    forged = await emulator.wait_reply(await emulator.slash("quiz close", by="mod", post=2**31 - 1))
     assert "no such question in this server" in forged["content"]
 
 
@@ -528,8 +529,8 @@ async def test_close_finds_an_open_question_older_than_the_newest_25(
     await post_question(emulator, "qp.hard")
     for _ in range(25):
         await post_question(emulator, "qp.easy")
-    assert len(await emulator.autocomplete("quiz close", "question", by="mod")) == 25, "Discord's maximum"
-    (oldest,) = await emulator.autocomplete("quiz close", "question", by="mod", question="qp.hard")
+    assert len(await emulator.autocomplete("quiz close", "post", by="mod")) == 25, "Discord's maximum"
+    (oldest,) = await emulator.autocomplete("quiz close", "post", by="mod", post="qp.hard")
     assert oldest["name"].startswith("#quiz · qp.hard")
 
 
@@ -624,7 +625,7 @@ async def test_option_values_out_of_range_are_refused_saying_what_is_allowed(
         ("quiz post", {**post, "close_after": 0}, "close_after must be between 1 and 10080."),
         ("quiz post", {**post, "close_after": -5}, "close_after must be between 1 and 10080."),
         ("quiz post", {**post, "close_after": 10**15}, "close_after must be between 1 and 10080."),
-        ("quiz close", {"question": 2**40}, "question must be between 1 and 2147483647."),
+        ("quiz close", {"post": 2**40}, "post must be between 1 and 2147483647."),
         ("schedule remove", {"schedule": 0}, "schedule must be between 1 and 2147483647."),
         ("schedule pause", {"schedule": 2**40}, "schedule must be between 1 and 2147483647."),
         (
