@@ -241,6 +241,8 @@ async def test_fill_blanks_questions_work_in_practice(
     message = await click(emulator, await click(emulator, message, ":A"), "practice:next:")
     message = await click(emulator, await click(emulator, message, ":A"), "practice:next:")
     assert question_id(message) == "pr.blanks" and fields(message)["Question"].endswith(" 3/3")
+    assert "x⟨1⟩2 for x in range(6) if x ⟨2⟩ 2" in message["embeds"][0]["description"], "blanks are slots"
+    assert [m["placeholder"] for m in menus(message)] == ["Blank ⟨1⟩", "Blank ⟨2⟩"]
     assert [o["label"] for o in menus(message)[0]["options"]] == ["**", "%", "//", "+"]
     submit = next(c for c in components(message) if c["type"] == 2)
     assert submit["disabled"] is True, "Submit waits until every blank is picked"

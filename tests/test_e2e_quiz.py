@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import contextlib
 import sqlite3
@@ -186,6 +187,25 @@ async def test_three_wrong_tries_reveal_the_solution_and_a_fourth_changes_nothin
     assert result is not None and len(result.tries) == 3 and result.points == 0
 
 
+async def test_blanks_are_drawn_as_slots_no_code_has_and_the_filled_code_is_valid_python(
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
+) -> None:
+    bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
+    message = await post_question(emulator, "qp.blanks")
+    code = message["embeds"][0]["description"].split("```python\n")[1].split("```")[0].strip()
+    assert code == "squares = {x: x⟨1⟩2 for x in range(6) if x ⟨2⟩ 2 == 0}", "not `[1]`, a list or an index"
+    (answer_id,) = [cid for cid in custom_ids(message) if cid.startswith("quiz:")]
+    form = await emulator.wait_reply(await emulator.click(message, answer_id, by="alice"))
+    assert "x⟨1⟩2 for x in range(6) if x ⟨2⟩ 2" in form["embeds"][0]["description"]
+    menus = [c for row in form["components"] for c in row["components"] if c["type"] == 3]
+    assert [m["placeholder"] for m in menus] == ["Blank ⟨1⟩", "Blank ⟨2⟩"], "named as the code shows them"
+    question = bot.library.question("qp.blanks")
+    assert question is not None
+    filled = question.filled_code()
+    assert filled == "squares = {x: x**2 for x in range(6) if x % 2 == 0}\n"
+    ast.parse(filled)
+
+
 async def test_fill_blanks_answer_opens_a_private_form_with_one_menu_per_blank(
     emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:
@@ -213,7 +233,7 @@ async def test_fill_blanks_answer_opens_a_private_form_with_one_menu_per_blank(
     assert title(form) == "❌ Not quite: 2 tries left"
     assert fields(form)["Common mistake"] == "// is floor division, not a remainder."
     retry = form["embeds"][1]
-    assert "x[1]2 for x in range(6)" in retry["description"], "the code is back for the next try"
+    assert "x⟨1⟩2 for x in range(6)" in retry["description"], "the code is back for the next try"
     assert retry["footer"]["text"].endswith("2 of 3 tries left")
 
     # The form is fresh for the next try; the right pair earns medium's 2 x 2/3 points.
