@@ -187,6 +187,25 @@ async def test_three_wrong_tries_reveal_the_solution_and_a_fourth_changes_nothin
     assert result is not None and len(result.tries) == 3 and result.points == 0
 
 
+async def test_a_post_says_when_it_closes_one_way(
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
+) -> None:
+    bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
+    for close_after, said in [(60, "in 1 hour"), (90, "in 1 hour 30 minutes"), (45, "in 45 minutes")]:
+        ix = await emulator.slash(
+            "quiz post", by="mod", lesson="qp", question="qp.easy", channel="quiz", close_after=close_after
+        )
+        reply = await emulator.wait_reply(ix)
+        message = emulator.channel_messages("quiz")[-1]
+        post = await post_rows.get_post_by_message(bot.database, int(message["id"]))
+        assert post is not None and post.closes_at is not None
+        moment = f"<t:{int(post.closes_at.timestamp())}:f>"
+        assert f"; it closes {said} ({moment})." in reply["content"], (
+            "not 'in 60 minutes' here, 'in 1 hour' there"
+        )
+        assert fields(message)["Closes"] == moment, "the moment: no relative time that each client rounds"
+
+
 async def test_blanks_are_drawn_as_slots_no_code_has_and_the_filled_code_is_valid_python(
     emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:

@@ -10,7 +10,7 @@ import discord
 import pytest
 
 from bot.posts import _render as posts
-from bot.rendering import fit_lines
+from bot.rendering import duration, fit_lines
 from bot.trainer import RunResult
 from bot.trainer._result import cut_text
 from bot.trainer._worker import LESSON_FILENAME, format_error
@@ -308,3 +308,16 @@ def test_trainer_notes_say_one_frame_and_one_character_in_the_singular() -> None
 
 def test_the_moderator_refusal_names_who_can_set_the_role() -> None:
     assert "someone with Manage Server can set it with `/config moderator-role`" in NOT_A_MODERATOR
+
+
+def test_durations_are_said_one_way_in_whole_units() -> None:
+    assert [duration(m) for m in (1, 45, 60, 90, 120, 1440, 1500, 10080)] == [
+        "1 minute",
+        "45 minutes",
+        "1 hour",
+        "1 hour 30 minutes",
+        "2 hours",
+        "1 day",
+        "1 day 1 hour",
+        "7 days",
+    ]

@@ -96,8 +96,10 @@ class Quiz(commands.Cog):
                 f"I can't post in {target.mention}: I need *Send Messages* and *Embed Links* there."
             )
             return
+        assert post.closes_at is not None  # /quiz post always sets a deadline
+        closes = render.closes_text(timedelta(minutes=close_after), post.closes_at)
         await interaction.followup.send(
-            f"Posted `{picked.id}` in <#{post.channel_id}>; it closes {render.closes_at_text(post.closes_at)}.{note}"
+            f"Posted `{picked.id}` in <#{post.channel_id}>; it closes {closes}.{note}"
         )
 
     @post.autocomplete("lesson")
