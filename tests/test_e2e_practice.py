@@ -420,7 +420,7 @@ async def test_lessons_autocomplete_and_an_unknown_lesson_is_refused(
     assert reply["flags"] & EPHEMERAL and "There is no lesson `nope`" in reply["content"]
 
 
-async def test_questions_with_a_demo_offer_run_the_code_in_learn_mode_but_not_in_a_test(
+async def test_questions_with_a_demo_offer_run_the_code_once_answered_in_learn_mode_but_not_in_a_test(
     emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:
     # The real trainer cog offers "Run the code" for every question with a demo.
@@ -429,11 +429,9 @@ async def test_questions_with_a_demo_offer_run_the_code_in_learn_mode_but_not_in
     assert "Run the code" not in [c.get("label") for c in components(message)], "pr.mc has no demo"
     message = await click(emulator, message, "practice:next:")
     assert question_id(message) == "pr.easy"
-    assert [c["label"] for c in components(message)] == [
-        "A. To reduce the loss",
-        "B. To grow the model",
-        "Run the code",
-    ]
+    assert [c["label"] for c in components(message)] == ["A. To reduce the loss", "B. To grow the model"], (
+        "not before an answer: the demo is the solved code (a quiz post refuses it until answered too)"
+    )
     feedback = await click(emulator, message, ":A")
     assert [c["label"] for c in components(feedback)] == ["Next question", "Run the code"]
 
