@@ -218,7 +218,8 @@ class Question(BaseModel):
 
     def shown_code(self) -> str | None:
         """The snippet as members see it: each blank `[1]` drawn as the slot `⟨1⟩` (fill_blanks)."""
-        if self.code is None or self.kind != "fill_blanks":
+        # getattr: the checker also sizes partly valid questions, which may lack `kind`.
+        if self.code is None or getattr(self, "kind", None) != "fill_blanks":
             return self.code
         return BLANK_RE.sub(lambda match: SLOT.format(match.group(1)), self.code)
 
