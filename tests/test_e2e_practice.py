@@ -233,6 +233,16 @@ async def test_learn_mode_shows_progress_then_hint_mistake_and_solution_and_next
     assert not [m for m in emulator.channel_messages("general", visible_to="bob") if m["embeds"]]
 
 
+async def test_the_progress_bar_has_one_cell_per_question(
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
+) -> None:
+    await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
+    message = await start_practice(emulator, "pr")
+    assert fields(message)["Question"] == "`█░░` 1/3", "three questions, three cells (not ten)"
+    message = await click(emulator, await click(emulator, message, ":A"), "practice:next:")
+    assert fields(message)["Question"] == "`██░` 2/3"
+
+
 async def test_fill_blanks_questions_work_in_practice(
     emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:

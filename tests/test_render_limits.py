@@ -321,3 +321,8 @@ def test_durations_are_said_one_way_in_whole_units() -> None:
         "1 day 1 hour",
         "7 days",
     ]
+
+
+def test_a_long_practice_run_draws_at_most_twenty_cells() -> None:
+    assert practice.progress(1, 1) == "`█` 1/1"
+    assert practice.progress(25, 50) == f"`{'█' * 10}{'░' * 10}` 25/50"
