@@ -87,11 +87,14 @@ def _lessons_dir(settings: Settings) -> Path:
 
 
 def _check(paths: list[Path]) -> int:
-    from content import check_paths
+    from bot.rendering import plural
+    from content.loader import check_report
 
-    problems = check_paths(paths)
+    problems, lessons, questions = check_report(paths)
     for problem in problems:
         print(problem)
+    if not problems:
+        print(f"ok: {plural(lessons, 'lesson')}, {plural(questions, 'question')}")
     return 1 if problems else 0
 
 

@@ -52,7 +52,9 @@ def blanks_form_embed(question: Question, tries_left: int) -> discord.Embed:
     """The private fill-in-the-blanks form over a public post: the code, and the tries left."""
     embed = discord.Embed(
         title="Fill in the blanks",
-        description=clip(f"{question.prompt}\n```python\n{question.code}\n```", EMBED_DESCRIPTION_CHARS),
+        description=clip(
+            f"{question.prompt}\n```python\n{question.shown_code()}\n```", EMBED_DESCRIPTION_CHARS
+        ),
         colour=COLOURS[question.difficulty],
     )
     embed.set_footer(

@@ -67,6 +67,14 @@ def bar(fraction: float, width: int = 10) -> str:
     return "█" * filled + "░" * (width - filled)
 
 
+def duration(minutes: int) -> str:
+    """How long, in whole units, one way everywhere: 60 -> '1 hour', 90 -> '1 hour 30 minutes', 1440 -> '1 day'."""
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    parts = [plural(n, unit) for n, unit in ((days, "day"), (hours, "hour"), (mins, "minute")) if n]
+    return " ".join(parts) or plural(0, "minute")
+
+
 def numbered(steps: list[str]) -> str:
     return "\n".join(f"{i}. {step}" for i, step in enumerate(steps, 1))
 

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
 import discord
 
 from bot.rendering import custom_id, option_label, shorten
-from content import MAX_BLANKS, Question
+from content import MAX_BLANKS, SLOT, Question
 from content.discord_limits import CUSTOM_ID_CHARS, SELECT_OPTION_LABEL_CHARS, VIEW_ITEMS
 
 if TYPE_CHECKING:
@@ -201,7 +201,7 @@ class BlankSelect(
         super().__init__(
             discord.ui.Select(
                 custom_id=custom_id(mode, "pick", state, blank, picks),
-                placeholder=f"Blank [{blank}]",
+                placeholder=f"Blank {SLOT.format(blank)}",
                 options=options or [discord.SelectOption(label=UNSET, value=UNSET)],
                 row=blank - 1,
             )

@@ -308,8 +308,15 @@ def _load_all(paths: Path | str | Iterable[Path | str]) -> tuple[list[_Loaded], 
 
 def check_paths(paths: Iterable[Path | str]) -> list[Problem]:
     """Every problem in every pack under `paths` (files or directories); an empty list means all valid."""
+    return check_report(paths)[0]
+
+
+def check_report(paths: Iterable[Path | str]) -> tuple[list[Problem], int, int]:
+    """`check_paths`, and how many lessons and questions the packs that passed hold."""
     loaded, missing = _load_all(paths)
-    return missing + [problem for item in loaded for problem in item.problems]
+    problems = missing + [problem for item in loaded for problem in item.problems]
+    good = [item.lesson for item in loaded if item.lesson is not None and not item.problems]
+    return problems, len(good), sum(len(lesson.questions) for lesson in good)
 
 
 def load_library(

@@ -54,6 +54,9 @@ ID_PATTERN = rf"^{ID}$"
 _ID_RE = re.compile(ID_PATTERN)
 # `[0]` is never a blank: it is far too common as a real index (`model.trainable_variables[0]`).
 BLANK_RE = re.compile(r"\[([1-9][0-9]*)\]")
+# How members see blank N: a slot no Python code has, so `Dense(⟨1⟩)` cannot read as a list or an index.
+# As long as `[N]`, so the size checks measure what is shown.
+SLOT = "⟨{}⟩"
 LETTERS = string.ascii_uppercase[:MAX_OPTIONS]
 
 Loc = tuple[str | int, ...]
@@ -213,6 +216,13 @@ class Question(BaseModel):
         """The common mistake tied to the (wrong) option `letter`, if any."""
         return next((m for m in self.mistakes if m.option == letter), None)
 
+    def shown_code(self) -> str | None:
+        """The snippet as members see it: each blank `[1]` drawn as the slot `⟨1⟩` (fill_blanks)."""
+        # getattr: the checker also sizes partly valid questions, which may lack `kind`.
+        if self.code is None or getattr(self, "kind", None) != "fill_blanks":
+            return self.code
+        return BLANK_RE.sub(lambda match: SLOT.format(match.group(1)), self.code)
+
     def filled_code(self) -> str | None:
         """The snippet with each blank replaced by its right answer (fill_blanks), else the code as is."""
         if self.code is None or self.kind != "fill_blanks":
@@ -285,8 +295,9 @@ def _letters_range(letters: tuple[str, ...]) -> str:
 def card_description(question: Question) -> str:
     """The question card as an embed description: prompt, code block, lettered options."""
     parts = [question.prompt]
-    if question.code is not None:
-        parts.append(f"```python\n{question.code}\n```")
+    code = question.shown_code()
+    if code is not None:
+        parts.append(f"```python\n{code}\n```")
     parts.append(
         "\n".join(
             f"**{letter}.** {text}" for letter, text in zip(question.letters, question.options, strict=False)

@@ -99,6 +99,24 @@ def test_duplicate_or_negative_shard_ids_are_refused(tmp_path: Path) -> None:
         assert line.startswith(expected), line
 
 
+def test_check_says_ok_with_the_lessons_and_questions_it_checked(tmp_path: Path) -> None:
+    from content import load_library
+
+    library = load_library()
+    result = run_cli("check", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.splitlines() == [
+        f"ok: {len(library.lessons)} lessons, {len(library.questions)} questions"
+    ], "one line, not silence"
+    one = tmp_path / "one.yaml"
+    one.write_text(
+        "id: one\ntitle: One\ntopic: t\nsource: s\nquestions:\n"
+        "  - {id: one.q, kind: multiple_choice, prompt: Which one, options: [a, b], answer: A,"
+        " difficulty: easy, hint: h, solution: [s]}\n"
+    )
+    assert run_cli("check", str(one), cwd=tmp_path).stdout == "ok: 1 lesson, 1 question\n"
+
+
 def test_check_reports_a_pack_nested_600_levels_deep_as_one_file_line_problem(tmp_path: Path) -> None:
     pack = tmp_path / "deep.yaml"
     pack.write_text("id: deep\nquestions: " + "[" * 600 + "]" * 600 + "\n")

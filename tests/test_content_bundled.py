@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from collections import Counter
@@ -14,11 +15,13 @@ from content import (
     DEFAULT_LESSONS_DIR,
     Library,
     Question,
+    card_description,
     check_paths,
     json_schema,
     load_library,
     question_rows,
 )
+from content.models import BLANK_RE
 
 SEED = "training-weights"
 
@@ -192,3 +195,18 @@ def test_questions_and_lessons_can_be_set_members_and_dict_keys(library: Library
     tries = {library.questions["weights.q1"]: 1}
     assert tries[load_library().questions["weights.q1"]] == 1  # equal questions hash equally
     assert len(set(library.lessons.values())) == len(library.lessons)
+
+
+def test_blanks_show_as_slots_wherever_the_card_is_drawn_and_the_filled_code_parses(library: Library) -> None:
+    blanks = [q for q in library.questions.values() if q.kind == "fill_blanks"]
+    assert blanks
+    for question in blanks:
+        card = card_description(question)
+        shown = question.shown_code()
+        assert shown is not None and shown in card
+        for n in range(1, question.blanks + 1):
+            assert f"⟨{n}⟩" in shown, question.id
+        assert BLANK_RE.search(shown) is None, f"{question.id}: a `[1]` blank reads as a list or an index"
+        filled = question.filled_code()
+        assert filled is not None
+        ast.parse(filled)

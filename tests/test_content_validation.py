@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 
 import pytest
+from pydantic import BaseModel
 
-from content import LessonError, Problem, check_paths, load_lesson_text, load_library
+from content import (
+    Lesson,
+    LessonError,
+    Mistake,
+    OutputCheck,
+    Problem,
+    Question,
+    check_paths,
+    load_lesson_text,
+    load_library,
+)
 from content._yaml import MAX_YAML_DEPTH
 from content.loader import MAX_PACK_BYTES
 
@@ -484,3 +496,25 @@ def test_a_pack_over_the_size_cap_is_one_problem_without_reading_it(
         f"is {-(-path.stat().st_size // 1024)} KiB; a lesson pack may be at most "
         f"{MAX_PACK_BYTES // 1024} KiB: split it into several packs"
     )
+
+
+def test_the_readme_lists_the_required_and_optional_keys_of_the_format() -> None:
+    readme = (Path(__file__).resolve().parents[1] / "content" / "README.md").read_text()
+    table = readme.split("| where | required | optional |\n|---|---|---|\n")[1].split("\n\n")[0]
+    listed = {}
+    for row in table.splitlines():
+        where, required, optional = (cell.strip() for cell in row.strip("|").split("|"))
+        listed[where] = (re.findall(r"`(\w+)`", required), re.findall(r"`(\w+)`", optional))
+    models: dict[str, type[BaseModel]] = {
+        "lesson": Lesson,
+        "question": Question,
+        "mistake": Mistake,
+        "output_check": OutputCheck,
+    }
+    assert set(listed) == set(models)
+    for where, model in models.items():
+        fields = model.model_fields
+        assert listed[where] == (
+            [name for name, field in fields.items() if field.is_required()],
+            [name for name, field in fields.items() if not field.is_required()],
+        ), where

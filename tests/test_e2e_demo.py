@@ -115,8 +115,11 @@ async def test_fit_demo_streams_epochs_and_attaches_a_loss_curve(
     assert png.startswith(b"\x89PNG"), base64.b64encode(png[:8])
     assert embed(final)["image"]["url"] == "attachment://loss.png"
     description = embed(final)["description"]
-    assert "epoch 1: loss" in description and "epoch 5: loss" in description
-    assert "epoch 6" not in description, "five epochs, counted from 1"
+    assert description.startswith("```\n5 epochs\nloss went down:"), description
+    assert "epoch 1" not in description, "under 'printed' only what was printed: the demo fits with verbose=0"
+    epochs = fields(final)["Training progress (per epoch)"]
+    assert "epoch 1: loss" in epochs and "epoch 5: loss" in epochs
+    assert "epoch 6" not in epochs, "five epochs, counted from 1"
     edits = emulator.requests_to("PATCH", "/messages/@original")
     assert len(edits) >= 2, "progress edits before the result"
 

@@ -233,6 +233,16 @@ async def test_learn_mode_shows_progress_then_hint_mistake_and_solution_and_next
     assert not [m for m in emulator.channel_messages("general", visible_to="bob") if m["embeds"]]
 
 
+async def test_the_progress_bar_has_one_cell_per_question(
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
+) -> None:
+    await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
+    message = await start_practice(emulator, "pr")
+    assert fields(message)["Question"] == "`█░░` 1/3", "three questions, three cells (not ten)"
+    message = await click(emulator, await click(emulator, message, ":A"), "practice:next:")
+    assert fields(message)["Question"] == "`██░` 2/3"
+
+
 async def test_fill_blanks_questions_work_in_practice(
     emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:
@@ -241,6 +251,8 @@ async def test_fill_blanks_questions_work_in_practice(
     message = await click(emulator, await click(emulator, message, ":A"), "practice:next:")
     message = await click(emulator, await click(emulator, message, ":A"), "practice:next:")
     assert question_id(message) == "pr.blanks" and fields(message)["Question"].endswith(" 3/3")
+    assert "x⟨1⟩2 for x in range(6) if x ⟨2⟩ 2" in message["embeds"][0]["description"], "blanks are slots"
+    assert [m["placeholder"] for m in menus(message)] == ["Blank ⟨1⟩", "Blank ⟨2⟩"]
     assert [o["label"] for o in menus(message)[0]["options"]] == ["**", "%", "//", "+"]
     submit = next(c for c in components(message) if c["type"] == 2)
     assert submit["disabled"] is True, "Submit waits until every blank is picked"
@@ -418,7 +430,7 @@ async def test_lessons_autocomplete_and_an_unknown_lesson_is_refused(
     assert reply["flags"] & EPHEMERAL and "There is no lesson `nope`" in reply["content"]
 
 
-async def test_questions_with_a_demo_offer_run_the_code_in_learn_mode_but_not_in_a_test(
+async def test_questions_with_a_demo_offer_run_the_code_once_answered_in_learn_mode_but_not_in_a_test(
     emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:
     # The real trainer cog offers "Run the code" for every question with a demo.
@@ -427,11 +439,9 @@ async def test_questions_with_a_demo_offer_run_the_code_in_learn_mode_but_not_in
     assert "Run the code" not in [c.get("label") for c in components(message)], "pr.mc has no demo"
     message = await click(emulator, message, "practice:next:")
     assert question_id(message) == "pr.easy"
-    assert [c["label"] for c in components(message)] == [
-        "A. To reduce the loss",
-        "B. To grow the model",
-        "Run the code",
-    ]
+    assert [c["label"] for c in components(message)] == ["A. To reduce the loss", "B. To grow the model"], (
+        "not before an answer: the demo is the solved code (a quiz post refuses it until answered too)"
+    )
     feedback = await click(emulator, message, ":A")
     assert [c["label"] for c in components(feedback)] == ["Next question", "Run the code"]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import contextlib
 import sqlite3
@@ -186,6 +187,44 @@ async def test_three_wrong_tries_reveal_the_solution_and_a_fourth_changes_nothin
     assert result is not None and len(result.tries) == 3 and result.points == 0
 
 
+async def test_a_post_says_when_it_closes_one_way(
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
+) -> None:
+    bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
+    for close_after, said in [(60, "in 1 hour"), (90, "in 1 hour 30 minutes"), (45, "in 45 minutes")]:
+        ix = await emulator.slash(
+            "quiz post", by="mod", lesson="qp", question="qp.easy", channel="quiz", close_after=close_after
+        )
+        reply = await emulator.wait_reply(ix)
+        message = emulator.channel_messages("quiz")[-1]
+        post = await post_rows.get_post_by_message(bot.database, int(message["id"]))
+        assert post is not None and post.closes_at is not None
+        moment = f"<t:{int(post.closes_at.timestamp())}:f>"
+        assert f"; it closes {said} ({moment})." in reply["content"], (
+            "not 'in 60 minutes' here, 'in 1 hour' there"
+        )
+        assert fields(message)["Closes"] == moment, "the moment: no relative time that each client rounds"
+
+
+async def test_blanks_are_drawn_as_slots_no_code_has_and_the_filled_code_is_valid_python(
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
+) -> None:
+    bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
+    message = await post_question(emulator, "qp.blanks")
+    code = message["embeds"][0]["description"].split("```python\n")[1].split("```")[0].strip()
+    assert code == "squares = {x: x⟨1⟩2 for x in range(6) if x ⟨2⟩ 2 == 0}", "not `[1]`, a list or an index"
+    (answer_id,) = [cid for cid in custom_ids(message) if cid.startswith("quiz:")]
+    form = await emulator.wait_reply(await emulator.click(message, answer_id, by="alice"))
+    assert "x⟨1⟩2 for x in range(6) if x ⟨2⟩ 2" in form["embeds"][0]["description"]
+    menus = [c for row in form["components"] for c in row["components"] if c["type"] == 3]
+    assert [m["placeholder"] for m in menus] == ["Blank ⟨1⟩", "Blank ⟨2⟩"], "named as the code shows them"
+    question = bot.library.question("qp.blanks")
+    assert question is not None
+    filled = question.filled_code()
+    assert filled == "squares = {x: x**2 for x in range(6) if x % 2 == 0}\n"
+    ast.parse(filled)
+
+
 async def test_fill_blanks_answer_opens_a_private_form_with_one_menu_per_blank(
     emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:
@@ -213,7 +252,7 @@ async def test_fill_blanks_answer_opens_a_private_form_with_one_menu_per_blank(
     assert title(form) == "❌ Not quite: 2 tries left"
     assert fields(form)["Common mistake"] == "// is floor division, not a remainder."
     retry = form["embeds"][1]
-    assert "x[1]2 for x in range(6)" in retry["description"], "the code is back for the next try"
+    assert "x⟨1⟩2 for x in range(6)" in retry["description"], "the code is back for the next try"
     assert retry["footer"]["text"].endswith("2 of 3 tries left")
 
     # The form is fresh for the next try; the right pair earns medium's 2 x 2/3 points.
@@ -492,6 +531,7 @@ async def test_a_moderator_closes_the_newest_open_question_early_and_it_reveals(
     assert "Closed `qp.easy`" in again["content"]
     none_left = await emulator.wait_reply(await emulator.slash("quiz close", by="mod", in_channel="quiz"))
     assert "No question is open in this channel" in none_left["content"]
+    assert "`/quiz close post:`" in none_left["content"], "the option is named for what it picks: a post"
     post = await post_rows.get_post_by_message(bot.database, int(newest["id"]))
     assert post is not None and post.closed
 
@@ -502,22 +542,22 @@ async def test_close_offers_the_open_questions_and_refuses_one_already_closed(
     await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
     await post_question(emulator, "qp.easy")
     await post_question(emulator, "qp.hard")
-    choices = await emulator.autocomplete("quiz close", "question", by="mod")
+    choices = await emulator.autocomplete("quiz close", "post", by="mod")
     assert [c["name"].split(":")[0] for c in choices] == ["#quiz · qp.hard", "#quiz · qp.easy"], (
         "newest first"
     )
     hard = choices[0]["value"]
-    typed = await emulator.autocomplete("quiz close", "question", by="mod", question="GRADIENTS")
+    typed = await emulator.autocomplete("quiz close", "post", by="mod", post="GRADIENTS")
     assert typed == [choices[0]], "what was typed narrows the list"
 
-    reply = await emulator.wait_reply(await emulator.slash("quiz close", by="mod", question=hard))
+    reply = await emulator.wait_reply(await emulator.slash("quiz close", by="mod", post=hard))
     assert "Closed `qp.hard` in <#" in reply["content"], "works from any channel when the question is named"
-    later = await emulator.wait_reply(await emulator.slash("quiz close", by="mod", question=hard))
+    later = await emulator.wait_reply(await emulator.slash("quiz close", by="mod", post=hard))
     assert "already closed" in later["content"]
-    assert [c["name"] for c in await emulator.autocomplete("quiz close", "question", by="mod")] == [
+    assert [c["name"] for c in await emulator.autocomplete("quiz close", "post", by="mod")] == [
         choices[1]["name"]
     ]
-    forged = await emulator.wait_reply(await emulator.slash("quiz close", by="mod", question=2**31 - 1))
+    forged = await emulator.wait_reply(await emulator.slash("quiz close", by="mod", post=2**31 - 1))
     assert "no such question in this server" in forged["content"]
 
 
@@ -528,8 +568,8 @@ async def test_close_finds_an_open_question_older_than_the_newest_25(
     await post_question(emulator, "qp.hard")
     for _ in range(25):
         await post_question(emulator, "qp.easy")
-    assert len(await emulator.autocomplete("quiz close", "question", by="mod")) == 25, "Discord's maximum"
-    (oldest,) = await emulator.autocomplete("quiz close", "question", by="mod", question="qp.hard")
+    assert len(await emulator.autocomplete("quiz close", "post", by="mod")) == 25, "Discord's maximum"
+    (oldest,) = await emulator.autocomplete("quiz close", "post", by="mod", post="qp.hard")
     assert oldest["name"].startswith("#quiz · qp.hard")
 
 
@@ -624,7 +664,7 @@ async def test_option_values_out_of_range_are_refused_saying_what_is_allowed(
         ("quiz post", {**post, "close_after": 0}, "close_after must be between 1 and 10080."),
         ("quiz post", {**post, "close_after": -5}, "close_after must be between 1 and 10080."),
         ("quiz post", {**post, "close_after": 10**15}, "close_after must be between 1 and 10080."),
-        ("quiz close", {"question": 2**40}, "question must be between 1 and 2147483647."),
+        ("quiz close", {"post": 2**40}, "post must be between 1 and 2147483647."),
         ("schedule remove", {"schedule": 0}, "schedule must be between 1 and 2147483647."),
         ("schedule pause", {"schedule": 2**40}, "schedule must be between 1 and 2147483647."),
         (

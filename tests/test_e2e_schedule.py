@@ -116,6 +116,7 @@ async def test_a_schedule_posts_at_its_minute_in_its_time_zone_and_only_once(
     clock.set(2030, 6, 3, 6, 0)  # 08:00 in Berlin (summer time, UTC+2)
     reply = await add_schedule(emulator, time="09:00", timezone="Europe/Berlin")
     assert "every day at **09:00 Europe/Berlin**" in reply["content"]
+    assert "answers revealed when the next day's quiz opens" in reply["content"]
     assert "<#" in reply["content"] and "<t:1906700400:F>" in reply["content"]  # 2030-06-03 07:00 UTC
     clock.set(2030, 6, 3, 8, 59, tz=BERLIN)
     assert await scheduler(bot).run_due() == 0
@@ -291,6 +292,7 @@ async def test_difficulty_and_count_pick_several_questions_of_that_level(
         emulator, time="10:00", timezone="UTC", difficulty="easy", count=2, close_after=30
     )
     assert "2 questions (easy)" in reply["content"]
+    assert "answers revealed 30 minutes after posting" in reply["content"]
     clock.set(2030, 6, 4, 10, 0)
     assert await scheduler(bot).run_due() == 1
     assert posted(emulator) == ["sc.one", "sc.three"]

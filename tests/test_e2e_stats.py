@@ -42,8 +42,11 @@ async def test_my_stats_show_points_accuracy_first_try_rate_streak_and_mastery_p
     shown = fields(reply)
     assert shown["Points"] == "**3.67** · rank #1"
     assert shown["Questions answered"] == "3"
-    assert shown["Accuracy"].startswith("67%")
-    assert shown["Right first try"].startswith("33%")
+    assert "Accuracy" not in shown, (
+        "it said 100% for a member wrong once on every question: say what it counts"
+    )
+    assert shown["Right in the end"].startswith("67%")
+    assert shown["Right on the first try"].startswith("33%")
     assert shown["Streak"] == "🔥 2 days (best 2)"
     mastery = shown["Mastery per lesson"].splitlines()
     assert mastery[0].endswith("**Leaderboard lesson**: 2/2 mastered (1 first try)")
@@ -74,8 +77,8 @@ async def test_question_stats_show_shares_the_most_picked_wrong_option_and_flag_
     assert reply["flags"] & EPHEMERAL
     shown = fields(reply)
     assert shown["Answered"] == "6 times"
-    assert shown["Right (any try)"].startswith("100%")
-    assert shown["Right first try"].startswith("83%")
+    assert shown["Right in the end"].startswith("100%"), "the same names as a member's stats"
+    assert shown["Right on the first try"].startswith("83%")
     assert shown["Most-picked wrong answer"] == "**B. model.compile** (1 time)"
     assert shown["Difficulty"].startswith("⚠️ Labelled **hard**, but 83% get it right on the first try")
     assert "plays like **easy**" in shown["Difficulty"]

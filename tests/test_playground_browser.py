@@ -274,7 +274,7 @@ async def test_fill_in_the_blanks_form_uses_select_menus_and_shows_highlighted_c
     await open_page(page, playground)
     post = await post_question(page, "pg.blanks")
     code = post.locator("pre.codeblock")
-    await expect(code).to_contain_text("squares = {x: x[1]2 for x in range(6)")
+    await expect(code).to_contain_text("squares = {x: x⟨1⟩2 for x in range(6)")
     await expect(code.locator(".tok-keyword", has_text="for").first).to_be_visible()
     await expect(code.locator(".tok-comment")).to_have_text("# keep the even ones")
 

@@ -10,7 +10,7 @@ import discord
 import pytest
 
 from bot.posts import _render as posts
-from bot.rendering import fit_lines
+from bot.rendering import duration, fit_lines
 from bot.trainer import RunResult
 from bot.trainer._result import cut_text
 from bot.trainer._worker import LESSON_FILENAME, format_error
@@ -200,12 +200,13 @@ def test_what_it_means_says_so_when_the_output_check_could_not_be_decided() -> N
 def test_the_result_of_a_long_training_shows_its_last_epochs() -> None:
     progress = [f"epoch {n}: loss {1 / n:.4f}, accuracy {n / 50:.4f}" for n in range(1, 51)]
     embed = demo.result_embed(demo_question(), run_result("1\n"), progress=progress)
-    assert embed.description is not None
-    assert "epoch 50: loss" in embed.description, "the final epoch, where the loss ended up"
-    assert "epoch 1: loss" not in embed.description
+    assert embed.description == "```\n1\n```", "under 'printed', only what the code printed"
+    (epochs,) = [f.value for f in embed.fields if f.name == demo.PROGRESS_HEADING]
+    assert epochs is not None and len(epochs) <= EMBED_FIELD_CHARS
+    assert "epoch 50: loss" in epochs, "the final epoch, where the loss ended up"
+    assert "epoch 1: loss" not in epochs
     live = demo.progress_embed(demo_question(), progress, seed=1)
-    assert live.description is not None
-    assert embed.description.startswith(live.description), "the same epochs as the last live update"
+    assert epochs == live.description, "the same epochs as the last live update"
 
 
 # /schedule list with the most schedules a server may have.
@@ -307,3 +308,21 @@ def test_trainer_notes_say_one_frame_and_one_character_in_the_singular() -> None
 
 def test_the_moderator_refusal_names_who_can_set_the_role() -> None:
     assert "someone with Manage Server can set it with `/config moderator-role`" in NOT_A_MODERATOR
+
+
+def test_durations_are_said_one_way_in_whole_units() -> None:
+    assert [duration(m) for m in (1, 45, 60, 90, 120, 1440, 1500, 10080)] == [
+        "1 minute",
+        "45 minutes",
+        "1 hour",
+        "1 hour 30 minutes",
+        "2 hours",
+        "1 day",
+        "1 day 1 hour",
+        "7 days",
+    ]
+
+
+def test_a_long_practice_run_draws_at_most_twenty_cells() -> None:
+    assert practice.progress(1, 1) == "`█` 1/1"
+    assert practice.progress(25, 50) == f"`{'█' * 10}{'░' * 10}` 25/50"

@@ -30,7 +30,8 @@ def question_embed(
     embed.add_field(name="Difficulty", value=f"{question.difficulty} · up to {_max_points(question)}")
     embed.add_field(name="Answered", value=plural(tally.answered if tally else 0, "member"))
     if post.closes_at is not None:
-        embed.add_field(name="Closes", value=discord.utils.format_dt(post.closes_at, "R"))
+        # The moment, not "in 60 minutes": a relative time is rounded by each client its own way.
+        embed.add_field(name="Closes", value=discord.utils.format_dt(post.closes_at, "f"))
     embed.set_footer(text=f"{grading.MAX_TRIES} tries each, {how}; your answers are private · {question.id}")
     return embed
 

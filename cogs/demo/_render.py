@@ -7,7 +7,7 @@ import discord
 from bot.rendering import clip, shorten
 from bot.trainer import RunResult, printed_text
 from content import Question
-from content.discord_limits import EMBED_DESCRIPTION_CHARS
+from content.discord_limits import EMBED_DESCRIPTION_CHARS, EMBED_FIELD_CHARS
 
 TITLES = {
     "ok": "▶️ What the code printed",
@@ -26,6 +26,8 @@ COLOURS = {"ok": discord.Colour.green(), "error": discord.Colour.orange()}
 CLAIM_PRINTED_CHARS = 600
 # Epochs shown while training and in the result: the latest ones, where the loss ended up.
 PROGRESS_LINES = 15
+# The epochs come from the trainer's callback, not from the code's stdout: they get a heading of their own.
+PROGRESS_HEADING = "Training progress (per epoch)"
 FENCE_CHARS = len("```\n\n```")
 
 
@@ -61,9 +63,8 @@ def latest_epochs(lines: list[str], limit: int) -> str:
 def result_embed(
     question: Question, result: RunResult, *, progress: list[str] | None = None
 ) -> discord.Embed:
+    """What the code printed (only that) in the description; the epochs under their own heading."""
     parts = []
-    if progress:
-        parts.append(latest_epochs(progress, 1200))
     if result.output or result.status in ("ok", "error"):
         parts.append(code_block(result.output, EMBED_DESCRIPTION_CHARS - 1600))
     if result.error:
@@ -76,6 +77,8 @@ def result_embed(
     claim = output_claim(question, result)
     if claim:
         embed.add_field(name="What it means", value=claim, inline=False)
+    if progress:
+        embed.add_field(name=PROGRESS_HEADING, value=latest_epochs(progress, EMBED_FIELD_CHARS), inline=False)
     if result.status in NOTES:
         embed.add_field(name="What happened", value=NOTES[result.status], inline=False)
     embed.set_footer(text=f"{question.id} · seed {result.seed} · {result.wall_ms:,.0f} ms")

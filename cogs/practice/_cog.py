@@ -197,9 +197,9 @@ class Practice(commands.Cog):
         return embed, self._view(run, question, picks)
 
     def _view(self, run: _run.Run, question: Question, picks: str | None = None) -> discord.ui.View:
-        # In a test, Run the code would give the answer away (a demo is the solved code).
-        extras = self.bot.question_items(question) if run.mode == "learn" else []
-        return question_view(question, self.signer.state(run), picks, extras)
+        # No Run the code before an answer, in learn mode too: a demo is the solved code, so it would give
+        # the answer away (a quiz post refuses it until answered). Learn mode offers it with the feedback.
+        return question_view(question, self.signer.state(run), picks)
 
     async def _finish(
         self,

@@ -111,11 +111,9 @@ class AgainButton(
 DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (NextButton, ReviewSelect, AgainButton)
 
 
-def question_view(
-    question: Question, state: str, picks: str | None = None, extras: list[discord.ui.Item[Any]] | None = None
-) -> discord.ui.View:
-    """Option buttons, or one menu per blank and Submit; then other features' buttons (Run the code)."""
-    return answer_view(PRACTICE_MODE, state, question, picks=picks, extras=extras or ())
+def question_view(question: Question, state: str, picks: str | None = None) -> discord.ui.View:
+    """Option buttons, or one menu per blank and Submit (Run the code waits for the feedback)."""
+    return answer_view(PRACTICE_MODE, state, question, picks=picks)
 
 
 def next_view(state: str, last: bool, extras: list[discord.ui.Item[Any]] | None = None) -> discord.ui.View:

@@ -13,6 +13,8 @@ from cogs.practice._run import Mode, Summary
 from content import Lesson, Question, card_description
 from content.discord_limits import EMBED_DESCRIPTION_CHARS, EMBED_FIELD_CHARS, EMBED_TITLE_CHARS
 
+# A longer run's bar is scaled to this many cells (a cell then stands for more than one question).
+PROGRESS_CELLS = 20
 MODE_NAMES: dict[Mode, str] = {"learn": "Practice", "test": "Test"}
 NOT_RANKED = "Recorded for you only: practice never changes scores or leaderboards."
 ANSWER_HIDDEN = "*(answer hidden while it is open in a quiz)*"
@@ -20,8 +22,9 @@ ONE_TRY = "One try per question in practice: the solution follows right away."
 
 
 def progress(done: int, total: int) -> str:
-    """`████░░░░░░ 4/10`: how far through the run the member is."""
-    return f"`{bar(done / total if total else 1.0)}` {done}/{total}"
+    """`██░ 2/3`: how far through the run the member is, one cell per question (at most PROGRESS_CELLS)."""
+    cells = max(1, min(total, PROGRESS_CELLS))
+    return f"`{bar(done / total if total else 1.0, cells)}` {done}/{total}"
 
 
 def question_embed(lesson: Lesson, mode: Mode, question: Question, index: int, total: int) -> discord.Embed:

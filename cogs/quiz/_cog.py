@@ -96,8 +96,10 @@ class Quiz(commands.Cog):
                 f"I can't post in {target.mention}: I need *Send Messages* and *Embed Links* there."
             )
             return
+        assert post.closes_at is not None  # /quiz post always sets a deadline
+        closes = render.closes_text(timedelta(minutes=close_after), post.closes_at)
         await interaction.followup.send(
-            f"Posted `{picked.id}` in <#{post.channel_id}>; it closes {render.closes_at_text(post.closes_at)}.{note}"
+            f"Posted `{picked.id}` in <#{post.channel_id}>; it closes {closes}.{note}"
         )
 
     @post.autocomplete("lesson")
@@ -115,44 +117,44 @@ class Quiz(commands.Cog):
         )
 
     @quiz.command(name="close", description="Close a question now and reveal its answer (moderators)")
-    @app_commands.describe(question="An open question; empty: the newest one open in this channel")
+    @app_commands.describe(post="An open post; empty: the newest one open in this channel")
     @moderator_only()
     async def close_command(
-        self, interaction: discord.Interaction[QuizBot], question: RowId | None = None
+        self, interaction: discord.Interaction[QuizBot], post: RowId | None = None
     ) -> None:
         assert interaction.guild_id is not None  # a guild_only group
         db = self.bot.database
-        if question is None:
+        if post is None:
             newest = await post_rows.open_posts(
                 db, interaction.guild_id, channel_id=interaction.channel_id, limit=1
             )
-            post = newest[0] if newest else None
-            missing = "No question is open in this channel. Pick one with `/quiz close question:`."
+            found = newest[0] if newest else None
+            missing = "No question is open in this channel. Pick one with `/quiz close post:`."
         else:
-            post = await post_rows.get_post(db, question)
-            if post is not None and post.guild_id != interaction.guild_id:
-                post = None
+            found = await post_rows.get_post(db, post)
+            if found is not None and found.guild_id != interaction.guild_id:
+                found = None
             missing = "There is no such question in this server. Pick one from the list `/quiz close` offers."
-        if post is None:
+        if found is None:
             await interaction.response.send_message(missing, ephemeral=True)
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
-        if not await self.bot.posts.close(post):
+        if not await self.bot.posts.close(found):
             await interaction.followup.send(
-                f"`{post.question_id}` in <#{post.channel_id}> had already closed."
+                f"`{found.question_id}` in <#{found.channel_id}> had already closed."
             )
             return
-        if self.bot.library.question(post.question_id) is None:
+        if self.bot.library.question(found.question_id) is None:
             await interaction.followup.send(
-                f"Closed `{post.question_id}` in <#{post.channel_id}>. Its question was taken out of the "
+                f"Closed `{found.question_id}` in <#{found.channel_id}>. Its question was taken out of the "
                 "lessons, so there is no answer to reveal."
             )
             return
         await interaction.followup.send(
-            f"Closed `{post.question_id}` in <#{post.channel_id}>: its answer is revealed there."
+            f"Closed `{found.question_id}` in <#{found.channel_id}>: its answer is revealed there."
         )
 
-    @close_command.autocomplete("question")
+    @close_command.autocomplete("post")
     async def _open_post_choices(
         self, interaction: discord.Interaction[QuizBot], typed: str
     ) -> list[app_commands.Choice[int]]:

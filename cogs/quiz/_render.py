@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import discord
 
 from bot import grading
 from bot.attempts import MemberResult
 from bot.embeds import RIGHT, WRONG, add_answer, add_hint, add_mistake, add_solution, tries_left_text
+from bot.rendering import duration
 from content import Question
 
 
@@ -49,5 +50,6 @@ def result_embed(question: Question, result: MemberResult) -> discord.Embed:
     return add_solution(add_answer(embed, question), question)
 
 
-def closes_at_text(when: datetime | None) -> str:
-    return discord.utils.format_dt(when, "R") if when else "when a moderator closes it"
+def closes_text(close_after: timedelta, when: datetime) -> str:
+    """'in 1 hour (<t:…:f>)': how long in the bot's words, the moment in the reader's own time zone."""
+    return f"in {duration(int(close_after.total_seconds() // 60))} ({discord.utils.format_dt(when, 'f')})"

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import discord
 
-from bot.rendering import fit_lines, plural, shorten
+from bot.rendering import duration, fit_lines, plural, shorten
 from content import Lesson
 from content.discord_limits import CHOICE_NAME_CHARS, EMBED_DESCRIPTION_CHARS
 from storage.models import Schedule, ScheduleRun
@@ -27,7 +27,7 @@ def what(schedule: Schedule, lesson: Lesson | None) -> str:
 def closing(schedule: Schedule) -> str:
     if schedule.close_after_minutes is None:
         return "answers revealed when the next day's quiz opens"
-    return f"answers revealed after {plural(schedule.close_after_minutes, 'minute')}"
+    return f"answers revealed {duration(schedule.close_after_minutes)} after posting"
 
 
 def added(schedule: Schedule, lesson: Lesson | None, next_at: datetime) -> str:

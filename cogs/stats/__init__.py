@@ -1,4 +1,4 @@
-"""/stats: a member's points, accuracy, streaks and lesson mastery; a question's numbers for moderators."""
+"""/stats: a member's points, right answers, streaks and lesson mastery; a question's numbers for moderators."""
 
 from __future__ import annotations
 

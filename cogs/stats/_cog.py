@@ -23,7 +23,7 @@ class Stats(commands.Cog):
         self.bot = bot
 
     @app_commands.command(
-        name="stats", description="Points, accuracy, streaks and mastery; or a question's numbers"
+        name="stats", description="Points, right answers, streaks and mastery; or a question's numbers"
     )
     @app_commands.describe(
         member="Whose stats (default: yours)",

@@ -15,6 +15,9 @@ MIN_ANSWERS_FOR_FLAG = 5
 # Share right on the first try that a question of each label is expected to reach.
 EASY_FROM, MEDIUM_FROM = 0.75, 0.40
 MAX_LESSON_LINES = 12
+# The two shares, named for what they count (one name each, for members and for questions).
+RIGHT_IN_THE_END = "Right in the end"
+RIGHT_FIRST_TRY = "Right on the first try"
 
 
 def observed_difficulty(first_try_share: float) -> str:
@@ -56,8 +59,8 @@ def member_embed(name: str, stats: MemberStats, lessons: dict[str, Lesson], *, o
         return embed
     embed.add_field(name="Points", value=f"**{format_points(me.points)}** · rank #{me.rank}")
     embed.add_field(name="Questions answered", value=str(me.answered))
-    embed.add_field(name="Accuracy", value=_share(stats.accuracy))
-    embed.add_field(name="Right first try", value=_share(stats.first_try_rate))
+    embed.add_field(name=RIGHT_IN_THE_END, value=_share(stats.accuracy))
+    embed.add_field(name=RIGHT_FIRST_TRY, value=_share(stats.first_try_rate))
     embed.add_field(name="Streak", value=f"🔥 {plural(me.current_streak, 'day')} (best {me.best_streak})")
     lines = []
     for progress in stats.lessons:
@@ -88,8 +91,8 @@ def question_embed(question: Question, lesson: Lesson | None, stats: QuestionSta
         embed.add_field(name="Answered", value="Nobody has answered it yet.", inline=False)
         return embed
     embed.add_field(name="Answered", value=plural(stats.answered, "time"))
-    embed.add_field(name="Right (any try)", value=_share(stats.right_share))
-    embed.add_field(name="Right first try", value=_share(stats.first_try_share))
+    embed.add_field(name=RIGHT_IN_THE_END, value=_share(stats.right_share))
+    embed.add_field(name=RIGHT_FIRST_TRY, value=_share(stats.first_try_share))
     wrong = stats.most_picked_wrong
     if wrong is None:
         wrong_text = "Nobody picked a wrong option."
