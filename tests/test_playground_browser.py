@@ -12,11 +12,10 @@ import pytest
 from playwright.async_api import Browser, Locator, Page, async_playwright, expect
 
 from bot.playground import Playground
-from tests.browser import DEBIAN_CHROMIUM, HEADLESS_CHROMIUM_ARGS
+from tests.browser import HEADLESS_CHROMIUM_ARGS, require_chromium
 from tests.discord_spec import assert_bodies_match_spec
 from tests.emulator import plant_message
 
-HAVE_CHROMIUM = Path(DEBIAN_CHROMIUM).exists()
 # Waits for what the bot does (a round trip through the emulator is milliseconds; CI machines are slow).
 WAIT_MS = 15_000
 
@@ -72,16 +71,17 @@ questions:
 """
 
 
+@pytest.fixture(scope="session", autouse=True)
+def chromium() -> str:
+    """First, before any playground or TensorFlow worker starts: without Chromium every test here is
+    skipped with one line in the summary (locally) or fails (CI)."""
+    return require_chromium()
+
+
 @pytest.fixture(scope="module")
-async def browser() -> AsyncIterator[Browser]:
-    if not HAVE_CHROMIUM:
-        pytest.fail(
-            f"the playground's browser tests need Debian's Chromium at {DEBIAN_CHROMIUM}: apt-get install -y chromium"
-        )
+async def browser(chromium: str) -> AsyncIterator[Browser]:
     async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(
-            executable_path=DEBIAN_CHROMIUM, args=HEADLESS_CHROMIUM_ARGS
-        )
+        launched = await playwright.chromium.launch(executable_path=chromium, args=HEADLESS_CHROMIUM_ARGS)
         yield launched
         await launched.close()
 
