@@ -373,6 +373,7 @@ async def test_lesson_edits_reload_live_and_a_broken_edit_shows_file_and_line(
     pack.write_text(broken)
     await expect(problems).to_be_visible(timeout=WAIT_MS)
     await expect(problems).to_contain_text(f"pg.yaml:{line}: questions[1].answer:")
+    await expect(problems).to_contain_text("the lessons listed on the left stay in use until these are fixed")
     # The lessons in use stay the last good ones: the bot still answers and posts.
     await expect(lessons).to_contain_text("Playground lesson, edited")
     await send(page, "/quiz post lesson:pg question:pg.fit")
@@ -470,3 +471,20 @@ async def test_the_view_follows_new_messages_after_images_load_and_shows_the_mem
     await expect(reply).to_have_count(1, timeout=WAIT_MS)
     await assert_at_bottom_once_images_load(page, "after sending /help")
     await expect(reply).to_be_in_viewport()
+
+
+async def test_with_every_pack_broken_the_problem_box_says_no_lessons_are_loaded(
+    start_playground: Any, lessons_dir: Path, page: Page
+) -> None:
+    (lessons_dir / "pg.yaml").write_text("id: draft\ntitle: [unclosed\n")
+    playground = await start_playground(lessons_dir)
+    await open_page(page, playground)
+    problems = page.locator("#lesson-problems")
+    await expect(problems).to_contain_text("pg.yaml:3: (file): YAML syntax error")
+    await expect(problems).to_contain_text("no lessons are loaded yet: fix these and they appear")
+    await expect(problems).not_to_contain_text("last good lessons")
+    await expect(page.locator("#lesson-list li")).to_have_count(0)
+
+    (lessons_dir / "pg.yaml").write_text(LESSON)
+    await expect(problems).to_be_hidden(timeout=WAIT_MS)
+    await expect(page.locator("#lesson-list")).to_contain_text("Playground lesson", timeout=WAIT_MS)

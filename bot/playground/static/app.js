@@ -121,6 +121,10 @@ function renderLessons() {
   );
   const box = $("#lesson-problems");
   box.hidden = lessons.problems.length === 0;
+  // Say what is true: the lessons in use stay, or there are none yet.
+  $("#problem-note").textContent = lessons.lessons.length
+    ? "(the lessons listed on the left stay in use until these are fixed)"
+    : "(no lessons are loaded yet: fix these and they appear)";
   $("#problem-lines").textContent = lessons.problems.join("\n");
 }
 
