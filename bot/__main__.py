@@ -56,6 +56,16 @@ def _parser() -> argparse.ArgumentParser:
     playground.add_argument(
         "--lessons", type=Path, default=None, help="lesson folder to load and reload on every change"
     )
+    playground.add_argument(
+        "--database",
+        type=Path,
+        default=None,
+        help="SQLite file for scores and schedules (default data/playground.db; "
+        "with --lessons a fresh one for this run)",
+    )
+    playground.add_argument(
+        "--verbose", action="store_true", help="log everything (alembic, discord.py, the bot)"
+    )
     return parser
 
 
@@ -145,13 +155,25 @@ def _demo(question_id: str, seed: int | None, settings: Settings) -> int:
 
 def _playground(args: argparse.Namespace, settings: Settings) -> int:
     from bot.logs import setup_logging
-    from bot.playground import serve_until_stopped
+    from bot.playground import DEFAULT_DATABASE, quiet_logging, serve_until_stopped
 
     setup_logging()
+    if not args.verbose:
+        quiet_logging()
     # Without --lessons: the configured lessons (QUIZBOT_CONTENT_DIR) or the bundled ones, watched too.
     return serve_until_stopped(
-        port=args.port, lessons_dir=args.lessons or getattr(settings, "content_dir", None)
+        port=args.port,
+        lessons_dir=args.lessons or getattr(settings, "content_dir", None),
+        database=playground_database(args.lessons, args.database, DEFAULT_DATABASE),
     )
+
+
+def playground_database(lessons: Path | None, database: Path | None, default: Path) -> Path | None:
+    """A --lessons preview gets a fresh database of its own (None: no old points or schedules carried
+    over) unless --database names one; the default playground keeps data/playground.db."""
+    if database is not None:
+        return database
+    return None if lessons is not None else default
 
 
 def _run(settings: Settings) -> int:

@@ -15,9 +15,31 @@ from bot.app import QuizBot
 from bot.settings import load_settings
 from tests.discord_spec import assert_bodies_match_spec
 from tests.emulator import DiscordForTests
+from tests.environment import ENVIRONMENT_SKIP, ENVIRONMENT_SKIP_AT, NOTES
 
 # The two-engine `db` fixtures for storage tests.
 pytest_plugins = ["tests.databases"]
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: Any) -> Any:
+    """A skip for a missing tool is one reason, not one per test: report every such skip at the
+    place that decided it, so `-ra` folds them into one SKIPPED line."""
+    report = yield
+    if report.skipped and isinstance(report.longrepr, tuple) and ENVIRONMENT_SKIP in report.longrepr[2]:
+        report.longrepr = (*ENVIRONMENT_SKIP_AT, report.longrepr[2])
+    return report
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_terminal_summary(terminalreporter: Any) -> Any:
+    """What this machine could not test (a missing browser or spec): one line each, after the short
+    summary, just above the final count."""
+    result = yield
+    for line in NOTES:
+        terminalreporter.write_line(line, yellow=True, bold=True)
+    return result
+
 
 StartBot = Callable[..., Awaitable[QuizBot]]
 

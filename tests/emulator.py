@@ -62,13 +62,20 @@ class DiscordForTests(DiscordEmulator):
 
 
 async def plant_message(
-    emulator: DiscordEmulator, channel: str, custom_ids: list[str], content: str = ""
+    emulator: DiscordEmulator,
+    channel: str,
+    custom_ids: list[str],
+    content: str = "",
+    files: list[tuple[str, bytes]] | None = None,
 ) -> Json:
     """A message with buttons as an older version of the bot might have left it: the way to click
     a stale or malformed custom_id, since Discord only sends clicks for buttons on a message. A
-    function, not a method, so the browser tests can plant one in a playground's own emulator."""
+    function, not a method, so the browser tests can plant one in a playground's own emulator.
+    Without custom_ids it has no buttons; `files` are attached as uploaded (a `.png` is an image)."""
     buttons = [{"type": 2, "style": 2, "label": str(i), "custom_id": cid} for i, cid in enumerate(custom_ids)]
-    body = {"content": content, "components": [{"type": 1, "components": buttons}]}
+    body: Json = {"content": content}
+    if buttons:
+        body["components"] = [{"type": 1, "components": buttons}]
     return await emulator._create_message(
-        emulator.world.channels[channel].id, body, [], author=emulator.world.bot_user
+        emulator.world.channels[channel].id, body, files or [], author=emulator.world.bot_user
     )

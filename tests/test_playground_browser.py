@@ -3,20 +3,23 @@ page, against the real bot and the loopback Discord. Every body the bot sent is 
 
 from __future__ import annotations
 
+import asyncio
 import re
+import struct
+import zlib
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.async_api import Browser, Locator, Page, async_playwright, expect
+from playwright.async_api import Browser, Locator, Page, Route, async_playwright, expect
+from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from bot.playground import Playground
-from tests.browser import DEBIAN_CHROMIUM, HEADLESS_CHROMIUM_ARGS
+from tests.browser import HEADLESS_CHROMIUM_ARGS, require_chromium
 from tests.discord_spec import assert_bodies_match_spec
 from tests.emulator import plant_message
 
-HAVE_CHROMIUM = Path(DEBIAN_CHROMIUM).exists()
 # Waits for what the bot does (a round trip through the emulator is milliseconds; CI machines are slow).
 WAIT_MS = 15_000
 
@@ -72,16 +75,17 @@ questions:
 """
 
 
+@pytest.fixture(scope="session", autouse=True)
+def chromium() -> str:
+    """First, before any playground or TensorFlow worker starts: without Chromium every test here is
+    skipped with one line in the summary (locally) or fails (CI)."""
+    return require_chromium()
+
+
 @pytest.fixture(scope="module")
-async def browser() -> AsyncIterator[Browser]:
-    if not HAVE_CHROMIUM:
-        pytest.fail(
-            f"the playground's browser tests need Debian's Chromium at {DEBIAN_CHROMIUM}: apt-get install -y chromium"
-        )
+async def browser(chromium: str) -> AsyncIterator[Browser]:
     async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(
-            executable_path=DEBIAN_CHROMIUM, args=HEADLESS_CHROMIUM_ARGS
-        )
+        launched = await playwright.chromium.launch(executable_path=chromium, args=HEADLESS_CHROMIUM_ARGS)
         yield launched
         await launched.close()
 
@@ -369,6 +373,7 @@ async def test_lesson_edits_reload_live_and_a_broken_edit_shows_file_and_line(
     pack.write_text(broken)
     await expect(problems).to_be_visible(timeout=WAIT_MS)
     await expect(problems).to_contain_text(f"pg.yaml:{line}: questions[1].answer:")
+    await expect(problems).to_contain_text("the lessons listed on the left stay in use until these are fixed")
     # The lessons in use stay the last good ones: the bot still answers and posts.
     await expect(lessons).to_contain_text("Playground lesson, edited")
     await send(page, "/quiz post lesson:pg question:pg.fit")
@@ -404,3 +409,82 @@ async def test_a_button_the_bot_never_answers_shows_interaction_failed_to_its_cl
     await expect(failed).to_contain_text("This interaction failed", timeout=WAIT_MS)
     await act_as(page, "alice")
     await expect(failed).to_have_count(0)
+
+
+def png(width: int, height: int) -> bytes:
+    """A plain grey PNG of that size (the size of a loss curve, without TensorFlow)."""
+    row = b"\x00" + b"\x80\x80\x80" * width
+    raw = zlib.compress(row * height)
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", raw) + chunk(b"IEND", b"")
+
+
+# Below the newest message (px): 0 when the view is at the bottom; a few allowed for rounding.
+BELOW = "box => box.scrollHeight - box.scrollTop - box.clientHeight"
+AT_BOTTOM_AFTER_IMAGES = f"""() => {{
+  const box = document.querySelector('#messages');
+  return [...box.querySelectorAll('img')].every((i) => i.complete && i.naturalWidth > 0)
+    && ({BELOW})(box) < 3;
+}}"""
+
+
+async def assert_at_bottom_once_images_load(page: Page, when: str) -> None:
+    try:
+        await page.wait_for_function(AT_BOTTOM_AFTER_IMAGES, timeout=5_000)
+    except PlaywrightTimeout:
+        below = await page.locator("#messages").evaluate(BELOW)
+        raise AssertionError(f"{when}: the view is {below} px above the newest message") from None
+
+
+async def test_the_view_follows_new_messages_after_images_load_and_shows_the_members_own_reply(
+    start_playground: Any, lessons_dir: Path, page: Page
+) -> None:
+    playground = await start_playground(lessons_dir)
+    for i in range(10):
+        await plant_message(playground.emulator, "general", [], content=f"Earlier message {i}")
+    await plant_message(
+        playground.emulator, "general", [], content="A loss curve", files=[("loss.png", png(400, 300))]
+    )
+    await plant_message(playground.emulator, "general", [], content="After the curve")
+
+    # Images arrive after the page has drawn the messages, as a loss curve does on a real machine.
+    async def slowly(route: Route) -> None:
+        await asyncio.sleep(0.5)
+        await route.continue_()
+
+    await page.route("**/attachments/**", slowly)
+    await open_page(page, playground)
+    await assert_at_bottom_once_images_load(page, "the page opened")
+    await act_as(page, "bob")
+    await assert_at_bottom_once_images_load(page, "after switching member")
+    await expect(page.locator("#composer")).to_have_attribute("placeholder", re.compile(" as Bob: "))
+
+    # A member who scrolled up still sees the reply to their own command.
+    await page.locator("#messages").evaluate("box => { box.scrollTop = 0; }")
+    await page.wait_for_function("() => document.querySelector('#messages').scrollTop === 0")
+    await send(page, "/help")
+    reply = page.locator(".message[data-ephemeral]", has=page.locator(".used", has_text="/help"))
+    await expect(reply).to_have_count(1, timeout=WAIT_MS)
+    await assert_at_bottom_once_images_load(page, "after sending /help")
+    await expect(reply).to_be_in_viewport()
+
+
+async def test_with_every_pack_broken_the_problem_box_says_no_lessons_are_loaded(
+    start_playground: Any, lessons_dir: Path, page: Page
+) -> None:
+    (lessons_dir / "pg.yaml").write_text("id: draft\ntitle: [unclosed\n")
+    playground = await start_playground(lessons_dir)
+    await open_page(page, playground)
+    problems = page.locator("#lesson-problems")
+    await expect(problems).to_contain_text("pg.yaml:3: (file): YAML syntax error")
+    await expect(problems).to_contain_text("no lessons are loaded yet: fix these and they appear")
+    await expect(problems).not_to_contain_text("last good lessons")
+    await expect(page.locator("#lesson-list li")).to_have_count(0)
+
+    (lessons_dir / "pg.yaml").write_text(LESSON)
+    await expect(problems).to_be_hidden(timeout=WAIT_MS)
+    await expect(page.locator("#lesson-list")).to_contain_text("Playground lesson", timeout=WAIT_MS)

@@ -105,3 +105,14 @@ async def test_a_slow_lesson_reload_loads_off_the_loop_and_the_page_and_bot_answ
     assert released_in_time and all(released_in_time), "the load ran on the loop: nothing answered meanwhile"
     assert playground.bot.library.lesson("pg").title == "Playground lesson, edited"
     assert await lesson_titles(http, playground) == ["Playground lesson, edited"]
+
+
+async def test_the_page_has_an_icon(playground: Playground, http: aiohttp.ClientSession) -> None:
+    async with http.get(playground.url) as response:
+        page = await response.text()
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in page
+    for path in ("static/favicon.svg", "favicon.ico"):
+        async with http.get(playground.url + path) as response:
+            assert response.status == 200, path
+            assert response.content_type == "image/svg+xml", path
+            assert (await response.read()).startswith(b"<svg"), path

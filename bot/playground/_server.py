@@ -283,6 +283,7 @@ class Playground:
         app.middlewares.append(_json_posts_only)
         app.router.add_get("/", self._index)
         app.router.add_static("/static/", STATIC_DIR, append_version=False)
+        app.router.add_get("/favicon.ico", self._favicon)  # asked for by browsers that skip the <link>
         app.router.add_get("/pg/state", self._state)
         app.router.add_get("/pg/events", self._events)
         app.router.add_post("/pg/command", self._command)
@@ -297,6 +298,9 @@ class Playground:
 
     async def _index(self, request: web.Request) -> web.FileResponse:
         return web.FileResponse(STATIC_DIR / "index.html", headers={"Cache-Control": "no-cache"})
+
+    async def _favicon(self, request: web.Request) -> web.FileResponse:
+        return web.FileResponse(STATIC_DIR / "favicon.svg", headers={"Content-Type": "image/svg+xml"})
 
     async def _state(self, request: web.Request) -> web.Response:
         return web.json_response(self.state())

@@ -18,6 +18,10 @@ const state = {
   commands: [],
   lessons: null,
   bot: null,
+  // Whether the view follows new messages: true while the member is at the bottom (Discord's rule).
+  // Kept from the member's own scrolling, not measured after a change: a render or a loading image
+  // moves the bottom away without the member having scrolled.
+  pinned: true,
 };
 
 const $ = (selector) => document.querySelector(selector);
@@ -74,13 +78,15 @@ function renderSidebar() {
   }, el("span", { class: "avatar small", style: `background:${colour(m.name)}` }, m.display[0]),
   m.display, m.moderator ? el("span", { class: "badge" }, "mod") : null)));
   $("#channel-name").textContent = state.channel;
-  $("#composer").placeholder = `Message #${state.channel} as ${state.member}: type / for commands`;
+  const me = state.world.members.find((m) => m.name === state.member);
+  $("#composer").placeholder = `Message #${state.channel} as ${me ? me.display : state.member}: type / for commands`;
 }
 
 function switchChannel(name) {
   state.channel = name;
   state.unread.delete(name);
   localStorage.setItem("pg.channel", name);
+  state.pinned = true; // a channel opens at its newest message
   renderSidebar();
   renderMessages();
 }
@@ -88,6 +94,7 @@ function switchChannel(name) {
 function switchMember(name) {
   state.member = name;
   localStorage.setItem("pg.member", name);
+  state.pinned = true;
   renderSidebar();
   renderMessages();
 }
@@ -114,6 +121,10 @@ function renderLessons() {
   );
   const box = $("#lesson-problems");
   box.hidden = lessons.problems.length === 0;
+  // Say what is true: the lessons in use stay, or there are none yet.
+  $("#problem-note").textContent = lessons.lessons.length
+    ? "(the lessons listed on the left stay in use until these are fixed)"
+    : "(no lessons are loaded yet: fix these and they appear)";
   $("#problem-lines").textContent = lessons.problems.join("\n");
 }
 
@@ -270,9 +281,24 @@ function atBottom(box) {
   return box.scrollHeight - box.scrollTop - box.clientHeight < 60;
 }
 
+function toBottom() {
+  const box = $("#messages");
+  box.scrollTop = box.scrollHeight;
+}
+
+// The member's own scrolling decides whether the view follows; the page's scrolling keeps it.
+$("#messages").addEventListener("scroll", () => { state.pinned = atBottom($("#messages")); });
+// An image (a loss curve) grows its message when it arrives, after the render: follow it if pinned.
+$("#messages").addEventListener("load", () => { if (state.pinned) toBottom(); }, true);
+
+function isOwnReply(entry) {
+  const meta = entry.data.interaction_metadata;
+  const me = state.world && state.world.members.find((m) => m.name === state.member);
+  return Boolean(meta && meta.user && me && meta.user.id === me.id && visible(entry) && entry.channel === state.channel);
+}
+
 function renderMessages() {
   const box = $("#messages");
-  const stick = atBottom(box) || box.childElementCount === 0;
   // A follow-up to a deferred reply takes the place of its "thinking…" message, as in Discord.
   const answered = new Set([...state.messages.values()]
     .filter((e) => e.data.interaction_metadata && !((e.data.flags || 0) & LOADING))
@@ -289,10 +315,15 @@ function renderMessages() {
     shown.push(el("div", { class: "empty" }, `This is the start of #${state.channel}. Type / to see quizbot's commands.`));
   }
   box.replaceChildren(...shown, ...failures);
-  if (stick) box.scrollTop = box.scrollHeight;
+  if (state.pinned) toBottom();
 }
 
 function updateMessage(entry) {
+  const before = state.messages.get(entry.data.id);
+  // A reply to what this member just did (new, or its "thinking…" turning into the answer) is always
+  // brought into view: otherwise sending a command looks like nothing happened.
+  const answered = !before || ((before.data.flags || 0) & LOADING && !((entry.data.flags || 0) & LOADING));
+  if (answered && isOwnReply(entry)) state.pinned = true;
   state.messages.set(entry.data.id, entry);
   if (entry.channel !== state.channel && visible(entry) && !entry.data.edited_timestamp) {
     state.unread.add(entry.channel);
@@ -302,9 +333,8 @@ function updateMessage(entry) {
   const existing = box.querySelector(`[data-id="${entry.data.id}"]`);
   if (existing && visible(entry) && entry.channel === state.channel && !entry.data.interaction_metadata) {
     // Replace just this message so a menu being used elsewhere keeps its state.
-    const stick = atBottom(box);
     existing.replaceWith(renderMessage(entry));
-    if (stick) box.scrollTop = box.scrollHeight;
+    if (state.pinned) toBottom();
   } else {
     renderMessages();
   }
@@ -425,7 +455,11 @@ function connect() {
       case "lessons": state.lessons = event.lessons; renderLessons(); break;
       case "commands": state.commands = event.commands; break;
       case "bot": state.bot = event; renderBot(); break;
-      case "failed": state.failures.push(event); renderMessages(); break;
+      case "failed":
+        state.failures.push(event);
+        if (event.member === state.member) state.pinned = true;
+        renderMessages();
+        break;
       default: break;
     }
   };
