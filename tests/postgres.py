@@ -8,6 +8,7 @@ collide. Creating a database costs ~0.3 s, so a test run may create one and `res
 
 from __future__ import annotations
 
+import asyncio
 import os
 import secrets
 from collections.abc import AsyncIterator
@@ -83,3 +84,15 @@ async def reset_tables(db: Database) -> None:
             for name in reversed(names):
                 await conn.execute(text(f"DELETE FROM {name}"))
         await s.commit()
+
+
+async def wait_until_another_waits_for_a_lock(conn: asyncpg.Connection, timeout: float = 10.0) -> None:
+    """Return once another session of `conn`'s database is waiting for a lock: how a test knows the
+    other side is blocked, instead of guessing with a sleep on a loaded machine."""
+    query = (
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+        "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+    )
+    async with asyncio.timeout(timeout):
+        while not await conn.fetchval(query):  # noqa: ASYNC110 (another process: no event to await)
+            await asyncio.sleep(0.02)

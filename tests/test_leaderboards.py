@@ -18,7 +18,7 @@ from storage.leaderboards import board, member_stats, question_stats, standing, 
 from storage.models import PeriodScore, Post
 from storage.review import get_card
 from tests.fakes import Question
-from tests.postgres import reset_tables
+from tests.postgres import reset_tables, wait_until_another_waits_for_a_lock
 from tests.test_storage import CHANNEL, GUILD
 
 MONDAY = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)  # a Monday
@@ -277,7 +277,9 @@ async def test_postgresql_forget_aborted_to_break_a_deadlock_is_made_again(postg
         await blocker.execute("BEGIN")
         await blocker.execute("SELECT 1 FROM member_scores WHERE member_id = 1 FOR UPDATE")
         forgetting = asyncio.create_task(forget_member(db, 1))
-        await asyncio.sleep(0.3)  # forget has deleted member 1's tries and waits for that row
+        await wait_until_another_waits_for_a_lock(
+            blocker
+        )  # forget has deleted member 1's tries and waits for that row
         # ...and now wants those tries: a deadlock. Forget waited first, so PostgreSQL aborts it.
         await blocker.execute("SELECT 1 FROM attempts WHERE member_id = 1 FOR UPDATE")
         await blocker.execute("ROLLBACK")

@@ -20,7 +20,7 @@ from storage.engine import asyncpg_dsn
 from storage.models import Attempt, Post
 from tests.databases import daily_scores, member_score
 from tests.fakes import Question
-from tests.postgres import reset_tables
+from tests.postgres import reset_tables, wait_until_another_waits_for_a_lock
 
 GUILD = 900_000_000_000_000_001
 CHANNEL = 800_000_000_000_000_002
@@ -171,7 +171,9 @@ async def test_postgresql_a_try_aborted_to_break_a_deadlock_is_made_again(postgr
         await blocker.execute("BEGIN")
         await blocker.execute("SELECT 1 FROM member_scores WHERE member_id = 7 FOR UPDATE")
         trying = asyncio.create_task(answering.record_try(db, post, 7, ("B",), QUESTION, T0))
-        await asyncio.sleep(0.3)  # the try holds the post (FOR SHARE) and waits for that row
+        await wait_until_another_waits_for_a_lock(
+            blocker
+        )  # the try holds the post (FOR SHARE) and waits for that row
         # ...and now wants the post: a deadlock. The try waited first, so PostgreSQL aborts it.
         await blocker.execute("SELECT 1 FROM posts WHERE id = $1 FOR UPDATE", post.id)
         await blocker.execute("ROLLBACK")
