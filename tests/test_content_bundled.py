@@ -91,7 +91,8 @@ def test_seed_questions_have_the_seeds_final_answers(library: Library) -> None:
         question = library.question(qid)
         assert question is not None and question.lesson_id == SEED
         assert list(question.answer_texts) == texts, qid
-    assert [library.questions[f"weights.q{n}"].answer for n in range(1, 6)] == ["A", "D", "C", "A", "B"]
+    # The seed's Final Answers are A, D, C, A, B; q5's options are reordered to balance the keys.
+    assert [library.questions[f"weights.q{n}"].answer for n in range(1, 6)] == ["A", "D", "C", "A", "D"]
     kinds = Counter(q.kind for q in seed.questions)
     assert kinds == {"fill_blanks": 5, "multiple_choice": 5}
 
@@ -210,3 +211,9 @@ def test_blanks_show_as_slots_wherever_the_card_is_drawn_and_the_filled_code_par
         filled = question.filled_code()
         assert filled is not None
         ast.parse(filled)
+
+
+def test_no_letter_holds_more_than_40_percent_of_the_bundled_multiple_choice_keys(library: Library) -> None:
+    keys = Counter(q.answer_letters for q in library.questions.values() if q.kind == "multiple_choice")
+    letter, count = keys.most_common(1)[0]
+    assert count <= 0.4 * sum(keys.values()), f"{letter} is the answer of {count} of {sum(keys.values())}"
