@@ -250,12 +250,6 @@ class QuizBot(commands.AutoShardedBot):
             self.use_lessons(library)
             return library
 
-    def reload_lessons(self) -> Library:
-        """Load the lessons again and use them, in one blocking call (tests; async callers use
-        refresh_lessons). On LessonError the lessons in use stay as they were."""
-        self.use_lessons(self.load_lessons())
-        return self.library
-
     def question_items(self, question: Question) -> list[discord.ui.Item[Any]]:
         """Extra buttons for a question wherever it is shown (a post, /practice): any cog may offer
         them with a `question_items(question)` method; the trainer's cog adds "Run the code"."""

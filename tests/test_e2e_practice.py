@@ -491,7 +491,7 @@ async def test_a_run_whose_lesson_changed_is_refused_politely_and_start_again_be
     assert title(again) == "Test · Mixed lesson" and fields(again)["Question"].endswith(" 1/10")
 
     (lessons_dir / "mix.yaml").write_text(mixed_lesson().replace("mix.easy1", "mix.renamed"))
-    bot.reload_lessons()
+    await bot.refresh_lessons()
     # The new run's order is shuffled: its first question may be a blanks form.
     if menus(again):
         first = await emulator.select(again, menus(again)[0]["custom_id"], ["A"])

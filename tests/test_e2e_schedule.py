@@ -412,7 +412,7 @@ async def test_a_lesson_taken_out_pauses_its_schedule_and_the_list_says_why(
     clock.set(2030, 6, 3, 12, 0)
     await add_schedule(emulator, time="10:00", timezone="UTC")
     (lessons_dir / "sc.yaml").write_text(LESSON.replace("id: sc\n", "id: renamed\n", 1))
-    bot.reload_lessons()
+    await bot.refresh_lessons()
     clock.set(2030, 6, 4, 10, 0)
     assert await scheduler(bot).run_due() == 0
     assert posted(emulator) == []
