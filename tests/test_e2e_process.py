@@ -26,6 +26,7 @@ source: written for the tests
 questions:
   - id: {id}.q
     kind: multiple_choice
+    shuffle: false
     prompt: Pick A.
     options: [this, that]
     answer: A
