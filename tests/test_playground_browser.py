@@ -491,3 +491,20 @@ async def test_with_every_pack_broken_the_problem_box_says_no_lessons_are_loaded
     (lessons_dir / "pg.yaml").write_text(LESSON)
     await expect(problems).to_be_hidden(timeout=WAIT_MS)
     await expect(page.locator("#lesson-list")).to_contain_text("Playground lesson", timeout=WAIT_MS)
+
+
+async def test_a_live_rounds_countdown_ticks_on_the_page(
+    start_playground: Any, lessons_dir: Path, page: Page
+) -> None:
+    playground = await start_playground(lessons_dir)
+    await open_page(page, playground)
+    await act_as(page, "mod")
+    await open_channel(page, "quiz")
+    await send(page, "/live start lesson:pg questions:1 seconds:5")
+    lobby = page.locator("#messages .message:not([data-ephemeral])", has_text="Live round")
+    countdown = lobby.locator("time.timestamp").first
+    await expect(countdown).to_contain_text("in 1", timeout=WAIT_MS)  # "in 15 seconds", "in 14 seconds"...
+    first = await countdown.text_content()
+    # The page redraws relative times each second, as Discord does: no new message needed.
+    await expect(countdown).not_to_have_text(first or "", timeout=3_000)
+    await expect(countdown).to_contain_text("seconds")

@@ -1,7 +1,7 @@
 // The playground page: one Discord text channel at a time, seen and used as one member at a time.
 "use strict";
 
-const { renderMarkdown, escapeHtml } = window.quizMarkdown;
+const { renderMarkdown, escapeHtml, tickRelativeTimes } = window.quizMarkdown;
 const EPHEMERAL = 1 << 6;
 const LOADING = 1 << 7;
 const BUTTON_STYLES = { 1: "primary", 2: "secondary", 3: "success", 4: "danger", 5: "link", 6: "premium" };
@@ -467,3 +467,4 @@ function connect() {
 
 connect();
 composer.focus();
+setInterval(() => tickRelativeTimes(document), 1000);

@@ -68,7 +68,7 @@ function renderMarkdown(source, names) {
     .replace(/&lt;@&amp;(\d+)&gt;/g, (_, id) => keep(`<span class="mention">@${escapeHtml(names.roles[id] || "role")}</span>`))
     .replace(/&lt;#(\d+)&gt;/g, (_, id) => keep(`<span class="mention">#${escapeHtml(names.channels[id] || "unknown")}</span>`))
     .replace(/&lt;t:(-?\d+)(?::([tTdDfFR]))?&gt;/g, (_, unix, style) =>
-      keep(`<time class="timestamp">${escapeHtml(relativeTime(Number(unix), style || "f"))}</time>`))
+      keep(`<time class="timestamp" data-unix="${unix}" data-style="${style || "f"}">${escapeHtml(relativeTime(Number(unix), style || "f"))}</time>`))
     .replace(/\[([^\]\n]+)\]\((https?:\/\/[^)\s]+)\)/g, (_, label, url) =>
       keep(`<a href="${url}" target="_blank" rel="noopener">${label}</a>`))
     .replace(/\bhttps?:\/\/[^\s<]+[^\s<.,;:!?)]/g, (url) => keep(`<a href="${url}" target="_blank" rel="noopener">${url}</a>`))
@@ -91,5 +91,12 @@ function renderMarkdown(source, names) {
   return text.replace(/\u0000(\d+)\u0000/g, (_, i) => saved[Number(i)]).replace(/<\/pre>\n/g, "</pre>");
 }
 
-window.quizMarkdown = { renderMarkdown, highlightPython, escapeHtml };
+// Relative times ("in 12 seconds") count down as Discord's do: a live round's timer ticks.
+function tickRelativeTimes(root) {
+  for (const node of root.querySelectorAll('time.timestamp[data-style="R"]')) {
+    node.textContent = relativeTime(Number(node.dataset.unix), "R");
+  }
+}
+
+window.quizMarkdown = { renderMarkdown, highlightPython, escapeHtml, tickRelativeTimes };
 })();
