@@ -17,7 +17,7 @@ from tests.clock import Clock
 from tests.conftest import StartBot
 from tests.databases import member_score
 from tests.emulator import DiscordForTests
-from tests.messages import button, embed, fields, lessons_folder, shown_letters, title
+from tests.messages import button, embed, fields, lessons_folder, menus, shown_letters, title
 
 EPHEMERAL = 1 << 6
 T0 = datetime(2026, 3, 2, 18, 0, tzinfo=UTC)
@@ -233,3 +233,63 @@ async def test_members_cannot_start_or_stop_a_game(
     refused = await emulator.wait_reply(await emulator.slash("live stop", by="alice"))
     assert refused["flags"] & EPHEMERAL and "moderator" in refused["content"].lower()
     assert not [m for m in emulator.channel_messages("general") if m["embeds"]]
+
+
+BLANKS_PACK = """\
+id: nightb
+title: Blanks night
+topic: testing
+source: written for the tests
+questions:
+  - id: nightb.q
+    kind: fill_blanks
+    prompt: Square the even numbers.
+    code: |
+      squares = {x: x[1]2 for x in range(6) if x [2] 2 == 0}
+    options: ["**", "%", "//", "+"]
+    answer: [A, B]
+    difficulty: medium
+    hint: A power, then a remainder.
+    solution:
+      - "** raises to a power; % gives the remainder."
+"""
+
+
+async def test_a_blanks_question_opens_the_private_form_with_the_same_deadline(
+    emulator: DiscordForTests, start_bot: StartBot, tmp_path: Path
+) -> None:
+    clock = Clock(T0)
+    bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_folder(tmp_path, nightb=BLANKS_PACK)), clock=clock)
+    bot.feature(
+        Live
+    ).loop.cancel()  # this test takes the steps itself: a click after the deadline stays possible
+    reply = await emulator.wait_reply(
+        await emulator.slash("live start", by="mod", lesson="nightb", channel="quiz", seconds=10)
+    )
+    assert reply["content"].startswith("Live round posted in")
+    question = await next_question(emulator, bot, clock, timedelta(seconds=15))
+    clock.at = question.posted + timedelta(seconds=2)
+    form = await emulator.wait_reply(
+        await emulator.click(question.post, button(question.post, "live:fill:"), by="alice")
+    )
+    assert form["flags"] & EPHEMERAL and title(form) == "Fill in the blanks"
+    letters = shown_letters(form)
+    for blank, text in enumerate(["**", "%"]):
+        await emulator.wait_response(
+            await emulator.select(form, menus(form)[blank]["custom_id"], [letters[text]], by="alice")
+        )
+        form = emulator.message(int(form["id"]))
+    done = await emulator.wait_response(await emulator.click(form, button(form, "live:submit:"), by="alice"))
+    assert (
+        done["type"] == 7
+        and done["data"]["content"] == f"Locked in: **{letters['**']}, {letters['%']}** · 2.0 s"
+    )
+    again = await emulator.wait_reply(
+        await emulator.click(question.post, button(question.post, "live:fill:"), by="alice")
+    )
+    assert again["content"].startswith("You're already locked in")
+    clock.at = question.posted + timedelta(seconds=11)
+    late = await emulator.wait_reply(
+        await emulator.click(question.post, button(question.post, "live:fill:"), by="bob")
+    )
+    assert late["content"] == "Time's up on this question: answers are no longer taken."

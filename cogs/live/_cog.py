@@ -39,8 +39,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-LOBBY_SECONDS = 15
-REVEAL_SECONDS = 5  # the reveal stays alone this long before the next question
 
 FORGED = "That button doesn't belong to this question. Use the buttons on the question itself."
 STALE = "This live question is no longer available."
@@ -54,11 +52,19 @@ def _letters(question: Question, stored: tuple[str, ...]) -> str:
 
 class Live(commands.Cog):
     live = app_commands.Group(name="live", description="Live rounds: a timed quiz game", guild_only=True)
+    lobby_seconds = 15
+    reveal_seconds = 5  # the reveal stays alone this long before the next question
 
     def __init__(self, bot: QuizBot) -> None:
         self.bot = bot
         self._steps: dict[int, asyncio.Lock] = {}
         self._early: set[asyncio.Task[None]] = set()
+        # What a click needs, without a database read per click (a rush is hundreds a second):
+        # each game as last read (re-read once a click names a post it does not list yet), who
+        # joined, and who this process has locked in per post (for "everyone has answered").
+        self._games: dict[int, LiveGame] = {}
+        self._joined: dict[int, set[int]] = {}
+        self._answered: dict[int, set[int]] = {}
 
     async def cog_load(self) -> None:
         self.loop.start()
@@ -110,7 +116,7 @@ class Live(commands.Cog):
                 question_ids=[q.id for q in picked],
                 seconds=seconds,
                 started_by=interaction.user.id,
-                starts_at=now + timedelta(seconds=LOBBY_SECONDS),
+                starts_at=now + timedelta(seconds=self.lobby_seconds),
                 now=now,
             )
         except store.GameRunning:
@@ -238,7 +244,7 @@ class Live(commands.Cog):
     async def _reveal(self, game: LiveGame) -> bool:
         db = self.bot.database
         moved = await store.advance(
-            db, game, phase=store.REVEAL, deadline=self.bot.now() + timedelta(seconds=REVEAL_SECONDS)
+            db, game, phase=store.REVEAL, deadline=self.bot.now() + timedelta(seconds=self.reveal_seconds)
         )
         if moved is None:
             return False
@@ -250,6 +256,7 @@ class Live(commands.Cog):
         db = self.bot.database
         post_id = game.post_ids[-1]
         await post_rows.close_post(db, post_id, now=self.bot.now())
+        self._answered.pop(post_id, None)
         post = await post_rows.get_post(db, post_id)
         question = self.bot.posts.question_of(post) if post else None
         if post is None or post.message_id is None or question is None:
@@ -275,6 +282,8 @@ class Live(commands.Cog):
         if moved is None:
             return False
         assert moved.id is not None
+        self._games.pop(moved.id, None)
+        self._joined.pop(moved.id, None)
         if game.phase == store.QUESTION:  # stopped mid-question: it counts, and shows its answer
             await self._show_reveal(moved)
         answers = await store.answers(db, moved.post_ids)
@@ -304,6 +313,7 @@ class Live(commands.Cog):
         if not await store.join(db, game_id, interaction.user.id, self.bot.now()):
             await interaction.response.send_message("You're already in. Good luck!", ephemeral=True)
             return
+        (await self._joined_to(game_id)).add(interaction.user.id)
         when = "The first question comes" if game.phase == store.LOBBY else "The next question comes"
         await interaction.response.send_message(
             f"You're in! {when} soon: answer fast, the faster the more points.", ephemeral=True
@@ -357,7 +367,7 @@ class Live(commands.Cog):
             return None
         game_id, post_id = ids
         post = await self.bot.posts.cached(post_id)
-        game = await store.get_game(self.bot.database, game_id)
+        game = await self._game_listing(game_id, post_id)
         if (
             post is None
             or game is None
@@ -402,7 +412,7 @@ class Live(commands.Cog):
             taken = (now - post.posted_at).total_seconds()
             text = f"Locked in: **{_letters(question, locked.chosen)}** · {taken:.1f} s"
             self.bot.dispatch("quiz_outcome", interaction.user.id, question.id, locked.feedback)
-            self._reveal_early_if_all_answered(game, post.id)
+            self._reveal_early_if_all_answered(game, interaction.user.id, post.id)
         if (
             question.kind == "fill_blanks"
             and interaction.message is not None
@@ -412,9 +422,33 @@ class Live(commands.Cog):
         else:
             await interaction.response.send_message(text, ephemeral=True)
 
-    def _reveal_early_if_all_answered(self, game: LiveGame, post_id: int) -> None:
+    async def _game_listing(self, game_id: int, post_id: int) -> LiveGame | None:
+        """The game, as cached unless it does not list this post yet (a new question)."""
+        game = self._games.get(game_id)
+        if game is None or post_id not in game.post_ids:
+            game = await store.get_game(self.bot.database, game_id)
+            if game is not None:
+                self._games[game_id] = game
+        return game
+
+    async def _joined_to(self, game_id: int) -> set[int]:
+        if game_id not in self._joined:
+            self._joined[game_id] = set(await store.players(self.bot.database, game_id))
+        return self._joined[game_id]
+
+    def _reveal_early_if_all_answered(self, game: LiveGame, member_id: int, post_id: int) -> None:
+        assert game.id is not None
+        answered = self._answered.setdefault(post_id, set())
+        answered.add(member_id)
+        joined = self._joined.get(game.id)
+        if joined is not None and not (joined and joined <= answered):
+            return
+
         async def check() -> None:
-            if not await store.everyone_answered(self.bot.database, game.id or 0, post_id):
+            assert game.id is not None
+            if not (await self._joined_to(game.id)) <= answered:
+                return
+            if not await store.everyone_answered(self.bot.database, game.id, post_id):
                 return
             fresh = await store.get_game(self.bot.database, game.id or 0)
             if fresh is not None and fresh.phase == store.QUESTION and fresh.post_ids[-1:] == [post_id]:

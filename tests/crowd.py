@@ -1,0 +1,89 @@
+"""A crowd of members clicking at once through the loopback Discord: what the benchmarks share
+(bench/answers.py, bench/live.py), with the no-op button that is their ceiling."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+import discord
+
+from tests.emulator import DiscordForTests
+
+
+class NoopButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"bench:noop:(?P<n>[0-9]+)"):
+    """The ceiling: a persistent button whose callback only replies privately."""
+
+    def __init__(self, n: int, label: str = "noop") -> None:
+        super().__init__(discord.ui.Button(label=label, custom_id=f"bench:noop:{n}"))
+
+    @classmethod
+    async def from_custom_id(cls, interaction: Any, item: Any, match: Any, /) -> NoopButton:
+        return cls(int(match["n"]))
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        await interaction.response.send_message("ok", ephemeral=True)
+
+
+async def click_all(
+    emu: DiscordForTests, jobs: list[tuple[dict[str, Any], str, str]], concurrency: int
+) -> tuple[float, list[float], int]:
+    """Click every (message, custom_id, member) with `concurrency` members at a time; return
+    (seconds, latencies in ms, clicks that got no reply).
+
+    Each click waits on its own future, resolved by an emulator listener when the bot's reply
+    has been stored. (emu.wait_response re-checks every waiter on every emulator event: with 200
+    members waiting that costs more CPU than the bot itself, and grows with the reply latency,
+    so it charged the slower button for the harness's own polling.)"""
+    queue: asyncio.Queue[tuple[dict[str, Any], str, str]] = asyncio.Queue()
+    for job in jobs:
+        queue.put_nowait(job)
+    latencies: list[float] = []
+    missing = 0
+    loop = asyncio.get_running_loop()
+    waiting: dict[int, asyncio.Future[None]] = {}
+
+    def on_event(kind: str, data: dict[str, Any]) -> None:
+        if kind == "callback":
+            future = waiting.pop(int(data["interaction_id"]), None)
+            if future is not None and not future.done():
+                future.set_result(None)
+
+    async def worker() -> None:
+        nonlocal missing
+        while not queue.empty():
+            message, custom_id, member = queue.get_nowait()
+            started = time.perf_counter()
+            ix = await emu.click(message, custom_id, by=member)
+            if not ix.callbacks:  # no await between this check and registering: no lost wake-up
+                future = waiting[ix.id] = loop.create_future()
+                try:
+                    await asyncio.wait_for(future, timeout=30)
+                except TimeoutError:
+                    waiting.pop(ix.id, None)
+                    missing += 1
+                    continue
+            latencies.append((time.perf_counter() - started) * 1000)
+
+    emu.listeners.append(on_event)
+    started = time.perf_counter()
+    try:
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+    finally:
+        emu.listeners.remove(on_event)
+    return time.perf_counter() - started, latencies, missing
+
+
+async def settle() -> float:
+    """Wait for the event listeners the clicks set off (e.g. quiz_outcome rating review cards)
+    and return how long that took: their work belongs to the phase that caused it, not the next."""
+    started = time.perf_counter()
+    running = [
+        task
+        for task in asyncio.all_tasks()
+        if task.get_name().startswith("discord.py: ") and task is not asyncio.current_task()
+    ]
+    if running:
+        await asyncio.wait(running, timeout=60)
+    return time.perf_counter() - started
