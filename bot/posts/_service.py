@@ -116,15 +116,21 @@ class Posts:
         The post id is the message's nonce (enforced): sending the same post again, after a crash
         left it unconfirmed, gets back the message Discord already has instead of a second one."""
         assert post.id is not None
-        db = self.bot.database
         question = question.arranged(post.id)
         view = answer_view(
             POST_MODE, str(post.id), question, public=True, extras=self.bot.question_items(question)
         )
+        return await self.deliver(channel, post, embed=self._open_embed(question, post, None), view=view)
+
+    async def deliver(
+        self, channel: PostChannel, post: Post, *, embed: discord.Embed, view: discord.ui.View
+    ) -> Post:
+        """Send a stored post as this message and record it; undo the row if Discord refuses. Any
+        feature's posted questions go out here (a quiz post, a live round's question)."""
+        assert post.id is not None
+        db = self.bot.database
         try:
-            message = await channel.send(
-                embed=self._open_embed(question, post, None), view=view, nonce=post.id
-            )
+            message = await channel.send(embed=embed, view=view, nonce=post.id)
         except discord.HTTPException:
             await post_rows.drop_unsent_post(db, post.id)  # a resent post someone answered stays
             raise

@@ -229,16 +229,12 @@ class Live(commands.Cog):
         assert moved.id is not None
         shown = question.arranged(post.id)
         view = answer_view(LIVE_MODE, answer_state(moved.id, post.id), shown, public=True)
-        channel = self._channel(moved)
+        embed = render.question_embed(self._lesson(moved), moved, shown)
         try:
-            message = await channel.send(
-                embed=render.question_embed(self._lesson(moved), moved, shown), view=view, nonce=post.id
-            )
+            await self.bot.posts.deliver(self._channel(moved), post, embed=embed, view=view)
         except discord.HTTPException as exc:
             log.warning("live round %s: could not post question %s (%s); ending it", moved.id, index + 1, exc)
             await store.advance(db, moved, phase=store.DONE, finished_at=self.bot.now())
-            return True
-        await post_rows.set_post_message(db, post.id, message.id)
         return True
 
     async def _reveal(self, game: LiveGame) -> bool:
