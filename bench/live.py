@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
 import json
 import logging
+import pstats
 import statistics
 import sys
 import tempfile
@@ -62,7 +64,7 @@ def p95(values: list[float]) -> float | None:
 
 
 async def measure(
-    database_url: str, lessons: Path, members: int, seconds: int, rush: float
+    database_url: str, lessons: Path, members: int, seconds: int, rush: float, profile: bool = False
 ) -> dict[str, Any]:
     emu = DiscordForTests()
     names = [f"m{i}" for i in range(members)]
@@ -131,8 +133,14 @@ async def measure(
         await asyncio.sleep(max(0.0, (deadline - bot.now()).total_seconds() - rush))
         letters = [c["custom_id"] for row in question["components"] for c in row["components"]]
         jobs = [(question, letters[i % len(letters)], name) for i, name in enumerate(names)]
+        profiler = cProfile.Profile() if profile else None
+        if profiler is not None:
+            profiler.enable()
         live_s, latencies, missing = await click_all(emu, jobs, members)
         live_s += await settle()
+        if profiler is not None:
+            profiler.disable()
+            pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(40)
         revealed = await emu.wait_for(
             lambda: "· answer" in emu.message(int(question["id"]))["embeds"][0]["title"],
             timeout=30,
@@ -183,6 +191,9 @@ async def main() -> None:
     parser.add_argument("--members", type=int, default=500)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--rush", type=float, default=2.0, help="the last seconds everyone answers in")
+    parser.add_argument(
+        "--profile", action="store_true", help="print where the live burst's time goes (stderr)"
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     results: dict[str, Any] = {}
@@ -192,12 +203,19 @@ async def main() -> None:
         (lessons / "bench.yaml").write_text(LESSON)
         started = time.perf_counter()
         results["sqlite"] = await measure(
-            f"sqlite+aiosqlite:///{tmp}/bench.db", lessons, args.members, args.seconds, args.rush
+            f"sqlite+aiosqlite:///{tmp}/bench.db",
+            lessons,
+            args.members,
+            args.seconds,
+            args.rush,
+            args.profile,
         )
         reason = await postgres_reachable()
         if reason is None:
             async with temporary_postgres_database() as url:
-                results["postgresql"] = await measure(url, lessons, args.members, args.seconds, args.rush)
+                results["postgresql"] = await measure(
+                    url, lessons, args.members, args.seconds, args.rush, args.profile
+                )
         else:
             results["postgresql"] = {"skipped": reason}
         results["wall_s"] = round(time.perf_counter() - started, 1)

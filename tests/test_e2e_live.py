@@ -3,6 +3,7 @@ podium; restart-safe, stoppable, for moderators to run and everyone to play."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
@@ -18,6 +19,7 @@ from tests.conftest import StartBot
 from tests.databases import member_score
 from tests.emulator import DiscordForTests
 from tests.messages import button, embed, fields, lessons_folder, menus, shown_letters, title
+from tests.postgres import reset_tables
 
 EPHEMERAL = 1 << 6
 T0 = datetime(2026, 3, 2, 18, 0, tzinfo=UTC)
@@ -293,3 +295,35 @@ async def test_a_blanks_question_opens_the_private_form_with_the_same_deadline(
         await emulator.click(question.post, button(question.post, "live:fill:"), by="bob")
     )
     assert late["content"] == "Time's up on this question: answers are no longer taken."
+
+
+async def test_two_processes_take_each_step_once_and_only_the_guilds_shard_runs_the_game(
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path, postgres_run_url: str
+) -> None:
+    guild_id = emulator.world.guild_id
+    owner = (guild_id >> 22) % 2  # Discord's rule for which shard carries a guild
+    clock = Clock(T0)
+
+    async def process(shard_id: int) -> QuizBot:
+        bot = await start_bot(
+            QUIZBOT_CONTENT_DIR=str(lessons_dir),
+            database_url=postgres_run_url,
+            clock=clock,
+            QUIZBOT_SHARD_COUNT="2",
+            QUIZBOT_SHARD_IDS=str(shard_id),
+        )
+        bot.feature(Live).loop.cancel()  # the test takes the steps
+        return bot
+
+    first = await process(owner)
+    await reset_tables(first.database)  # the run's PostgreSQL database is shared with other tests
+    second, elsewhere = await process(owner), await process(1 - owner)
+    await start_game(emulator, questions=1)
+    clock.advance(timedelta(seconds=15))
+    assert await elsewhere.feature(Live).tick() == 0, "another shard's guild: not this process's game"
+    taken = await asyncio.gather(first.feature(Live).tick(), second.feature(Live).tick())
+    assert sorted(taken) == [0, 1], "the lobby's end is one step, taken by one process"
+    await emulator.wait_for(lambda: len(live_posts(emulator)) == 1, what="the question")
+    clock.advance(timedelta(seconds=10))
+    assert sorted(await asyncio.gather(first.feature(Live).tick(), second.feature(Live).tick())) == [0, 1]
+    assert len(live_posts(emulator)) == 1, "posted once"

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import timedelta
-from typing import TYPE_CHECKING
+from collections.abc import Coroutine
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
@@ -58,11 +59,12 @@ class Live(commands.Cog):
     def __init__(self, bot: QuizBot) -> None:
         self.bot = bot
         self._steps: dict[int, asyncio.Lock] = {}
-        self._early: set[asyncio.Task[None]] = set()
+        self._tasks: set[asyncio.Task[None]] = set()
         # What a click needs, without a database read per click (a rush is hundreds a second):
         # each game as last read (re-read once a click names a post it does not list yet), who
         # joined, and who this process has locked in per post (for "everyone has answered").
         self._games: dict[int, LiveGame] = {}
+        self._loading: dict[int, asyncio.Task[LiveGame | None]] = {}
         self._joined: dict[int, set[int]] = {}
         self._answered: dict[int, set[int]] = {}
 
@@ -71,7 +73,7 @@ class Live(commands.Cog):
 
     async def cog_unload(self) -> None:
         self.loop.cancel()
-        for task in self._early:
+        for task in self._tasks:
             task.cancel()
 
     # ----- commands -------------------------------------------------------------------------
@@ -134,6 +136,7 @@ class Live(commands.Cog):
             )
             return
         await store.advance(self.bot.database, game, message_id=lobby.id)
+        self._wake_at(game.deadline)
         note = "" if len(picked) == questions else f" (the lesson has {len(picked)})"
         await interaction.followup.send(
             f"Live round posted in {target.mention}: {len(picked)} questions{note}, {seconds} s each, "
@@ -183,6 +186,25 @@ class Live(commands.Cog):
                 taken += await self.step(game)
         return taken
 
+    def _wake_at(self, when: datetime) -> None:
+        """Take the step due at `when` on time: the loop's next tick is only the safety net (and
+        what a restarted process has)."""
+        delay = max(0.0, (when - self.bot.now()).total_seconds())
+
+        async def wake() -> None:
+            await asyncio.sleep(delay)
+            try:
+                await self.tick()
+            except Exception:
+                log.exception("live rounds: the step due at %s failed; the loop tries again", when)
+
+        self._spawn(wake())
+
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
     def _lock(self, game: LiveGame) -> asyncio.Lock:
         assert game.id is not None
         return self._steps.setdefault(game.id, asyncio.Lock())
@@ -227,6 +249,9 @@ class Live(commands.Cog):
             await post_rows.drop_unsent_post(db, post.id)
             return False
         assert moved.id is not None
+        self._remember(moved)
+        # Who joined, read once per question (not per click): what "everyone has answered" waits for.
+        self._joined[moved.id] = set(await store.players(db, moved.id))
         shown = question.arranged(post.id)
         view = answer_view(LIVE_MODE, answer_state(moved.id, post.id), shown, public=True)
         embed = render.question_embed(self._lesson(moved), moved, shown)
@@ -235,6 +260,8 @@ class Live(commands.Cog):
         except discord.HTTPException as exc:
             log.warning("live round %s: could not post question %s (%s); ending it", moved.id, index + 1, exc)
             await store.advance(db, moved, phase=store.DONE, finished_at=self.bot.now())
+            return True
+        self._wake_at(moved.deadline)
         return True
 
     async def _reveal(self, game: LiveGame) -> bool:
@@ -244,6 +271,7 @@ class Live(commands.Cog):
         )
         if moved is None:
             return False
+        self._wake_at(moved.deadline)
         await self._show_reveal(moved)
         return True
 
@@ -278,7 +306,7 @@ class Live(commands.Cog):
         if moved is None:
             return False
         assert moved.id is not None
-        self._games.pop(moved.id, None)
+        self._remember(moved)
         self._joined.pop(moved.id, None)
         if game.phase == store.QUESTION:  # stopped mid-question: it counts, and shows its answer
             await self._show_reveal(moved)
@@ -419,13 +447,29 @@ class Live(commands.Cog):
             await interaction.response.send_message(text, ephemeral=True)
 
     async def _game_listing(self, game_id: int, post_id: int) -> LiveGame | None:
-        """The game, as cached unless it does not list this post yet (a new question)."""
+        """The game, as cached unless it does not list this post yet (a new question, or another
+        process's game); a burst of clicks shares that one read."""
         game = self._games.get(game_id)
-        if game is None or post_id not in game.post_ids:
-            game = await store.get_game(self.bot.database, game_id)
-            if game is not None:
-                self._games[game_id] = game
+        if game is not None and post_id in game.post_ids:
+            return game
+        loading = self._loading.get(game_id)
+        if loading is None:
+            loading = self._loading[game_id] = asyncio.create_task(self._load_game(game_id))
+            loading.add_done_callback(lambda _: self._loading.pop(game_id, None))
+        return await asyncio.shield(loading)
+
+    async def _load_game(self, game_id: int) -> LiveGame | None:
+        game = await store.get_game(self.bot.database, game_id)
+        if game is not None:
+            self._remember(game)
         return game
+
+    def _remember(self, game: LiveGame) -> None:
+        assert game.id is not None
+        if game.phase == store.DONE:
+            self._games.pop(game.id, None)
+        else:
+            self._games[game.id] = game
 
     async def _joined_to(self, game_id: int) -> set[int]:
         if game_id not in self._joined:
@@ -442,7 +486,8 @@ class Live(commands.Cog):
 
         async def check() -> None:
             assert game.id is not None
-            if not (await self._joined_to(game.id)) <= answered:
+            joined = await self._joined_to(game.id)
+            if not joined or not joined <= answered:
                 return
             if not await store.everyone_answered(self.bot.database, game.id, post_id):
                 return
@@ -450,9 +495,7 @@ class Live(commands.Cog):
             if fresh is not None and fresh.phase == store.QUESTION and fresh.post_ids[-1:] == [post_id]:
                 await self.step(fresh)
 
-        task = asyncio.create_task(check())
-        self._early.add(task)
-        task.add_done_callback(self._early.discard)
+        self._spawn(check())
 
     async def open_form(
         self, interaction: discord.Interaction[QuizBot], shown: tuple[LiveGame, Post], question: Question
