@@ -12,8 +12,11 @@ from typing import Any
 import pytest
 
 from bot.app import QuizBot
+from bot.live import Standing
 from cogs.live import Live
+from cogs.live._render import pages_of, ranking_embed
 from storage import live_games
+from storage.models import LiveGame
 from tests.clock import Clock
 from tests.conftest import StartBot
 from tests.databases import member_score
@@ -171,6 +174,14 @@ async def test_a_full_game_ranks_fast_right_slow_right_and_wrong_with_speed_poin
     ]
     assert fields(podium)["Right per question"].splitlines()[0].endswith("67% (2/3)")
 
+    ranking = await emulator.wait_reply(await emulator.click(podium, button(podium, "live:rank:"), by="bob"))
+    assert ranking["flags"] & EPHEMERAL and embed(ranking)["description"].splitlines() == [
+        f"1. <@{ids['alice']}> 1900 (2 right, 2.0 s)",
+        f"2. <@{ids['carol']}> 1400 (2 right, 12.0 s)",
+        f"3. <@{ids['bob']}> 0 (0 right, 14.0 s)",
+    ]
+    assert [c["disabled"] for row in ranking["components"] for c in row["components"]] == [True, True]
+
     mine = await emulator.wait_reply(await emulator.click(podium, button(podium, "live:summary:"), by="bob"))
     assert mine["flags"] & EPHEMERAL
     assert embed(mine)["description"] == "Place **3** of 3 · **0** points · 0 of 2 right"
@@ -327,3 +338,14 @@ async def test_two_processes_take_each_step_once_and_only_the_guilds_shard_runs_
     clock.advance(timedelta(seconds=10))
     assert sorted(await asyncio.gather(first.feature(Live).tick(), second.feature(Live).tick())) == [0, 1]
     assert len(live_posts(emulator)) == 1, "posted once"
+
+
+def test_the_full_ranking_pages_twenty_at_a_time() -> None:
+    table = [Standing(member_id=n, points=1000 - n, right=1, answered=1, seconds=1.0) for n in range(45)]
+    game = LiveGame(
+        guild_id=1, channel_id=2, lesson_id="night", seconds=10, started_by=3, deadline=T0, created_at=T0
+    )
+    pages = [ranking_embed(None, game, table, page) for page in range(pages_of(table))]
+    assert [len(p.description.splitlines()) for p in pages if p.description] == [20, 20, 5]
+    assert pages[2].description and pages[2].description.splitlines()[0].startswith("41. <@40>")
+    assert pages[1].footer.text == "Page 2 of 3 · ties go to the smaller total time"

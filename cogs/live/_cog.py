@@ -29,7 +29,7 @@ from bot.widgets import UNSET, answer_view
 from cogs import _choices as choices
 from cogs._checks import moderator_only
 from cogs.live import _render as render
-from cogs.live._items import LIVE_MODE, answer_state, lobby_view, podium_view, read_state
+from cogs.live._items import LIVE_MODE, answer_state, lobby_view, podium_view, ranking_view, read_state
 from content import Lesson, Question
 from storage import Post, attempt_rows, post_rows
 from storage import live_games as store
@@ -378,6 +378,22 @@ class Live(commands.Cog):
             embed=render.summary_embed(self._lesson(game), game, place, row, missed, len(table)),
             ephemeral=True,
         )
+
+    async def ranking(self, interaction: discord.Interaction[QuizBot], game_id: int, page: int) -> None:
+        """The full ranking, privately: a new message from the podium, then its pages in place."""
+        game = await store.get_game(self.bot.database, game_id)
+        if game is None or game.guild_id != interaction.guild_id:
+            await self.bot.unknown_button(interaction)
+            return
+        table = standings.standings(await store.answers(self.bot.database, game.post_ids), game.seconds)
+        page = min(page, render.pages_of(table) - 1)
+        embed = render.ranking_embed(self._lesson(game), game, table, page)
+        view = ranking_view(game_id, page, render.pages_of(table))
+        message = interaction.message
+        if message is not None and message.flags.ephemeral:
+            await interaction.response.edit_message(embed=embed, view=view)
+        else:
+            await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
 
     # ----- the `live` answer mode (bot.widgets) ---------------------------------------------
     forged = FORGED

@@ -2,6 +2,8 @@
 
 live:join:{game}          the lobby's Join
 live:summary:{game}       the podium's "My summary" (private)
+live:rank:{game}:{page}[:{side}]   the full ranking, one private page at a time (side: p/n, so
+                                   Previous and Next never share an id)
 live:answer|fill|pick|submit:{game}.{post}:...   the shared answer widgets (bot.widgets)
 """
 
@@ -71,7 +73,35 @@ class SummaryButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=rf"
         await _live(interaction).summary(interaction, self.game_id)
 
 
-DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (JoinButton, SummaryButton)
+class RankingButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=rf"live:rank:{_GAME}:(?P<page>[0-9]{{1,4}})(?::(?P<side>[pn]))?",
+):
+    def __init__(
+        self, game_id: int, page: int, label: str = "Full ranking", side: str = "", disabled: bool = False
+    ) -> None:
+        parts = ("live", "rank", game_id, page, side) if side else ("live", "rank", game_id, page)
+        super().__init__(
+            discord.ui.Button(
+                label=label,
+                style=discord.ButtonStyle.secondary,
+                custom_id=custom_id(*parts),
+                disabled=disabled,
+            )
+        )
+        self.game_id, self.page = game_id, page
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> RankingButton:
+        return cls(int(match["game"]), int(match["page"]))
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        await _live(interaction).ranking(interaction, self.game_id, self.page)
+
+
+DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (JoinButton, SummaryButton, RankingButton)
 
 
 def lobby_view(game_id: int) -> discord.ui.View:
@@ -83,6 +113,14 @@ def lobby_view(game_id: int) -> discord.ui.View:
 def podium_view(game_id: int) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
     view.add_item(SummaryButton(game_id))
+    view.add_item(RankingButton(game_id, 0))
+    return view
+
+
+def ranking_view(game_id: int, page: int, pages: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(RankingButton(game_id, max(page - 1, 0), "Previous", "p", disabled=page == 0))
+    view.add_item(RankingButton(game_id, min(page + 1, pages - 1), "Next", "n", disabled=page >= pages - 1))
     return view
 
 

@@ -18,7 +18,7 @@ from storage.models import LiveGame
 
 MEDALS = ("🥇", "🥈", "🥉")
 STANDINGS_SHOWN = 5
-RANKING_SHOWN = 20
+RANKING_SHOWN = 20  # on the podium; the full ranking pages by this many too
 
 
 def _title(text: str, lesson: Lesson | None, game: LiveGame) -> str:
@@ -186,3 +186,23 @@ def summary_embed(
     else:
         embed.add_field(name="To look at again", value="Nothing: every answer was right.", inline=False)
     return embed
+
+
+def ranking_embed(lesson: Lesson | None, game: LiveGame, table: list[Standing], page: int) -> discord.Embed:
+    """One page of the full ranking (private: only the member who asked sees it)."""
+    first = page * RANKING_SHOWN
+    lines = [
+        f"{place}. <@{row.member_id}> {row.points} ({row.right} right, {row.seconds:.1f} s)"
+        for place, row in enumerate(table[first : first + RANKING_SHOWN], start=first + 1)
+    ]
+    embed = discord.Embed(
+        title=_title("Ranking", lesson, game),
+        description=clip("\n".join(lines), EMBED_DESCRIPTION_CHARS) if lines else "Nobody answered.",
+        colour=discord.Colour.gold(),
+    )
+    embed.set_footer(text=f"Page {page + 1} of {pages_of(table)} · ties go to the smaller total time")
+    return embed
+
+
+def pages_of(table: list[Standing]) -> int:
+    return max(1, -(-len(table) // RANKING_SHOWN))
