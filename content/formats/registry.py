@@ -1,0 +1,89 @@
+"""Which formats exist, how one is recognised, and the one entry point for converting and exporting."""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+from types import ModuleType
+
+from content.formats import aiken, gift, kahoot_csv, moodle_xml, opentdb_json, quizbot_yaml, red_trivia
+from content.formats._common import Conversion, Reader, decode, too_big
+from content.models import Lesson
+
+_MODULES: tuple[ModuleType, ...] = (
+    quizbot_yaml,
+    gift,
+    moodle_xml,
+    aiken,
+    kahoot_csv,
+    red_trivia,
+    opentdb_json,
+)
+FORMATS: dict[str, str] = {module.NAME: module.LABEL for module in _MODULES}
+EXPORT_FORMATS = ("gift", "moodle-xml", "yaml")
+_BY_NAME = {module.NAME: module for module in _MODULES}
+# What a file name suggests; content decides between formats that share an extension.
+_SUFFIXES: dict[str, tuple[ModuleType, ...]] = {
+    ".gift": (gift,),
+    ".xml": (moodle_xml,),
+    ".csv": (kahoot_csv,),
+    ".tsv": (kahoot_csv,),
+    ".json": (opentdb_json,),
+    ".yaml": (quizbot_yaml, red_trivia),
+    ".yml": (quizbot_yaml, red_trivia),
+    ".txt": (gift, aiken),
+}
+_SNIFF_ORDER = (moodle_xml, opentdb_json, quizbot_yaml, gift, aiken, kahoot_csv, red_trivia)
+
+
+def _detect_text(name: str, text: str) -> str | None:
+    candidates = _SUFFIXES.get(PurePath(name).suffix.lower())
+    if candidates is not None:
+        for module in candidates:
+            if module.looks_like(text):
+                return str(module.NAME)
+        if len(candidates) == 1 or candidates[0] is quizbot_yaml:
+            return str(candidates[-1].NAME if candidates[0] is quizbot_yaml else candidates[0].NAME)
+    for module in _SNIFF_ORDER:
+        if module.looks_like(text):
+            return str(module.NAME)
+    return None
+
+
+def detect_format(name: str, data: bytes) -> str | None:
+    """The format of an upload from its name and content, or None when it cannot tell."""
+    text, _note, _problem = decode(data)
+    if text is None:
+        return None
+    return _detect_text(name, text)
+
+
+def convert(name: str, data: bytes, format: str | None = None) -> Conversion:
+    """Convert an upload (its file name and bytes) into a checked quizbot pack; never raises on bad input."""
+    reader = Reader(name, format or "unknown")
+    if format is not None and format not in _BY_NAME:
+        return reader.whole(f"unknown format {format!r}; use one of {', '.join(FORMATS)}")
+    oversize = too_big(len(data))
+    if oversize:
+        return reader.whole(oversize)
+    text, note, problem = decode(data)
+    if text is None:
+        return reader.whole(problem, int(note or 1))
+    if not text.strip():
+        return reader.whole("the file is empty")
+    chosen = format or _detect_text(name, text)
+    if chosen is None:
+        return reader.whole(f"cannot tell which format this is: name it, one of {', '.join(FORMATS)}")
+    reader.format = chosen
+    if note:
+        reader.assume(f"The file was {note}")
+    try:
+        return _BY_NAME[chosen].convert(name, text, reader)  # type: ignore[no-any-return]
+    except RecursionError:
+        return reader.whole("nests too deeply to read")
+
+
+def export(lesson: Lesson, format: str) -> tuple[str, list[str]]:
+    """A loaded lesson in `format` (one of EXPORT_FORMATS), and notes on anything it could not carry."""
+    if format not in EXPORT_FORMATS:
+        raise ValueError(f"cannot export to {format!r}; use one of {', '.join(EXPORT_FORMATS)}")
+    return _BY_NAME[format].export(lesson)  # type: ignore[no-any-return]
