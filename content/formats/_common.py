@@ -328,7 +328,7 @@ def _letter(index: int) -> str:
 
 
 def _named_answer(draft: Draft) -> str:
-    picked = [f"{LETTERS[i]}: {draft.options[i]}" for i in draft.answer if 0 <= i < len(draft.options)]
+    picked = [f"{_letter(i)}: {draft.options[i]}" for i in draft.answer if 0 <= i < len(draft.options)]
     return "The right answer is " + "; ".join(picked) + "." if picked else "See the right answer."
 
 
@@ -398,8 +398,10 @@ def _question_id(draft: Draft, lesson_id: str, number: int, used: set[str]) -> s
     else:
         tail = slug(draft.title, 40 - len(lesson_id)) if draft.title else ""
         qid = f"{lesson_id}.{tail or f'q{number}'}"[:48].rstrip("-._")
-        if qid in used or not _QUIZBOT_ID.match(qid):
-            qid = f"{lesson_id}.q{number}"
+        suffix = 1
+        while qid in used or not _QUIZBOT_ID.match(qid):  # two questions with one title
+            suffix += 1
+            qid = f"{lesson_id}.q{number}" + (f"-{suffix}" if suffix > 2 else "")
     used.add(qid)
     return qid
 

@@ -114,7 +114,7 @@ def convert(name: str, text: str, reader: Reader) -> Conversion:
             elif line.lstrip().startswith("//"):
                 continue
             elif _CATEGORY.match(line):
-                category = _CATEGORY.match(line).group(1).strip()  # type: ignore[union-attr]
+                category = _unescape(_CATEGORY.match(line).group(1).strip())  # type: ignore[union-attr]
                 line_no = line_no + offset + 1
             else:
                 kept.append(line)
@@ -258,7 +258,8 @@ def _escape(text: str) -> str:
 def export(lesson: Lesson) -> tuple[str, list[str]]:
     """The lesson as GIFT (HTML question text, so code keeps its lines), and notes on what was left out."""
     lines = [f"// {lesson.title}: exported by quizbot from lesson {lesson.id}", ""]
-    lines += [f"$CATEGORY: $course$/top/{_escape(lesson.title)}", ""]
+    # Moodle reads / in a category as a subcategory.
+    lines += [f"$CATEGORY: $course$/top/{_escape(lesson.title.replace('/', '-'))}", ""]
     left_out = []
     for question in lesson.questions:
         if question.kind != "multiple_choice":

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import PurePath
 from types import ModuleType
 
 from content.formats import aiken, gift, kahoot_csv, moodle_xml, opentdb_json, quizbot_yaml, red_trivia
 from content.formats._common import Conversion, Reader, decode, too_big
 from content.models import Lesson
+
+log = logging.getLogger(__name__)
 
 _MODULES: tuple[ModuleType, ...] = (
     quizbot_yaml,
@@ -80,6 +83,9 @@ def convert(name: str, data: bytes, format: str | None = None) -> Conversion:
         return _BY_NAME[chosen].convert(name, text, reader)  # type: ignore[no-any-return]
     except RecursionError:
         return reader.whole("nests too deeply to read")
+    except Exception:  # a bug of ours must not reach a moderator as a traceback; the log keeps it
+        log.exception("importing %s as %s failed", name, chosen)
+        return reader.whole(f"could not be converted from {FORMATS[chosen]} (a quizbot bug, logged)")
 
 
 def export(lesson: Lesson, format: str) -> tuple[str, list[str]]:
