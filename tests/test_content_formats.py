@@ -272,6 +272,23 @@ def test_a_gift_file_named_txt_is_read_as_gift() -> None:
     assert detect_format("questions.txt", data) == "gift"
 
 
+def test_a_yaml_file_that_matches_neither_yaml_format_is_checked_as_a_quizbot_pack() -> None:
+    typo = b"id: x\ntitle: t\ntopic: t\nsource: s\nquestons: []\n"
+    result = convert("mine.yaml", typo)
+    assert result.format == "yaml"
+    assert str(result.problems[0]) == (
+        "mine.yaml:5: questons: unknown key 'questons' (did you mean 'questions'?)"
+    )
+
+
+def test_two_questions_with_one_title_get_distinct_ids() -> None:
+    data = b"::Loss:: First? {=a ~b}\n\n::Loss:: Second? {=a ~b}\n\n::q2:: Third? {=a ~b}\n"
+    result = convert("dups.gift", data)
+    assert result.ok, result.problems
+    ids = [q.id for q in load_lesson_text(result.pack_yaml or "").questions]
+    assert ids == ["dups.loss", "dups.q2", "dups.q3"]
+
+
 # ---- what cannot be converted, and problems at the source line --------------------------------
 
 
@@ -386,6 +403,9 @@ def test_encodings_utf8_bom_and_utf16_are_read_and_named_others_refused() -> Non
         assert result.ok, result.problems
         assert note in result.assumptions
         assert load_lesson_text(result.pack_yaml or "").questions[0].prompt == "Qu'est-ce qu'un réseau ?"
+    assert one_problem("fr.txt", text.encode("utf-16-le")) == (
+        "fr.txt:1: (file): looks like UTF-16 without a byte order mark: save it as UTF-8"
+    )
     assert one_problem("fr.txt", ("ok\n" + text).encode("latin-1")) == (
         "fr.txt:2: (file): byte 0xe9 is not UTF-8; save the file as UTF-8 (UTF-16 works too with a byte order mark)"
     )

@@ -109,6 +109,9 @@ def decode(data: bytes) -> tuple[str | None, str | None, str]:
             except UnicodeDecodeError:
                 return None, None, f"starts with a {label} mark but is not valid {label.split()[0]}"
             return _text_or_binary(text, f"read as {label}")
+    head = data[:200]
+    if len(head) >= 8 and 0 in (max(head[0::2]), max(head[1::2])):  # every other byte is zero
+        return None, None, "looks like UTF-16 without a byte order mark: save it as UTF-8"
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -24,28 +24,28 @@ _MODULES: tuple[ModuleType, ...] = (
 FORMATS: dict[str, str] = {module.NAME: module.LABEL for module in _MODULES}
 EXPORT_FORMATS = ("gift", "moodle-xml", "yaml")
 _BY_NAME = {module.NAME: module for module in _MODULES}
-# What a file name suggests; content decides between formats that share an extension.
-_SUFFIXES: dict[str, tuple[ModuleType, ...]] = {
-    ".gift": (gift,),
-    ".xml": (moodle_xml,),
-    ".csv": (kahoot_csv,),
-    ".tsv": (kahoot_csv,),
-    ".json": (opentdb_json,),
-    ".yaml": (quizbot_yaml, red_trivia),
-    ".yml": (quizbot_yaml, red_trivia),
-    ".txt": (gift, aiken),
+# What a file name suggests: the formats to tell apart by content, and the one to read if none matches
+# (a quizbot pack with a typo should get the loader's "did you mean", not Red trivia's complaints).
+_SUFFIXES: dict[str, tuple[tuple[ModuleType, ...], ModuleType | None]] = {
+    ".gift": ((gift,), gift),
+    ".xml": ((moodle_xml,), moodle_xml),
+    ".csv": ((kahoot_csv,), kahoot_csv),
+    ".tsv": ((kahoot_csv,), kahoot_csv),
+    ".json": ((opentdb_json,), opentdb_json),
+    ".yaml": ((quizbot_yaml, red_trivia), quizbot_yaml),
+    ".yml": ((quizbot_yaml, red_trivia), quizbot_yaml),
+    ".txt": ((gift, aiken), None),
 }
 _SNIFF_ORDER = (moodle_xml, opentdb_json, quizbot_yaml, gift, aiken, kahoot_csv, red_trivia)
 
 
 def _detect_text(name: str, text: str) -> str | None:
-    candidates = _SUFFIXES.get(PurePath(name).suffix.lower())
-    if candidates is not None:
-        for module in candidates:
-            if module.looks_like(text):
-                return str(module.NAME)
-        if len(candidates) == 1 or candidates[0] is quizbot_yaml:
-            return str(candidates[-1].NAME if candidates[0] is quizbot_yaml else candidates[0].NAME)
+    candidates, fallback = _SUFFIXES.get(PurePath(name).suffix.lower(), ((), None))
+    for module in candidates:
+        if module.looks_like(text):
+            return str(module.NAME)
+    if fallback is not None:
+        return str(fallback.NAME)
     for module in _SNIFF_ORDER:
         if module.looks_like(text):
             return str(module.NAME)
