@@ -542,3 +542,17 @@ def test_moodle_export_is_a_quiz_moodle_reads_category_first_and_shuffling_off()
 def test_an_unknown_export_format_is_refused() -> None:
     with pytest.raises(ValueError, match="cannot export to 'kahoot-csv'"):
         export(BUNDLED.lessons["losses"], "kahoot-csv")
+
+
+def test_code_indented_with_tabs_survives_the_pack_the_loader_reads() -> None:
+    data = (
+        b'<quiz><question type="multichoice"><name><text>Tabs</text></name>'
+        b'<questiontext format="html"><text><![CDATA[<p>What does f() return?</p>'
+        b"<pre>def f():\n\treturn 1 &lt; 2</pre>]]></text></questiontext>"
+        b'<answer fraction="100"><text>True</text></answer><answer fraction="0"><text>1</text></answer>'
+        b"</question></quiz>"
+    )
+    result = convert("tabs.xml", data)
+    assert result.problems == []
+    (question,) = load_lesson_text(result.pack_yaml or "").questions
+    assert question.code == "def f():\n\treturn 1 < 2"

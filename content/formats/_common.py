@@ -1,7 +1,8 @@
 """What every importer shares: safe decoding, the draft question, ids, defaults and the pack they become.
 
 An importer turns a file into `Draft`s (one per question it found, with its source line) plus
-assumptions and problems; `build` checks each draft with the project's own loader and writes the pack.
+assumptions and problems; `build` writes the pack, checks it with the project's own loader and
+points each problem back at its question's line in the uploaded file.
 """
 
 from __future__ import annotations
@@ -100,38 +101,46 @@ def too_big(size: int) -> str | None:
     )
 
 
-def decode(data: bytes) -> tuple[str | None, str | None, str]:
-    """(text, encoding note, problem): UTF-8, UTF-8 with BOM or UTF-16 with BOM; binary data refused."""
+_BINARY_FILE = "looks like a binary file, not text: upload the question file itself"
+
+
+class Unreadable(Exception):
+    """The bytes are not text quizbot can read; `line` and `message` make the one problem line."""
+
+    def __init__(self, message: str, line: int = 1) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+def decode(data: bytes) -> tuple[str, str | None]:
+    """(text, how it was read if not plain UTF-8): UTF-8, UTF-8 with BOM or UTF-16 with BOM.
+    Raises Unreadable for anything else, binary files included."""
     for bom, codec, label in _BOMS:
         if data.startswith(bom):
             try:
-                text = data.decode(codec)
+                return _text(data.decode(codec)), f"read as {label}"
             except UnicodeDecodeError:
-                return None, None, f"starts with a {label} mark but is not valid {label.split()[0]}"
-            return _text_or_binary(text, f"read as {label}")
+                raise Unreadable(f"starts with a {label} mark but is not valid {label.split()[0]}") from None
     head = data[:200]
     if len(head) >= 8 and 0 in (max(head[0::2]), max(head[1::2])):  # every other byte is zero
-        return None, None, "looks like UTF-16 without a byte order mark: save it as UTF-8"
+        raise Unreadable("looks like UTF-16 without a byte order mark: save it as UTF-8")
     try:
-        text = data.decode("utf-8")
+        return _text(data.decode("utf-8")), None
     except UnicodeDecodeError as exc:
         if b"\x00" in data[:4096]:
-            return None, None, "looks like a binary file, not text: upload the question file itself"
-        line = data.count(b"\n", 0, exc.start) + 1
-        return (
-            None,
-            str(line),  # where the first bad byte is
+            raise Unreadable(_BINARY_FILE) from None
+        raise Unreadable(
             f"byte 0x{data[exc.start]:02x} is not UTF-8; save the file as UTF-8 "
             "(UTF-16 works too with a byte order mark)",
-        )
-    return _text_or_binary(text, None)
+            data.count(b"\n", 0, exc.start) + 1,
+        ) from None
 
 
-def _text_or_binary(text: str, note: str | None) -> tuple[str | None, str | None, str]:
-    found = _BINARY.search(text[:65536])
-    if found:
-        return None, None, "looks like a binary file, not text: upload the question file itself"
-    return text.replace("\r\n", "\n").replace("\r", "\n"), note, ""
+def _text(text: str) -> str:
+    if _BINARY.search(text[:65536]):
+        raise Unreadable(_BINARY_FILE)
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 # ---- ids and defaults ----------------------------------------------------------------------------
@@ -290,7 +299,8 @@ class _Dumper(yaml.SafeDumper):
 
 def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     # Code and other multi-line text as `|` blocks, readable and diff-friendly.
-    if "\n" in value and not any(line != line.rstrip() for line in value.splitlines()):
+    # Not with tabs: the loader refuses a tab in indentation, and a block's lines are indentation.
+    if "\n" in value and "\t" not in value and not any(line != line.rstrip() for line in value.splitlines()):
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
     return dumper.represent_scalar("tag:yaml.org,2002:str", value)
 

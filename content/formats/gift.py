@@ -2,12 +2,13 @@
 
 quizbot reads multiple choice and true/false; short answer, numeric, matching and essay questions
 have no options to click and are skipped (each named in the assumptions). Lines starting with
-`// quizbot-difficulty:` or `// quizbot-hint:` are comments to Moodle; quizbot's own exports write
-them so a question keeps its difficulty and hint through Moodle and back.
+`// quizbot-difficulty:`, `// quizbot-hint:` or `// quizbot-id:` are comments to Moodle; quizbot's
+own exports write them so a question keeps its difficulty, hint and id through Moodle and back.
 """
 
 from __future__ import annotations
 
+import html
 import re
 
 from content.formats._common import (
@@ -107,22 +108,23 @@ def convert(name: str, text: str, reader: Reader) -> Conversion:
     number = 0
     for line_no, block in _blocks(text):
         kept: list[str] = []
+        first = line_no
         for offset, line in enumerate(block):
             found = _META.match(line)
+            heading = _CATEGORY.match(line)
             if found:
                 meta[found.group(1)] = _unescape(found.group(2).strip())
-            elif line.lstrip().startswith("//"):
-                continue
-            elif _CATEGORY.match(line):
-                category = _unescape(_CATEGORY.match(line).group(1).strip())  # type: ignore[union-attr]
-                line_no = line_no + offset + 1
-            else:
+            elif heading:
+                category = _unescape(heading.group(1).strip())
+            elif not line.lstrip().startswith("//"):
+                if not kept:
+                    first = line_no + offset  # problems point at the question, not its comments
                 kept.append(line)
         body = "\n".join(kept).strip()
         if not body:
             continue
         number += 1
-        draft = _question(body, line_no, number, reader)
+        draft = _question(body, first, number, reader)
         if draft is not None:
             draft.difficulty = check_difficulty(meta.get("difficulty"))
             draft.hint = meta.get("hint") or None
@@ -283,7 +285,7 @@ def _export_question(question: Question) -> list[str]:
     out = [
         f"// quizbot-id: {question.id}",
         f"// quizbot-difficulty: {question.difficulty}",
-        f"// quizbot-hint: {question.hint.replace(chr(92), chr(92) * 2).replace(chr(10), chr(92) + 'n')}",
+        f"// quizbot-hint: {_comment(question.hint)}",
         f"::{_escape(question.id)}::[html]{_escape(text)} {{",
     ]
     for letter, option in zip(question.letters, question.options, strict=True):
@@ -297,6 +299,9 @@ def _export_question(question: Question) -> list[str]:
 
 
 def _html_line(text: str) -> str:
-    import html
-
     return html.escape(text, quote=False)
+
+
+def _comment(text: str) -> str:
+    # A comment is one line: keep backslashes and line breaks as GIFT escapes, read back by _unescape.
+    return text.replace("\\", "\\\\").replace("\n", "\\n")

@@ -105,7 +105,10 @@ def _text(element: ET.Element | None) -> str:
 
 def _html(element: ET.Element | None) -> HtmlText:
     raw = _text(element)
-    if element is not None and element.get("format", "html") not in ("html", "moodle_auto_format"):
+    markup = element.get("format", "html") if element is not None else "html"
+    if markup == "moodle_auto_format":  # text whose line breaks Moodle shows, HTML allowed
+        return html_to_text(raw.replace("\n", "<br>"))
+    if markup != "html":  # plain_text, markdown
         return HtmlText(raw.strip(), None, [], 0)
     return html_to_text(raw)
 

@@ -7,7 +7,7 @@ from pathlib import PurePath
 from types import ModuleType
 
 from content.formats import aiken, gift, kahoot_csv, moodle_xml, opentdb_json, quizbot_yaml, red_trivia
-from content.formats._common import Conversion, Reader, decode, too_big
+from content.formats._common import Conversion, Reader, Unreadable, decode, too_big
 from content.models import Lesson
 
 log = logging.getLogger(__name__)
@@ -54,8 +54,9 @@ def _detect_text(name: str, text: str) -> str | None:
 
 def detect_format(name: str, data: bytes) -> str | None:
     """The format of an upload from its name and content, or None when it cannot tell."""
-    text, _note, _problem = decode(data)
-    if text is None:
+    try:
+        text, _how = decode(data)
+    except Unreadable:
         return None
     return _detect_text(name, text)
 
@@ -68,17 +69,18 @@ def convert(name: str, data: bytes, format: str | None = None) -> Conversion:
     oversize = too_big(len(data))
     if oversize:
         return reader.whole(oversize)
-    text, note, problem = decode(data)
-    if text is None:
-        return reader.whole(problem, int(note or 1))
+    try:
+        text, how = decode(data)
+    except Unreadable as exc:
+        return reader.whole(exc.message, exc.line)
     if not text.strip():
         return reader.whole("the file is empty")
     chosen = format or _detect_text(name, text)
     if chosen is None:
         return reader.whole(f"cannot tell which format this is: name it, one of {', '.join(FORMATS)}")
     reader.format = chosen
-    if note:
-        reader.assume(f"The file was {note}")
+    if how:
+        reader.assume(f"The file was {how}")
     try:
         return _BY_NAME[chosen].convert(name, text, reader)  # type: ignore[no-any-return]
     except RecursionError:
