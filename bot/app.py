@@ -214,6 +214,14 @@ class QuizBot(commands.AutoShardedBot):
     async def unknown_button(self, interaction: discord.Interaction) -> None:
         await interaction.response.send_message(UNKNOWN_BUTTON, ephemeral=True)
 
+    def holds_guild(self, guild_id: int) -> bool:
+        """Whether this process holds the guild's shard: with several shard processes, only that
+        one runs the guild's timed work (daily quizzes, live rounds)."""
+        shard_ids, count = self.shard_ids, self.shard_count
+        if not shard_ids or not count:
+            return True  # this process runs every shard
+        return (guild_id >> 22) % count in shard_ids
+
     def add_answer_mode(self, name: str, mode: AnswerMode[Any]) -> None:
         """Plug a way of answering into the shared answer widgets (bot.widgets): their custom_ids
         start with `name`."""

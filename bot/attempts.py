@@ -6,11 +6,13 @@ in): pure, no discord and no storage at run time, so the whole decision is testa
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
-from bot.grading import MAX_TRIES, Feedback, QuestionLike, feedback_for
+from bot.grading import MAX_TRIES, Feedback, QuestionLike, feedback_for, grade, points_for
 
 if TYPE_CHECKING:
     from storage.attempt_rows import AttemptState, StoredTry
@@ -70,6 +72,31 @@ def decide(state: AttemptState, question: QuestionLike) -> tuple[AttemptOutcome,
     feedback = feedback_for(question, state.chosen, try_no)
     outcome = AttemptOutcome(AttemptStatus.RECORDED, feedback, try_no, earned + feedback.points)
     return outcome, NewTry(try_no, state.chosen, feedback.right, feedback.points)
+
+
+@dataclass(frozen=True, slots=True)
+class LockedIn:
+    """A live round's answer: one try, graded in secret until the reveal."""
+
+    status: AttemptStatus  # RECORDED, ALREADY_DONE (answered before) or CLOSED (time was up)
+    chosen: tuple[str, ...]  # what the member has locked in (empty when CLOSED)
+    feedback: Feedback | None  # RECORDED: the try as the regular boards and review see it
+
+
+def decide_once(
+    state: AttemptState, question: QuestionLike, deadline: datetime
+) -> tuple[LockedIn, NewTry | None]:
+    """A live round's rule: the first answer before the deadline is the member's answer, a first
+    try on the regular boards (right: the question's full points)."""
+    if state.tries:
+        return LockedIn(AttemptStatus.ALREADY_DONE, state.tries[0].chosen, None), None
+    if state.closed or state.now >= deadline:
+        return LockedIn(AttemptStatus.CLOSED, (), None), None
+    right = grade(question, state.chosen)
+    points = points_for(question.difficulty, 1) if right else 0
+    # One try is all there is: done either way (a miss goes to /review like a quiz's last try).
+    feedback = dataclasses.replace(feedback_for(question, state.chosen, 1), done=True, tries_left=0)
+    return LockedIn(AttemptStatus.RECORDED, state.chosen, feedback), NewTry(1, state.chosen, right, points)
 
 
 @dataclass(frozen=True, slots=True)

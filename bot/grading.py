@@ -67,6 +67,20 @@ def points_for(difficulty: str, try_no: int) -> int:
     return BASE_POINTS[difficulty] * (MAX_TRIES + 1 - try_no)
 
 
+LIVE_MAX_POINTS = 1000
+
+
+def speed_points(right: bool, seconds: float, limit: float) -> int:
+    """A live round's points for one answer, Kahoot's rule: right earns
+    round(1000 x (1 - t / (2T))) (t: seconds taken, T: the time limit), so 1000 at once and 500 at
+    the buzzer; wrong or no answer 0. These rank the game only; the regular boards count the answer
+    as a first try (points_for)."""
+    if not right:
+        return 0
+    taken = min(max(seconds, 0.0), limit)
+    return round(LIVE_MAX_POINTS * (1 - taken / (2 * limit)))
+
+
 def thirds_to_points(thirds: int) -> float:
     return thirds / THIRDS_PER_POINT
 

@@ -22,18 +22,20 @@ ABOUT = (
 
 
 def command_lines(tree: app_commands.CommandTree) -> Iterator[str]:
-    """One line per runnable command, subcommands spelled out: `/schedule add` - ..."""
+    """One line per command, a group's subcommands on its line: `/live` start · stop - ..."""
 
-    def walk(command: app_commands.Command | app_commands.Group) -> Iterator[str]:  # type: ignore[type-arg]
-        if isinstance(command, app_commands.Group):
-            for child in command.commands:
-                yield from walk(child)
-        else:
-            yield f"`/{command.qualified_name}` - {command.description}"
+    def names(group: app_commands.Group) -> Iterator[str]:
+        for child in group.commands:
+            if isinstance(child, app_commands.Group):
+                yield from (f"{child.name} {name}" for name in names(child))
+            else:
+                yield child.name
 
     for command in sorted(tree.get_commands(), key=lambda c: c.name):
-        if isinstance(command, app_commands.Command | app_commands.Group):
-            yield from walk(command)
+        if isinstance(command, app_commands.Group):
+            yield f"`/{command.name}` {' · '.join(names(command))} - {command.description}"
+        elif isinstance(command, app_commands.Command):
+            yield f"`/{command.name}` - {command.description}"
 
 
 class Help(commands.Cog):

@@ -8,6 +8,7 @@ can point at the exact line.
 
 from __future__ import annotations
 
+import random
 import re
 import string
 import warnings
@@ -17,6 +18,7 @@ from typing import Annotated, Any, Literal
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ModelWrapValidatorHandler,
@@ -77,7 +79,17 @@ def _valid_id(value: str) -> str:
     return value
 
 
+def _yes_or_no(value: Any) -> Any:
+    # The pack's YAML keeps every scalar as typed (content._yaml): only these two words are booleans.
+    if isinstance(value, str) and value in ("true", "false"):
+        return value == "true"
+    if isinstance(value, bool):
+        return value
+    raise ValueError("must be true or false")
+
+
 Text = Annotated[str, AfterValidator(_not_blank)]
+YesNo = Annotated[bool, BeforeValidator(_yes_or_no)]
 Id = Annotated[str, AfterValidator(_valid_id), Field(json_schema_extra={"pattern": ID_PATTERN})]
 _LETTER_SCHEMA: JsonDict = {"type": "string", "pattern": "^[A-Y]$"}
 
@@ -142,8 +154,16 @@ class Question(BaseModel):
     output_check: OutputCheck | None = Field(
         default=None, description="For an answer about what the demo prints: checked against the real output."
     )
+    shuffle: YesNo = Field(
+        default=True,
+        description="Show the options in an order of their own on each post, practice run and review "
+        'card; false keeps the pack\'s order (for options such as "all of the above").',
+    )
 
     _lesson_id: str = PrivateAttr(default="")
+    # Set on a copy made by `arranged`: shown position -> position in the pack, and the pack's question.
+    _order: tuple[int, ...] | None = PrivateAttr(default=None)
+    _in_lesson_order: Question | None = PrivateAttr(default=None)
 
     @field_validator("answer", mode="before")
     @classmethod
@@ -215,6 +235,55 @@ class Question(BaseModel):
     def mistake_for(self, letter: str) -> Mistake | None:
         """The common mistake tied to the (wrong) option `letter`, if any."""
         return next((m for m in self.mistakes if m.option == letter), None)
+
+    # Shuffled options. A showing (a post, a practice run, a review card) shows `arranged(seed)`; its
+    # buttons, feedback and reveal all use that copy's letters. What is stored uses the pack's
+    # letters (`lesson_letters`), so stats and exports agree across posts.
+
+    def arranged(self, seed: str | int) -> Question:
+        """This question as one showing presents it: the options in an order drawn from `seed` (the
+        same seed, the same order, in any process), answer, mistakes and output check relettered.
+        Itself, unchanged, when the pack pins the order (`shuffle: false`)."""
+        base = self.in_lesson_order
+        if not base.shuffle:
+            return base
+        order = list(range(len(base.options)))
+        random.Random(f"{base.id}:{seed}").shuffle(order)
+        shown = {LETTERS[lesson]: LETTERS[position] for position, lesson in enumerate(order)}
+        answer = shown[base.answer] if isinstance(base.answer, str) else [shown[a] for a in base.answer]
+        copy = base.model_copy(
+            update={
+                "options": [base.options[i] for i in order],
+                "answer": answer,
+                "mistakes": [
+                    m.model_copy(update={"option": shown[m.option]}) if m.option in shown else m
+                    for m in base.mistakes
+                ],
+                "output_check": base.output_check
+                and base.output_check.model_copy(update={"supports": shown[base.output_check.supports]}),
+            }
+        )
+        copy._order, copy._in_lesson_order = tuple(order), base
+        return copy
+
+    @property
+    def in_lesson_order(self) -> Question:
+        """The question as its pack writes it (itself unless it is an `arranged` copy)."""
+        return self._in_lesson_order or self
+
+    def lesson_letters(self, letters: tuple[str, ...]) -> tuple[str, ...]:
+        """Letters as shown here -> the same options' letters in the pack (what is stored)."""
+        if self._order is None:
+            return letters
+        count = len(self._order)
+        return tuple(LETTERS[self._order[LETTERS.index(x)]] if x in LETTERS[:count] else x for x in letters)
+
+    def shown_letters(self, letters: tuple[str, ...]) -> tuple[str, ...]:
+        """The pack's letters (as stored) -> the letters this showing gives the same options."""
+        if self._order is None:
+            return letters
+        position = {LETTERS[lesson]: LETTERS[shown] for shown, lesson in enumerate(self._order)}
+        return tuple(position.get(x, x) for x in letters)
 
     def shown_code(self) -> str | None:
         """The snippet as members see it: each blank `[1]` drawn as the slot `⟨1⟩` (fill_blanks)."""
@@ -391,6 +460,7 @@ def _question_rules(q: Question) -> list[tuple[Loc, str]]:
         _mistake_rules,
         _code_rules,
         _output_rules,
+        _shuffle_rules,
         _size_rules,
     ):
         problems.extend(rule(q))
@@ -420,6 +490,46 @@ def _options_rules(q: Question) -> list[tuple[Loc, str]]:
         if key in seen:
             problems.append((loc, f"{text!r} repeats option {LETTERS[seen[key]]}"))
         seen.setdefault(key, index)
+    return problems
+
+
+# Text that only makes sense in the pack's order, which shuffled options do not keep.
+_POSITIONAL_OPTION = re.compile(r"\b(all|none|both|neither) of the (above|previous|others)\b", re.IGNORECASE)
+_OPTION_BY_LETTER = re.compile(r"\boptions?\s+\(?([A-Y])\)?(?![\w-])", re.IGNORECASE)
+
+
+def _shuffle_rules(q: Question) -> list[tuple[Loc, str]]:
+    if not _has(q, "shuffle") or not q.shuffle:
+        return []
+    problems: list[tuple[Loc, str]] = []
+    if _has(q, "options"):
+        for index, text in enumerate(q.options):
+            if _POSITIONAL_OPTION.search(text):
+                problems.append(
+                    (
+                        ("options", index),
+                        f"{text!r} depends on the order, but options are shuffled when shown: "
+                        "add `shuffle: false` to this question",
+                    )
+                )
+    texts: list[tuple[Loc, str]] = []
+    for name in ("prompt", "hint"):
+        if _has(q, name):
+            texts.append(((name,), getattr(q, name)))
+    if _has(q, "solution"):
+        texts.extend((("solution", i), step) for i, step in enumerate(q.solution))
+    if _has(q, "mistakes"):
+        texts.extend((("mistakes", i, "text"), m.text) for i, m in enumerate(q.mistakes))
+    for loc, text in texts:
+        match = _OPTION_BY_LETTER.search(text)
+        if match:
+            problems.append(
+                (
+                    loc,
+                    f"names option {match.group(1).upper()} by its letter, but options are shuffled when shown: "
+                    "name the option by its text, or add `shuffle: false` to this question",
+                )
+            )
     return problems
 
 

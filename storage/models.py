@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, CheckConstraint, Index, SmallInteger, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, CheckConstraint, Index, SmallInteger, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime
@@ -237,6 +237,51 @@ class ReviewReminder(SQLModel, table=True):
     member_id: int = Field(sa_type=BigInteger, primary_key=True, sa_column_kwargs=_NOT_AUTO)
     created_at: datetime = Field(sa_type=UTCDateTime)
     last_sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class LiveGame(SQLModel, table=True):
+    """A live round (migration 0006): questions one after another in a channel, each timed.
+
+    `phase` and `current` say where it is (lobby, a question open, its reveal, done), `deadline` when
+    that phase ends. Each step is a compare-and-set on `version`, so a restarted bot continues a game
+    and two processes never take one step twice. One game at a time per channel."""
+
+    __tablename__ = "live_games"
+    __table_args__ = (
+        Index(
+            "uq_live_games_running_channel",
+            "channel_id",
+            unique=True,
+            sqlite_where=text("phase != 'done'"),
+            postgresql_where=text("phase != 'done'"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    guild_id: int = Field(sa_type=BigInteger)
+    channel_id: int = Field(sa_type=BigInteger)
+    lesson_id: str = Field(max_length=200)
+    question_ids: list[str] = Field(default_factory=list, sa_type=JSON)
+    seconds: int = Field(sa_type=SmallInteger)  # per question
+    started_by: int = Field(sa_type=BigInteger)
+    phase: str = Field(default="lobby", max_length=10)  # lobby, question, reveal, done
+    current: int = Field(default=-1, sa_type=SmallInteger)  # the question shown or revealed last
+    deadline: datetime = Field(sa_type=UTCDateTime)
+    post_ids: list[int] = Field(default_factory=list, sa_type=JSON)  # one per question shown so far
+    message_id: int | None = Field(default=None, sa_type=BigInteger)  # the lobby message
+    version: int = 0
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class LivePlayer(SQLModel, table=True):
+    """A member who pressed Join: the game's "everyone has answered" waits for these."""
+
+    __tablename__ = "live_players"
+
+    game_id: int = Field(foreign_key="live_games.id", primary_key=True, ondelete="CASCADE")
+    member_id: int = Field(sa_type=BigInteger, primary_key=True, sa_column_kwargs=_NOT_AUTO)
+    joined_at: datetime = Field(sa_type=UTCDateTime)
 
 
 class ScoreCount(SQLModel, table=True):

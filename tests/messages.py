@@ -37,6 +37,20 @@ def menus(message: Message) -> list[dict[str, Any]]:
     return [c for c in components(message) if c["type"] == 3]
 
 
+def shown_letters(message: Message) -> dict[str, str]:
+    """Option text -> the letter this message shows it under: options are shuffled per post, run
+    and review card, so a member (and a test) goes by the text. From the answer buttons ("B. text"),
+    else from the first blank's menu (label: text, value: letter)."""
+    found = {}
+    for c in components(message):
+        if c["type"] == 2 and ":answer:" in c.get("custom_id", ""):
+            letter, text = c["label"].split(". ", 1)
+            found[text] = letter
+    if not found and menus(message):
+        found = {o["label"]: o["value"] for o in menus(message)[0]["options"]}
+    return found
+
+
 def lessons_folder(tmp_path: Path, **packs: str) -> Path:
     """A lessons folder holding each pack as NAME.yaml (for QUIZBOT_CONTENT_DIR)."""
     folder = tmp_path / "lessons"

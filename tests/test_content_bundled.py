@@ -34,7 +34,7 @@ SEED_ANSWERS = {
     "weights.task5": ["k.upper()", "v", ">"],
     "weights.q1": ["To reduce the difference between predicted and actual values"],
     "weights.q2": ["optimizer.apply_gradients(zip(grads, model.trainable_variables))"],
-    "weights.q3": ["A positive number set by the random initial weight (about 0.07 to 13.9)"],
+    "weights.q3": ["A positive number that depends on the random starting weight"],
     "weights.q4": ["The optimizer is not applied to update weights"],
     "weights.q5": ["It helps the model learn patterns from data to make better predictions"],
 }

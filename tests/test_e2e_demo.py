@@ -14,7 +14,7 @@ from cogs.demo._cog import Demo
 from content import load_library
 from tests.conftest import StartBot
 from tests.emulator import DiscordForTests
-from tests.messages import embed, fields
+from tests.messages import button, embed, fields, shown_letters
 from tests.test_e2e_quiz import post_question
 
 EPHEMERAL = 1 << 6
@@ -30,6 +30,7 @@ questions:
 _QUESTION = """\
   - id: limits.{name}
     kind: multiple_choice
+    shuffle: false
     prompt: What happens with {name}?
     options: [It works, It fails]
     answer: B
@@ -84,7 +85,7 @@ async def test_demo_shows_the_real_printed_loss_and_which_option_it_confirms(
     assert f"```\n{expected}\n```" in embed(reply)["description"]
     assert (
         fields(reply)["What it means"]
-        == f"The code printed `{expected}`: that is option C: {question.option_text('C')}."
+        == f"The code printed `{expected}`: that is the answer **{question.answer_texts[0]}**."
     )
     assert "seed 0" in embed(reply)["footer"]["text"]
 
@@ -151,13 +152,7 @@ async def test_demo_keeps_an_open_questions_output_private_and_for_those_who_ans
 
     question = load_library().question("weights.q3")
     assert question is not None
-    right = f":{question.answer_letters[0]}"
-    answer = next(
-        c["custom_id"]
-        for row in post["components"]
-        for c in row["components"]
-        if c["custom_id"].endswith(right)
-    )
+    answer = button(post, f":{shown_letters(post)[question.answer_texts[0]]}")
     await emulator.wait_reply(await emulator.click(post, answer, by="carol"))
     ran = await emulator.wait_reply(
         await emulator.slash("demo", by="carol", question="weights.q3"), timeout=60

@@ -28,6 +28,7 @@ source: written for the tests
 questions:
   - id: lb.hard
     kind: multiple_choice
+    shuffle: false
     prompt: Which method updates the weights from gradients?
     options: [optimizer.apply_gradients, model.compile]
     answer: A
@@ -36,6 +37,7 @@ questions:
     solution: [apply_gradients changes each variable by its gradient.]
   - id: lb.easy
     kind: multiple_choice
+    shuffle: false
     prompt: Why does training update weights?
     options: [To reduce the loss, To grow the model]
     answer: A
@@ -51,6 +53,7 @@ source: written for the tests
 questions:
   - id: other.q
     kind: multiple_choice
+    shuffle: false
     prompt: What does a loss measure?
     options: [How wrong the model is, How big the model is]
     answer: A

@@ -17,7 +17,7 @@ from storage import practice_runs
 from tests.conftest import StartBot
 from tests.databases import daily_scores, member_score, member_scores
 from tests.emulator import DiscordForTests, plant_message
-from tests.messages import button, components, custom_ids, fields, lessons_folder, menus, title
+from tests.messages import button, components, custom_ids, fields, lessons_folder, menus, shown_letters, title
 
 EPHEMERAL = 1 << 6
 
@@ -29,6 +29,7 @@ source: written for the tests
 questions:
   - id: pr.mc
     kind: multiple_choice
+    shuffle: false
     prompt: Which method updates the weights from gradients?
     options: [optimizer.apply_gradients, model.compile, tf.Variable, model.summary]
     answer: A
@@ -41,6 +42,7 @@ questions:
       - apply_gradients changes each variable by its gradient.
   - id: pr.easy
     kind: multiple_choice
+    shuffle: false
     prompt: Why does training update weights?
     options: [To reduce the loss, To grow the model]
     answer: A
@@ -51,6 +53,7 @@ questions:
     demo: print("the loss goes down")
   - id: pr.blanks
     kind: fill_blanks
+    shuffle: false
     prompt: Square the even numbers.
     code: |
       squares = {x: x[1]2 for x in range(6) if x [2] 2 == 0}
@@ -80,6 +83,7 @@ def mixed_lesson() -> str:
             lines += [
                 f"  - id: mix.{difficulty}{n}",
                 "    kind: multiple_choice",
+                "    shuffle: false",
                 f"    prompt: {difficulty.title()} question number {n}?",
                 "    options: [Right, Wrong]",
                 "    answer: A",
@@ -91,6 +95,7 @@ def mixed_lesson() -> str:
     lines += [
         "  - id: mix.blanks",
         "    kind: fill_blanks",
+        "    shuffle: false",
         "    prompt: Fill the blank.",
         "    code: 'y = 2 [1] 3'",
         '    options: ["+", "-"]',
@@ -162,6 +167,7 @@ def test_the_longest_run_state_fits_discords_custom_id_limit() -> None:
     questions = "\n".join(
         f"""  - id: long.q{n:02}
     kind: fill_blanks
+    shuffle: false
     prompt: Fill in.
     code: 'x = [1] + [2] + [3] + [4]'
     options: [a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p, q, r, s, t, u, v, w, x, y]
@@ -464,15 +470,16 @@ async def test_every_bundled_lesson_can_be_practised_to_the_end_with_wrong_answe
     for lesson in bot.library.lessons.values():
         message = await start_practice(emulator, lesson.id)
         for _ in lesson.questions:
+            question = bot.library.question(question_id(message))
+            assert question is not None
+            letters = shown_letters(message)
             if menus(message):
-                question = bot.library.question(question_id(message))
-                assert question is not None
-                wrong = "".join(next(x for x in question.letters if x != a) for a in question.answer_letters)
+                wrong = "".join(
+                    next(x for t, x in letters.items() if t != right) for right in question.answer_texts
+                )
                 message = await fill_blanks(emulator, message, wrong)
             else:
-                question = bot.library.question(question_id(message))
-                assert question is not None
-                wrong = next(x for x in question.letters if x not in question.answer_letters)
+                wrong = next(x for t, x in letters.items() if t not in question.answer_texts)
                 message = await click(emulator, message, f":{wrong}")
             assert title(message) == "❌ Not quite"
             message = await click(emulator, message, "practice:next:")

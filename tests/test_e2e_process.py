@@ -26,6 +26,7 @@ source: written for the tests
 questions:
   - id: {id}.q
     kind: multiple_choice
+    shuffle: false
     prompt: Pick A.
     options: [this, that]
     answer: A
@@ -163,7 +164,7 @@ async def test_sighup_reloads_the_lessons_and_a_broken_edit_keeps_the_ones_in_us
         )
         bot.process.send_signal(signal.SIGHUP)
         await bot.wait_output("lessons not reloaded")
-        assert "second.yaml:11: questions[0].difficulty" in bot.output, (
+        assert "second.yaml:12: questions[0].difficulty" in bot.output, (
             "the operator sees file, line and field"
         )
         assert (await lessons_in_help(emulator)).startswith("Lessons loaded: 2"), "the last good lessons stay"

@@ -36,6 +36,7 @@ source: written for the tests
 questions:
   - id: qp.hard
     kind: multiple_choice
+    shuffle: false
     prompt: Which method updates the weights from gradients?
     options: [optimizer.apply_gradients, model.compile, tf.Variable, model.summary]
     answer: A
@@ -49,6 +50,7 @@ questions:
       - The others configure, create or describe.
   - id: qp.easy
     kind: multiple_choice
+    shuffle: false
     prompt: Why does training update weights?
     options: [To reduce the loss, To grow the model]
     answer: A
@@ -58,6 +60,7 @@ questions:
       - Training lowers the loss.
   - id: qp.blanks
     kind: fill_blanks
+    shuffle: false
     prompt: Square the even numbers.
     code: |
       squares = {x: x[1]2 for x in range(6) if x [2] 2 == 0}

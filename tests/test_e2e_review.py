@@ -27,6 +27,7 @@ source: written for the tests
 questions:
   - id: rb.blanks
     kind: fill_blanks
+    shuffle: false
     prompt: Square the even numbers.
     code: |
       squares = {x: x[1]2 for x in range(6) if x [2] 2 == 0}

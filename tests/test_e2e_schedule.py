@@ -40,6 +40,7 @@ source: written for the tests
 questions:
   - id: sc.one
     kind: multiple_choice
+    shuffle: false
     prompt: First question?
     options: [Yes, No]
     answer: A
@@ -48,6 +49,7 @@ questions:
     solution: [It is yes.]
   - id: sc.two
     kind: multiple_choice
+    shuffle: false
     prompt: Second question?
     options: [Yes, No]
     answer: B
@@ -56,6 +58,7 @@ questions:
     solution: [It is no.]
   - id: sc.three
     kind: multiple_choice
+    shuffle: false
     prompt: Third question?
     options: [Yes, No]
     answer: A

@@ -6,7 +6,9 @@ import functools
 
 import pytest
 
+from bot import grading, live
 from bot.grading import MAX_TRIES, QuestionLike, feedback_for, format_points, grade, points_for, points_phrase
+from storage.live_games import LiveAnswer
 from tests.fakes import Question
 
 # The stand-in of tests/fakes.py, with this file's defaults: medium, no mistakes unless given.
@@ -173,3 +175,31 @@ def test_points_are_said_with_the_right_noun() -> None:
         "3 points",
         "1.33 points",
     ]
+
+
+def test_live_speed_points_follow_kahoots_rule() -> None:
+    # round(1000 x (1 - t / (2T))): 1000 at once, 500 at the buzzer, nothing for a wrong answer.
+    assert grading.speed_points(True, 0.0, 20) == 1000
+    assert grading.speed_points(True, 3.2, 20) == 920
+    assert grading.speed_points(True, 20.0, 20) == 500
+    assert grading.speed_points(True, 25.0, 20) == 500, "a late clock never drops below the buzzer"
+    assert grading.speed_points(False, 0.5, 20) == 0
+
+
+def test_live_standings_rank_by_points_then_by_the_smaller_total_time() -> None:
+    def a(member: int, post: int, right: bool, seconds: float) -> LiveAnswer:
+        return LiveAnswer(post_id=post, member_id=member, chosen=("A",), right=right, seconds=seconds)
+
+    table = live.standings(
+        [
+            a(1, 1, True, 2.0),
+            a(2, 1, True, 2.0),
+            a(3, 1, False, 0.5),
+            a(1, 2, False, 9.0),
+            a(2, 2, False, 1.0),
+        ],
+        limit_seconds=10,
+    )
+    # 1 and 2 both have 900 points; 2 answered faster in total (3 s against 11 s).
+    assert [(s.member_id, s.points) for s in table] == [(2, 900), (1, 900), (3, 0)]
+    assert live.accuracy([a(1, 1, True, 1), a(2, 1, False, 1)], [1, 2]) == [(1, 2), (0, 0)]

@@ -31,6 +31,7 @@ source: written for the playground tests
 questions:
   - id: pg.fit
     kind: multiple_choice
+    shuffle: false
     prompt: What does model.fit change?
     options: [The weights, The training data, The loss function]
     answer: A
@@ -53,6 +54,7 @@ questions:
       print(f"final loss: {history.history['loss'][-1]:.4f}")
   - id: pg.easy
     kind: multiple_choice
+    shuffle: false
     prompt: Why does training update weights?
     options: [To reduce the loss, To grow the model]
     answer: A
@@ -62,6 +64,7 @@ questions:
       - Training lowers the loss.
   - id: pg.blanks
     kind: fill_blanks
+    shuffle: false
     prompt: Square the even numbers.
     code: |
       # keep the even ones

@@ -188,12 +188,12 @@ def test_what_it_means_says_so_when_the_output_check_could_not_be_decided() -> N
     embed = demo.result_embed(demo_question(), undecided)
     (meaning,) = [f.value for f in embed.fields if f.name == "What it means"]
     assert meaning == (
-        f"The code printed `{'a' * 29}`; checking it against option A: It prints 1 took too long: "
+        f"The code printed `{'a' * 29}`; checking it against the answer **It prints 1** took too long: "
         "please tell a moderator."
     )
     confirmed = demo.result_embed(demo_question(), replace(run_result("1\n"), output_matches=True))
     assert [f.value for f in confirmed.fields if f.name == "What it means"] == [
-        "The code printed `1`: that is option A: It prints 1."
+        "The code printed `1`: that is the answer **It prints 1**."
     ]
 
 

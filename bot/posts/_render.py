@@ -52,7 +52,12 @@ def reveal_embed(
     embed.add_field(name="Answer", value=shorten(answer, EMBED_FIELD_CHARS), inline=False)
     firsts = sum(tally.first_try_counts.values())
     lines = []
-    for choice, count in sorted(tally.first_try_counts.items(), key=lambda kv: (-kv[1], kv[0])):
+    # Stored in the pack's letters; shown in the letters this post gave its options.
+    shown = {
+        ",".join(question.shown_letters(tuple(choice.split(",")))): count
+        for choice, count in tally.first_try_counts.items()
+    }
+    for choice, count in sorted(shown.items(), key=lambda kv: (-kv[1], kv[0])):
         share = count / firsts if firsts else 0
         mark = RIGHT if grading.grade(question, tuple(choice.split(","))) else "  "
         lines.append(f"`{choice:<7}` {bar(share)} {share:4.0%} ({count}) {mark}")

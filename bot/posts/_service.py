@@ -117,6 +117,7 @@ class Posts:
         left it unconfirmed, gets back the message Discord already has instead of a second one."""
         assert post.id is not None
         db = self.bot.database
+        question = question.arranged(post.id)
         view = answer_view(
             POST_MODE, str(post.id), question, public=True, extras=self.bot.question_items(question)
         )
@@ -172,7 +173,7 @@ class Posts:
         await asyncio.sleep(self.count_refresh_seconds)
         db = self.bot.database
         fresh = await post_rows.get_post(db, post_id)
-        question = self.bot.library.question(fresh.question_id) if fresh else None
+        question = self.question_of(fresh) if fresh else None
         if fresh is None or fresh.closed or fresh.message_id is None or question is None:
             return
         embed = self._open_embed(question, fresh, await post_rows.post_tally(db, post_id))
@@ -240,7 +241,7 @@ class Posts:
         refresh = self._refreshing.pop(post.id, None)
         if refresh is not None:
             refresh.cancel()  # a count edit landing after the reveal would hide the answer again
-        question = self.bot.library.question(post.question_id)
+        question = self.question_of(post)
         if post.message_id is not None and question is not None:
             await self._reveal(post, question)
         return True
@@ -260,6 +261,13 @@ class Posts:
             log.warning("could not reveal post %s: %s", post.id, exc)
 
     # ----- helpers --------------------------------------------------------------------------
+    def question_of(self, post: Post) -> Question | None:
+        """The post's question as the post shows it (its own order of options, the same in every
+        process); None once the question left the lessons."""
+        assert post.id is not None
+        question = self.bot.library.question(post.question_id)
+        return None if question is None else question.arranged(post.id)
+
     def _open_embed(self, question: Question, post: Post, tally: PostTally | None) -> discord.Embed:
         return render.question_embed(question, self.bot.library.lesson(question.lesson_id), post, tally)
 

@@ -43,7 +43,8 @@ def output_claim(question: Question, result: RunResult) -> str | None:
     if check is None or not result.ok:
         return None
     quoted = shorten(printed_text(result), CLAIM_PRINTED_CHARS)
-    option = f"option {check.supports}: {question.option_text(check.supports)}"
+    # By its text: each post, run and review card letters the options in its own order.
+    option = f"the answer **{question.option_text(check.supports)}**"
     # Matched by the worker, within a time limit: a pattern that backtracks for ever must not stall the bot.
     if result.output_matches is None:
         return f"The code printed `{quoted}`; checking it against {option} took too long: please tell a moderator."

@@ -156,16 +156,19 @@ class Practice(commands.Cog):
             interaction, embed, next_view(self.signer.state(after), done, self.bot.question_items(question))
         )
 
-    async def review(self, interaction: discord.Interaction[QuizBot], key: str, question_id: str) -> None:
+    async def review(
+        self, interaction: discord.Interaction[QuizBot], key: str, started: int, question_id: str
+    ) -> None:
         """After the summary: one missed question's answer and solution, in a new private message."""
         lesson = self._lesson_for(key)
         if lesson is None:
             await interaction.response.send_message(STALE_RUN, ephemeral=True)
             return
-        question = next((q for q in lesson.questions if q.id == question_id), None)
-        if question is None:
+        found = next((q for q in lesson.questions if q.id == question_id), None)
+        if found is None:
             await interaction.response.send_message(FORGED, ephemeral=True)
             return
+        question = found.arranged(_run.shuffle_seed(key, started))
         if await self._hidden(interaction, question):
             await interaction.response.send_message(OPEN_IN_A_QUIZ, ephemeral=True)
             return

@@ -2,7 +2,7 @@
 
 practice:answer|pick|submit:{run}:...   the shared answer widgets (bot.widgets), mode `practice`
 practice:next:{run}                     the next question, or the summary after the last one
-practice:review:{key}                   after the summary: a missed question's solution (value: its id)
+practice:review:{key}:{started}         after the summary: a missed question's solution (value: its id)
 practice:again:{key}:{mode}             start a new run of the same lesson and mode
 
 {run} is the signed {key}:{mode}:{started}:{history}:{sig}, e.g. 0k3x9a:l:t2a8qz:AB1:3kq0zz
@@ -16,7 +16,7 @@ import discord
 
 from bot.rendering import custom_id, shorten
 from bot.widgets import UNSET, add_extras, answer_view
-from cogs.practice._run import KEY_CHARS, STATE_PATTERN, Run
+from cogs.practice._run import KEY_CHARS, STARTED_PATTERN, STATE_PATTERN, Run, from36
 from content import Question
 from content.discord_limits import SELECT_OPTION_LABEL_CHARS, SELECT_OPTIONS
 
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 PRACTICE_MODE = "practice"
 _KEY = rf"(?P<key>[0-9a-z]{{{KEY_CHARS}}})"
+_STARTED = rf"(?P<started>{STARTED_PATTERN})"
 
 
 def _practice(interaction: discord.Interaction[Any]) -> Practice:
@@ -55,32 +56,36 @@ class NextButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=rf"pra
         await _practice(interaction).show(interaction, self.state)
 
 
-class ReviewSelect(discord.ui.DynamicItem[discord.ui.Select[Any]], template=rf"practice:review:{_KEY}"):
-    """One option per missed question (value: its id); picking one shows its answer and solution."""
+class ReviewSelect(
+    discord.ui.DynamicItem[discord.ui.Select[Any]], template=rf"practice:review:{_KEY}(?::{_STARTED})?"
+):
+    """One option per missed question (value: its id); picking one shows its answer and solution,
+    lettered as the run showed it (the run's start orders its options)."""
 
-    def __init__(self, key: str, questions: list[Question] | None = None) -> None:
+    def __init__(self, key: str, started: str, questions: list[Question] | None = None) -> None:
         options = [
             discord.SelectOption(label=shorten(f"{q.id}: {q.prompt}", SELECT_OPTION_LABEL_CHARS), value=q.id)
             for q in (questions or [])[:SELECT_OPTIONS]
         ]
         super().__init__(
             discord.ui.Select(
-                custom_id=custom_id("practice", "review", key),
+                custom_id=custom_id("practice", "review", key, started),
                 placeholder="See a missed question's solution",
                 options=options or [discord.SelectOption(label="-", value=UNSET)],
             )
         )
-        self.key = key
+        self.key, self.started = key, started
 
     @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: Any, /
     ) -> ReviewSelect:
-        return cls(match["key"])
+        # Menus from before options were shuffled lack the start; their key is stale anyway.
+        return cls(match["key"], match["started"] or "0")
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         picked = self.item.values[0] if self.item.values else UNSET
-        await _practice(interaction).review(interaction, self.key, picked)
+        await _practice(interaction).review(interaction, self.key, from36(self.started), picked)
 
 
 class AgainButton(
@@ -125,6 +130,6 @@ def next_view(state: str, last: bool, extras: list[discord.ui.Item[Any]] | None 
 def summary_view(run: Run, missed: list[Question]) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
     if missed:
-        view.add_item(ReviewSelect(run.key, missed))
+        view.add_item(ReviewSelect(run.key, run.started_code, missed))
     view.add_item(AgainButton(run.key, run.mode_code))
     return view

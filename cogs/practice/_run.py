@@ -8,10 +8,11 @@ A run's whole state travels in its buttons' custom_ids, so any bot process can c
              A lesson edited in a way that changes the questions gets a new key, so an old run is
              refused politely instead of grading against different questions.
     mode     "l" (learn) or "t" (test)
-    started  the start time in epoch seconds, base 36; it is also the seed of a test's question order
-    history  one character per answered question: the chosen letter for multiple choice (rightness is
-             re-graded from the lesson), "1"/"0" (right/wrong) for fill-in-the-blanks, whose picks
-             would not fit. The number of answers is the position in the run.
+    started  the start time in epoch seconds, base 36; with the key, the seed of a test's question
+             order and of every question's order of options
+    history  one character per answered question: the chosen letter (as the run showed the options)
+             for multiple choice (rightness is re-graded from the lesson), "1"/"0" (right/wrong) for
+             fill-in-the-blanks, whose picks would not fit. The number of answers is the position.
     sig      6 base-36 characters of an HMAC of the rest (Signer), so a member cannot forge a run
              (a finished test with every answer right, say).
 """
@@ -43,9 +44,10 @@ SIGNATURE_CHARS = 6  # about 31 bits: guessing one through Discord's rate limits
 # 100-character custom_id next to the rest of the signed state.
 MAX_LEARN_QUESTIONS = 50
 MAX_TEST_QUESTIONS = 10
+STARTED_PATTERN = "[0-9a-z]{1,8}"
 # A run as its buttons carry it: {key}:{mode}:{started}:{history}:{sig}, e.g. 0k3x9a:l:t2a8qz:AB1:3kq0zz
 STATE_PATTERN = (
-    rf"(?P<key>[0-9a-z]{{{KEY_CHARS}}}):(?P<mode>[lt]):(?P<started>[0-9a-z]{{1,8}}):"
+    rf"(?P<key>[0-9a-z]{{{KEY_CHARS}}}):(?P<mode>[lt]):(?P<started>{STARTED_PATTERN}):"
     rf"(?P<history>[{LETTERS}{BLANKS_RIGHT}{BLANKS_WRONG}]{{0,{MAX_LEARN_QUESTIONS}}}):"
     rf"(?P<sig>[0-9a-z]{{{SIGNATURE_CHARS}}})"
 )
@@ -68,9 +70,11 @@ def from36(text: str) -> int:
 
 
 def lesson_key(lesson: Lesson) -> str:
-    """A short fingerprint of what a run depends on: the lesson id and its questions' ids, kinds and answers."""
+    """A short fingerprint of what a run depends on: the lesson id and its questions' ids, kinds,
+    answers and whether their options are shuffled."""
     parts = [lesson.id] + [
-        f"{q.id}|{q.kind}|{','.join(q.answer_letters)}|{len(q.options)}" for q in lesson.questions
+        f"{q.id}|{q.kind}|{','.join(q.answer_letters)}|{len(q.options)}|{'s' if q.shuffle else 'p'}"
+        for q in lesson.questions
     ]
     digest = int.from_bytes(hashlib.sha256("\n".join(parts).encode()).digest()[:8], "big")
     return to36(digest % 36**KEY_CHARS).rjust(KEY_CHARS, "0")
@@ -104,6 +108,11 @@ class Run:
         return Run(self.key, self.mode, self.started, self.history + mark)
 
     @property
+    def seed(self) -> str:
+        """What orders each question's options in this run (bot-wide the same, restarts too)."""
+        return shuffle_seed(self.key, self.started)
+
+    @property
     def unsigned(self) -> str:
         return f"{self.key}:{self.mode_code}:{self.started_code}:{self.history}"
 
@@ -130,17 +139,25 @@ class Signer:
         return run if hmac.compare_digest(self._signature(run.unsigned), match["sig"]) else None
 
 
+def shuffle_seed(key: str, started: int) -> str:
+    return f"{key}:{started}"
+
+
 def start(lesson: Lesson, mode: Mode, now: datetime) -> Run:
     return Run(lesson_key(lesson), mode, int(now.timestamp()))
 
 
 def plan(lesson: Lesson, run: Run) -> list[Question]:
-    """The questions of this run, in order.
+    """The questions of this run, in order, each with its options in this run's order.
 
     learn: the lesson's questions in the lesson's order (the first MAX_LEARN_QUESTIONS).
     test: up to 10, drawn round-robin from the difficulties (so a lesson with all three gets a mix),
     then shuffled; the draw and the order come from the run's start time, so every process agrees.
     """
+    return [q.arranged(run.seed) for q in _pick(lesson, run)]
+
+
+def _pick(lesson: Lesson, run: Run) -> list[Question]:
     if run.mode == "learn":
         return list(lesson.questions[:MAX_LEARN_QUESTIONS])
     rng = random.Random(f"{run.key}:{run.started}")
@@ -178,8 +195,9 @@ def is_right(question: Question, mark: str) -> bool:
 
 
 def chosen_from(question: Question, mark: str) -> tuple[str, ...]:
-    """What to record as the member's choice; blanks' picks are not kept (see the module docstring)."""
-    return (mark,) if question.kind == "multiple_choice" else ()
+    """What to record as the member's choice, in the pack's letters; blanks' picks are not kept
+    (see the module docstring)."""
+    return question.lesson_letters((mark,)) if question.kind == "multiple_choice" else ()
 
 
 def history_is_valid(questions: list[Question], history: str) -> bool:

@@ -187,7 +187,7 @@ class Quiz(commands.Cog):
         if post is None or post.guild_id != interaction.guild_id:
             await interaction.response.send_message(STALE_POST, ephemeral=True)
             return None
-        question = self.bot.library.question(post.question_id)
+        question = self.bot.posts.question_of(post)
         if question is None:
             await interaction.response.send_message(REMOVED_QUESTION, ephemeral=True)
             return None
@@ -203,8 +203,14 @@ class Quiz(commands.Cog):
         """A click on an option (or a submitted blanks form): one try, graded, answered privately."""
         assert post.id is not None
         try:
+            # Stored and graded in the pack's letters: the post's own order is only how it shows them.
             outcome = await answering.record_try(
-                self.bot.database, post, interaction.user.id, chosen, question, self.bot.now()
+                self.bot.database,
+                post,
+                interaction.user.id,
+                question.lesson_letters(chosen),
+                question.in_lesson_order,
+                self.bot.now(),
             )
         except LookupError:  # the cached post was deleted meanwhile
             self.bot.posts.forget(post.id)

@@ -37,6 +37,12 @@ _SHOWN = re.compile(SHOWN_PATTERN)
 REMINDER_TICK_MINUTES = 10
 
 
+def showing(question: Question, member_id: int, seen: int) -> Question:
+    """The question as this review of the card shows it: each review its own order of options, the
+    same for every click (and process) within one."""
+    return question.arranged(f"review:{member_id}:{seen}")
+
+
 class Review(commands.Cog):
     def __init__(self, bot: QuizBot) -> None:
         self.bot = bot
@@ -82,6 +88,7 @@ class Review(commands.Cog):
                 continue
             summary = await review.review_summary(db, member_id, now)
             lesson = self.bot.library.lesson(question.lesson_id)
+            question = showing(question, member_id, card.reviews)
             embed = render.question_embed(question, lesson, card, summary.due, hinted=False)
             await self._reply(interaction, embed, question_view(question, card.reviews, hinted=False))
             return
@@ -203,7 +210,7 @@ class Review(commands.Cog):
         if card is None or card.reviews != seen:
             await interaction.response.send_message(ALREADY, ephemeral=True)
             return None
-        return question, card
+        return showing(question, interaction.user.id, seen), card
 
     @staticmethod
     async def _reply(

@@ -251,13 +251,6 @@ class Schedules(
     async def _before_loop(self) -> None:
         await self.bot.wait_until_ready()
 
-    def _owns(self, guild_id: int) -> bool:
-        """With several shard processes, only the one holding the guild's shard posts its quizzes."""
-        shard_ids, count = self.bot.shard_ids, self.bot.shard_count
-        if not shard_ids or not count:
-            return True  # this process runs every shard
-        return (guild_id >> 22) % count in shard_ids
-
     async def run_due(self) -> int:
         """Claim and post every run that is due now; returns how many runs this process posted.
 
@@ -267,7 +260,7 @@ class Schedules(
         now = self.bot.now()
         catch_up = timedelta(minutes=self.bot.settings.catch_up_minutes)
         db = self.bot.database
-        schedules = {s.id: s for s in await store.active_schedules(db) if self._owns(s.guild_id)}
+        schedules = {s.id: s for s in await store.active_schedules(db) if self.bot.holds_guild(s.guild_id)}
         if not schedules:
             return 0
         posted = await self._take_over_stale_claims(schedules, now, catch_up)

@@ -98,9 +98,9 @@ def question_embed(question: Question, lesson: Lesson | None, stats: QuestionSta
         wrong_text = "Nobody picked a wrong option."
     else:
         letters = wrong[0].split(",")
+        # By text only: each post showed the options in its own order, so letters differ.
         texts = ", ".join(
-            f"{letter}. {question.option_text(letter)}" if letter in question.letters else letter
-            for letter in letters
+            question.option_text(letter) if letter in question.letters else letter for letter in letters
         )
         wrong_text = f"**{shorten(texts, 300)}** ({plural(wrong[1], 'time')})"
         mistake = question.mistake_for(letters[0]) if len(letters) == 1 else None

@@ -1,0 +1,459 @@
+"""/live start and /live stop, the game's steps, and the `live` answer mode.
+
+A game is a row (storage.live_games) moved one step at a time by compare-and-set: the lobby runs
+out, a question is posted, its time runs out (or everyone who joined has answered) and it is
+revealed, a few seconds later the next one comes, and after the last the podium. Every process runs
+the steps of the games of the guilds it holds; whichever takes a step first does it, once. A bot
+restarted mid-game picks up where the row says, revealing at once a deadline that passed meanwhile.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import live as standings
+from bot.attempts import AttemptStatus, LockedIn, decide_once
+from bot.daily import pick_questions
+from bot.embeds import blanks_form_embed
+from bot.loops import every
+from bot.rendering import shorten
+from bot.widgets import UNSET, answer_view
+from cogs import _choices as choices
+from cogs._checks import moderator_only
+from cogs.live import _render as render
+from cogs.live._items import LIVE_MODE, answer_state, lobby_view, podium_view, read_state
+from content import Lesson, Question
+from storage import Post, attempt_rows, post_rows
+from storage import live_games as store
+from storage.models import LiveGame
+
+if TYPE_CHECKING:
+    from bot.app import QuizBot
+
+log = logging.getLogger(__name__)
+
+LOBBY_SECONDS = 15
+REVEAL_SECONDS = 5  # the reveal stays alone this long before the next question
+
+FORGED = "That button doesn't belong to this question. Use the buttons on the question itself."
+STALE = "This live question is no longer available."
+TIME_UP = "Time's up on this question: answers are no longer taken."
+FINISHED = "This live round has finished."
+
+
+def _letters(question: Question, stored: tuple[str, ...]) -> str:
+    return ", ".join(question.shown_letters(stored))
+
+
+class Live(commands.Cog):
+    live = app_commands.Group(name="live", description="Live rounds: a timed quiz game", guild_only=True)
+
+    def __init__(self, bot: QuizBot) -> None:
+        self.bot = bot
+        self._steps: dict[int, asyncio.Lock] = {}
+        self._early: set[asyncio.Task[None]] = set()
+
+    async def cog_load(self) -> None:
+        self.loop.start()
+
+    async def cog_unload(self) -> None:
+        self.loop.cancel()
+        for task in self._early:
+            task.cancel()
+
+    # ----- commands -------------------------------------------------------------------------
+    @live.command(name="start", description="Start a live round: timed questions, speed points (moderators)")
+    @app_commands.describe(
+        lesson="The lesson to take the questions from",
+        questions="How many questions (default 10)",
+        seconds="Seconds per question (default 20)",
+        channel="Where to play (default: here)",
+    )
+    @moderator_only()
+    async def start(
+        self,
+        interaction: discord.Interaction[QuizBot],
+        lesson: str,
+        questions: app_commands.Range[int, 1, 30] = 10,
+        seconds: app_commands.Range[int, 5, 120] = 20,
+        channel: discord.TextChannel | None = None,
+    ) -> None:
+        found = self.bot.library.lesson(lesson)
+        if found is None:
+            await interaction.response.send_message(
+                f"There is no lesson `{shorten(lesson, 50)}`.", ephemeral=True
+            )
+            return
+        target = channel or interaction.channel
+        if not isinstance(target, discord.TextChannel | discord.Thread) or interaction.guild_id is None:
+            await interaction.response.send_message(
+                "I can only run a live round in a server's text channel or thread.", ephemeral=True
+            )
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        recency = await post_rows.question_recency(self.bot.database, interaction.guild_id, target.id)
+        picked = pick_questions(found.questions, recency, questions)
+        now = self.bot.now()
+        try:
+            game = await store.create_game(
+                self.bot.database,
+                guild_id=interaction.guild_id,
+                channel_id=target.id,
+                lesson_id=found.id,
+                question_ids=[q.id for q in picked],
+                seconds=seconds,
+                started_by=interaction.user.id,
+                starts_at=now + timedelta(seconds=LOBBY_SECONDS),
+                now=now,
+            )
+        except store.GameRunning:
+            await interaction.followup.send(
+                f"A live round is already running in {target.mention}: `/live stop` there ends it."
+            )
+            return
+        assert game.id is not None
+        try:
+            lobby = await target.send(embed=render.lobby_embed(found, game, []), view=lobby_view(game.id))
+        except discord.HTTPException:
+            await store.advance(self.bot.database, game, phase=store.DONE, finished_at=self.bot.now())
+            await interaction.followup.send(
+                f"I can't post in {target.mention}: I need *Send Messages* and *Embed Links* there."
+            )
+            return
+        await store.advance(self.bot.database, game, message_id=lobby.id)
+        note = "" if len(picked) == questions else f" (the lesson has {len(picked)})"
+        await interaction.followup.send(
+            f"Live round posted in {target.mention}: {len(picked)} questions{note}, {seconds} s each, "
+            f"starting {discord.utils.format_dt(game.deadline, 'R')}."
+        )
+
+    @start.autocomplete("lesson")
+    async def _lesson_choices(
+        self, interaction: discord.Interaction[QuizBot], typed: str
+    ) -> list[app_commands.Choice[str]]:
+        return choices.lessons(self.bot, typed)
+
+    @live.command(
+        name="stop", description="End this channel's live round now, with the podium so far (moderators)"
+    )
+    @moderator_only()
+    async def stop(self, interaction: discord.Interaction[QuizBot]) -> None:
+        assert interaction.channel_id is not None
+        game = await store.running_game(self.bot.database, interaction.channel_id)
+        if game is None:
+            await interaction.response.send_message(
+                "No live round is running in this channel.", ephemeral=True
+            )
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        async with self._lock(game):
+            fresh = await store.get_game(self.bot.database, game.id or 0)
+            if fresh is None or fresh.phase == store.DONE or not await self._finish(fresh, stopped=True):
+                await interaction.followup.send("That live round had just finished.")
+                return
+        await interaction.followup.send("Stopped: the podium so far is posted.")
+
+    # ----- the game's steps -----------------------------------------------------------------
+    @every(seconds=0.5, what="running live rounds")
+    async def loop(self) -> None:
+        await self.tick()
+
+    @loop.before_loop
+    async def _before_loop(self) -> None:
+        await self.bot.wait_until_ready()
+
+    async def tick(self) -> int:
+        """Take every step that is due in the games of the guilds this process holds."""
+        taken = 0
+        for game in await store.due_games(self.bot.database, self.bot.now()):
+            if self.bot.holds_guild(game.guild_id):
+                taken += await self.step(game)
+        return taken
+
+    def _lock(self, game: LiveGame) -> asyncio.Lock:
+        assert game.id is not None
+        return self._steps.setdefault(game.id, asyncio.Lock())
+
+    async def step(self, game: LiveGame) -> bool:
+        """The game's next step, if nobody (here or in another process) took it already."""
+        async with self._lock(game):
+            fresh = await store.get_game(self.bot.database, game.id or 0)
+            if fresh is None or fresh.version != game.version:
+                return False
+            if fresh.phase == store.QUESTION:
+                return await self._reveal(fresh)
+            if fresh.current + 1 < len(fresh.question_ids):
+                return await self._post_question(fresh, fresh.current + 1)
+            return await self._finish(fresh, stopped=False)
+
+    async def _post_question(self, game: LiveGame, index: int) -> bool:
+        db, now = self.bot.database, self.bot.now()
+        question = self.bot.library.question(game.question_ids[index])
+        if question is None:  # taken out of the lessons since the game started: skip it
+            return await store.advance(db, game, current=index) is not None
+        post = await post_rows.create_post(
+            db,
+            game.guild_id,
+            game.channel_id,
+            question.id,
+            question.lesson_id,
+            None,
+            game.started_by,
+            now=now,
+        )
+        assert post.id is not None
+        moved = await store.advance(
+            db,
+            game,
+            phase=store.QUESTION,
+            current=index,
+            deadline=now + timedelta(seconds=game.seconds),
+            post_ids=[*game.post_ids, post.id],
+        )
+        if moved is None:
+            await post_rows.drop_unsent_post(db, post.id)
+            return False
+        assert moved.id is not None
+        shown = question.arranged(post.id)
+        view = answer_view(LIVE_MODE, answer_state(moved.id, post.id), shown, public=True)
+        channel = self._channel(moved)
+        try:
+            message = await channel.send(
+                embed=render.question_embed(self._lesson(moved), moved, shown), view=view, nonce=post.id
+            )
+        except discord.HTTPException as exc:
+            log.warning("live round %s: could not post question %s (%s); ending it", moved.id, index + 1, exc)
+            await store.advance(db, moved, phase=store.DONE, finished_at=self.bot.now())
+            return True
+        await post_rows.set_post_message(db, post.id, message.id)
+        return True
+
+    async def _reveal(self, game: LiveGame) -> bool:
+        db = self.bot.database
+        moved = await store.advance(
+            db, game, phase=store.REVEAL, deadline=self.bot.now() + timedelta(seconds=REVEAL_SECONDS)
+        )
+        if moved is None:
+            return False
+        await self._show_reveal(moved)
+        return True
+
+    async def _show_reveal(self, game: LiveGame) -> None:
+        """Close the current question and edit its post into the answer and the standings."""
+        db = self.bot.database
+        post_id = game.post_ids[-1]
+        await post_rows.close_post(db, post_id, now=self.bot.now())
+        post = await post_rows.get_post(db, post_id)
+        question = self.bot.posts.question_of(post) if post else None
+        if post is None or post.message_id is None or question is None:
+            return
+        answers = await store.answers(db, game.post_ids)
+        embed = render.reveal_embed(
+            self._lesson(game),
+            game,
+            question,
+            answers,
+            standings.shares(answers, post_id),
+            standings.fastest_right(answers, post_id),
+            standings.standings(answers, game.seconds),
+        )
+        try:
+            await self._channel(game).get_partial_message(post.message_id).edit(embed=embed, view=None)
+        except discord.HTTPException as exc:
+            log.warning("live round %s: could not reveal post %s: %s", game.id, post_id, exc)
+
+    async def _finish(self, game: LiveGame, *, stopped: bool) -> bool:
+        db = self.bot.database
+        moved = await store.advance(db, game, phase=store.DONE, finished_at=self.bot.now())
+        if moved is None:
+            return False
+        assert moved.id is not None
+        if game.phase == store.QUESTION:  # stopped mid-question: it counts, and shows its answer
+            await self._show_reveal(moved)
+        answers = await store.answers(db, moved.post_ids)
+        embed = render.podium_embed(
+            self._lesson(moved),
+            moved,
+            standings.standings(answers, moved.seconds),
+            standings.accuracy(answers, moved.post_ids),
+            stopped=stopped,
+        )
+        try:
+            await self._channel(moved).send(embed=embed, view=podium_view(moved.id))
+        except discord.HTTPException as exc:
+            log.warning("live round %s: could not post the podium: %s", moved.id, exc)
+        return True
+
+    # ----- joining and summaries -------------------------------------------------------------
+    async def join(self, interaction: discord.Interaction[QuizBot], game_id: int) -> None:
+        db = self.bot.database
+        game = await store.get_game(db, game_id)
+        if game is None or game.guild_id != interaction.guild_id:
+            await self.bot.unknown_button(interaction)
+            return
+        if game.phase == store.DONE:
+            await interaction.response.send_message(FINISHED, ephemeral=True)
+            return
+        if not await store.join(db, game_id, interaction.user.id, self.bot.now()):
+            await interaction.response.send_message("You're already in. Good luck!", ephemeral=True)
+            return
+        when = "The first question comes" if game.phase == store.LOBBY else "The next question comes"
+        await interaction.response.send_message(
+            f"You're in! {when} soon: answer fast, the faster the more points.", ephemeral=True
+        )
+        if game.phase == store.LOBBY and game.message_id is not None:
+            joined = await store.players(db, game_id)
+            embed = render.lobby_embed(self._lesson(game), game, joined)
+            try:
+                await self._channel(game).get_partial_message(game.message_id).edit(embed=embed)
+            except discord.HTTPException as exc:
+                log.warning("live round %s: could not update the lobby: %s", game_id, exc)
+
+    async def summary(self, interaction: discord.Interaction[QuizBot], game_id: int) -> None:
+        db = self.bot.database
+        game = await store.get_game(db, game_id)
+        if game is None or game.guild_id != interaction.guild_id:
+            await self.bot.unknown_button(interaction)
+            return
+        answers = await store.answers(db, game.post_ids)
+        table = standings.standings(answers, game.seconds)
+        mine = next(
+            (
+                (place, row)
+                for place, row in enumerate(table, start=1)
+                if row.member_id == interaction.user.id
+            ),
+            None,
+        )
+        missed_posts = {a.post_id for a in answers if a.member_id == interaction.user.id and not a.right}
+        missed = []
+        for post_id in game.post_ids:
+            post = await post_rows.get_post(db, post_id) if post_id in missed_posts else None
+            question = self.bot.library.question(post.question_id) if post else None
+            if question is not None:
+                missed.append(question)
+        place, row = mine if mine else (None, None)
+        await interaction.response.send_message(
+            embed=render.summary_embed(self._lesson(game), game, place, row, missed, len(table)),
+            ephemeral=True,
+        )
+
+    # ----- the `live` answer mode (bot.widgets) ---------------------------------------------
+    forged = FORGED
+
+    async def shown(
+        self, interaction: discord.Interaction[QuizBot], state: str
+    ) -> tuple[tuple[LiveGame, Post], Question] | None:
+        ids = read_state(state)
+        if ids is None:
+            await self.bot.unknown_button(interaction)
+            return None
+        game_id, post_id = ids
+        post = await self.bot.posts.cached(post_id)
+        game = await store.get_game(self.bot.database, game_id)
+        if (
+            post is None
+            or game is None
+            or post.guild_id != interaction.guild_id
+            or post_id not in game.post_ids
+        ):
+            await interaction.response.send_message(STALE, ephemeral=True)
+            return None
+        question = self.bot.posts.question_of(post)
+        if question is None:
+            await interaction.response.send_message(STALE, ephemeral=True)
+            return None
+        return (game, post), question
+
+    async def answer(
+        self,
+        interaction: discord.Interaction[QuizBot],
+        shown: tuple[LiveGame, Post],
+        question: Question,
+        chosen: tuple[str, ...],
+    ) -> None:
+        """One answer, locked in: graded now, shown to nobody until the reveal."""
+        game, post = shown
+        assert post.id is not None
+        deadline = post.posted_at + timedelta(seconds=game.seconds)
+        lesson_order = question.in_lesson_order
+        now = self.bot.now()
+        locked: LockedIn = await attempt_rows.record_attempt(
+            self.bot.database,
+            post,
+            interaction.user.id,
+            question.lesson_letters(chosen),
+            lambda state: decide_once(state, lesson_order, deadline),
+            now,
+        )
+        if locked.status is AttemptStatus.CLOSED:
+            text = TIME_UP
+        elif locked.status is AttemptStatus.ALREADY_DONE:
+            text = f"You're already locked in: **{_letters(question, locked.chosen)}**."
+        else:
+            assert locked.feedback is not None
+            taken = (now - post.posted_at).total_seconds()
+            text = f"Locked in: **{_letters(question, locked.chosen)}** · {taken:.1f} s"
+            self.bot.dispatch("quiz_outcome", interaction.user.id, question.id, locked.feedback)
+            self._reveal_early_if_all_answered(game, post.id)
+        if (
+            question.kind == "fill_blanks"
+            and interaction.message is not None
+            and interaction.message.flags.ephemeral
+        ):
+            await interaction.response.edit_message(content=text, embed=None, view=None)
+        else:
+            await interaction.response.send_message(text, ephemeral=True)
+
+    def _reveal_early_if_all_answered(self, game: LiveGame, post_id: int) -> None:
+        async def check() -> None:
+            if not await store.everyone_answered(self.bot.database, game.id or 0, post_id):
+                return
+            fresh = await store.get_game(self.bot.database, game.id or 0)
+            if fresh is not None and fresh.phase == store.QUESTION and fresh.post_ids[-1:] == [post_id]:
+                await self.step(fresh)
+
+        task = asyncio.create_task(check())
+        self._early.add(task)
+        task.add_done_callback(self._early.discard)
+
+    async def open_form(
+        self, interaction: discord.Interaction[QuizBot], shown: tuple[LiveGame, Post], question: Question
+    ) -> None:
+        """ "Answer" on a blanks question: the member's own form, with the same deadline."""
+        game, post = shown
+        assert post.id is not None
+        tries = await attempt_rows.member_tries(self.bot.database, post.id, interaction.user.id)
+        if tries:
+            text = f"You're already locked in: **{_letters(question, tries[0].chosen)}**."
+            await interaction.response.send_message(text, ephemeral=True)
+            return
+        if self.bot.now() >= post.posted_at + timedelta(seconds=game.seconds):
+            await interaction.response.send_message(TIME_UP, ephemeral=True)
+            return
+        embed = blanks_form_embed(question, 1)
+        embed.set_footer(
+            text="Pick an option for each blank, then Submit · one answer: the faster, the more points"
+        )
+        await interaction.response.send_message(
+            embed=embed, view=self.form_view(shown, question, UNSET * question.blanks), ephemeral=True
+        )
+
+    def form_view(self, shown: tuple[LiveGame, Post], question: Question, picks: str) -> discord.ui.View:
+        game, post = shown
+        assert game.id is not None and post.id is not None
+        return answer_view(LIVE_MODE, answer_state(game.id, post.id), question, picks=picks)
+
+    # ----- helpers --------------------------------------------------------------------------
+    def _lesson(self, game: LiveGame) -> Lesson | None:
+        return self.bot.library.lesson(game.lesson_id)
+
+    def _channel(self, game: LiveGame) -> discord.PartialMessageable:
+        return self.bot.get_partial_messageable(game.channel_id, guild_id=game.guild_id)

@@ -1,0 +1,188 @@
+"""What a live round looks like: the lobby, each question with its countdown, its reveal with the
+standings, the podium, and each player's own summary."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import discord
+
+from bot import grading
+from bot.embeds import COLOURS, RIGHT
+from bot.live import Standing
+from bot.rendering import bar, clip, plural, shorten
+from content import Lesson, Question, card_description
+from content.discord_limits import EMBED_DESCRIPTION_CHARS, EMBED_FIELD_CHARS, EMBED_TITLE_CHARS
+from storage.live_games import LiveAnswer
+from storage.models import LiveGame
+
+MEDALS = ("🥇", "🥈", "🥉")
+STANDINGS_SHOWN = 5
+RANKING_SHOWN = 20
+
+
+def _title(text: str, lesson: Lesson | None, game: LiveGame) -> str:
+    return shorten(f"{text} · {lesson.title if lesson else game.lesson_id}", EMBED_TITLE_CHARS)
+
+
+def _countdown(when: datetime) -> str:
+    return discord.utils.format_dt(when, "R")
+
+
+def _players(member_ids: list[int]) -> str:
+    return clip(" ".join(f"<@{m}>" for m in member_ids), EMBED_FIELD_CHARS) if member_ids else "Nobody yet."
+
+
+def lobby_embed(lesson: Lesson | None, game: LiveGame, joined: list[int]) -> discord.Embed:
+    embed = discord.Embed(
+        title=_title("🎮 Live round", lesson, game),
+        description=(
+            f"{plural(len(game.question_ids), 'question')}, {game.seconds} s each, starting "
+            f"{_countdown(game.deadline)}. Right answers score up to {grading.LIVE_MAX_POINTS} "
+            "points: the faster, the more. Join to be waited for, or just answer."
+        ),
+        colour=discord.Colour.blurple(),
+    )
+    embed.add_field(name=f"Joined: {len(joined)}", value=_players(joined), inline=False)
+    return embed
+
+
+def question_embed(lesson: Lesson | None, game: LiveGame, question: Question) -> discord.Embed:
+    number = game.current + 1
+    embed = discord.Embed(
+        title=_title(f"Question {number} of {len(game.question_ids)}", lesson, game),
+        description=clip(card_description(question), EMBED_DESCRIPTION_CHARS),
+        colour=COLOURS[question.difficulty],
+    )
+    embed.add_field(name="Time's up", value=_countdown(game.deadline))
+    how = "pick an option" if question.kind == "multiple_choice" else "click Answer to fill the blanks"
+    embed.set_footer(text=f"One answer each, {how}: the faster, the more points · {question.id}")
+    return embed
+
+
+def _standings_text(table: list[Standing], shown: int) -> str:
+    lines = []
+    for place, row in enumerate(table[:shown], start=1):
+        mark = MEDALS[place - 1] if place <= len(MEDALS) else f"{place}."
+        lines.append(f"{mark} <@{row.member_id}> {row.points} ({row.right} right)")
+    if len(table) > shown:
+        lines.append(f"and {len(table) - shown} more")
+    return clip("\n".join(lines), EMBED_FIELD_CHARS) if lines else "Nobody has answered yet."
+
+
+def reveal_embed(
+    lesson: Lesson | None,
+    game: LiveGame,
+    question: Question,
+    answers: list[LiveAnswer],
+    shares: dict[tuple[str, ...], int],
+    fastest: list[LiveAnswer],
+    table: list[Standing],
+) -> discord.Embed:
+    """The question once time is up: the answer, who picked what, the fastest right, the standings."""
+    embed = discord.Embed(
+        title=_title(f"Question {game.current + 1} of {len(game.question_ids)} · answer", lesson, game),
+        description=clip(card_description(question), EMBED_DESCRIPTION_CHARS),
+        colour=discord.Colour.dark_grey(),
+    )
+    answer = ", ".join(
+        f"**{letter}.** {text}"
+        for letter, text in zip(question.answer_letters, question.answer_texts, strict=True)
+    )
+    embed.add_field(name="Answer", value=shorten(answer, EMBED_FIELD_CHARS), inline=False)
+    total = sum(shares.values())
+    lines = []
+    # Stored in the pack's letters; shown in the letters this question's post gave its options.
+    for chosen, count in sorted(shares.items(), key=lambda kv: -kv[1]):
+        letters = question.shown_letters(chosen)
+        mark = RIGHT if grading.grade(question, letters) else "  "
+        lines.append(f"`{','.join(letters):<7}` {bar(count / total)} {count / total:4.0%} ({count}) {mark}")
+    embed.add_field(
+        name=f"Answers ({total})",
+        value=clip("\n".join(lines), EMBED_FIELD_CHARS) if lines else "Nobody answered.",
+        inline=False,
+    )
+    if fastest:
+        embed.add_field(
+            name="Fastest right",
+            value="\n".join(f"<@{a.member_id}> {a.seconds:.1f} s" for a in fastest),
+            inline=False,
+        )
+    embed.add_field(
+        name=f"Standings ({plural(len(table), 'player')})",
+        value=_standings_text(table, STANDINGS_SHOWN),
+        inline=False,
+    )
+    embed.set_footer(text=question.id)
+    return embed
+
+
+def podium_embed(
+    lesson: Lesson | None,
+    game: LiveGame,
+    table: list[Standing],
+    accuracy: list[tuple[int, int]],
+    *,
+    stopped: bool,
+) -> discord.Embed:
+    asked = len(accuracy)
+    heading = "🏁 Live round stopped" if stopped else "🏆 Live round over"
+    podium = (
+        "\n".join(f"{MEDALS[i]} <@{row.member_id}> · {row.points} points" for i, row in enumerate(table[:3]))
+        or "Nobody answered."
+    )
+    embed = discord.Embed(
+        title=_title(heading, lesson, game),
+        description=f"{podium}\n\n{plural(len(table), 'player')}, {plural(asked, 'question')}.",
+        colour=discord.Colour.gold(),
+    )
+    if len(table) > 3:
+        rest = table[3:RANKING_SHOWN]
+        lines = [f"{place}. <@{row.member_id}> {row.points}" for place, row in enumerate(rest, start=4)]
+        if len(table) > RANKING_SHOWN:
+            lines.append(f"and {len(table) - RANKING_SHOWN} more")
+        embed.add_field(name="Ranking", value=clip("\n".join(lines), EMBED_FIELD_CHARS), inline=False)
+    if accuracy:
+        lines = [
+            f"Q{number} {bar(right / answered if answered else 0)} "
+            f"{(right / answered if answered else 0):4.0%} ({right}/{answered})"
+            for number, (right, answered) in enumerate(accuracy, start=1)
+        ]
+        embed.add_field(
+            name="Right per question", value=clip("\n".join(lines), EMBED_FIELD_CHARS), inline=False
+        )
+    embed.set_footer(text="Your own summary: the button below · points count on the leaderboards too")
+    return embed
+
+
+def summary_embed(
+    lesson: Lesson | None,
+    game: LiveGame,
+    place: int | None,
+    row: Standing | None,
+    missed: list[Question],
+    players: int,
+) -> discord.Embed:
+    """One player's private summary: their place, points and the questions to look at again."""
+    if row is None or place is None:
+        return discord.Embed(
+            title=_title("Your live round", lesson, game),
+            description="You didn't answer in this round. Join the next one!",
+            colour=discord.Colour.blurple(),
+        )
+    embed = discord.Embed(
+        title=_title("Your live round", lesson, game),
+        description=(
+            f"Place **{place}** of {players} · **{row.points}** points · "
+            f"{row.right} of {len(game.post_ids)} right"
+        ),
+        colour=discord.Colour.green() if place <= 3 else discord.Colour.blurple(),
+    )
+    if missed:
+        listed = "\n".join(f"• {shorten(q.prompt, 90)} (`{q.id}`)" for q in missed)
+        embed.add_field(
+            name="To look at again (they are in /review)", value=clip(listed, EMBED_FIELD_CHARS), inline=False
+        )
+    else:
+        embed.add_field(name="To look at again", value="Nothing: every answer was right.", inline=False)
+    return embed

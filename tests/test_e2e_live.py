@@ -1,0 +1,235 @@
+"""Live rounds end to end: a lobby, timed questions with speed points, reveals with standings, a
+podium; restart-safe, stoppable, for moderators to run and everyone to play."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.app import QuizBot
+from cogs.live import Live
+from storage import live_games
+from tests.clock import Clock
+from tests.conftest import StartBot
+from tests.databases import member_score
+from tests.emulator import DiscordForTests
+from tests.messages import button, embed, fields, lessons_folder, shown_letters, title
+
+EPHEMERAL = 1 << 6
+T0 = datetime(2026, 3, 2, 18, 0, tzinfo=UTC)
+PACK = """\
+id: night
+title: Quiz night
+topic: testing
+source: written for the tests
+questions:
+  - id: night.q1
+    kind: multiple_choice
+    prompt: Which method updates the weights?
+    options: [optimizer.apply_gradients, model.compile, tf.Variable, model.summary]
+    answer: A
+    difficulty: hard
+    hint: It takes pairs.
+    solution:
+      - apply_gradients changes each variable.
+  - id: night.q2
+    kind: multiple_choice
+    prompt: Why does training update weights?
+    options: [To reduce the loss, To grow the model, To use more memory]
+    answer: A
+    difficulty: easy
+    hint: Think of the loss.
+    solution:
+      - Training lowers the loss.
+"""
+RIGHT = {"night.q1": "optimizer.apply_gradients", "night.q2": "To reduce the loss"}
+WRONG = {"night.q1": "model.compile", "night.q2": "To grow the model"}
+
+
+@pytest.fixture
+def lessons_dir(tmp_path: Path) -> Path:
+    return lessons_folder(tmp_path, night=PACK)
+
+
+def live_posts(emulator: DiscordForTests) -> list[dict[str, Any]]:
+    return [
+        m
+        for m in emulator.channel_messages("quiz")
+        if m["embeds"] and m["embeds"][0]["title"].startswith("Question")
+    ]
+
+
+async def start_game(emulator: DiscordForTests, **options: Any) -> dict[str, Any]:
+    reply = await emulator.wait_reply(
+        await emulator.slash("live start", by="mod", lesson="night", channel="quiz", seconds=10, **options)
+    )
+    assert reply["flags"] & EPHEMERAL and reply["content"].startswith("Live round posted in"), reply[
+        "content"
+    ]
+    (lobby,) = [
+        m
+        for m in emulator.channel_messages("quiz")
+        if m["embeds"] and "Live round" in m["embeds"][0]["title"]
+    ]
+    return lobby
+
+
+class Question:
+    """A live question's public post and the moment it was posted (the bot's frozen clock)."""
+
+    def __init__(self, post: dict[str, Any], posted: datetime) -> None:
+        self.post, self.posted = post, posted
+
+
+async def next_question(emulator: DiscordForTests, bot: QuizBot, clock: Clock, by: timedelta) -> Question:
+    """Let `by` pass, and the game post its next question."""
+    before = len(live_posts(emulator))
+    clock.advance(by)
+    await bot.feature(Live).tick()
+    await emulator.wait_for(lambda: len(live_posts(emulator)) > before, what="the next question")
+    return Question(live_posts(emulator)[-1], clock())
+
+
+async def answer(
+    emulator: DiscordForTests, clock: Clock, question: Question, text: str, by: str, at: float
+) -> str:
+    """`by` picks the option reading `text`, `at` seconds after the question was posted."""
+    post = question.post
+    clock.at = question.posted + timedelta(seconds=at)
+    ix = await emulator.click(post, button(post, f":{shown_letters(post)[text]}"), by=by)
+    reply = await emulator.wait_reply(ix)
+    assert reply["flags"] & EPHEMERAL, "nobody sees what others picked"
+    return str(reply["content"])
+
+
+def revealed_post(emulator: DiscordForTests, post: dict[str, Any]) -> dict[str, Any] | None:
+    now = emulator.message(int(post["id"]))
+    return now if "· answer" in title(now) else None
+
+
+def podium_post(emulator: DiscordForTests, heading: str) -> dict[str, Any] | None:
+    return next((m for m in emulator.channel_messages("quiz") if m["embeds"] and heading in title(m)), None)
+
+
+def question_of(post: dict[str, Any]) -> str:
+    return str(embed(post)["footer"]["text"].rsplit(" · ", 1)[-1])
+
+
+async def test_a_full_game_ranks_fast_right_slow_right_and_wrong_with_speed_points(
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
+) -> None:
+    clock = Clock(T0)
+    bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir), clock=clock)
+    lobby = await start_game(emulator, questions=2)
+    assert fields(lobby)["Joined: 0"] == "Nobody yet."
+    for who in ("alice", "bob"):  # carol never joins, and plays anyway
+        joined = await emulator.wait_reply(await emulator.click(lobby, button(lobby, "live:join:"), by=who))
+        assert joined["content"].startswith("You're in!")
+    await emulator.wait_for(
+        lambda: "Joined: 2" in str(emulator.message(int(lobby["id"]))["embeds"]), what="the lobby"
+    )
+
+    for number in (1, 2):
+        question = await next_question(emulator, bot, clock, timedelta(seconds=15 if number == 1 else 5))
+        post = question.post
+        assert title(post).startswith(f"Question {number} of 2")
+        assert fields(post)["Time's up"].startswith("<t:") and fields(post)["Time's up"].endswith(":R>")
+        qid = question_of(post)
+        locked = await answer(emulator, clock, question, RIGHT[qid], "alice", 1.0)
+        assert locked == f"Locked in: **{shown_letters(post)[RIGHT[qid]]}** · 1.0 s"
+        again = await answer(emulator, clock, question, WRONG[qid], "alice", 1.5)
+        assert again.startswith("You're already locked in"), "one answer per question"
+        await answer(emulator, clock, question, RIGHT[qid], "carol", 6.0)
+        await answer(emulator, clock, question, WRONG[qid], "bob", 7.0)
+        # Everyone who joined has answered: revealed before the 10 s are up.
+        revealed = await emulator.wait_for(partial(revealed_post, emulator, post), what="the reveal")
+        assert title(revealed).startswith(f"Question {number} of 2 · answer")
+        shown = fields(revealed)
+        assert shown["Answer"].endswith(RIGHT[qid])
+        assert (
+            shown["Fastest right"]
+            .splitlines()[0]
+            .startswith(f"<@{emulator.world.members['alice'].id}> 1.0 s")
+        )
+        assert revealed["components"] == [], "no more answers once revealed"
+
+    clock.advance(timedelta(seconds=5))
+    await bot.feature(Live).tick()
+    podium = await emulator.wait_for(lambda: podium_post(emulator, "Live round over"), what="the podium")
+    ids = {name: emulator.world.members[name].id for name in ("alice", "bob", "carol")}
+    # Kahoot's rule, T = 10 s: 1 s -> round(1000 x (1 - 1/20)) = 950, 6 s -> 700, wrong -> 0.
+    assert embed(podium)["description"].splitlines()[:3] == [
+        f"🥇 <@{ids['alice']}> · 1900 points",
+        f"🥈 <@{ids['carol']}> · 1400 points",
+        f"🥉 <@{ids['bob']}> · 0 points",
+    ]
+    assert fields(podium)["Right per question"].splitlines()[0].endswith("67% (2/3)")
+
+    mine = await emulator.wait_reply(await emulator.click(podium, button(podium, "live:summary:"), by="bob"))
+    assert mine["flags"] & EPHEMERAL
+    assert embed(mine)["description"] == "Place **3** of 3 · **0** points · 0 of 2 right"
+    assert "night.q1" in fields(mine)["To look at again (they are in /review)"]
+    # The regular boards count each answer as a first try: hard 3 points + easy 1 point.
+    score = await member_score(bot.database, emulator.world.guild_id, ids["carol"])
+    assert score is not None and score.points == 12 and score.right_first_try == 2
+
+
+async def test_a_game_restarted_mid_question_reveals_the_passed_deadline_and_goes_on(
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path, tmp_path: Path
+) -> None:
+    database_url = f"sqlite+aiosqlite:///{tmp_path / 'shared.db'}"
+    clock = Clock(T0)
+    bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir), database_url=database_url, clock=clock)
+    await start_game(emulator, questions=2)
+    question = await next_question(emulator, bot, clock, timedelta(seconds=15))
+    post = question.post
+    await answer(emulator, clock, question, RIGHT[question_of(post)], "alice", 2.0)
+    await bot.close()
+    await emulator.wait_for(
+        lambda: not any(c.ready and not c.ws.closed for c in emulator._sockets), what="the first bot to leave"
+    )
+    clock.advance(timedelta(minutes=3))  # the deadline passed while nobody ran the game
+    bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir), database_url=database_url, clock=clock)
+    await bot.feature(Live).tick()  # or its own loop, whichever comes first: the step is taken once
+    await emulator.wait_for(lambda: revealed_post(emulator, post), what="the reveal after the restart")
+    second = await next_question(emulator, bot, clock, timedelta(seconds=5))
+    assert title(second.post).startswith("Question 2 of 2")
+    assert await bot.feature(Live).tick() == 0, "a step is taken once"
+
+
+async def test_a_moderator_stops_a_game_mid_question_and_gets_the_podium_so_far(
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
+) -> None:
+    clock = Clock(T0)
+    bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir), clock=clock)
+    await start_game(emulator, questions=2)
+    again = await emulator.wait_reply(
+        await emulator.slash("live start", by="mod", lesson="night", channel="quiz", in_channel="quiz")
+    )
+    assert again["content"].startswith("A live round is already running in"), "one game per channel"
+    question = await next_question(emulator, bot, clock, timedelta(seconds=15))
+    post = question.post
+    await answer(emulator, clock, question, RIGHT[question_of(post)], "bob", 3.0)
+    stopped = await emulator.wait_reply(await emulator.slash("live stop", by="mod", in_channel="quiz"))
+    assert stopped["content"] == "Stopped: the podium so far is posted."
+    podium = podium_post(emulator, "Live round stopped")
+    assert podium is not None
+    assert embed(podium)["description"].startswith(f"🥇 <@{emulator.world.members['bob'].id}> · 850 points")
+    assert "· answer" in title(emulator.message(int(post["id"]))), "the open question is revealed"
+    assert emulator.message(int(post["id"]))["components"] == [], "no answers after the stop"
+    assert await live_games.running_game(bot.database, emulator.world.channels["quiz"].id) is None
+
+
+async def test_members_cannot_start_or_stop_a_game(
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
+) -> None:
+    await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
+    refused = await emulator.wait_reply(await emulator.slash("live start", by="alice", lesson="night"))
+    assert refused["flags"] & EPHEMERAL and "moderator" in refused["content"].lower()
+    refused = await emulator.wait_reply(await emulator.slash("live stop", by="alice"))
+    assert refused["flags"] & EPHEMERAL and "moderator" in refused["content"].lower()
+    assert not [m for m in emulator.channel_messages("general") if m["embeds"]]
