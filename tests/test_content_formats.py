@@ -128,9 +128,6 @@ def test_moodle_xml_as_moodle_exports_it_keeps_code_feedback_hints_and_tags() ->
         in (result.assumptions)
     )
     assert "1 of 3 questions had no difficulty: set to medium" in result.assumptions
-    assert "Moodle shuffles answers; quizbot keeps them in the file's order (letters are positions)" in (
-        result.assumptions
-    )
 
 
 def test_aiken_example_reads_both_option_styles() -> None:
@@ -165,7 +162,7 @@ def test_aiken_example_reads_both_option_styles() -> None:
             "medium",
         ),
     ]
-    assert lesson.questions[1].solution == ["The right answer is B: model.fit()."]
+    assert lesson.questions[1].solution == ["The right answer is: model.fit()."]
     assert "Aiken has no difficulty: set to medium" in result.assumptions
 
 
@@ -455,6 +452,7 @@ def same_question(question: Question) -> tuple[object, ...]:
         question.solution,
         question.difficulty,
         mistakes if question.kind == "multiple_choice" else None,
+        question.shuffle,
     )
 
 
@@ -497,6 +495,7 @@ questions:
       print(r"\\{\\}")
     options: ["{x}", "a=b", "~c", "#d: e", "<i>f</i> & g", "]]>"]
     answer: E
+    shuffle: false
     hint: "Look at the :: and the { }."
     mistakes:
       - text: "= is not == #1"
@@ -535,7 +534,7 @@ def test_moodle_export_is_a_quiz_moodle_reads_category_first_and_shuffling_off()
     assert "<text><![CDATA[$course$/top/Loss functions and what they measure]]></text>" in text
     assert text.count('<question type="multichoice">') == 6
     assert text.count('<question type="gapselect">') == 2
-    assert "<shuffleanswers>0</shuffleanswers>" in text
+    assert "<shuffleanswers>true</shuffleanswers>" in text
     assert any("demo(s) and their output checks left out" in note for note in notes)
 
 
@@ -556,3 +555,37 @@ def test_code_indented_with_tabs_survives_the_pack_the_loader_reads() -> None:
     assert result.problems == []
     (question,) = load_lesson_text(result.pack_yaml or "").questions
     assert question.code == "def f():\n\treturn 1 < 2"
+
+
+def test_options_that_depend_on_their_order_keep_it_and_the_import_says_why() -> None:
+    data = (
+        b"Which are optimizers?\nA. Adam\nB. SGD\nC. All of the above\nANSWER: C\n\n"
+        b"Which is a loss?\nA. relu\nB. mse\nANSWER: B\n"
+    )
+    result = convert("order.txt", data)
+    assert result.ok, result.problems
+    bound, free = load_lesson_text(result.pack_yaml or "").questions
+    assert (bound.shuffle, free.shuffle) == (False, True)
+    assert "Question 1 (line 1) keeps its options in order: an option depends on the others' order" in (
+        result.assumptions
+    )
+    feedback = b"Pick one. {=Adam ~SGD#Unlike option A, SGD keeps no running averages.}\n"
+    result = convert("letter.gift", feedback)
+    assert result.ok, result.problems
+    assert load_lesson_text(result.pack_yaml or "").questions[0].shuffle is False
+    assert "Question 1 (line 1) keeps its options in order: its text names an option by letter" in (
+        result.assumptions
+    )
+
+
+def test_moodle_shuffleanswers_becomes_quizbot_shuffle() -> None:
+    _result, lesson = imported("ml_basics_moodle.xml")
+    assert all(q.shuffle for q in lesson.questions)  # Moodle's export says true
+    pinned = (
+        (FIXTURES / "ml_basics_moodle.xml")
+        .read_bytes()
+        .replace(b"<shuffleanswers>true</shuffleanswers>", b"<shuffleanswers>false</shuffleanswers>")
+    )
+    result = convert("pinned.xml", pinned)
+    dense, truth, softmax = load_lesson_text(result.pack_yaml or "").questions
+    assert (dense.shuffle, truth.shuffle, softmax.shuffle) == (False, True, False)

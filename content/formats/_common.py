@@ -18,6 +18,8 @@ from typing import Any
 import yaml
 
 from content.loader import FILE_FIELD, MAX_PACK_BYTES, LessonError, Problem, load_lesson_text
+from content.models import _OPTION_BY_LETTER as OPTION_BY_LETTER
+from content.models import _POSITIONAL_OPTION as POSITIONAL_OPTION
 from content.models import DIFFICULTIES, LETTERS
 
 # One lesson is practised and reviewed as a whole; past this it should be split (issue 12's limit).
@@ -42,6 +44,7 @@ class Draft:
     solution: list[str] = field(default_factory=list)
     mistakes: dict[int, str] = field(default_factory=dict)  # wrong option index -> why it is wrong
     qid: str | None = None  # an id the file itself carries (quizbot's own exports do)
+    shuffle: bool = True  # quizbot's default: each showing draws its own order
 
 
 @dataclass(frozen=True)
@@ -332,6 +335,8 @@ def _question_dict(draft: Draft, qid: str) -> dict[str, Any]:
             {"text": text, "option": _letter(index)} for index, text in sorted(draft.mistakes.items())
         ]
     out["solution"] = draft.solution or [_named_answer(draft)]
+    if not draft.shuffle:
+        out["shuffle"] = "false"
     return out
 
 
@@ -341,8 +346,9 @@ def _letter(index: int) -> str:
 
 
 def _named_answer(draft: Draft) -> str:
-    picked = [f"{_letter(i)}: {draft.options[i]}" for i in draft.answer if 0 <= i < len(draft.options)]
-    return "The right answer is " + "; ".join(picked) + "." if picked else "See the right answer."
+    # By its text: letters change from one showing to the next when options are shuffled.
+    picked = [draft.options[i] for i in draft.answer if 0 <= i < len(draft.options)]
+    return "The right answer is: " + "; ".join(picked) + "." if picked else "See the right answer."
 
 
 def build(
@@ -364,6 +370,7 @@ def build(
         reader.problem(1, FILE_FIELD, f"no question quizbot can use was found in this {format_label} file")
     if drafts:
         _defaults_assumed(reader, drafts, format_label)
+        _keep_order_where_needed(reader, drafts)
     used: set[str] = set()
     questions = [
         _question_dict(draft, _question_id(draft, lesson_id, number, used))
@@ -435,6 +442,20 @@ def _defaults_assumed(reader: Reader, drafts: list[Draft], label: str) -> None:
     missing(sum(not d.solution for d in drafts), "worked solution", "the solution names the right answer")
     if any(not (d.qid and _QUIZBOT_ID.match(d.qid)) for d in drafts):
         reader.assume("Question ids were made from the file name and each question's title or number")
+
+
+def _keep_order_where_needed(reader: Reader, drafts: list[Draft]) -> None:
+    """Options that only make sense in the file's order ("all of the above", "option B is wrong
+    because...") keep it: `shuffle: false`, as the checker asks, rather than a problem to fix.
+    The patterns are the checker's own (content.models), so the two never disagree."""
+    for number, draft in enumerate(drafts, start=1):
+        texts = [draft.prompt, draft.hint or "", *draft.solution, *draft.mistakes.values()]
+        bound = any(POSITIONAL_OPTION.search(option) for option in draft.options)
+        by_letter = any(OPTION_BY_LETTER.search(text) for text in texts)
+        if draft.shuffle and (bound or by_letter):
+            draft.shuffle = False
+            why = "an option depends on the others' order" if bound else "its text names an option by letter"
+            reader.assume(f"Question {number} (line {draft.line}) keeps its options in order: {why}")
 
 
 def check_difficulty(value: str | None) -> str | None:

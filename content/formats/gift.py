@@ -2,8 +2,8 @@
 
 quizbot reads multiple choice and true/false; short answer, numeric, matching and essay questions
 have no options to click and are skipped (each named in the assumptions). Lines starting with
-`// quizbot-difficulty:`, `// quizbot-hint:` or `// quizbot-id:` are comments to Moodle; quizbot's
-own exports write them so a question keeps its difficulty, hint and id through Moodle and back.
+`// quizbot-difficulty:`, `// quizbot-hint:`, `// quizbot-id:` or `// quizbot-shuffle:` are comments
+to Moodle; quizbot's own exports write them so a question keeps them through Moodle and back.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from content.models import Lesson, Question
 NAME = "gift"
 LABEL = "GIFT"
 _SPECIAL = "~=#{}:"
-_META = re.compile(r"^\s*//\s*quizbot-(difficulty|hint|id):\s?(.*)$")
+_META = re.compile(r"^\s*//\s*quizbot-(difficulty|hint|id|shuffle):\s?(.*)$")
 _CATEGORY = re.compile(r"^\s*\$CATEGORY:\s*(.*)$")
 _FORMAT = re.compile(r"^\[(html|moodle|plain|markdown)\]", re.IGNORECASE)
 _WEIGHT = re.compile(r"^%(-?[0-9]+(?:\.[0-9]+)?)%")
@@ -129,6 +129,7 @@ def convert(name: str, text: str, reader: Reader) -> Conversion:
             draft.difficulty = check_difficulty(meta.get("difficulty"))
             draft.hint = meta.get("hint") or None
             draft.qid = meta.get("id") or None
+            draft.shuffle = meta.get("shuffle", "true").strip().lower() != "false"
             drafts.append(draft)
         meta = {}
     title = category.rsplit("/", 1)[-1].strip() if category else None
@@ -286,8 +287,10 @@ def _export_question(question: Question) -> list[str]:
         f"// quizbot-id: {question.id}",
         f"// quizbot-difficulty: {question.difficulty}",
         f"// quizbot-hint: {_comment(question.hint)}",
-        f"::{_escape(question.id)}::[html]{_escape(text)} {{",
     ]
+    if not question.shuffle:
+        out.append("// quizbot-shuffle: false")
+    out.append(f"::{_escape(question.id)}::[html]{_escape(text)} {{")
     for letter, option in zip(question.letters, question.options, strict=True):
         mark = "=" if letter == question.answer else "~"
         mistake = question.mistake_for(letter)

@@ -2,7 +2,8 @@
 
 multichoice (one right answer) and truefalse become multiple choice; gapselect ("select missing
 words") whose gaps sit in a <pre> code block becomes fill_blanks; other types are skipped and named.
-quizbot's exports keep difficulty as a `difficulty:X` tag and the hint as Moodle's own <hint>.
+quizbot's exports keep difficulty as a `difficulty:X` tag, the hint as Moodle's own <hint>, the id
+as <idnumber> and `shuffle` as <shuffleanswers>.
 """
 
 from __future__ import annotations
@@ -134,6 +135,8 @@ def _common(element: ET.Element, line: int, reader: Reader) -> Draft:
         draft.difficulty = check_difficulty(value) or draft.difficulty
     idnumber = (element.findtext("idnumber") or "").strip()
     draft.qid = idnumber or None
+    # Moodle shuffles unless told not to, as quizbot does.
+    draft.shuffle = (element.findtext("shuffleanswers") or "true").strip().lower() not in ("false", "0")
     return draft
 
 
@@ -142,10 +145,6 @@ def _multichoice(element: ET.Element, line: int, number: int, reader: Reader) ->
     if (element.findtext("single") or "true").strip().lower() in ("false", "0"):
         reader.skip(number, line, "it allows several answers, and a quizbot question has one right option")
         return None
-    if (element.findtext("shuffleanswers") or "").strip().lower() in ("true", "1"):
-        reader.assume(
-            "Moodle shuffles answers; quizbot keeps them in the file's order (letters are positions)"
-        )
     return _answers(draft, element, number, reader)
 
 
@@ -258,7 +257,7 @@ def _export_question(question: Question) -> list[str]:
         f"    <idnumber>{question.id}</idnumber>",
     ]
     if is_gap:
-        out.append("    <shuffleanswers>0</shuffleanswers>")
+        out.append(f"    <shuffleanswers>{int(question.shuffle)}</shuffleanswers>")
         for option in question.options:
             out.append(
                 f"    <selectoption>\n      <text>{_cdata(option)}</text>\n"
@@ -267,7 +266,7 @@ def _export_question(question: Question) -> list[str]:
     else:
         out += [
             "    <single>true</single>",
-            "    <shuffleanswers>0</shuffleanswers>",  # quizbot's letters are the options' positions
+            f"    <shuffleanswers>{str(question.shuffle).lower()}</shuffleanswers>",
             "    <answernumbering>ABCD</answernumbering>",
             "    <showstandardinstruction>0</showstandardinstruction>",
         ]

@@ -68,9 +68,6 @@ def convert(name: str, text: str, reader: Reader) -> Conversion:
                 ),
             )
         )
-    reader.assume(
-        "Open Trivia DB lists the right answer apart: it was put at a fixed position among the options"
-    )
     topic = categories.most_common(1)[0][0] if categories else None
     return build(
         reader,
