@@ -85,6 +85,7 @@ def test_gift_example_converts_choices_true_false_and_escapes_and_skips_typed_an
         "True/false questions become two options, True and False",
         "Question 5 (line 25) skipped: a short answer is typed, not picked from options",
         "Question 6 (line 27) skipped: a numerical answer is typed, not picked from options",
+        "Lesson id 'ml_basics' comes from the file name",
         "GIFT has no difficulty: set to medium",
         "GIFT has no hints: each hint asks to reread the question and rule options out",
         "4 of 5 questions had no worked solution: the solution names the right answer",
@@ -164,6 +165,10 @@ def test_aiken_example_reads_both_option_styles() -> None:
     ]
     assert lesson.questions[1].solution == ["The right answer is: model.fit()."]
     assert "Aiken has no difficulty: set to medium" in result.assumptions
+    assert (
+        "Lesson id 'ml_basics_aiken' comes from the file name, and so do its title and topic "
+        "('Ml basics aiken')" in result.assumptions
+    )
 
 
 def test_kahoot_sheet_skips_questions_with_several_right_answers_and_drops_time_limits() -> None:

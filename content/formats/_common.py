@@ -369,6 +369,10 @@ def build(
     if not drafts and not reader.problems:
         reader.problem(1, FILE_FIELD, f"no question quizbot can use was found in this {format_label} file")
     if drafts:
+        named = f"Lesson id {lesson_id!r} comes from the file name"
+        if title is None:
+            named += f", and so do its title and topic ({title_for(reader.name)!r})"
+        reader.assume(named)
         _defaults_assumed(reader, drafts, format_label)
         _keep_order_where_needed(reader, drafts)
     used: set[str] = set()
