@@ -34,6 +34,8 @@ WRONG_TOKEN = (
 
 
 def _parser() -> argparse.ArgumentParser:
+    from content.formats import EXPORT_FORMATS, FORMATS
+
     parser = argparse.ArgumentParser(prog="quizbot", description="A Discord study-group tutor.")
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("run", help="run the bot (the default)")
@@ -41,13 +43,11 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument(
         "paths", nargs="*", type=Path, help="files or folders (default: the configured lessons)"
     )
-    content = sub.add_parser("content", help="inspect the loaded lessons")
+    content = sub.add_parser("content", help="inspect the loaded lessons; import and export other formats")
     content_sub = content.add_subparsers(dest="content_command", required=True)
     listing = content_sub.add_parser("list", help="every question")
     listing.add_argument("--json", action="store_true", help="one JSON array (the only format for now)")
     content_sub.add_parser("schema", help="the JSON Schema of a lesson pack")
-    from content.formats import EXPORT_FORMATS, FORMATS
-
     importing = content_sub.add_parser(
         "import", help="convert GIFT, Moodle XML, Aiken, a Kahoot CSV, Red trivia or Open Trivia DB JSON"
     )
@@ -171,10 +171,22 @@ def _import(file: Path, format: str | None, output: Path | None) -> int:
         print(f"assumed: {assumption}", file=sys.stderr)
     if output is None:
         sys.stdout.write(result.pack_yaml)
-    else:
-        output.write_text(result.pack_yaml, encoding="utf-8")
-        print(f"ok: {result.questions} questions written to {output}", file=sys.stderr)
+        return 0
+    from bot.rendering import plural
+
+    if not _write(output, result.pack_yaml):
+        return 1
+    print(f"ok: {plural(result.questions, 'question')} written to {output}", file=sys.stderr)
     return 0
+
+
+def _write(output: Path, text: str) -> bool:
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        print(f"error: cannot write {output}: {exc.strerror or exc}", file=sys.stderr)
+        return False
+    return True
 
 
 def _export(library: Library, lesson_id: str, format: str, output: Path | None) -> int:
@@ -190,9 +202,8 @@ def _export(library: Library, lesson_id: str, format: str, output: Path | None) 
         print(f"note: {note}", file=sys.stderr)
     if output is None:
         sys.stdout.write(text)
-    else:
-        output.write_text(text, encoding="utf-8")
-    return 0
+        return 0
+    return 0 if _write(output, text) else 1
 
 
 def _demo(question_id: str, seed: int | None, settings: Settings) -> int:

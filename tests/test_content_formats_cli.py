@@ -28,6 +28,18 @@ def test_import_writes_the_file_named_by_o_and_the_checker_accepts_it(tmp_path: 
     assert result.returncode == 0, result.stderr
     assert result.stdout == ""
     assert result.stderr.splitlines()[-1] == f"ok: 3 questions written to {out}"
+    unwritable = run_cli(
+        "content",
+        "import",
+        str(FIXTURES / "ml_basics_aiken.txt"),
+        "-o",
+        str(tmp_path / "no" / "x.yaml"),
+        cwd=tmp_path,
+    )
+    assert unwritable.returncode == 1
+    assert unwritable.stderr.splitlines()[-1].startswith(
+        f"error: cannot write {tmp_path / 'no' / 'x.yaml'}: "
+    )
     check = run_cli("check", str(out), cwd=tmp_path)
     assert check.returncode == 0, check.stdout
     assert check.stdout.strip() == "ok: 1 lesson, 3 questions"
