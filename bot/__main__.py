@@ -34,6 +34,8 @@ WRONG_TOKEN = (
 
 
 def _parser() -> argparse.ArgumentParser:
+    from content.formats import EXPORT_FORMATS, FORMATS
+
     parser = argparse.ArgumentParser(prog="quizbot", description="A Discord study-group tutor.")
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("run", help="run the bot (the default)")
@@ -41,11 +43,23 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument(
         "paths", nargs="*", type=Path, help="files or folders (default: the configured lessons)"
     )
-    content = sub.add_parser("content", help="inspect the loaded lessons")
+    content = sub.add_parser("content", help="inspect the loaded lessons; import and export other formats")
     content_sub = content.add_subparsers(dest="content_command", required=True)
     listing = content_sub.add_parser("list", help="every question")
     listing.add_argument("--json", action="store_true", help="one JSON array (the only format for now)")
     content_sub.add_parser("schema", help="the JSON Schema of a lesson pack")
+    importing = content_sub.add_parser(
+        "import", help="convert GIFT, Moodle XML, Aiken, a Kahoot CSV, Red trivia or Open Trivia DB JSON"
+    )
+    importing.add_argument("file", type=Path)
+    importing.add_argument(
+        "--format", choices=list(FORMATS), help="default: recognised from name and content"
+    )
+    importing.add_argument("-o", "--output", type=Path, help="write the pack here (default: stdout)")
+    exporting = content_sub.add_parser("export", help="write a loaded lesson as GIFT, Moodle XML or YAML")
+    exporting.add_argument("lesson", help="the lesson id")
+    exporting.add_argument("--format", choices=EXPORT_FORMATS, required=True)
+    exporting.add_argument("-o", "--output", type=Path, help="write it here (default: stdout)")
     demo = sub.add_parser("demo", help="run a question's demo code in the TensorFlow worker")
     demo.add_argument("question_id")
     demo.add_argument("--seed", type=int, default=None, help="keras.utils.set_random_seed(N) first")
@@ -127,11 +141,69 @@ def _content(args: argparse.Namespace, settings: Settings) -> int:
     if args.content_command == "schema":
         print(json.dumps(json_schema(), indent=2))
         return 0
+    if args.content_command == "import":
+        return _import(args.file, args.format, args.output)
     library = _load_or_report(settings)
     if library is None:
         return 1
+    if args.content_command == "export":
+        return _export(library, args.lesson, args.format, args.output)
     print(json.dumps(question_rows(library), indent=2, ensure_ascii=False))
     return 0
+
+
+def _import(file: Path, format: str | None, output: Path | None) -> int:
+    """Problems as FILE:LINE: field: problem on stderr and exit 1, like `check`; else the pack."""
+    from content.formats import MAX_IMPORT_BYTES, convert
+
+    try:
+        with file.open("rb") as handle:
+            data = handle.read(MAX_IMPORT_BYTES + 1)  # one byte over is enough to refuse it
+    except OSError as exc:
+        print(f"{file}:1: (file): cannot read: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    result = convert(str(file), data, format)
+    for problem in result.problems:
+        print(problem, file=sys.stderr)
+    if result.pack_yaml is None:
+        return 1
+    for assumption in result.assumptions:
+        print(f"assumed: {assumption}", file=sys.stderr)
+    if output is None:
+        sys.stdout.write(result.pack_yaml)
+        return 0
+    from bot.rendering import plural
+
+    if not _write(output, result.pack_yaml):
+        return 1
+    print(f"ok: {plural(result.questions, 'question')} written to {output}", file=sys.stderr)
+    return 0
+
+
+def _write(output: Path, text: str) -> bool:
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        print(f"error: cannot write {output}: {exc.strerror or exc}", file=sys.stderr)
+        return False
+    return True
+
+
+def _export(library: Library, lesson_id: str, format: str, output: Path | None) -> int:
+    from content.formats import export
+
+    lesson = library.lesson(lesson_id)
+    if lesson is None:
+        known = ", ".join(library.lessons)
+        print(f"error: no lesson with id {lesson_id!r} (the lessons are: {known})", file=sys.stderr)
+        return EXIT_USAGE
+    text, notes = export(lesson, format)
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
+    if output is None:
+        sys.stdout.write(text)
+        return 0
+    return 0 if _write(output, text) else 1
 
 
 def _demo(question_id: str, seed: int | None, settings: Settings) -> int:
