@@ -494,8 +494,8 @@ def _options_rules(q: Question) -> list[tuple[Loc, str]]:
 
 
 # Text that only makes sense in the pack's order, which shuffled options do not keep.
-_POSITIONAL_OPTION = re.compile(r"\b(all|none|both|neither) of the (above|previous|others)\b", re.IGNORECASE)
-_OPTION_BY_LETTER = re.compile(r"\boptions?\s+\(?([A-Y])\)?(?![\w-])", re.IGNORECASE)
+POSITIONAL_OPTION = re.compile(r"\b(all|none|both|neither) of the (above|previous|others)\b", re.IGNORECASE)
+OPTION_BY_LETTER = re.compile(r"\boptions?\s+\(?([A-Y])\)?(?![\w-])", re.IGNORECASE)
 
 
 def _shuffle_rules(q: Question) -> list[tuple[Loc, str]]:
@@ -504,7 +504,7 @@ def _shuffle_rules(q: Question) -> list[tuple[Loc, str]]:
     problems: list[tuple[Loc, str]] = []
     if _has(q, "options"):
         for index, text in enumerate(q.options):
-            if _POSITIONAL_OPTION.search(text):
+            if POSITIONAL_OPTION.search(text):
                 problems.append(
                     (
                         ("options", index),
@@ -521,7 +521,7 @@ def _shuffle_rules(q: Question) -> list[tuple[Loc, str]]:
     if _has(q, "mistakes"):
         texts.extend((("mistakes", i, "text"), m.text) for i, m in enumerate(q.mistakes))
     for loc, text in texts:
-        match = _OPTION_BY_LETTER.search(text)
+        match = OPTION_BY_LETTER.search(text)
         if match:
             problems.append(
                 (

@@ -18,9 +18,7 @@ from typing import Any
 import yaml
 
 from content.loader import FILE_FIELD, MAX_PACK_BYTES, LessonError, Problem, load_lesson_text
-from content.models import _OPTION_BY_LETTER as OPTION_BY_LETTER
-from content.models import _POSITIONAL_OPTION as POSITIONAL_OPTION
-from content.models import DIFFICULTIES, LETTERS
+from content.models import DIFFICULTIES, LETTERS, OPTION_BY_LETTER, POSITIONAL_OPTION
 
 # One lesson is practised and reviewed as a whole; past this it should be split (issue 12's limit).
 MAX_QUESTIONS = 500
