@@ -1,4 +1,5 @@
-"""/config: per-server settings (Manage Server only): the moderator role and the time zone."""
+"""/config: per-server settings (Manage Server only): the moderator role, the time zone and the
+monthly champion role."""
 
 from __future__ import annotations
 
@@ -63,6 +64,45 @@ class Config(commands.GroupCog, group_name="config", group_description="Server s
             self.bot.database, interaction.guild_id, timezone=zone.key, now=self.bot.now()
         )
         await interaction.response.send_message(f"Time zone set to **{zone.key}**.", ephemeral=True)
+
+    @app_commands.command(
+        name="champion-role", description="Give last month's top member this role on the 1st of each month"
+    )
+    @manager_only()
+    @app_commands.describe(
+        role="The champion role; leave empty to stop", channel="Where to congratulate them (default: here)"
+    )
+    async def champion_role(
+        self,
+        interaction: discord.Interaction[QuizBot],
+        role: discord.Role | None = None,
+        channel: discord.TextChannel | None = None,
+    ) -> None:
+        assert interaction.guild is not None
+        where = channel or interaction.channel
+        if role is None:
+            await guilds.set_guild_settings(
+                self.bot.database, interaction.guild.id, champion=None, now=self.bot.now()
+            )
+            await interaction.response.send_message("No more monthly champion role.", ephemeral=True)
+            return
+        if where is None:
+            await interaction.response.send_message("Pick a channel for the congratulations.", ephemeral=True)
+            return
+        await guilds.set_guild_settings(
+            self.bot.database, interaction.guild.id, champion=(role.id, where.id), now=self.bot.now()
+        )
+        text = (
+            f"On the 1st of each month (the server's time zone) {role.mention} goes to last month's top "
+            f"member, and I'll congratulate them in <#{where.id}>."
+        )
+        me = interaction.guild.me
+        if not (me.guild_permissions.manage_roles and role.is_assignable()):
+            text += (
+                f"\n⚠️ Right now I can't hand out {role.mention}: give me *Manage Roles* and move my role "
+                "above it in Server Settings → Roles."
+            )
+        await interaction.response.send_message(text, ephemeral=True)
 
     @timezone.autocomplete("timezone")
     async def _timezone_choices(

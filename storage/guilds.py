@@ -40,10 +40,12 @@ async def set_guild_settings(
     *,
     moderator_role_id: int | _Unset | None = UNSET,
     timezone: str | _Unset = UNSET,
+    champion: tuple[int, int] | _Unset | None = UNSET,
     now: datetime | None = None,
 ) -> GuildSettings:
-    """Change only the settings given; `moderator_role_id=None` clears the role. Raises ValueError
-    for a time zone name that is not in the IANA database."""
+    """Change only the settings given; `moderator_role_id=None` clears the role, `champion` is
+    (role id, channel id) or None to stop the monthly champion. Raises ValueError for a time zone
+    name that is not in the IANA database."""
     if isinstance(timezone, str):
         try:
             ZoneInfo(timezone)
@@ -54,6 +56,8 @@ async def set_guild_settings(
         changes["moderator_role_id"] = moderator_role_id
     if isinstance(timezone, str):
         changes["timezone"] = timezone
+    if not isinstance(champion, _Unset):
+        changes["champion_role_id"], changes["champion_channel_id"] = champion or (None, None)
     values = {"guild_id": guild_id, "timezone": "UTC", "moderator_role_id": None, **changes}
     stmt = insert_for(db, GuildSettings).values(**values)
     stmt = stmt.on_conflict_do_update(index_elements=["guild_id"], set_=changes)

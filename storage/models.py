@@ -33,6 +33,10 @@ class GuildSettings(SQLModel, table=True):
     moderator_role_id: int | None = Field(default=None, sa_type=BigInteger)
     # IANA name (e.g. "Europe/Berlin"): decides which day an answer counts for (streaks, daily rollups).
     timezone: str = Field(default="UTC", max_length=64)
+    # The monthly champion (migration 0007): the role last month's top member gets, and where the
+    # bot congratulates them.
+    champion_role_id: int | None = Field(default=None, sa_type=BigInteger)
+    champion_channel_id: int | None = Field(default=None, sa_type=BigInteger)
     updated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
@@ -282,6 +286,21 @@ class LivePlayer(SQLModel, table=True):
     game_id: int = Field(foreign_key="live_games.id", primary_key=True, ondelete="CASCADE")
     member_id: int = Field(sa_type=BigInteger, primary_key=True, sa_column_kwargs=_NOT_AUTO)
     joined_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class ChampionMonth(SQLModel, table=True):
+    """One month's champion award in one guild, claimed before the role moves: (guild, month) is
+    unique, so each month is awarded once whatever restarts or however many processes."""
+
+    __tablename__ = "champion_months"
+
+    guild_id: int = Field(sa_type=BigInteger, primary_key=True, sa_column_kwargs=_NOT_AUTO)
+    month: date = Field(primary_key=True)  # the first day of the month awarded
+    claimed_at: datetime = Field(sa_type=UTCDateTime)
+    status: str = Field(default="claimed", max_length=20)  # claimed, awarded, nobody, failed
+    winners: list[int] = Field(default_factory=list, sa_type=JSON)
+    error: str | None = Field(default=None, max_length=300)
+    finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class ScoreCount(SQLModel, table=True):

@@ -500,6 +500,16 @@ class DiscordEmulator:
                 return _json(self.commands.get(None, []))
             case ("GET", ["applications", _, "guilds", guild_id, "commands"]):
                 return _json(self.commands.get(int(guild_id), []))
+            case ("PUT" | "DELETE", ["guilds", _, "members", user_id, "roles", role_id]):
+                member = w.member_by_id(int(user_id))
+                if member is None:
+                    return _error(404, 10007, "Unknown Member")
+                if not w.bot_may_assign(int(role_id)):
+                    return _error(403, 50013, "Missing Permissions")
+                roles = [r for r in member.roles if r != int(role_id)]
+                member.roles = [*roles, int(role_id)] if method == "PUT" else roles
+                await self._notify("member_roles", {"member": member.name, "roles": member.roles})
+                return web.Response(status=204)
             case ("GET", ["channels", channel_id]):
                 channel = w.channel_by_id(int(channel_id))
                 if channel is None:

@@ -27,6 +27,7 @@ MEMBER_PERMISSIONS = (
     | (1 << 31)  # use application commands
 )
 BOT_PERMISSIONS = MEMBER_PERMISSIONS | (1 << 13)  # + manage messages
+MANAGE_ROLES = 1 << 28
 
 
 def snowflake() -> int:
@@ -109,12 +110,20 @@ class World:
     moderator_role_id: int = field(default_factory=snowflake)
     channels: dict[str, Channel] = field(default_factory=dict)
     members: dict[str, Member] = field(default_factory=dict)
+    # Roles by name, lowest first after @everyone (a role's position is its place here): the bot's
+    # own role sits above "Champion" and below "Staff", as a server's roles usually do.
+    role_ids: dict[str, int] = field(
+        default_factory=lambda: {name: snowflake() for name in ("Champion", "quizbot", "Staff")}
+    )
+    # Off: the bot's role lacks Manage Roles (set before the bot connects).
+    bot_manages_roles: bool = True
 
     @classmethod
     def study_group(cls) -> World:
         """Three members and a moderator in one guild with #general and #quiz channels."""
         world = cls()
         world.bot_user.permissions = BOT_PERMISSIONS
+        world.bot_user.roles = [world.role_ids["quizbot"]]
         for name in ("general", "quiz"):
             world.channels[name] = Channel(snowflake(), name)
         for name in ("alice", "bob", "carol"):
@@ -146,10 +155,25 @@ class World:
                 "flags": 0,
             }
 
+        bot_role = BOT_PERMISSIONS | (MANAGE_ROLES if self.bot_manages_roles else 0)
+        permissions = {"Champion": MEMBER_PERMISSIONS, "quizbot": bot_role, "Staff": MEMBER_PERMISSIONS}
         return [
             role(self.guild_id, "@everyone", MEMBER_PERMISSIONS, 0),
             role(self.moderator_role_id, "Moderator", MEMBER_PERMISSIONS | MANAGE_GUILD, 1),
+            *(
+                role(role_id, name, permissions[name], position)
+                for position, (name, role_id) in enumerate(self.role_ids.items(), start=2)
+            ),
         ]
+
+    def role_position(self, role_id: int) -> int | None:
+        return next((int(r["position"]) for r in self.roles_payload() if int(r["id"]) == role_id), None)
+
+    def bot_may_assign(self, role_id: int) -> bool:
+        """Discord's rule: Manage Roles, and only roles below the bot's highest."""
+        position = self.role_position(role_id)
+        own = max(self.role_position(r) or 0 for r in self.bot_user.roles)
+        return self.bot_manages_roles and position is not None and 0 < position < own
 
     def guild_payload(self) -> dict[str, Any]:
         owner = self.members.get("mod", self.bot_user)
