@@ -2,7 +2,8 @@
 
 Instead of a list of tables to keep in step with the models, this deletes from every table that
 has a `member_id` column, so a table added later is covered the day it appears (a test checks the list is what we expect).
-Posts the member made stay (other members answered them), without their name.
+Posts the member made stay (other members answered them), without their name; months they were
+champion of stay, without them.
 """
 
 from __future__ import annotations
@@ -11,10 +12,10 @@ from typing import Final
 
 from sqlalchemy import Table, delete, update
 from sqlalchemy.exc import DBAPIError
-from sqlmodel import col
+from sqlmodel import col, select
 
 from storage.engine import Database
-from storage.models import Post, metadata
+from storage.models import ChampionMonth, Post, metadata
 
 
 def member_tables() -> list[Table]:
@@ -53,5 +54,12 @@ async def _forget_once(db: Database, member_id: int) -> dict[str, int]:
             if result.rowcount:
                 deleted[table.name] = result.rowcount
         await s.exec(update(Post).where(col(Post.posted_by) == member_id).values(posted_by=None))
+        # A month they were champion of keeps its date, not their name (a JSON list: read in Python,
+        # a few rows per guild and year).
+        for month in (await s.exec(select(ChampionMonth))).all():
+            if member_id in month.winners:
+                month.winners = [m for m in month.winners if m != member_id]
+                s.add(month)
+                deleted[ChampionMonth.__tablename__] = deleted.get(ChampionMonth.__tablename__, 0) + 1
         await s.commit()
     return deleted

@@ -8,9 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlmodel import select
 
 from bot.app import QuizBot
 from cogs.champion import Champion
+from storage.forget import forget_member
+from storage.models import ChampionMonth
 from tests.clock import Clock
 from tests.conftest import StartBot
 from tests.emulator import DiscordForTests
@@ -144,3 +147,18 @@ async def test_only_a_server_manager_sets_the_champion_role(
         await emulator.slash("config champion-role", by="alice", role=emulator.world.role_ids["Champion"])
     )
     assert refused["flags"] & EPHEMERAL and "Manage Server" in refused["content"]
+
+
+async def test_forget_me_takes_a_champion_out_of_the_months_they_won(
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
+) -> None:
+    clock = Clock(MARCH)
+    bot = await bot_with_march(emulator, start_bot, lessons_dir, clock)
+    await score(bot, member(emulator, "carol"), "lb.hard", MARCH)  # ties with alice
+    await set_champion_role(emulator)
+    clock.at = datetime(2026, 4, 1, 8, 0, tzinfo=UTC)
+    assert await bot.feature(Champion).award_due() == 1
+    await forget_member(bot.database, member(emulator, "alice"))
+    async with bot.database.session() as s:
+        (april,) = (await s.exec(select(ChampionMonth))).all()
+    assert april.winners == [member(emulator, "carol")]
