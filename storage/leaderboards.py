@@ -325,6 +325,23 @@ async def member_stats(db: Database, guild_id: int, member_id: int, *, now: date
     return MemberStats(me, [LessonProgress(r[0], int(r[1]), int(r[2]), int(r[3])) for r in rows])
 
 
+async def answered_days(db: Database, guild_id: int, member_id: int, first: date, last: date) -> set[date]:
+    """The guild-local days from `first` to `last` on which the member answered something."""
+    t = table_of(DailyScore).c
+    async with db.session() as s:
+        rows = await core_rows(
+            s,
+            core_select(t.day).where(
+                t.guild_id == guild_id,
+                t.member_id == member_id,
+                t.day >= first,
+                t.day <= last,
+                t.answered > 0,
+            ),
+        )
+    return {row[0] for row in rows}
+
+
 # --------------------------------------------------------------------------- question statistics
 
 
