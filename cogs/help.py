@@ -22,18 +22,14 @@ ABOUT = (
 
 
 def command_lines(tree: app_commands.CommandTree) -> Iterator[str]:
-    """One line per runnable command, subcommands spelled out: `/schedule add` - ..."""
-
-    def walk(command: app_commands.Command | app_commands.Group) -> Iterator[str]:  # type: ignore[type-arg]
-        if isinstance(command, app_commands.Group):
-            for child in command.commands:
-                yield from walk(child)
-        else:
-            yield f"`/{command.qualified_name}` - {command.description}"
-
+    """One line per command; a group's subcommands share its line, so the list fits one embed field:
+    `/schedule add|list|remove` - ..."""
     for command in sorted(tree.get_commands(), key=lambda c: c.name):
-        if isinstance(command, app_commands.Command | app_commands.Group):
-            yield from walk(command)
+        if isinstance(command, app_commands.Group):
+            subcommands = "|".join(c.name for c in command.commands)
+            yield f"`/{command.qualified_name} {subcommands}` - {command.description}"
+        elif isinstance(command, app_commands.Command):
+            yield f"`/{command.qualified_name}` - {command.description}"
 
 
 class Help(commands.Cog):
