@@ -11,10 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import discord
+import PIL.Image
 import pytest
 
 from bot.app import QuizBot
 from bot.emulator.state import Member, snowflake
+from cogs.report._chart import CHART_FILE, chart_size
 from cogs.report._cog import Report
 from tests.clock import Clock
 from tests.conftest import StartBot
@@ -332,6 +334,14 @@ async def test_report_questions_lists_doubtful_ones_first_with_hand_computed_fig
         "> wrong pick: B. wrong one (2)",
     ]
     assert embed["footer"]["text"].startswith("4 doubtful questions of 5 · page 1 of 1")
+    # The chart: one bar per question, the text above stays for those who see no images.
+    assert embed["image"]["url"] == f"attachment://{CHART_FILE}"
+    (png,) = attachments(emulator, reply).values()
+    with PIL.Image.open(io.BytesIO(png)) as image:
+        assert image.format == "PNG" and image.size == chart_size(5) == (700, 250)
+        doubtful_bar = image.getpixel((image.width // 2, _bar_y(image, 0)))
+        fine_bar = image.getpixel((image.width // 2 - 100, _bar_y(image, 4)))
+    assert doubtful_bar[:3] != fine_bar[:3], "doubtful questions are marked"
     # The whole server: the other lesson's question joins, with too few answers to judge.
     everything = await emulator.wait_reply(await emulator.slash("report questions", by="mod"))
     assert everything["embeds"][0]["footer"]["text"].startswith("4 doubtful questions of 6")
@@ -343,6 +353,13 @@ async def test_report_questions_lists_doubtful_ones_first_with_hand_computed_fig
     easy = await emulator.wait_reply(await emulator.slash("stats", by="mod", question="hq.easy"))
     shown = {f["name"]: f["value"] for f in easy["embeds"][0]["fields"]}
     assert shown["Facility (Moodle)"] == "⚠️ Too easy: 100% right on the first try."
+
+
+def _bar_y(image: Any, index: int) -> int:
+    """The pixel row of bar `index` (of 5), from the figure's fixed margins (cogs/report/_chart.py)."""
+    top, bottom = 0.45 * 100, image.height - 0.65 * 100
+    step = (bottom - top) / 5
+    return int(top + step * (index + 0.5))
 
 
 async def test_report_questions_is_for_moderators_only(

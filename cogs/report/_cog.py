@@ -14,6 +14,7 @@ from bot.rendering import shorten
 from cogs import _choices as choices
 from cogs._checks import moderator_only
 from cogs.report import _render as render
+from cogs.report._chart import CHART_FILE, facility_chart_png
 from content.discord_limits import ATTACHMENT_BYTES
 from storage import guilds
 from storage.leaderboards import Period, local_today, window
@@ -113,7 +114,18 @@ class Report(commands.Cog):
         items = render.judged(found, self.bot.library.question)
         scope = self._lesson_title(lesson) if lesson else "every lesson"
         embed = render.questions_embed(items, page - 1, scope or "")
-        await interaction.followup.send(embed=embed, ephemeral=True)
+        bars = [(j.quality.question_id, j.quality.facility, j.verdict.doubtful) for j in items]
+        drawn = [(qid, share, doubtful) for qid, share, doubtful in bars if share is not None]
+        if not drawn:
+            await interaction.followup.send(embed=embed, ephemeral=True)
+            return
+        # Drawing takes tens of milliseconds: off the event loop. The embed keeps every figure in
+        # text, for screen readers and members who turned images off.
+        png = await asyncio.to_thread(facility_chart_png, drawn, f"Facility per question · {scope}")
+        embed.set_image(url=f"attachment://{CHART_FILE}")
+        await interaction.followup.send(
+            embed=embed, file=discord.File(io.BytesIO(png), filename=CHART_FILE), ephemeral=True
+        )
 
     @export.autocomplete("lesson")
     @questions.autocomplete("lesson")
