@@ -339,9 +339,10 @@ async def test_report_questions_lists_doubtful_ones_first_with_hand_computed_fig
     (png,) = attachments(emulator, reply).values()
     with PIL.Image.open(io.BytesIO(png)) as image:
         assert image.format == "PNG" and image.size == chart_size(5) == (700, 250)
-        doubtful_bar = image.getpixel((image.width // 2, _bar_y(image, 0)))
-        fine_bar = image.getpixel((image.width // 2 - 100, _bar_y(image, 4)))
-    assert doubtful_bar[:3] != fine_bar[:3], "doubtful questions are marked"
+        rgb = image.convert("RGB")
+        doubtful_bar = rgb.getpixel((image.width // 2, _bar_y(image, 0)))
+        fine_bar = rgb.getpixel((image.width // 2 - 100, _bar_y(image, 4)))
+    assert doubtful_bar == (0xED, 0x42, 0x45) and fine_bar == (0x58, 0x65, 0xF2), "doubtful ones are red"
     # The whole server: the other lesson's question joins, with too few answers to judge.
     everything = await emulator.wait_reply(await emulator.slash("report questions", by="mod"))
     assert everything["embeds"][0]["footer"]["text"].startswith("4 doubtful questions of 6")
