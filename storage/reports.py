@@ -189,22 +189,24 @@ def pearson(n: int, sx: float, sy: float, sxy: float, sxx: float, syy: float) ->
 
 
 def _quality_sql(lesson_filter: bool) -> tuple[str, str, str]:
+    """Three GROUP BY statements over the guild's attempts, each reading only the covering index
+    ix_attempts_post_try_covering (migration 0006)."""
     where = "p.guild_id = :guild" + (" AND p.lesson_id = :lesson" if lesson_filter else "")
-    # One score per member per post: right on the first try.
-    member_posts = (
+    # A member's score on a post is their first try: 1 if right, else 0. Every member-post pair
+    # has exactly one try 1 (the unique (post, member, try) row), so no grouping is needed here.
+    firsts = (
         "SELECT p.lesson_id AS lesson_id, p.question_id AS question_id, a.member_id AS member_id, "
-        "MAX(CASE WHEN a.try_no = 1 AND a.is_right THEN 1 ELSE 0 END) AS x "
-        f"FROM attempts a JOIN posts p ON a.post_id = p.id WHERE {where} "
-        "GROUP BY p.lesson_id, p.question_id, a.member_id, a.post_id"
+        "CASE WHEN a.is_right THEN 1.0 ELSE 0.0 END AS x "
+        f"FROM posts p JOIN attempts a ON a.post_id = p.id AND a.try_no = 1 WHERE {where}"
     )
     facility = (
-        f"SELECT lesson_id, question_id, COUNT(*), SUM(x) FROM ({member_posts}) mp "
-        "GROUP BY lesson_id, question_id"
+        "SELECT p.lesson_id, p.question_id, COUNT(*), SUM(CASE WHEN a.is_right THEN 1 ELSE 0 END) "
+        f"FROM posts p JOIN attempts a ON a.post_id = p.id AND a.try_no = 1 WHERE {where} "
+        "GROUP BY p.lesson_id, p.question_id"
     )
     # A member who saw a question in several posts scores its average there.
     discrimination = (
-        f"WITH mp AS ({member_posts}), "
-        "mq AS (SELECT lesson_id, question_id, member_id, AVG(x * 1.0) AS x FROM mp "
+        f"WITH mq AS (SELECT lesson_id, question_id, member_id, AVG(x) AS x FROM ({firsts}) mp "
         "GROUP BY lesson_id, question_id, member_id), "
         "ml AS (SELECT lesson_id, member_id, COUNT(*) AS n, SUM(x) AS t FROM mq "
         "GROUP BY lesson_id, member_id HAVING COUNT(*) >= :min_answered), "
@@ -215,7 +217,7 @@ def _quality_sql(lesson_filter: bool) -> tuple[str, str, str]:
     )
     choices = (
         "SELECT p.question_id, a.chosen, a.is_right, COUNT(*) "
-        f"FROM attempts a JOIN posts p ON a.post_id = p.id WHERE {where} "
+        f"FROM posts p JOIN attempts a ON a.post_id = p.id WHERE {where} "
         "GROUP BY p.question_id, a.chosen, a.is_right"
     )
     return facility, discrimination, choices

@@ -241,6 +241,12 @@ async def test_an_export_over_the_limit_is_zipped_then_split_and_says_so(
                     answers += rows(z.read(inner))
     assert sorted(int(r["member_id"]) for r in answers) == list(range(5000, 5060))
 
+    report.attachment_limit = 150  # more than ten messages: the command line instead
+    refused = await emulator.wait_reply(await emulator.slash("report export", by="mod"))
+    assert refused["content"].startswith("📄 This export is 4.7 kB: too big for Discord even zipped")
+    assert f"python -m bot report export --guild {emulator.world.guild_id} -o DIR" in refused["content"]
+    assert not refused.get("attachments")
+
 
 # ----- question quality: a hand-computed example ------------------------------------------------
 #
