@@ -10,6 +10,7 @@ import logging
 import signal
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -63,6 +64,20 @@ def _parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="run a question's demo code in the TensorFlow worker")
     demo.add_argument("question_id")
     demo.add_argument("--seed", type=int, default=None, help="keras.utils.set_random_seed(N) first")
+    report = sub.add_parser("report", help="moderators' reports from the database")
+    report_sub = report.add_subparsers(dest="report_command", required=True)
+    export = report_sub.add_parser(
+        "export", help="write answers.csv and members.csv (as /report export; no display names)"
+    )
+    export.add_argument("--guild", type=int, required=True, help="the server's id")
+    export.add_argument("--lesson", default=None, help="only this lesson's questions")
+    export.add_argument(
+        "--since",
+        type=_day,
+        default=None,
+        help="only questions posted on or after YYYY-MM-DD (the server's time zone)",
+    )
+    export.add_argument("-o", "--output", type=Path, required=True, help="folder to write the files in")
     playground = sub.add_parser(
         "playground", help="try quizbot in a browser: a local Discord, the bot and a web page, no account"
     )
@@ -101,6 +116,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _demo(args.question_id, args.seed, settings)
     if command == "playground":
         return _playground(args, settings)
+    if command == "report":
+        return _report_export(args, settings)
     return _run(settings)
 
 
@@ -223,6 +240,57 @@ def _demo(question_id: str, seed: int | None, settings: Settings) -> int:
         print(f"error: question {question_id!r} has no demo code", file=sys.stderr)
         return EXIT_USAGE
     return run_demo_cli(question.demo, seed, sys.stdout, sys.stderr)
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2025-03-10") from None
+
+
+def _report_export(args: argparse.Namespace, settings: Settings) -> int:
+    from storage import DatabaseUnavailable
+
+    try:
+        written = asyncio.run(_write_export(args, settings))
+    except DatabaseUnavailable as exc:
+        print(f"error: DATABASE_URL: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as exc:
+        print(f"error: {args.output}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    from bot.rendering import plural
+
+    for path, count in written:
+        print(f"wrote {path} ({plural(count, 'row')})")
+    return 0
+
+
+async def _write_export(args: argparse.Namespace, settings: Settings) -> list[tuple[Path, int]]:
+    from datetime import UTC, datetime, time
+
+    from bot.exports import csv_files, file_bytes
+    from storage import Database, guilds
+    from storage.reports import export_rows
+
+    db = await Database.open(settings.database_url)
+    try:
+        since = None
+        if args.since is not None:
+            tz = guilds.zone((await guilds.get_guild_settings(db, args.guild)).timezone)
+            since = datetime.combine(args.since, time(), tz).astimezone(UTC)
+        found = await export_rows(db, args.guild, now=datetime.now(UTC), lesson_id=args.lesson, since=since)
+    finally:
+        await db.close()
+    args.output.mkdir(parents=True, exist_ok=True)
+    written = []
+    # No Discord connection here, so no display names: the column stays, empty (README says so).
+    for name, lines in csv_files(found, lambda _member_id: ""):
+        path = args.output / name
+        path.write_bytes(file_bytes(lines))
+        written.append((path, len(lines) - 1))
+    return written
 
 
 def _playground(args: argparse.Namespace, settings: Settings) -> int:

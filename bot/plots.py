@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 
 BLURPLE, GREEN, GREY, RED = "#5865F2", "#3BA55C", "#E3E5E8", "#ED4245"
 CALENDAR_WEEKS = 12
+DPI = 100
 
 
 def figure(width: float, height: float) -> Figure:
@@ -22,11 +23,13 @@ def figure(width: float, height: float) -> Figure:
     matplotlib.use("Agg")  # no display; safe in any thread
     from matplotlib.figure import Figure
 
-    return Figure(figsize=(width, height), dpi=100)
+    return Figure(figsize=(width, height), dpi=DPI)
 
 
-def png(fig: Figure) -> bytes:
-    fig.tight_layout()
+def png(fig: Figure, *, tight: bool = True) -> bytes:
+    """The figure as PNG bytes; tight=False keeps a canvas laid out by hand at its exact size."""
+    if tight:
+        fig.tight_layout()
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png")
     return buffer.getvalue()

@@ -18,3 +18,5 @@ EMBED_DESCRIPTION_CHARS = 4096
 EMBED_TITLE_CHARS = 256
 EMBED_TOTAL_CHARS = 6000
 MESSAGE_CHARS = 2000
+# An upload's size without boosts (interactions carry the server's own as attachment_size_limit).
+ATTACHMENT_BYTES = 10 * 1024 * 1024

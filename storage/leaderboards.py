@@ -192,7 +192,7 @@ async def _count_above(s: Any, src: _Source, points: int) -> int:
     return int((await core_rows(s, stmt))[0][0])
 
 
-async def _streaks(s: Any, guild_id: int, member_ids: list[int], today: date) -> dict[int, tuple[int, int]]:
+async def streaks_of(s: Any, guild_id: int, member_ids: list[int], today: date) -> dict[int, tuple[int, int]]:
     """(current, best) streak per member; a streak whose last day is before yesterday has ended."""
     if not member_ids:
         return {}
@@ -212,7 +212,7 @@ def _ranked(row: Any, rank: int, streaks: dict[int, tuple[int, int]]) -> RankedM
     return RankedMember(rank, row[0], int(row[1]), int(row[2]), int(row[3]), int(row[4]), current, best)
 
 
-async def _guild_today(s: Any, guild_id: int, now: datetime) -> tuple[str, date]:
+async def guild_today(s: Any, guild_id: int, now: datetime) -> tuple[str, date]:
     g = table_of(GuildSettings).c
     found = await core_rows(s, core_select(g.timezone).where(g.guild_id == guild_id))
     tz_name = found[0][0] if found else "UTC"
@@ -234,7 +234,7 @@ async def board(
         raise ValueError("page must be >= 0")
     # One session for the whole page: each extra session is a pool checkout and a transaction.
     async with db.session() as s:
-        tz_name, today = await _guild_today(s, guild_id, now)
+        tz_name, today = await guild_today(s, guild_id, now)
         win = window(period, today)
         src = _source(guild_id, win, lesson_id, tz_name)
         stmt = src.stmt.order_by(src.points.desc(), src.member).limit(per_page + 1).offset(page * per_page)
@@ -243,7 +243,7 @@ async def board(
         rows = rows[:per_page]
         ranked: list[RankedMember] = []
         if rows:
-            streaks = await _streaks(s, guild_id, [r[0] for r in rows], today)
+            streaks = await streaks_of(s, guild_id, [r[0] for r in rows], today)
             rank = await _count_above(s, src, int(rows[0][1])) + 1
             for index, row in enumerate(rows):
                 if index and int(row[1]) < int(rows[index - 1][1]):
@@ -263,14 +263,14 @@ async def standing(
 ) -> RankedMember | None:
     """The member's own row and rank on that board, or None if they have no points row there."""
     async with db.session() as s:
-        tz_name, today = await _guild_today(s, guild_id, now)
+        tz_name, today = await guild_today(s, guild_id, now)
         src = _source(guild_id, window(period, today), lesson_id, tz_name)
         found = await core_rows(s, src.stmt.where(src.member == member_id))
         if not found:
             return None
         row = found[0]
         above = await _count_above(s, src, int(row[1]))
-        streaks = await _streaks(s, guild_id, [member_id], today)
+        streaks = await streaks_of(s, guild_id, [member_id], today)
     return _ranked(row, above + 1, streaks)
 
 

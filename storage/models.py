@@ -343,3 +343,9 @@ Index(
     Post.__table__.c.guild_id,  # type: ignore[attr-defined]
     Post.__table__.c.lesson_id,  # type: ignore[attr-defined]
 )
+# Migration 0008: every column storage.reports reads of an attempt, so the quality report's GROUP BYs
+# read this index alone, never the table rows.
+Index(
+    "ix_attempts_post_try_covering",
+    *(Attempt.__table__.c[name] for name in ("post_id", "try_no", "is_right", "member_id", "chosen")),  # type: ignore[attr-defined]
+)

@@ -13,6 +13,7 @@ from cogs import _choices as choices
 from cogs._checks import require_moderator
 from cogs.stats import _render as render
 from storage.leaderboards import member_stats, question_stats
+from storage.reports import question_quality
 
 if TYPE_CHECKING:
     from bot.app import QuizBot
@@ -62,7 +63,13 @@ class Stats(commands.Cog):
             )
             return
         found = await question_stats(self.bot.database, guild_id, question.id)
-        embed = render.question_embed(question, self.bot.library.lesson(question.lesson_id), found)
+        # The rest of its lesson is read too: discrimination compares members across the lesson.
+        quality = await question_quality(
+            self.bot.database, guild_id, lesson_id=question.lesson_id, question_id=question.id
+        )
+        embed = render.question_embed(
+            question, self.bot.library.lesson(question.lesson_id), found, quality[0] if quality else None
+        )
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
     @stats.autocomplete("question")

@@ -6,9 +6,11 @@ import discord
 
 from bot.grading import format_points
 from bot.rendering import bar, clip, fit_lines, plural, shorten
+from cogs.report.quality import verdict
 from content import Lesson, Question
 from content.discord_limits import EMBED_FIELD_CHARS
 from storage.leaderboards import MemberStats, QuestionStats
+from storage.reports import QuestionQuality
 
 # Below this many answers a share says little: no difficulty flag.
 MIN_ANSWERS_FOR_FLAG = 5
@@ -78,7 +80,9 @@ def member_embed(name: str, stats: MemberStats, lessons: dict[str, Lesson], *, o
     return embed
 
 
-def question_embed(question: Question, lesson: Lesson | None, stats: QuestionStats) -> discord.Embed:
+def question_embed(
+    question: Question, lesson: Lesson | None, stats: QuestionStats, quality: QuestionQuality | None = None
+) -> discord.Embed:
     embed = discord.Embed(
         title=f"📊 Question stats · {question.id}",
         description=shorten(question.prompt, 300),
@@ -119,5 +123,17 @@ def question_embed(question: Question, lesson: Lesson | None, stats: QuestionSta
         ),
         inline=False,
     )
+    if quality is not None:
+        found = verdict(quality)
+        embed.add_field(
+            name="Facility (Moodle)",
+            value=f"{found.facility_mark} {found.facility}",
+            inline=False,
+        )
+        embed.add_field(
+            name="Discrimination (Moodle)",
+            value=f"{found.discrimination_mark} {found.discrimination}",
+            inline=False,
+        )
     embed.set_footer(text="Answered counts each member once per post; shares are of those answers.")
     return embed

@@ -1,0 +1,53 @@
+"""The PNG chart of /report questions: facility per question, doubtful ones marked. Drawn with
+bot/plots.py's figure, like the loss curve: call it in a thread."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.plots import BLURPLE, DPI, RED, figure, png
+from cogs.report.quality import TOO_EASY_ABOVE, TOO_HARD_BELOW
+
+CHART_FILE = "facility.png"
+MAX_BARS = 40  # the list's first 40 (doubtful ones come first); past that the bars are unreadable
+WIDTH_IN = 7.0
+ROW_IN, MARGIN_IN = 0.28, 1.1
+DOUBTFUL_COLOUR, FINE_COLOUR = RED, BLURPLE
+
+
+def chart_size(bars: int) -> tuple[int, int]:
+    """The PNG's (width, height) in pixels for this many bars."""
+    shown = max(1, min(bars, MAX_BARS))
+    return round(WIDTH_IN * DPI), round((MARGIN_IN + ROW_IN * shown) * DPI)
+
+
+def facility_chart_png(rows: Sequence[tuple[str, float, bool]], title: str) -> bytes:
+    """(question id, facility, doubtful) per bar, top to bottom."""
+    rows = list(rows)[:MAX_BARS]
+    width, height = chart_size(len(rows))
+    chart = figure(width / DPI, height / DPI)
+    from matplotlib.patches import Patch  # matplotlib is loaded by figure()
+
+    axes = chart.add_subplot()
+    labels = [qid if len(qid) <= 28 else qid[:27] + "…" for qid, _, _ in rows]
+    positions = range(len(rows))
+    axes.barh(
+        list(positions),
+        [share * 100 for _, share, _ in rows],
+        color=[DOUBTFUL_COLOUR if doubtful else FINE_COLOUR for _, _, doubtful in rows],
+    )
+    axes.set_yticks(list(positions), labels, fontsize=8)
+    axes.invert_yaxis()  # the list's order, top to bottom
+    axes.set_xlim(0, 100)
+    axes.set_xlabel("right on the first try (%)")
+    for limit in (TOO_HARD_BELOW, TOO_EASY_ABOVE):
+        axes.axvline(limit * 100, color="grey", linestyle="--", linewidth=0.8)
+    axes.set_title(title, fontsize=10)
+    axes.legend(
+        handles=[Patch(color=DOUBTFUL_COLOUR, label="doubtful"), Patch(color=FINE_COLOUR, label="fine")],
+        loc="lower right",
+        fontsize=8,
+    )
+    # A fixed canvas (no bbox_inches="tight"), so the size is what chart_size says.
+    chart.subplots_adjust(left=0.3, right=0.97, top=1 - 0.45 / (height / DPI), bottom=0.65 / (height / DPI))
+    return png(chart, tight=False)

@@ -1,0 +1,146 @@
+"""/report export and /report questions (moderators): private replies."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import exports
+from bot.rendering import shorten
+from cogs import _choices as choices
+from cogs._checks import moderator_only
+from cogs.report import _render as render
+from cogs.report._chart import CHART_FILE, facility_chart_png
+from content.discord_limits import ATTACHMENT_BYTES
+from storage import guilds
+from storage.leaderboards import Period, local_today, window
+from storage.reports import export_rows, question_quality
+
+if TYPE_CHECKING:
+    from bot.app import QuizBot
+
+PERIOD_SCOPES: dict[Period, str] = {
+    "today": "today",
+    "week": "this week",
+    "month": "this month",
+    "all": "all time",
+}
+
+
+class Report(commands.Cog):
+    group = app_commands.Group(
+        name="report", description="Exports and question quality (moderators)", guild_only=True
+    )
+
+    def __init__(self, bot: QuizBot) -> None:
+        self.bot = bot
+        # None: the limit Discord gives with each interaction (it grows with server boosts).
+        self.attachment_limit: int | None = None
+
+    def _unknown_lesson(self, lesson: str | None) -> str | None:
+        if lesson is not None and self.bot.library.lesson(lesson) is None:
+            return f"There is no lesson `{shorten(lesson, 50)}`: pick one from the list as you type."
+        return None
+
+    @group.command(name="export", description="CSV files of every answer and every member (moderators)")
+    @app_commands.describe(
+        lesson="Only this lesson's questions",
+        period="Questions posted in this period (the server's time zone; weeks start on Monday)",
+    )
+    @moderator_only()
+    async def export(
+        self,
+        interaction: discord.Interaction[QuizBot],
+        lesson: str | None = None,
+        period: Period = "all",
+    ) -> None:
+        guild = interaction.guild
+        if guild is None:
+            return
+        if (problem := self._unknown_lesson(lesson)) is not None:
+            await interaction.response.send_message(problem, ephemeral=True)
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        now = self.bot.now()
+        tz_name = (await guilds.get_guild_settings(self.bot.database, guild.id)).timezone
+        bounds = window(period, local_today(now, tz_name)).utc_bounds(tz_name)
+        since, until = bounds if bounds else (None, None)
+        found = await export_rows(
+            self.bot.database, guild.id, now=now, lesson_id=lesson, since=since, until=until
+        )
+
+        def name(member_id: int) -> str:
+            # The member cache only: one API call per member would take minutes on a big server.
+            member = guild.get_member(member_id)
+            return member.display_name if member else ""
+
+        limit = self.attachment_limit or interaction.filesize_limit or ATTACHMENT_BYTES
+        # Thousands of rows to format and maybe zip: off the event loop.
+        files = await asyncio.to_thread(exports.csv_files, found, name)
+        parcel = await asyncio.to_thread(exports.package, files, limit)
+        scope = PERIOD_SCOPES[period] + (f" · {self._lesson_title(lesson)}" if lesson else "")
+        if parcel is None:
+            size = sum(len(exports.file_bytes(lines)) for _, lines in files)
+            await interaction.followup.send(render.too_big_text(size, guild.id), ephemeral=True)
+            return
+        summary = render.export_summary(found, parcel, limit, scope)
+        first, *rest = parcel.messages
+        await interaction.followup.send(summary, files=_files(first), ephemeral=True)
+        for part in rest:
+            await interaction.followup.send(files=_files(part), ephemeral=True)
+
+    @group.command(
+        name="questions", description="How each question performs, doubtful ones first (moderators)"
+    )
+    @app_commands.describe(lesson="Only this lesson's questions", page="Which page (8 questions each)")
+    @moderator_only()
+    async def questions(
+        self,
+        interaction: discord.Interaction[QuizBot],
+        lesson: str | None = None,
+        page: app_commands.Range[int, 1, 1000] = 1,
+    ) -> None:
+        if interaction.guild_id is None:
+            return
+        if (problem := self._unknown_lesson(lesson)) is not None:
+            await interaction.response.send_message(problem, ephemeral=True)
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        found = await question_quality(self.bot.database, interaction.guild_id, lesson_id=lesson)
+        items = render.judged(found, self.bot.library.question)
+        scope = self._lesson_title(lesson) if lesson else "every lesson"
+        embed = render.questions_embed(items, page - 1, scope or "")
+        bars = [(j.quality.question_id, j.quality.facility, j.verdict.doubtful) for j in items]
+        drawn = [(qid, share, doubtful) for qid, share, doubtful in bars if share is not None]
+        if not drawn:
+            await interaction.followup.send(embed=embed, ephemeral=True)
+            return
+        # Drawing takes tens of milliseconds: off the event loop. The embed keeps every figure in
+        # text, for screen readers and members who turned images off.
+        png = await asyncio.to_thread(facility_chart_png, drawn, f"Facility per question · {scope}")
+        embed.set_image(url=f"attachment://{CHART_FILE}")
+        await interaction.followup.send(
+            embed=embed, file=discord.File(io.BytesIO(png), filename=CHART_FILE), ephemeral=True
+        )
+
+    @export.autocomplete("lesson")
+    @questions.autocomplete("lesson")
+    async def _lesson_choices(
+        self, interaction: discord.Interaction[QuizBot], typed: str
+    ) -> list[app_commands.Choice[str]]:
+        return choices.lessons(self.bot, typed)
+
+    def _lesson_title(self, lesson_id: str | None) -> str | None:
+        if lesson_id is None:
+            return None
+        lesson = self.bot.library.lesson(lesson_id)
+        return lesson.title if lesson else lesson_id
+
+
+def _files(files: list[tuple[str, bytes]]) -> list[discord.File]:
+    return [discord.File(io.BytesIO(content), filename=name) for name, content in files]
