@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import io
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pytest
+from PIL import Image
 
+from bot.plots import calendar_days
+from storage.leaderboards import answered_days
 from tests.clock import Clock
 from tests.conftest import StartBot
 from tests.emulator import DiscordForTests
@@ -51,6 +56,21 @@ async def test_my_stats_show_points_accuracy_first_try_rate_streak_and_mastery_p
     mastery = shown["Mastery per lesson"].splitlines()
     assert mastery[0].endswith("**Leaderboard lesson**: 2/2 mastered (1 first try)")
     assert mastery[1].endswith("**Another lesson**: 0/1 mastered (0 first try)")
+
+    # The card: bars per lesson and a 12-week calendar, as a PNG beside the same figures in text.
+    assert reply["embeds"][0]["image"]["url"].endswith("stats.png")
+    (attachment,) = reply["attachments"]
+    card = Image.open(io.BytesIO(emulator.attachments[int(attachment["id"])][2])).convert("RGB")
+    assert card.size == (640, 420)
+    colours = Counter(card.get_flattened_data())
+    assert colours[(0x3B, 0xA5, 0x5C)] > 0, "days answered are filled in"
+    assert colours[(0x58, 0x65, 0xF2)] > 0, "the lessons' bars"
+    days = calendar_days(MONDAY.date())
+    assert len(days) == 84 and days[-7] == MONDAY.date(), "twelve whole weeks, this one last"
+    assert await answered_days(bot.database, emulator.world.guild_id, alice, days[0], days[-1]) == {
+        MONDAY.date(),
+        MONDAY.date().replace(day=9),
+    }
 
 
 async def test_stats_of_another_member_and_of_someone_who_never_answered(

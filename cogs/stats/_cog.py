@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+import asyncio
+import io
 from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.plots import calendar_days, stats_card_png
 from bot.rendering import shorten
 from cogs import _choices as choices
 from cogs._checks import require_moderator
 from cogs.stats import _render as render
-from storage.leaderboards import member_stats, question_stats
+from storage import guilds
+from storage.leaderboards import answered_days, local_today, member_stats, question_stats
 from storage.reports import question_quality
 
 if TYPE_CHECKING:
     from bot.app import QuizBot
+
+
+CARD_FILE = "stats.png"
 
 
 class Stats(commands.Cog):
@@ -45,11 +52,27 @@ class Stats(commands.Cog):
             await self._question(interaction, interaction.guild_id, question)
             return
         who = member or interaction.user
-        found = await member_stats(self.bot.database, interaction.guild_id, who.id, now=self.bot.now())
+        db, now = self.bot.database, self.bot.now()
+        found = await member_stats(db, interaction.guild_id, who.id, now=now)
         embed = render.member_embed(
             who.display_name, found, self.bot.library.lessons, own=who.id == interaction.user.id
         )
-        await interaction.response.send_message(embed=embed, ephemeral=True)
+        if found.standing is None:
+            await interaction.response.send_message(embed=embed, ephemeral=True)
+            return
+        # The card is drawn off the event loop; the embed keeps every figure as text (screen
+        # readers, members who turned images off).
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        timezone = (await guilds.get_guild_settings(db, interaction.guild_id)).timezone
+        today = local_today(now, timezone)
+        days = await answered_days(db, interaction.guild_id, who.id, calendar_days(today)[0], today)
+        titles = {lesson.id: lesson.title for lesson in self.bot.library.lessons.values()}
+        lessons = [(titles.get(p.lesson_id, p.lesson_id), p.right, p.tried) for p in found.lessons]
+        card = await asyncio.to_thread(
+            stats_card_png, f"{who.display_name} · right answers per lesson", lessons, days, today
+        )
+        embed.set_image(url=f"attachment://{CARD_FILE}")
+        await interaction.followup.send(embed=embed, file=discord.File(io.BytesIO(card), CARD_FILE))
 
     async def _question(
         self, interaction: discord.Interaction[QuizBot], guild_id: int, question_id: str
