@@ -8,11 +8,11 @@ can point at the exact line.
 
 from __future__ import annotations
 
-import functools
 import random
 import re
 import string
 import warnings
+from collections import OrderedDict
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -61,6 +61,7 @@ BLANK_RE = re.compile(r"\[([1-9][0-9]*)\]")
 # As long as `[N]`, so the size checks measure what is shown.
 SLOT = "⟨{}⟩"
 LETTERS = string.ascii_uppercase[:MAX_OPTIONS]
+SHOWINGS_KEPT = 4096  # arrangements kept (Question.arranged): the posts open at once, and some
 
 Loc = tuple[str | int, ...]
 
@@ -248,7 +249,18 @@ class Question(BaseModel):
         base = self.in_lesson_order
         if not base.shuffle:
             return base
-        return _arranged(base, str(seed))
+        # A copy costs about 0.2 ms (pydantic's model_copy), and every click on a post needs its
+        # arrangement: the latest ones are kept. Keyed by the question object itself (its id()):
+        # a kept copy holds its base alive, so the id cannot be reused while the entry exists.
+        key = (id(base), str(seed))
+        cached = _SHOWINGS.get(key)
+        if cached is None or cached._in_lesson_order is not base:
+            cached = _SHOWINGS[key] = base._arrange(key[1])
+            if len(_SHOWINGS) > SHOWINGS_KEPT:
+                _SHOWINGS.popitem(last=False)
+        else:
+            _SHOWINGS.move_to_end(key)
+        return cached
 
     def _arrange(self, seed: str) -> Question:
         base = self
@@ -310,8 +322,7 @@ class Question(BaseModel):
         return BLANK_RE.sub(fill, self.code)
 
 
-# A copy costs about 0.2 ms (pydantic's model_copy); every click on a post needs its arrangement.
-_arranged = functools.lru_cache(maxsize=4096)(Question._arrange)
+_SHOWINGS: OrderedDict[tuple[int, str], Question] = OrderedDict()
 
 
 class Lesson(BaseModel):
