@@ -29,13 +29,9 @@ import discord
 from sqlalchemy import func
 from sqlmodel import col, select
 
-from bot.app import QuizBot
-from bot.emulator import Member
-from bot.emulator.state import snowflake
-from bot.settings import load_settings
 from storage import Attempt
-from tests.crowd import NoopButton, click_all, settle
-from tests.emulator import DiscordForTests, plant_message
+from tests.crowd import NoopButton, click_all, crowd, settle
+from tests.emulator import plant_message
 from tests.postgres import postgres_reachable, temporary_postgres_database
 
 LESSON = """\
@@ -63,33 +59,9 @@ def slices(jobs: list[Any], count: int) -> list[list[Any]]:
 async def measure(
     database_url: str, lessons: Path, clicks: int, members: int, rounds: int = 10
 ) -> dict[str, Any]:
-    emu = DiscordForTests()
-    for i in range(members):
-        emu.world.members[f"m{i}"] = Member(snowflake(), f"m{i}")
-    await emu.start()
-    settings = load_settings(
-        DISCORD_TOKEN=emu.token,
-        DISCORD_API_URL=emu.api_url,
-        DISCORD_GATEWAY_URL=emu.gateway_url,
-        QUIZBOT_DEV_GUILD=emu.world.guild_id,
-        DATABASE_URL=database_url,
-        QUIZBOT_CONTENT_DIR=str(lessons),
-    )
-
-    class _NoTrainer:  # the benchmark measures answers: no TensorFlow worker needed
-        warm = False
-
-        async def start(self) -> None: ...
-        async def close(self) -> None: ...
-
-    bot = QuizBot(settings, trainer=_NoTrainer(), guild_ready_timeout=0.05)  # type: ignore[arg-type]
-    runner = asyncio.create_task(bot.start(emu.token))
-    await emu.wait_ready(timeout=60)
-    await bot.wait_until_ready()
-    bot.add_dynamic_items(NoopButton)
-    bot.posts.count_refresh_seconds = 1.0
-    names = [f"m{i}" for i in range(members)]
-    try:
+    async with crowd(members, database_url, lessons) as (emu, bot):
+        bot.posts.count_refresh_seconds = 1.0
+        names = [f"m{i}" for i in range(members)]
         posts_needed = max(1, clicks // members)
         question = bot.library.question("bench.q")
         assert question is not None
@@ -163,10 +135,6 @@ async def measure(
             "no_reply": missing,
             "doubled": doubled,
         }
-    finally:
-        await bot.close()
-        await runner
-        await emu.stop()
 
 
 def message_post_id(message: dict[str, Any]) -> int:

@@ -32,14 +32,9 @@ import discord
 from sqlalchemy import func
 from sqlmodel import col, select
 
-from bot.app import QuizBot
-from bot.emulator import Member
-from bot.emulator.state import snowflake
-from bot.settings import load_settings
 from cogs.live import Live
 from storage import Attempt, post_rows
-from tests.crowd import NoopButton, click_all, settle
-from tests.emulator import DiscordForTests
+from tests.crowd import NoopButton, click_all, crowd, settle
 from tests.postgres import postgres_reachable, temporary_postgres_database
 
 LESSON = """\
@@ -66,34 +61,10 @@ def p95(values: list[float]) -> float | None:
 async def measure(
     database_url: str, lessons: Path, members: int, seconds: int, rush: float, profile: bool = False
 ) -> dict[str, Any]:
-    emu = DiscordForTests()
     names = [f"m{i}" for i in range(members)]
-    for name in names:
-        emu.world.members[name] = Member(snowflake(), name)
-    await emu.start()
-    settings = load_settings(
-        DISCORD_TOKEN=emu.token,
-        DISCORD_API_URL=emu.api_url,
-        DISCORD_GATEWAY_URL=emu.gateway_url,
-        QUIZBOT_DEV_GUILD=emu.world.guild_id,
-        DATABASE_URL=database_url,
-        QUIZBOT_CONTENT_DIR=str(lessons),
-    )
-
-    class _NoTrainer:  # the benchmark measures answers: no TensorFlow worker needed
-        warm = False
-
-        async def start(self) -> None: ...
-        async def close(self) -> None: ...
-
-    bot = QuizBot(settings, trainer=_NoTrainer(), guild_ready_timeout=0.05)  # type: ignore[arg-type]
-    runner = asyncio.create_task(bot.start(emu.token))
-    await emu.wait_ready(timeout=60)
-    await bot.wait_until_ready()
-    bot.add_dynamic_items(NoopButton)
-    live = bot.feature(Live)
-    live.lobby_seconds = 0
-    try:
+    async with crowd(members, database_url, lessons) as (emu, bot):
+        live = bot.feature(Live)
+        live.lobby_seconds = 0
         # The baseline first: the same burst on a message shaped like a question post.
         channel = bot.get_channel(emu.world.channels["quiz"].id)
         assert isinstance(channel, discord.TextChannel)
@@ -176,10 +147,6 @@ async def measure(
             "noop_ack_p95_ms": p95(noop_latencies),
             "ratio": round(noop_s / live_s, 3),
         }
-    finally:
-        await bot.close()
-        await runner
-        await emu.stop()
 
 
 def _said(interaction: Any, text: str) -> bool:

@@ -4,12 +4,57 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
+from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import discord
 
+from bot.app import QuizBot
+from bot.emulator import Member
+from bot.emulator.state import snowflake
+from bot.settings import load_settings
 from tests.emulator import DiscordForTests
+
+
+class _NoTrainer:  # the benchmarks measure answers: no TensorFlow worker needed
+    warm = False
+
+    async def start(self) -> None: ...
+    async def close(self) -> None: ...
+
+
+@contextlib.asynccontextmanager
+async def crowd(
+    members: int, database_url: str, lessons: Path
+) -> AsyncIterator[tuple[DiscordForTests, QuizBot]]:
+    """The loopback Discord with `members` more members (m0, m1, ...) and the real bot on it, ready,
+    with the no-op button registered; both stopped on leaving."""
+    emu = DiscordForTests()
+    for i in range(members):
+        emu.world.members[f"m{i}"] = Member(snowflake(), f"m{i}")
+    await emu.start()
+    settings = load_settings(
+        DISCORD_TOKEN=emu.token,
+        DISCORD_API_URL=emu.api_url,
+        DISCORD_GATEWAY_URL=emu.gateway_url,
+        QUIZBOT_DEV_GUILD=emu.world.guild_id,
+        DATABASE_URL=database_url,
+        QUIZBOT_CONTENT_DIR=str(lessons),
+    )
+    bot = QuizBot(settings, trainer=_NoTrainer(), guild_ready_timeout=0.05)  # type: ignore[arg-type]
+    runner = asyncio.create_task(bot.start(emu.token))
+    try:
+        await emu.wait_ready(timeout=60)
+        await bot.wait_until_ready()
+        bot.add_dynamic_items(NoopButton)
+        yield emu, bot
+    finally:
+        await bot.close()
+        await runner
+        await emu.stop()
 
 
 class NoopButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"bench:noop:(?P<n>[0-9]+)"):
