@@ -345,6 +345,13 @@ async def answered_days(db: Database, guild_id: int, member_id: int, first: date
 # --------------------------------------------------------------------------- question statistics
 
 
+def most_picked(choices: dict[str, int]) -> tuple[str, int] | None:
+    """The choice picked most often (ties: alphabetical), with its count: the distractor that works."""
+    if not choices:
+        return None
+    return min(choices.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
 @dataclass(frozen=True, slots=True)
 class QuestionStats:
     question_id: str
@@ -364,10 +371,7 @@ class QuestionStats:
 
     @property
     def most_picked_wrong(self) -> tuple[str, int] | None:
-        """The wrong choice picked most often (ties: alphabetical), with its count."""
-        if not self.wrong_choices:
-            return None
-        return min(self.wrong_choices.items(), key=lambda kv: (-kv[1], kv[0]))
+        return most_picked(self.wrong_choices)
 
 
 async def question_stats(db: Database, guild_id: int, question_id: str) -> QuestionStats:

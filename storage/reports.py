@@ -20,7 +20,7 @@ from sqlalchemy import select as core_select
 
 from storage._common import aware, core_rows, table_of
 from storage.engine import Database
-from storage.leaderboards import guild_today, streaks_of
+from storage.leaderboards import guild_today, most_picked, streaks_of
 from storage.models import Attempt, Post
 
 # A member's rest-of-lesson score means something only over a few other questions (Moodle counts
@@ -168,10 +168,7 @@ class QuestionQuality:
 
     @property
     def most_picked_wrong(self) -> tuple[str, int] | None:
-        """The wrong choice picked most (ties: alphabetical): the distractor that works."""
-        if not self.wrong_choices:
-            return None
-        return min(self.wrong_choices.items(), key=lambda kv: (-kv[1], kv[0]))
+        return most_picked(self.wrong_choices)
 
     def never_picked(self, letters: tuple[str, ...]) -> list[str]:
         """The question's letters nobody chose on any try (for fill_blanks: in any blank)."""

@@ -17,6 +17,7 @@ from storage.models import ChampionMonth
 from tests.clock import Clock
 from tests.conftest import StartBot
 from tests.emulator import DiscordForTests
+from tests.messages import lessons_folder
 from tests.test_e2e_leaderboard import LESSONS, member, score, started
 
 EPHEMERAL = 1 << 6
@@ -25,11 +26,7 @@ MARCH = datetime(2026, 3, 10, 18, 0, tzinfo=UTC)
 
 @pytest.fixture
 def lessons_dir(tmp_path: Path) -> Path:
-    folder = tmp_path / "lessons"
-    folder.mkdir()
-    for name, text in LESSONS.items():
-        (folder / f"{name}.yaml").write_text(text)
-    return folder
+    return lessons_folder(tmp_path, **LESSONS)
 
 
 def roles_of(emulator: DiscordForTests, name: str) -> list[int]:

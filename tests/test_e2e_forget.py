@@ -13,6 +13,7 @@ from storage.leaderboards import standing
 from tests.clock import Clock
 from tests.conftest import StartBot
 from tests.emulator import DiscordForTests, plant_message
+from tests.messages import lessons_folder
 from tests.test_e2e_leaderboard import LESSONS, MONDAY, member, score, started
 
 EPHEMERAL = 1 << 6
@@ -21,11 +22,7 @@ OTHER_GUILD = 123_456_789_012_345_678
 
 @pytest.fixture
 def lessons_dir(tmp_path: Path) -> Path:
-    folder = tmp_path / "lessons"
-    folder.mkdir()
-    for name, text in LESSONS.items():
-        (folder / f"{name}.yaml").write_text(text)
-    return folder
+    return lessons_folder(tmp_path, **LESSONS)
 
 
 def buttons(message: dict[str, Any]) -> dict[str, str]:

@@ -15,6 +15,7 @@ from storage import guilds, post_rows
 from tests.clock import Clock
 from tests.conftest import StartBot
 from tests.emulator import DiscordForTests, plant_message
+from tests.messages import lessons_folder
 
 EPHEMERAL = 1 << 6
 MONDAY = datetime(2025, 3, 10, 9, 0, tzinfo=UTC)
@@ -66,11 +67,7 @@ questions:
 
 @pytest.fixture
 def lessons_dir(tmp_path: Path) -> Path:
-    folder = tmp_path / "lessons"
-    folder.mkdir()
-    for name, text in LESSONS.items():
-        (folder / f"{name}.yaml").write_text(text)
-    return folder
+    return lessons_folder(tmp_path, **LESSONS)
 
 
 async def score(bot: QuizBot, member_id: int, question_id: str, when: datetime, tries: str = "A") -> None:

@@ -21,6 +21,7 @@ from cogs.report._cog import Report
 from tests.clock import Clock
 from tests.conftest import StartBot
 from tests.emulator import DiscordForTests
+from tests.messages import lessons_folder
 from tests.postgres import reset_tables
 from tests.test_e2e_leaderboard import GUILD_OF, LESSONS, MONDAY, member, score, started
 
@@ -30,11 +31,7 @@ BOM = "\ufeff".encode()
 
 @pytest.fixture
 def lessons_dir(tmp_path: Path) -> Path:
-    folder = tmp_path / "lessons"
-    folder.mkdir()
-    for name, text in LESSONS.items():
-        (folder / f"{name}.yaml").write_text(text)
-    return folder
+    return lessons_folder(tmp_path, **LESSONS)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

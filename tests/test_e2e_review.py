@@ -16,6 +16,7 @@ from storage import review
 from tests.clock import Clock
 from tests.conftest import StartBot
 from tests.emulator import DiscordForTests, plant_message
+from tests.messages import lessons_folder
 from tests.test_e2e_leaderboard import LESSONS, MONDAY, member, started
 
 EPHEMERAL = 1 << 6
@@ -45,12 +46,7 @@ questions:
 
 @pytest.fixture
 def lessons_dir(tmp_path: Path) -> Path:
-    folder = tmp_path / "lessons"
-    folder.mkdir()
-    for name, text in LESSONS.items():
-        (folder / f"{name}.yaml").write_text(text)
-    (folder / "rb.yaml").write_text(BLANKS)
-    return folder
+    return lessons_folder(tmp_path, **LESSONS, rb=BLANKS)
 
 
 def footer(message: dict[str, Any]) -> str:

@@ -15,6 +15,7 @@ from storage.leaderboards import answered_days
 from tests.clock import Clock
 from tests.conftest import StartBot
 from tests.emulator import DiscordForTests
+from tests.messages import lessons_folder
 from tests.test_e2e_leaderboard import LESSONS, MONDAY, member, score, started
 
 EPHEMERAL = 1 << 6
@@ -22,11 +23,7 @@ EPHEMERAL = 1 << 6
 
 @pytest.fixture
 def lessons_dir(tmp_path: Path) -> Path:
-    folder = tmp_path / "lessons"
-    folder.mkdir()
-    for name, text in LESSONS.items():
-        (folder / f"{name}.yaml").write_text(text)
-    return folder
+    return lessons_folder(tmp_path, **LESSONS)
 
 
 def fields(message: dict[str, Any]) -> dict[str, str]:
