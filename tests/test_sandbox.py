@@ -100,9 +100,10 @@ async def next_demo_prints_the_real_loss(t: Trainer, expected: str) -> None:
 async def test_the_worker_runs_in_the_sandbox(sandboxed: Trainer) -> None:
     assert sandboxed.sandboxed
     assert sandboxed.worker_info["sandboxed"] is True
-    # PID 1 of its own PID namespace: it sees only its own processes.
-    result = await sandboxed.run("import os\nprint(os.getpid(), os.listdir('/proc').count('1'))\n", seed=0)
-    assert result.output == "1 1\n"
+    # In a PID namespace of its own: it sees bwrap's init and itself, nothing of the machine.
+    code = "import os\nprint(os.getpid(), sorted(int(p) for p in os.listdir('/proc') if p.isdigit()))\n"
+    result = await sandboxed.run(code, seed=0)
+    assert result.output == "2 [1, 2]\n"
 
 
 async def test_uploaded_code_cannot_print_the_token_or_the_database_url(
@@ -235,6 +236,37 @@ async def test_processes_uploaded_code_leaves_behind_end_with_its_run(sandboxed:
             break
         await asyncio.sleep(0.05)
     assert children(worker) == []  # even one in a session of its own
+
+
+PICKLE_TO_THE_BOT = """\
+import os, pickle, socket, stat, struct, time
+class Payload:
+    def __reduce__(self):
+        return (os.system, ({command!r},))
+body = pickle.dumps(Payload())
+for fd in range(3, 100):
+    try:
+        is_socket = stat.S_ISSOCK(os.fstat(fd).st_mode)
+    except OSError:
+        continue
+    if is_socket:
+        socket.socket(fileno=os.dup(fd)).sendall(struct.pack(">I", len(body)) + body)
+time.sleep(10)
+"""
+
+
+async def test_what_uploaded_code_writes_to_the_bots_socket_is_never_unpickled(
+    sandboxed: Trainer, tmp_path: Path, real_step_output: str
+) -> None:
+    assert await sandboxed.wait_warm(WARM_TIMEOUT)
+    marker = tmp_path / "ran-in-the-bot"
+
+    result = await sandboxed.run(PICKLE_TO_THE_BOT.format(command=f"touch {marker}"), seed=0, untrusted=True)
+
+    assert result.status == "crashed", (result.status, result.error)
+    assert result.error is not None and "It has been restarted" in result.error
+    assert not exists(marker)
+    await next_demo_prints_the_real_loss(sandboxed, real_step_output)
 
 
 async def test_a_killed_sandboxed_worker_is_replaced_and_takes_its_processes_along(

@@ -154,8 +154,9 @@ def bwrap_args(sandbox: Sandbox) -> list[str]:
     """bwrap and its options, up to the command it runs."""
     args = [sandbox.bwrap, "--unshare-user", "--unshare-pid", "--unshare-ipc", "--unshare-uts"]
     args += ["--unshare-net", "--unshare-cgroup-try", "--hostname", "quizbot-sandbox"]
-    # --as-pid-1: the worker itself is PID 1, so when it dies every process in the sandbox dies with it.
-    args += ["--die-with-parent", "--as-pid-1", "--new-session", "--cap-drop", "ALL"]
+    # bwrap's own init is PID 1 and the worker PID 2 (a PID 1 ignores a SIGKILL it sends itself, and the lesson
+    # code's crash must be a crash); when the worker dies the init exits, and the whole namespace with it.
+    args += ["--die-with-parent", "--new-session", "--cap-drop", "ALL"]
     args += ["--ro-bind", "/usr", "/usr"]
     for top in ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"):
         if os.path.islink(top):

@@ -5,8 +5,8 @@ process are watched with `loop.add_reader`, so a run costs the loop only the tim
 
 The worker is a subprocess (`python -c ... bot.trainer._worker`), inside the bubblewrap sandbox where there
 is one (_sandbox.py). Unsandboxed it leads its own process group and every kill is a kill of that group;
-sandboxed it is PID 1 of its own PID namespace, so killing bwrap (whose child it is, `--die-with-parent`)
-ends everything inside. Its death is read from the process (a pidfd, readable once the process has exited),
+sandboxed it is PID 2 of its own PID namespace, so killing bwrap (whose child it is, `--die-with-parent`)
+ends everything inside (see _sandbox.bwrap_args). Its death is read from the process (a pidfd, readable once the process has exited),
 never from the socket: a child the lesson code forked inherits the socket and would keep it open. What it
 sends is JSON read without blocking (_wire.py), never pickle: the lesson code may be untrusted.
 """
@@ -131,12 +131,17 @@ def _exit_fd(pid: int) -> int | None:
 
 
 def _inner_pid(bwrap_pid: int) -> int | None:
-    """bwrap's one child, which with --as-pid-1 is the worker itself."""
-    try:
-        children = Path(f"/proc/{bwrap_pid}/task/{bwrap_pid}/children").read_text().split()
-    except OSError:
-        return None
-    return int(children[0]) if len(children) == 1 else None
+    """The worker inside bwrap: the one child of bwrap's one child (the sandbox's init)."""
+    pid = bwrap_pid
+    for _level in range(2):
+        try:
+            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        except OSError:
+            return None
+        if len(children) != 1:
+            return None
+        pid = int(children[0])
+    return pid
 
 
 def _describe_exit(exitcode: int | None) -> str:

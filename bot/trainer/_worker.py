@@ -420,16 +420,16 @@ def check_output(result: RunResult, pattern: str | None) -> RunResult:
     return dataclasses.replace(result, output_matches=matches)
 
 
-def end_leftover_processes() -> None:
+def end_leftover_processes(*, sandboxed: bool = False) -> None:
     """SIGKILL what the last snippet started and left running (this process's group, but this process), and
     wait until it is gone: the next run starts without them (in the sandbox they count against its process
-    limit until reaped). In the sandbox the worker is PID 1 and every other process of its PID namespace is
-    the lesson's, in its group or not."""
+    limit until reaped). In the sandbox every process of its PID namespace but bwrap's init (PID 1) and this
+    one is the lesson's, in this process's group or not."""
     me = os.getpid()
-    everything = me == 1
+    everything = sandboxed
     killed = []
     for entry in os.scandir("/proc"):
-        if not entry.name.isdigit() or int(entry.name) == me:
+        if not entry.name.isdigit() or int(entry.name) == me or (everything and entry.name == "1"):
             continue
         if not everything:
             try:
@@ -572,7 +572,7 @@ def worker_main(conn: BlockingChannel, config: dict[str, Any]) -> None:
         result = check_output(result, request.get("output_pattern"))
         runtime.req_id = None
         conn.send(("result", req_id, result.to_dict(), {"rss_mb": _rss_mb()}))
-        end_leftover_processes()
+        end_leftover_processes(sandboxed=bool(config.get("sandboxed")))
         runtime.clean_up()
 
 
