@@ -177,6 +177,13 @@ async def test_uploaded_code_cannot_write_outside_its_scratch(
     await next_demo_prints_the_real_loss(sandboxed, real_step_output)
 
 
+async def test_uploaded_code_cannot_set_the_machines_sysctls(sandboxed: Trainer) -> None:
+    # Opened, not written: the open alone shows whether a write would reach the machine.
+    error = await untrusted(sandboxed, "open('/proc/sys/kernel/core_pattern', 'a').close()\n")
+
+    assert "Read-only file system" in error, error
+
+
 async def test_its_scratch_is_writable_and_private_to_the_run(sandboxed: Trainer) -> None:
     code = "import os\nopen('note.txt', 'w').write('hi')\nprint(os.getcwd(), open('/tmp/note.txt').read())\n"
 
@@ -320,7 +327,7 @@ async def test_an_idle_worker_exits_and_the_next_demo_warms_a_new_one(real_step_
                 break
             await asyncio.sleep(0.05)
 
-        assert t.worker_pid is None and not t.warm
+        assert t.worker_pid is None and not t.warm and t.asleep
         assert await ends(first)
         assert t.respawns == 0  # not a crash: nothing was replaced meanwhile
 
@@ -328,7 +335,7 @@ async def test_an_idle_worker_exits_and_the_next_demo_warms_a_new_one(real_step_
 
         assert result.status == "ok", result.error
         assert result.output == real_step_output
-        assert t.worker_pid not in (None, first)
+        assert t.worker_pid not in (None, first) and not t.asleep
     finally:
         await t.close()
 

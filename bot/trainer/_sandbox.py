@@ -169,7 +169,11 @@ def bwrap_args(sandbox: Sandbox) -> list[str]:
         args += ["--ro-bind", directory, directory]
     for relative in _CODE:
         args += ["--ro-bind", str(_REPO / relative), f"{CODE_ROOT}/{relative}"]
-    args += ["--proc", "/proc", "--dev", "/dev"]
+    # Run by root, the sandbox's user is root outside it too (uid 0 maps to 0): its /proc/sys would let it set
+    # the machine's sysctls (kernel.core_pattern runs a program as root), so it is read-only, as bwrap keeps
+    # only /proc/irq and /proc/bus.
+    args += ["--proc", "/proc", "--ro-bind", "/proc/sys", "/proc/sys"]
+    args += ["--ro-bind-try", "/proc/sysrq-trigger", "/proc/sysrq-trigger", "--dev", "/dev"]
     args += ["--size", str(SCRATCH_BYTES), "--tmpfs", SCRATCH, "--chdir", SCRATCH]
     args += ["--remount-ro", "/", "--"]
     return args

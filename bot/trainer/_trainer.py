@@ -215,6 +215,7 @@ class Trainer:
         self._start_error: str | None = None
         self.respawns = 0
         self.idle_stops = 0
+        self._asleep = False  # the worker exited for being idle; the next run starts one
 
     @classmethod
     def from_settings(cls, settings: Any, **options: Any) -> Trainer:
@@ -270,6 +271,11 @@ class Trainer:
         """The worker has imported TensorFlow and can take a run without a start-up delay."""
         w = self._worker
         return w is not None and w.ready.done() and w.ready.result() and w.exited.done() is False
+
+    @property
+    def asleep(self) -> bool:
+        """The worker exited after the idle timeout: the next run starts one and waits for its warm-up."""
+        return self._asleep and self._worker is None
 
     @property
     def worker_pid(self) -> int | None:
@@ -490,6 +496,7 @@ class Trainer:
                 return
         elif sandbox is not None:
             config["process_limit"] = _sandbox.PROCESS_LIMIT
+        self._asleep = False
         ours, theirs = socket.socketpair()
         try:
             process = subprocess.Popen(
@@ -650,6 +657,7 @@ class Trainer:
         if self._closed:
             return
         if worker.idle_stop:
+            self._asleep = True
             log.info("trainer worker %s stopped after %g idle minutes", worker.pid, (self.idle_s or 0) / 60)
             return  # the next run starts one
         log.warning("trainer worker %s %s; starting a new one", worker.pid, _describe_exit(exitcode))

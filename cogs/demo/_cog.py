@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 NO_DEMO = "That question has no code to run."
-# Shown while the worker starts (at start-up, after a crash, or after it stopped for being idle).
+# Shown while this run wakes the worker, which exited after QUIZBOT_TRAINER_IDLE_MINUTES without a demo.
 WARMING_UP = "⏳ Warming up the trainer: the first run takes a few seconds."
 ANSWER_FIRST = (
     "This question is open for answers right now, and running its code would give it away. "
@@ -127,8 +127,7 @@ class Demo(commands.Cog):
         assert question.demo is not None
         # The 3-second rule: acknowledge now; the worker's answer comes as an edit.
         await interaction.response.defer(ephemeral=ephemeral, thinking=True)
-        warming_up = not self.bot.trainer.warm
-        if warming_up:
+        if self.bot.trainer.asleep:
             await interaction.edit_original_response(content=WARMING_UP)
         progress: list[str] = []
         last_edit = 0.0
