@@ -441,3 +441,23 @@ async def test_the_sandbox_command_binds_no_repository_data_and_passes_no_secret
     assert "DISCORD_TOKEN" not in env and "DATABASE_URL" not in env and TOKEN not in env.values()
     assert sys.executable  # the interpreter it runs is this one, bound read-only
     assert any(sys.prefix == s for s in sources)
+
+
+async def test_replaced_workers_leave_no_cgroup_behind(sandboxed: Trainer) -> None:
+    sandbox = _sandbox.availability().sandbox
+    assert sandbox is not None
+    if sandbox.pids_parent is None:
+        pytest.skip("not run as root: the process limit is RLIMIT_NPROC, there is no cgroup")
+    assert await sandboxed.wait_warm(WARM_TIMEOUT)
+    ours = f"{_sandbox.CGROUP_PREFIX}{os.getpid()}-*"
+
+    assert (await sandboxed.run("import time\ntime.sleep(5)\n", seed=0, time_limit_s=0.5)).status == "timeout"
+    assert await sandboxed.wait_warm(WARM_TIMEOUT)
+    for _ in range(100):
+        left = sorted(p.name for p in sandbox.pids_parent.glob(ours))
+        if len(left) == 1:
+            break
+        await asyncio.sleep(0.05)
+
+    assert len(left) == 1, left  # the live worker's own
+    assert (sandbox.pids_parent / left[0] / "pids.max").read_text().strip() == str(_sandbox.PROCESS_LIMIT)

@@ -194,6 +194,21 @@ def worker_command(
     return command
 
 
+CGROUP_PREFIX = "quizbot-trainer-"
+
+
+def cgroup_name(serial: int) -> str:
+    return f"{CGROUP_PREFIX}{os.getpid()}-{serial}"
+
+
+def remove_stale_cgroups(parent: Path) -> None:
+    """Remove the empty cgroups of bots that are gone (one killed before it could remove its own)."""
+    for cgroup in parent.glob(f"{CGROUP_PREFIX}*"):
+        owner = cgroup.name.removeprefix(CGROUP_PREFIX).split("-")[0]
+        if owner.isdigit() and not Path(f"/proc/{owner}").exists():
+            remove_cgroup(cgroup)
+
+
 def make_pids_cgroup(parent: Path, name: str) -> Path:
     cgroup = parent / name
     cgroup.mkdir(exist_ok=True)

@@ -312,6 +312,11 @@ class Trainer:
         except (OSError, TimeoutError):
             worker.kill()
             await asyncio.wait_for(asyncio.shield(worker.exited), 10.0)
+        if worker.cgroup is not None:  # no later loop turn may be left to retry in
+            for _ in range(40):
+                if _sandbox.remove_cgroup(worker.cgroup):
+                    break
+                await asyncio.sleep(0.05)
 
     # -- running -----------------------------------------------------------------------------------
 
@@ -487,8 +492,9 @@ class Trainer:
             config["tasks_limit"] = _sandbox.PROCESS_LIMIT
         cgroup = None
         if sandbox is not None and sandbox.pids_parent is not None:
-            name = f"quizbot-trainer-{os.getpid()}-{next(self._cgroup_ids)}"
+            name = _sandbox.cgroup_name(next(self._cgroup_ids))
             try:
+                _sandbox.remove_stale_cgroups(sandbox.pids_parent)
                 cgroup = _sandbox.make_pids_cgroup(sandbox.pids_parent, name)
             except OSError as exc:
                 self._start_error = f"cannot make the sandbox's process-limit cgroup: {exc}"
