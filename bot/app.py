@@ -143,7 +143,7 @@ class QuizBot(commands.AutoShardedBot):
         )
         self.settings = settings
         point_discord_py_at(settings.discord_api_url, settings.discord_gateway_url)
-        self.trainer = trainer or Trainer()
+        self.trainer = trainer or Trainer.from_settings(settings)
         self._owns_trainer = trainer is None
         self.library: Library = Library(lessons={}, questions={}, skipped=[])
         self.db: Database | None = None

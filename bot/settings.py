@@ -66,6 +66,12 @@ class Settings(BaseSettings):
     shard_ids: Annotated[list[int] | None, NoDecode] = Field(
         default=None, validation_alias="QUIZBOT_SHARD_IDS"
     )
+    # The trainer (bot/trainer): demos of servers' uploaded lessons at all (on/off), and minutes without a
+    # demo after which the TensorFlow worker exits to free its memory (unset or "off": it stays warm).
+    uploaded_demos: bool = Field(default=True, validation_alias="QUIZBOT_UPLOADED_DEMOS")
+    trainer_idle_minutes: float | None = Field(
+        default=None, gt=0, validation_alias="QUIZBOT_TRAINER_IDLE_MINUTES"
+    )
 
     @field_validator("database_url")
     @classmethod
@@ -94,6 +100,11 @@ class Settings(BaseSettings):
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if value == "" else value
+
+    @field_validator("trainer_idle_minutes", mode="before")
+    @classmethod
+    def _off_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and value.strip().lower() in ("", "off", "none") else value
 
     @field_validator("shard_ids", mode="before")
     @classmethod

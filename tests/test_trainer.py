@@ -1,7 +1,9 @@
 """The TensorFlow trainer: real TensorFlow in a real worker process, small seeded snippets.
 
 One module-wide trainer keeps the suite fast (each worker start imports TensorFlow, ~3 s); tests that
-kill or replace its worker wait until the replacement is warm before they return.
+kill or replace its worker wait until the replacement is warm before they return. It runs in the sandbox
+where bubblewrap works (as the bot does); the tests that follow processes the code starts through pid files
+use an unsandboxed one, which can write them (tests/test_sandbox.py follows them inside the sandbox).
 """
 
 from __future__ import annotations
@@ -126,6 +128,15 @@ async def pid_written(path: Path) -> int:
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def trainer() -> AsyncIterator[Trainer]:
     t = Trainer(time_limit_s=30, memory_limit_mb=MEMORY_LIMIT_MB, output_limit_chars=1800, max_queue=1)
+    await t.start()
+    assert await t.wait_warm(WARM_TIMEOUT), t.start_error
+    yield t
+    await t.close()
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def unsandboxed() -> AsyncIterator[Trainer]:
+    t = Trainer(time_limit_s=30, memory_limit_mb=MEMORY_LIMIT_MB, max_queue=1, sandbox=False)
     await t.start()
     assert await t.wait_warm(WARM_TIMEOUT), t.start_error
     yield t
@@ -363,41 +374,43 @@ async def test_code_stuck_past_the_soft_limit_is_killed(trainer: Trainer) -> Non
 
 
 async def test_code_that_forks_times_out_as_a_timeout_and_its_child_dies_with_the_worker(
-    trainer: Trainer, tmp_path: Path
+    unsandboxed: Trainer, tmp_path: Path
 ) -> None:
-    await ready(trainer)
+    await ready(unsandboxed)
     pid_file = tmp_path / "child.pid"
 
-    result = await trainer.run(FORKER.format(pid_file=str(pid_file)), seed=0, time_limit_s=1)
+    result = await unsandboxed.run(FORKER.format(pid_file=str(pid_file)), seed=0, time_limit_s=1)
 
     assert result.status == "timeout", result.error
     assert result.error is not None and "1 s time limit" in result.error
     assert await ends(await pid_written(pid_file)), "the forked child outlived the worker"
-    await ready(trainer)
-    assert (await trainer.run("print('next')", seed=0)).output == "next\n"
+    await ready(unsandboxed)
+    assert (await unsandboxed.run("print('next')", seed=0)).output == "next\n"
 
 
 async def test_subprocess_of_code_killed_past_the_limit_dies_with_the_worker(
-    trainer: Trainer, tmp_path: Path
+    unsandboxed: Trainer, tmp_path: Path
 ) -> None:
-    await ready(trainer)
+    await ready(unsandboxed)
     pid_file = tmp_path / "sleeper.pid"
 
-    result = await trainer.run(
+    result = await unsandboxed.run(
         POPEN_IGNORING_THE_ALARM.format(pid_file=str(pid_file)), seed=0, time_limit_s=1
     )
 
     assert result.status == "timeout", result.error
     assert await ends(await pid_written(pid_file)), "`sleep 300` outlived the worker"
-    await ready(trainer)
-    assert (await trainer.run("print('next')", seed=0)).output == "next\n"
+    await ready(unsandboxed)
+    assert (await unsandboxed.run("print('next')", seed=0)).output == "next\n"
 
 
-async def test_a_process_the_code_left_running_ends_with_its_run(trainer: Trainer, tmp_path: Path) -> None:
-    await ready(trainer)
+async def test_a_process_the_code_left_running_ends_with_its_run(
+    unsandboxed: Trainer, tmp_path: Path
+) -> None:
+    await ready(unsandboxed)
     pid_file = tmp_path / "sleeper.pid"
 
-    result = await trainer.run(POPEN_LEFT_RUNNING.format(pid_file=str(pid_file)), seed=0)
+    result = await unsandboxed.run(POPEN_LEFT_RUNNING.format(pid_file=str(pid_file)), seed=0)
 
     assert result.status == "ok", result.error
     assert result.output == "started it\n"
@@ -534,7 +547,7 @@ async def test_closed_trainer_stops_its_worker_and_close_can_repeat() -> None:
 
 
 async def test_close_during_a_run_ends_the_processes_the_code_started(tmp_path: Path) -> None:
-    t = Trainer(memory_limit_mb=MEMORY_LIMIT_MB)
+    t = Trainer(memory_limit_mb=MEMORY_LIMIT_MB, sandbox=False)
     await t.start()
     pid_file = tmp_path / "sleeper.pid"
     run = asyncio.create_task(t.run(POPEN_IGNORING_THE_ALARM.format(pid_file=str(pid_file)), seed=0))

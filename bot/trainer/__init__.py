@@ -26,6 +26,6 @@ warnings included.
 """
 
 from bot.trainer._result import LESSON_FILENAME, RunResult, Status, TrainerBusy, printed_text
-from bot.trainer._trainer import Trainer
+from bot.trainer._trainer import DemoRefused, Trainer
 
-__all__ = ["LESSON_FILENAME", "RunResult", "Status", "Trainer", "TrainerBusy", "printed_text"]
+__all__ = ["LESSON_FILENAME", "DemoRefused", "RunResult", "Status", "Trainer", "TrainerBusy", "printed_text"]

@@ -1,10 +1,12 @@
 """The trainer's worker process: imports TensorFlow once, then runs lesson snippets one at a time.
 
-Only `worker_main` runs in the child (multiprocessing spawn). Importing this module must stay cheap and
-must not import TensorFlow: the bot process imports `bot.trainer`, which imports this file.
+The child runs `python -m bot.trainer._worker FD CONFIG_JSON` (in the sandbox or not, see _sandbox.py) and
+talks to the bot over the inherited socket FD. Importing this module must stay cheap and must not import
+TensorFlow: the bot process imports `bot.trainer`, which imports this file.
 
-Messages, worker -> bot: ("ready", info) | ("failed", traceback) | ("epoch", req_id, epoch, logs) |
-("result", req_id, RunResult.to_dict(), {"rss_mb": ...}). Bot -> worker: ("run", req_id, request) | ("stop",).
+Messages (JSON, see _wire.py), worker -> bot: ("ready", info) | ("failed", traceback) |
+("epoch", req_id, epoch, logs) | ("result", req_id, RunResult.to_dict(), {"rss_mb": ...}).
+Bot -> worker: ("run", req_id, request) | ("stop",).
 """
 
 from __future__ import annotations
@@ -15,21 +17,23 @@ import dataclasses
 import gc
 import inspect
 import io
+import json
 import linecache
 import os
 import re
 import resource
 import signal
+import socket
 import sys
 import time
 import traceback
 import types
 import warnings
-from multiprocessing.connection import Connection
 from typing import Any
 
 from bot.rendering import plural
 from bot.trainer._result import LESSON_FILENAME, RunResult, Status, cut_text, printed_text
+from bot.trainer._wire import BlockingChannel
 
 # Environment set before TensorFlow is imported. Operators can override them in the bot's environment.
 # oneDNN off and C++ log level 2 give output with no TensorFlow log lines; the C++ logger writes to the
@@ -228,13 +232,14 @@ _MISSING = object()
 class _Runtime:
     """TensorFlow loaded and patched once; runs requests in a fresh namespace each time."""
 
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: BlockingChannel) -> None:
         self.conn = conn
         self.pid = os.getpid()
         self.req_id: int | None = None
         self.losses: list[float] = []
         self.namespace: dict[str, Any] | None = None
         self.clean: _CleanState | None = None  # what every run starts from, once warm
+        self.tasks_limit: int | None = None  # the sandbox's process limit, named in the error past it
         t0 = time.perf_counter()
         # The expensive part (~2-3 s), done once per worker.
         import keras
@@ -368,6 +373,8 @@ class _Runtime:
             # TensorFlow's allocator reports the memory limit as its own error.
             status = "memory" if isinstance(exc, self.tf.errors.ResourceExhaustedError) else "error"
             error = format_error(exc)
+            if isinstance(exc, BlockingIOError) and self.tasks_limit:  # fork() or a thread past the limit
+                error += f"\n(The sandbox allows {self.tasks_limit} processes and threads in all.)"
         finally:
             wall_ms = (time.perf_counter() - t0) * 1000
             sys.argv, sys.path[:] = saved_argv, saved_path
@@ -413,21 +420,38 @@ def check_output(result: RunResult, pattern: str | None) -> RunResult:
     return dataclasses.replace(result, output_matches=matches)
 
 
-def end_leftover_processes() -> None:
+def end_leftover_processes(*, sandboxed: bool = False) -> None:
     """SIGKILL what the last snippet started and left running (this process's group, but this process), and
-    reap what it left behind: the next run starts without them."""
+    wait until it is gone: the next run starts without them (in the sandbox they count against its process
+    limit until reaped). In the sandbox every process of its PID namespace but bwrap's init (PID 1) and this
+    one is the lesson's, in this process's group or not."""
     me = os.getpid()
+    everything = sandboxed
+    killed = []
     for entry in os.scandir("/proc"):
-        if not entry.name.isdigit() or int(entry.name) == me:
+        if not entry.name.isdigit() or int(entry.name) == me or (everything and entry.name == "1"):
             continue
-        try:
-            with open(f"/proc/{entry.name}/stat") as f:
-                stat = f.read()
-        except OSError:
-            continue
-        if int(stat.rpartition(")")[2].split()[2]) == me:  # the process group, after "pid (name) state ppid"
-            with contextlib.suppress(OSError):
-                os.kill(int(entry.name), signal.SIGKILL)
+        if not everything:
+            try:
+                with open(f"/proc/{entry.name}/stat") as f:
+                    stat = f.read()
+            except OSError:
+                continue
+            if int(stat.rpartition(")")[2].split()[2]) != me:  # the group, after "pid (name) state ppid"
+                continue
+        with contextlib.suppress(OSError):
+            os.kill(int(entry.name), signal.SIGKILL)
+            killed.append(int(entry.name))
+    deadline = time.monotonic() + 2.0
+    while True:
+        _reap()
+        killed = [pid for pid in killed if os.path.exists(f"/proc/{pid}")]
+        if not killed or time.monotonic() > deadline:
+            return
+        time.sleep(0.002)
+
+
+def _reap() -> None:
     while True:
         try:
             pid, _status = os.waitpid(-1, os.WNOHANG)
@@ -487,7 +511,12 @@ def _drop_capability(cap: int) -> None:
     libc.capset(ctypes.byref(header), data)
 
 
-def worker_main(conn: Connection, config: dict[str, Any]) -> None:
+def _limit_processes(limit: int) -> None:
+    """RLIMIT_NPROC for a worker in the sandbox of a bot not run as root (see _sandbox.py)."""
+    resource.setrlimit(resource.RLIMIT_NPROC, (limit, limit))
+
+
+def worker_main(conn: BlockingChannel, config: dict[str, Any]) -> None:
     """Entry point of the worker process."""
     # Its own session and process group: the bot kills the group, so what lesson code starts dies with it.
     with contextlib.suppress(OSError):
@@ -501,6 +530,9 @@ def worker_main(conn: Connection, config: dict[str, Any]) -> None:
     try:
         runtime = _Runtime(conn)
         limit = _limit_memory(int(config["memory_limit_mb"]))
+        if config.get("process_limit"):
+            _limit_processes(int(config["process_limit"]))
+        runtime.tasks_limit = config.get("tasks_limit")
     except BaseException:
         with contextlib.suppress(OSError):
             conn.send(("failed", traceback.format_exc()))
@@ -514,13 +546,14 @@ def worker_main(conn: Connection, config: dict[str, Any]) -> None:
                 "warm_ms": round(runtime.warm_ms, 1),
                 "memory_limit_mb": limit // (1024 * 1024),
                 "rss_mb": _rss_mb(),
+                "sandboxed": bool(config.get("sandboxed")),
             },
         )
     )
     while True:
         try:
             message = conn.recv()
-        except (EOFError, OSError):
+        except (EOFError, OSError, ValueError):
             # The bot went away without stopping us: end the group (this process included).
             os.killpg(0, signal.SIGKILL)
             return
@@ -539,5 +572,15 @@ def worker_main(conn: Connection, config: dict[str, Any]) -> None:
         result = check_output(result, request.get("output_pattern"))
         runtime.req_id = None
         conn.send(("result", req_id, result.to_dict(), {"rss_mb": _rss_mb()}))
-        end_leftover_processes()
+        end_leftover_processes(sandboxed=bool(config.get("sandboxed")))
         runtime.clean_up()
+
+
+def main(argv: list[str]) -> None:
+    """`python -m bot.trainer._worker FD CONFIG_JSON`: FD is the socket to the bot, inherited."""
+    fd, config = int(argv[0]), json.loads(argv[1])
+    worker_main(BlockingChannel(socket.socket(fileno=fd)), config)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 NO_DEMO = "That question has no code to run."
+# Shown while this run wakes the worker, which exited after QUIZBOT_TRAINER_IDLE_MINUTES without a demo.
+WARMING_UP = "⏳ Warming up the trainer: the first run takes a few seconds."
 ANSWER_FIRST = (
     "This question is open for answers right now, and running its code would give it away. "
     "Answer first (or wait until it closes), then run it."
@@ -125,6 +127,8 @@ class Demo(commands.Cog):
         assert question.demo is not None
         # The 3-second rule: acknowledge now; the worker's answer comes as an edit.
         await interaction.response.defer(ephemeral=ephemeral, thinking=True)
+        if self.bot.trainer.asleep:
+            await interaction.edit_original_response(content=WARMING_UP)
         progress: list[str] = []
         last_edit = 0.0
 
@@ -135,7 +139,7 @@ class Demo(commands.Cog):
                 last_edit = time.monotonic()
                 try:
                     await interaction.edit_original_response(
-                        embed=render.progress_embed(question, progress, seed)
+                        content=None, embed=render.progress_embed(question, progress, seed)
                     )
                 except discord.HTTPException as exc:  # progress is a courtesy; the result still comes
                     log.debug("progress edit failed: %s", exc)
@@ -161,4 +165,5 @@ class Demo(commands.Cog):
         embed = render.result_embed(question, result, progress=progress)
         if attachments:
             embed.set_image(url="attachment://loss.png")
-        await interaction.edit_original_response(embed=embed, attachments=attachments)
+        # content=None takes the "warming up" line away.
+        await interaction.edit_original_response(content=None, embed=embed, attachments=attachments)
