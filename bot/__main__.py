@@ -285,8 +285,8 @@ async def _write_export(args: argparse.Namespace, settings: Settings) -> list[tu
         await db.close()
     args.output.mkdir(parents=True, exist_ok=True)
     written = []
-    # No Discord connection here, so no display names: the column stays, empty (README says so).
-    for name, lines in csv_files(found, lambda _member_id: ""):
+    # No Discord connection here: the names are those kept at each member's latest try.
+    for name, lines in csv_files(found, found.stored_name):
         path = args.output / name
         path.write_bytes(file_bytes(lines))
         written.append((path, len(lines) - 1))

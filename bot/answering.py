@@ -16,13 +16,20 @@ from storage.models import Post
 
 
 async def record_try(
-    db: Database, post: Post, member_id: int, chosen: Sequence[str], question: QuestionLike, now: datetime
+    db: Database,
+    post: Post,
+    member_id: int,
+    chosen: Sequence[str],
+    question: QuestionLike,
+    now: datetime,
+    *,
+    member_name: str | None = None,
 ) -> AttemptOutcome:
     """Grade and store one try on `post` (LookupError when the post is gone)."""
     if question.id != post.question_id:
         raise ValueError(f"question {question.id!r} is not the one posted ({post.question_id!r})")
     return await attempt_rows.record_attempt(
-        db, post, member_id, chosen, lambda state: decide(state, question), now
+        db, post, member_id, chosen, lambda state: decide(state, question), now, member_name=member_name
     )
 
 

@@ -25,6 +25,7 @@ R = TypeVar("R")
 
 CHOICE_SEPARATOR: Final = ","
 CHOICE_MAX_CHARS: Final = 100  # attempts.chosen is VARCHAR(100)
+NAME_CHARS: Final = 100  # member_scores.display_name is VARCHAR(100)
 # Errors after which a try is simply made again, from what is then stored: another process stored
 # the same try number first, or PostgreSQL broke a deadlock with a concurrent /forget-me (it and a
 # try update the shared score_counts rows in different orders) by aborting the try.
@@ -105,10 +106,18 @@ Decide = Callable[[AttemptState], tuple[R, TryToStore | None]]
 
 
 async def record_attempt(
-    db: Database, post: Post, member_id: int, chosen: Sequence[str], decide: Decide[R], now: datetime
+    db: Database,
+    post: Post,
+    member_id: int,
+    chosen: Sequence[str],
+    decide: Decide[R],
+    now: datetime,
+    *,
+    member_name: str | None = None,
 ) -> R:
     """Decide one try on what is stored and store it, moving member_scores and daily_scores in the
-    same transaction. Raises LookupError when the post is gone.
+    same transaction; `member_name` (the member's display name now) is kept on their scores row for
+    the moderators' exports. Raises LookupError when the post is gone.
 
     Tries by one member on one post are serialised by an in-process lock, and the unique
     (post, member, try_no) constraint stops a second process from storing the same try twice: on a
@@ -118,11 +127,12 @@ async def record_attempt(
         raise ValueError("post has no id; store it with create_post first")
     now = aware(now, "now")
     choice = decode_choice(encode_choice(chosen))
+    name = member_name[:NAME_CHARS] if member_name else None
     run = _record_on_postgresql if db.dialect == "postgresql" else _record_on_sqlite
     async with db.lock("attempt", post.id, member_id):
         for _ in range(_ROUNDS):
             try:
-                return await run(db, _attempt_sql(db), post.id, member_id, choice, decide, now)
+                return await run(db, _attempt_sql(db), post.id, member_id, choice, decide, now, name)
             except _TRY_AGAIN:
                 continue
     raise RuntimeError(f"could not store a try for member {member_id} on post {post.id}")
@@ -136,10 +146,11 @@ async def _record_on_postgresql(
     choice: tuple[str, ...],
     decide: Decide[R],
     now: datetime,
+    name: str | None,
 ) -> R:
     async with db.postgres_connection() as conn, conn.transaction():
         state = await conn.fetch(sql.state, post_id, member_id)
-        outcome, rows = _decided(sql, state, post_id, member_id, choice, decide, now)
+        outcome, rows = _decided(sql, state, post_id, member_id, choice, decide, now, name)
         if rows is not None:
             attempt, scores = rows
             await conn.execute(sql.store, *attempt, *scores)  # one round trip for all three rows
@@ -154,10 +165,11 @@ async def _record_on_sqlite(
     choice: tuple[str, ...],
     decide: Decide[R],
     now: datetime,
+    name: str | None,
 ) -> R:
     def work(conn: sqlite3.Connection) -> R:
         state = conn.execute(sql.state, (post_id, member_id)).fetchall()
-        outcome, rows = _decided(sql, state, post_id, member_id, choice, decide, now)
+        outcome, rows = _decided(sql, state, post_id, member_id, choice, decide, now, name)
         if rows is not None:
             attempt, scores = rows
             conn.execute(sql.insert, attempt)  # the unique constraint speaks before scores move
@@ -177,6 +189,7 @@ def _decided(
     choice: tuple[str, ...],
     decide: Decide[R],
     now: datetime,
+    name: str | None,
 ) -> tuple[R, tuple[tuple[Any, ...], tuple[Any, ...]] | None]:
     """Hand the stored state (the rows of _STATE_SQL) to `decide`; return its outcome and the
     parameters of the attempt row and of the score upserts (None: nothing to store)."""
@@ -210,6 +223,7 @@ def _decided(
         int(new.right and new.try_no == 1),
         sql.values.day(day),
         sql.values.day(day - timedelta(days=1)),
+        name,
     )
     return outcome, (attempt, scores)
 
@@ -240,9 +254,10 @@ _STREAK: Final = """CASE
     ELSE 1 END"""
 _MEMBER_SCORES_SQL: Final = f"""\
 INSERT INTO member_scores (guild_id, member_id, points, answered, right_answers, right_first_try,
-    current_streak, best_streak, last_answered_day)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, 1, ?7)
+    current_streak, best_streak, last_answered_day, display_name)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, 1, ?7, ?9)
 ON CONFLICT (guild_id, member_id) DO UPDATE SET
+    display_name = COALESCE(excluded.display_name, member_scores.display_name),
     points = member_scores.points + excluded.points,
     answered = member_scores.answered + excluded.answered,
     right_answers = member_scores.right_answers + excluded.right_answers,
@@ -266,7 +281,7 @@ ON CONFLICT (guild_id, member_id, day) DO UPDATE SET
 def _postgresql_store() -> str:
     """The three writes as one PostgreSQL statement (data-modifying CTEs): one round trip, and a
     duplicate try still fails the whole statement before any score moves. Parameters: the 8 of
-    _INSERT_SQL, then the 8 of _MEMBER_SCORES_SQL (whose first 7 _DAILY_SCORES_SQL shares)."""
+    _INSERT_SQL, then the 9 of _MEMBER_SCORES_SQL (whose first 7 _DAILY_SCORES_SQL shares)."""
     return (
         f"WITH attempt AS (\n{numbered_dollars(_INSERT_SQL)}\nRETURNING 1\n),\n"
         f"member AS (\n{numbered_dollars(_MEMBER_SCORES_SQL, 8)}\nRETURNING 1\n)\n"

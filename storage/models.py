@@ -101,6 +101,9 @@ class MemberScore(SQLModel, table=True):
     current_streak: int = 0  # consecutive days (guild time zone) with at least one try
     best_streak: int = 0
     last_answered_day: date | None = None
+    # The member's display name at their latest try (migration 0009): what the moderators' export
+    # shows for a member the bot's cache does not hold (it holds few: no privileged members intent).
+    display_name: str | None = Field(default=None, max_length=100)
 
 
 class DailyScore(SQLModel, table=True):

@@ -21,7 +21,7 @@ from sqlalchemy import select as core_select
 from storage._common import aware, core_rows, table_of
 from storage.engine import Database
 from storage.leaderboards import guild_today, most_picked, streaks_of
-from storage.models import Attempt, Post
+from storage.models import Attempt, MemberScore, Post
 
 # A member's rest-of-lesson score means something only over a few other questions (Moodle counts
 # whole quiz attempts; here members answer different subsets of a lesson).
@@ -67,6 +67,12 @@ class MemberRow:
 class Export:
     answers: list[AnswerRow]
     members: list[MemberRow]
+    # Display names as of each member's latest try (member_scores), for members the bot cannot
+    # look up (its member cache holds few; the command line has none).
+    stored_names: dict[int, str] = field(default_factory=dict)
+
+    def stored_name(self, member_id: int) -> str:
+        return self.stored_names.get(member_id, "")
 
 
 async def export_rows(
@@ -132,11 +138,23 @@ async def export_rows(
             t[3] += row.points
         _, today = await guild_today(s, guild_id, now)
         streaks = await streaks_of(s, guild_id, sorted(totals), today) if totals else {}
+        names = await _stored_names(s, guild_id, sorted(totals)) if totals else {}
     members = []
     for member_id, (answered, right, first, points) in sorted(totals.items()):
         current, best = streaks.get(member_id, (0, 0))
         members.append(MemberRow(member_id, answered, right, first, points, current, best))
-    return Export(answers, members)
+    return Export(answers, members, names)
+
+
+async def _stored_names(s: Any, guild_id: int, member_ids: list[int]) -> dict[int, str]:
+    t = table_of(MemberScore).c
+    rows = await core_rows(
+        s,
+        core_select(t.member_id, t.display_name).where(
+            t.guild_id == guild_id, t.member_id.in_(member_ids), t.display_name.is_not(None)
+        ),
+    )
+    return {int(row[0]): str(row[1]) for row in rows}
 
 
 # --------------------------------------------------------------------------- question quality

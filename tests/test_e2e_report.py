@@ -21,7 +21,7 @@ from cogs.report._cog import Report
 from tests.clock import Clock
 from tests.conftest import StartBot
 from tests.emulator import DiscordForTests
-from tests.messages import lessons_folder
+from tests.messages import button, lessons_folder, shown_letters
 from tests.postgres import reset_tables
 from tests.test_e2e_leaderboard import GUILD_OF, LESSONS, MONDAY, member, score, started
 
@@ -374,3 +374,23 @@ async def test_report_questions_is_for_moderators_only(
     assert refused["flags"] & EPHEMERAL and "Only moderators" in refused["content"]
     empty = await emulator.wait_reply(await emulator.slash("report questions", by="mod"))
     assert empty["embeds"][0]["description"] == "No question has been answered yet here."
+
+
+async def test_a_member_who_answered_by_clicking_is_named_without_the_member_cache(
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
+) -> None:
+    """Discord gives the bot no member list without the privileged intent: the name comes from the
+    member's own latest click, kept with their scores."""
+    bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir), clock=Clock(MONDAY))
+    posted = await emulator.wait_reply(
+        await emulator.slash("quiz post", by="mod", lesson="lb", question="lb.easy", channel="quiz")
+    )
+    assert "Posted" in posted["content"]
+    post = emulator.channel_messages("quiz")[-1]
+    letter = shown_letters(post)["To reduce the loss"]
+    await emulator.wait_reply(await emulator.click(post, button(post, f":{letter}"), by="bob"))
+    guild = bot.get_guild(emulator.world.guild_id)
+    assert guild is not None and guild.get_member(member(emulator, "bob")) is None, "not in the cache"
+    reply = await emulator.wait_reply(await emulator.slash("report export", by="mod"))
+    (bob,) = rows(attachments(emulator, reply)["members.csv"])
+    assert (bob["member_id"], bob["display_name"]) == (str(member(emulator, "bob")), "Bob")

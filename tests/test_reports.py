@@ -38,21 +38,25 @@ def test_storage_reports_imports_neither_discord_nor_the_bot() -> None:
     assert done.stdout.strip() == "[]"
 
 
-async def answer(db: Database, question_id: str, member_id: int, letters: str, when: datetime) -> None:
+async def answer(
+    db: Database, question_id: str, member_id: int, letters: str, when: datetime, name: str | None = None
+) -> None:
     question = dataclasses.replace(Question(), id=question_id, answer_letters=("A",))
     post = await post_rows.create_post(db, GUILD, 1, question_id, "lesson1", None, None, now=when)
     for letter in letters:
-        await answering.record_try(db, post, member_id, (letter,), question, when)
+        await answering.record_try(db, post, member_id, (letter,), question, when, member_name=name)
 
 
-def test_the_command_line_writes_both_files_with_empty_names_and_no_forgotten_member(tmp_path: Path) -> None:
+def test_the_command_line_writes_both_files_with_the_kept_names_and_no_forgotten_member(
+    tmp_path: Path,
+) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path}/quiz.db"
 
     async def plant() -> None:
         db = await Database.open(url)
         try:
-            await answer(db, "lesson1.q1", 7, "BA", T0 - timedelta(days=3))
-            await answer(db, "lesson1.q2", 7, "A", T0)
+            await answer(db, "lesson1.q1", 7, "BA", T0 - timedelta(days=3), name="Ada L.")
+            await answer(db, "lesson1.q2", 7, "A", T0, name="Ada")  # the latest name counts
             await answer(db, "lesson1.q2", 8, "A", T0)
             await forget_member(db, 8)
         finally:
@@ -80,7 +84,7 @@ def test_the_command_line_writes_both_files_with_empty_names_and_no_forgotten_me
     (row,) = csv.DictReader(io.StringIO((out / "answers.csv").read_text("utf-8-sig")))
     assert (row["member_id"], row["display_name"], row["question_id"], row["points"]) == (
         "7",
-        "",
+        "Ada",
         "lesson1.q2",
         "3",
     )

@@ -442,6 +442,7 @@ class Live(commands.Cog):
             question.lesson_letters(chosen),
             lambda state: decide_once(state, lesson_order, deadline),
             now,
+            member_name=interaction.user.display_name,
         )
         if locked.status is AttemptStatus.CLOSED:
             text = TIME_UP

@@ -211,6 +211,7 @@ class Quiz(commands.Cog):
                 question.lesson_letters(chosen),
                 question.in_lesson_order,
                 self.bot.now(),
+                member_name=interaction.user.display_name,
             )
         except LookupError:  # the cached post was deleted meanwhile
             self.bot.posts.forget(post.id)

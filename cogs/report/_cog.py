@@ -75,9 +75,10 @@ class Report(commands.Cog):
         )
 
         def name(member_id: int) -> str:
-            # The member cache only: one API call per member would take minutes on a big server.
+            # The member cache, else the name kept at the member's latest try: one API call per
+            # member would take minutes on a big server.
             member = guild.get_member(member_id)
-            return member.display_name if member else ""
+            return member.display_name if member else found.stored_name(member_id)
 
         limit = self.attachment_limit or interaction.filesize_limit or ATTACHMENT_BYTES
         # Thousands of rows to format and maybe zip: off the event loop.
