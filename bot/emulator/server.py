@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 API_PREFIX = "/api/v10"
 EPHEMERAL = 1 << 6
 LOADING = 1 << 7
+ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024  # what a member may attach without Nitro
 Json = dict[str, Any]
 Listener = Callable[[str, Json], Awaitable[None] | None]
 # The names a request's Host may give: anything else was sent to another name that resolves here
@@ -333,7 +334,7 @@ class DiscordEmulator:
             "app_permissions": str(BOT_PERMISSIONS),
             "locale": "en-US",
             "entitlements": [],
-            "attachment_size_limit": 10 * 1024 * 1024,
+            "attachment_size_limit": ATTACHMENT_SIZE_LIMIT,
         }
         if channel_name is None:
             # Every user has a DM channel with the bot on Discord, opened or not.
