@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.async_api import Browser, Locator, Page, Route, async_playwright, expect
+from playwright.async_api import Browser, FilePayload, Locator, Page, Route, async_playwright, expect
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from bot.playground import Playground
@@ -526,7 +526,7 @@ async def test_a_moderator_picks_a_file_for_lessons_check_and_sees_the_preview(
 
     await page.fill("#composer", "/lessons check ")
     await expect(picker).to_be_visible()
-    await picker.set_input_files(files=[{"name": "ml_basics.gift", "mimeType": "text/plain", "buffer": gift}])
+    await picker.set_input_files(files=FilePayload(name="ml_basics.gift", mimeType="text/plain", buffer=gift))
     await page.click("#send")
     await expect(page.locator("#composer")).to_have_value("", timeout=WAIT_MS)
     await expect(picker).to_have_count(0)  # sent with the command
@@ -545,7 +545,7 @@ async def test_a_moderator_picks_a_file_for_lessons_check_and_sees_the_preview(
     # A broken file gets its FILE:LINE problem, and other members never see any of it.
     await page.fill("#composer", "/lessons check ")
     await picker.set_input_files(
-        files=[{"name": "draft.yaml", "mimeType": "text/yaml", "buffer": b"id: [x\n"}]
+        files=FilePayload(name="draft.yaml", mimeType="text/yaml", buffer=b"id: [x\n")
     )
     await page.click("#send")
     problems = page.locator(".message[data-ephemeral]", has_text="draft.yaml can't be used as it is")
