@@ -181,3 +181,30 @@ async def test_the_format_option_overrides_what_the_name_suggests(
     assert "(read as quizbot YAML)" in misnamed["content"]
     reply = await _check(emulator, "bank.yaml", GIFT, format="gift")
     assert "**bank.yaml** reads as GIFT: 5 questions, lesson id `bank`." in reply["embeds"][0]["description"]
+
+
+def _embed_chars(embed: dict) -> int:
+    """What Discord counts towards a message's 6000 embed characters."""
+    fields = sum(len(f["name"]) + len(f["value"]) for f in embed.get("fields", []))
+    footer = len(embed.get("footer", {}).get("text", ""))
+    return len(embed.get("title", "")) + len(embed.get("description", "")) + fields + footer
+
+
+async def test_a_long_first_question_and_many_assumptions_stay_within_discords_limits(
+    emulator: DiscordForTests, start_bot: StartBot
+) -> None:
+    await start_bot()
+    long_prompt = "Which layer learns? " + "Consider the model carefully. " * 120
+    skipped = "".join(f"::Typed {n}:: Name layer number {n}. {{=dense}}\n\n" for n in range(40))
+    gift = f"::Long:: {long_prompt} {{=Dense ~Dropout ~Flatten}}\n\n{skipped}".encode()
+    reply = await _check(emulator, "long.gift", gift)
+    summary, card = reply["embeds"]
+    assert card["description"].startswith("Which layer learns?") and len(card["description"]) > 3600
+    assert sum(_embed_chars(e) for e in reply["embeds"]) <= 6000
+    heading, assumed = next(
+        (f["name"], f["value"]) for f in summary["fields"] if f["name"].startswith("What")
+    )
+    assert heading.endswith(": all in assumptions.txt") and "… and" in assumed
+    listed = _attachment(emulator, reply, "assumptions.txt").decode().splitlines()
+    assert len(listed) == len(convert("long.gift", gift).assumptions) > 40
+    assert "Question 41 (line 81) skipped: a short answer is typed, not picked from options" in listed
