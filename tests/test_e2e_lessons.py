@@ -208,3 +208,19 @@ async def test_a_long_first_question_and_many_assumptions_stay_within_discords_l
     listed = _attachment(emulator, reply, "assumptions.txt").decode().splitlines()
     assert len(listed) == len(convert("long.gift", gift).assumptions) > 40
     assert "Question 41 (line 81) skipped: a short answer is typed, not picked from options" in listed
+
+
+async def test_an_upload_discord_no_longer_serves_is_one_line(
+    emulator: DiscordForTests, start_bot: StartBot
+) -> None:
+    await start_bot()
+
+    def expire_uploads(kind: str, data: dict) -> None:
+        # Once the bot has deferred, before it downloads: the CDN answers 404, as for an expired link.
+        if kind == "request" and data["path"].endswith("/callback"):
+            emulator.attachments.clear()
+
+    emulator.listeners.append(expire_uploads)
+    reply = await _check(emulator, "ml_basics.gift", GIFT)
+    assert reply["content"] == "I couldn't download **ml_basics.gift** from Discord: try the command again."
+    assert reply["embeds"] == []
