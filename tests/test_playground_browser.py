@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.async_api import Browser, Locator, Page, Route, async_playwright, expect
+from playwright.async_api import Browser, FilePayload, Locator, Page, Route, async_playwright, expect
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from bot.playground import Playground
@@ -508,3 +508,48 @@ async def test_a_live_rounds_countdown_ticks_on_the_page(
     # The page redraws relative times each second, as Discord does: no new message needed.
     await expect(countdown).not_to_have_text(first or "", timeout=3_000)
     await expect(countdown).to_contain_text("seconds")
+
+
+async def test_a_moderator_picks_a_file_for_lessons_check_and_sees_the_preview(
+    start_playground: Any, lessons_dir: Path, page: Page
+) -> None:
+    gift = (Path(__file__).parent / "fixtures" / "formats" / "ml_basics.gift").read_bytes()
+    playground = await start_playground(lessons_dir)
+    await open_page(page, playground)
+    await act_as(page, "mod")
+    picker = page.locator('#attachments input[type=file][data-option="file"]')
+    await expect(picker).to_have_count(0)  # only a command with an attachment option offers one
+
+    await page.fill("#composer", "/lessons check")
+    await page.click("#send")
+    await expect(page.locator("#composer-error")).to_have_text("/lessons check needs file:")
+
+    await page.fill("#composer", "/lessons check ")
+    await expect(picker).to_be_visible()
+    await picker.set_input_files(files=FilePayload(name="ml_basics.gift", mimeType="text/plain", buffer=gift))
+    await page.click("#send")
+    await expect(page.locator("#composer")).to_have_value("", timeout=WAIT_MS)
+    await expect(picker).to_have_count(0)  # sent with the command
+
+    preview = page.locator(".message[data-ephemeral]", has_text="Preview · Machine learning basics")
+    await expect(preview).to_have_count(1, timeout=WAIT_MS)
+    await expect(preview).to_contain_text("ml_basics.gift reads as GIFT: 5 questions")
+    await expect(preview).to_contain_text("GIFT has no difficulty: set to medium")
+    await expect(preview).to_contain_text("Only you can see this")
+    await expect(preview.get_by_role("button", name="B. Underfitting")).to_be_disabled()
+    await expect(preview.locator(".attachment-file")).to_contain_text("ml_basics.yaml")
+    # The bot downloaded exactly the picked bytes from the loopback CDN.
+    (downloaded,) = playground.emulator.downloads
+    assert playground.emulator.attachments[downloaded][2] == gift
+
+    # A broken file gets its FILE:LINE problem, and other members never see any of it.
+    await page.fill("#composer", "/lessons check ")
+    await picker.set_input_files(
+        files=FilePayload(name="draft.yaml", mimeType="text/yaml", buffer=b"id: [x\n")
+    )
+    await page.click("#send")
+    problems = page.locator(".message[data-ephemeral]", has_text="draft.yaml can't be used as it is")
+    await expect(problems).to_have_count(1, timeout=WAIT_MS)
+    await expect(problems).to_contain_text("draft.yaml:2: (file): YAML syntax error")
+    await act_as(page, "alice")
+    await expect(page.locator(".message", has_text="Machine learning basics")).to_have_count(0)

@@ -17,11 +17,13 @@ import contextlib
 import hmac
 import json
 import logging
+import mimetypes
 import secrets
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 from aiohttp import BodyPartReader, WSMsgType, web
 
@@ -32,6 +34,7 @@ log = logging.getLogger(__name__)
 API_PREFIX = "/api/v10"
 EPHEMERAL = 1 << 6
 LOADING = 1 << 7
+ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024  # what a member may attach without Nitro
 Json = dict[str, Any]
 Listener = Callable[[str, Json], Awaitable[None] | None]
 # The names a request's Host may give: anything else was sent to another name that resolves here
@@ -72,6 +75,31 @@ class Interaction:
     callbacks: list[Json] = field(default_factory=list)
     original_id: int | None = None
     followup_ids: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file a member attaches to a slash command's attachment option (type 11). A test may give
+    the option a (filename, bytes) or (filename, bytes, content_type) tuple instead."""
+
+    filename: str
+    content: bytes
+    content_type: str | None = None  # None: guessed from the name, as Discord does
+
+    @classmethod
+    def of(cls, value: Any) -> Upload:
+        if isinstance(value, Upload):
+            return value
+        if isinstance(value, tuple) and len(value) in (2, 3) and isinstance(value[1], bytes | bytearray):
+            return cls(str(value[0]), bytes(value[1]), *value[2:])
+        raise EmulatorError(f"an attachment option takes Upload(filename, bytes), got {type(value).__name__}")
+
+    def guessed_type(self) -> str | None:
+        if self.content_type is not None:
+            return self.content_type
+        guessed, _ = mimetypes.guess_type(self.filename, strict=False)
+        # Discord labels text uploads with their charset; an unknown suffix (.gift) gets no type.
+        return f"{guessed}; charset=utf-8" if guessed and guessed.startswith("text/") else guessed
 
 
 @dataclass
@@ -150,7 +178,8 @@ class DiscordEmulator:
         # past few minutes"; None here means forever, a number of seconds narrows it (0: never).
         self.nonces: dict[tuple[int, str], tuple[int, float]] = {}
         self.nonce_window_s: float | None = None
-        self.attachments: dict[int, tuple[str, str, bytes]] = {}
+        self.attachments: dict[int, tuple[str, str | None, bytes]] = {}
+        self.downloads: list[int] = []  # attachment ids fetched from the CDN route, in order
         self.commands: dict[int | None, list[Json]] = {}  # guild id (None: global) -> synced commands
         self.listeners: list[Listener] = []
         self._sockets: list[_GatewayConnection] = []
@@ -243,7 +272,8 @@ class DiscordEmulator:
         self, command: str, *, by: str = "alice", in_channel: str | None = "general", **options: Any
     ) -> Interaction:
         """Run a slash command as a member, e.g. slash("quiz post", by="mod", lesson="x");
-        in_channel=None runs it in the member's DM with the bot."""
+        in_channel=None runs it in the member's DM with the bot. An attachment option takes an
+        `Upload` or a (filename, bytes[, content_type]) tuple: slash("lessons check", file=("q.gift", data))."""
         data = self._command_data(command, options, focused=None)
         return await self._push(2, data, by, in_channel)
 
@@ -304,7 +334,7 @@ class DiscordEmulator:
             "app_permissions": str(BOT_PERMISSIONS),
             "locale": "en-US",
             "entitlements": [],
-            "attachment_size_limit": 10 * 1024 * 1024,
+            "attachment_size_limit": ATTACHMENT_SIZE_LIMIT,
         }
         if channel_name is None:
             # Every user has a DM channel with the bot on Discord, opened or not.
@@ -405,6 +435,10 @@ class DiscordEmulator:
             role = next(r for r in self.world.roles_payload() if int(r["id"]) == int(value))
             out["value"] = role["id"]
             resolved.setdefault("roles", {})[role["id"]] = role
+        elif kind == 11 and not focused:  # attachment: uploaded first, the option holds its id
+            attachment = self.upload(Upload.of(value))
+            out["value"] = attachment["id"]
+            resolved.setdefault("attachments", {})[attachment["id"]] = attachment
         else:
             out["value"] = value
         if focused:
@@ -702,17 +736,28 @@ class DiscordEmulator:
         out += [self._attachment_payload(i) for i in described if i >= len(files) and i in self.attachments]
         return out
 
+    def upload(self, file: Upload) -> Json:
+        """Store a member's upload on the CDN route, as Discord does before the command reaches the
+        bot, and return its attachment object (what `resolved.attachments` holds)."""
+        attachment_id = snowflake()
+        # Discord keeps the name's characters but turns spaces into underscores.
+        name = file.filename.replace(" ", "_") or "file"
+        self.attachments[attachment_id] = (name, file.guessed_type(), file.content)
+        return self._attachment_payload(attachment_id) | {"ephemeral": True}
+
     def _attachment_payload(self, attachment_id: int) -> Json:
         name, content_type, content = self.attachments[attachment_id]
-        url = f"{self.base_url}/attachments/{attachment_id}/{name}"
-        return {
+        url = f"{self.base_url}/attachments/{attachment_id}/{quote(name)}"
+        payload: Json = {
             "id": str(attachment_id),
             "filename": name,
             "size": len(content),
             "url": url,
             "proxy_url": url,
-            "content_type": content_type,
         }
+        if content_type is not None:
+            payload["content_type"] = content_type
+        return payload
 
     async def _apply_edit(self, message_id: int, body: Json, files: list[tuple[str, bytes]]) -> Json:
         stored = self.messages[message_id]
@@ -747,8 +792,11 @@ class DiscordEmulator:
         found = self.attachments.get(int(request.match_info["attachment_id"]))
         if found is None:
             return web.Response(status=404)
+        self.downloads.append(int(request.match_info["attachment_id"]))
         _, content_type, content = found
-        return web.Response(body=content, content_type=content_type)
+        return web.Response(
+            body=content, headers={"Content-Type": content_type or "application/octet-stream"}
+        )
 
 
 async def _read_body(request: web.Request) -> tuple[Any, list[tuple[str, bytes]]]:

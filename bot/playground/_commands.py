@@ -168,16 +168,23 @@ def convert(spec: Json, raw: str, *, channels: list[str], members: list[str], ro
             raise CommandError(f"{name}: no role {role!r} (roles: {', '.join(roles)})")
         return roles[role]
     if kind == ATTACHMENT:
-        raise CommandError(f"{name}: the playground cannot upload files")
+        raise CommandError(f"{name}: pick the file with the 📎 {name}: button above the message box")
     if not raw and spec.get("required"):
         raise CommandError(f"{name}: is required")
     return raw
 
 
 def resolve(
-    text: str, commands: list[Json], *, channels: list[str], members: list[str], roles: dict[str, int]
+    text: str,
+    commands: list[Json],
+    *,
+    channels: list[str],
+    members: list[str],
+    roles: dict[str, int],
+    files: dict[str, Any] | None = None,
 ) -> tuple[str, dict[str, Any]]:
-    """The command name (e.g. "quiz post") and converted options to send; CommandError if incomplete."""
+    """The command name (e.g. "quiz post") and converted options to send; CommandError if incomplete.
+    `files` are the page's picks for attachment options, by option name, passed on as they are."""
     if not text.strip().startswith("/"):
         raise CommandError("quizbot answers slash commands: start with / (try /help)")
     parsed = parse(text.strip() + " ", commands)
@@ -195,7 +202,12 @@ def resolve(
         raise CommandError(f"/{parsed.name}: I don't understand {stray!r} (its options: {known})")
     options: dict[str, Any] = {}
     for name, raw in parsed.values.items():
+        if name in (files or {}):
+            continue  # `file:` typed beside a picked file: the file is the value
         options[name] = convert(_option(parsed, name), raw, channels=channels, members=members, roles=roles)
+    for option in parsed.options_spec:
+        if option.get("type") == ATTACHMENT and option["name"] in (files or {}):
+            options[option["name"]] = (files or {})[option["name"]]
     missing = [o["name"] for o in parsed.options_spec if o.get("required") and o["name"] not in options]
     if missing:
         raise CommandError(f"/{parsed.name} needs {', '.join(m + ':' for m in missing)}")

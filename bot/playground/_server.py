@@ -10,6 +10,8 @@ Host and no browser page but this one (the emulator's `_same_machine_only`); the
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
 import contextlib
 import json
 import logging
@@ -18,8 +20,8 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.emulator import DiscordEmulator, EmulatorError, Interaction, World
-from bot.emulator.server import EPHEMERAL, LOADING
+from bot.emulator import DiscordEmulator, EmulatorError, Interaction, Upload, World
+from bot.emulator.server import ATTACHMENT_SIZE_LIMIT, EPHEMERAL, LOADING
 from bot.playground import _commands as cmd
 from bot.playground._lessons import LessonStatus, LessonWatcher
 
@@ -357,7 +359,10 @@ class Playground:
         body, member, channel = await self._body(request)
         try:
             name, options = cmd.resolve(
-                str(body.get("text", "")), self.emulator.synced_commands(), **self._options()
+                str(body.get("text", "")),
+                self.emulator.synced_commands(),
+                **self._options(),
+                files=_uploads(body.get("files")),
             )
             ix = await self.emulator.slash(name, by=member, in_channel=channel, **options)
         except (cmd.CommandError, EmulatorError) as exc:
@@ -455,6 +460,28 @@ class Playground:
                 )
 
         self._spawn(watch())
+
+
+def _uploads(files: Any) -> dict[str, Upload]:
+    """The page's picked files, {option: {filename, data (base64)}}, as the emulator takes them."""
+    if not files:
+        return {}
+    if not isinstance(files, dict):
+        raise cmd.CommandError("files must be an object of option name to file")
+    out = {}
+    for option, picked in files.items():
+        try:
+            filename, data = str(picked["filename"]), base64.b64decode(picked["data"], validate=True)
+        except (KeyError, TypeError, ValueError, binascii.Error):
+            raise cmd.CommandError(
+                f"{option}: the page sent a file I could not read; pick it again"
+            ) from None
+        if len(data) > ATTACHMENT_SIZE_LIMIT:
+            raise cmd.CommandError(
+                f"{option}: Discord takes files up to {ATTACHMENT_SIZE_LIMIT // 2**20} MiB"
+            )
+        out[str(option)] = Upload(filename, data)
+    return out
 
 
 @web.middleware

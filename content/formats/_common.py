@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from content.loader import FILE_FIELD, MAX_PACK_BYTES, LessonError, Problem, load_lesson_text
-from content.models import DIFFICULTIES, LETTERS, OPTION_BY_LETTER, POSITIONAL_OPTION
+from content.models import DIFFICULTIES, LETTERS, OPTION_BY_LETTER, POSITIONAL_OPTION, Lesson
 
 # One lesson is practised and reviewed as a whole; past this it should be split (issue 12's limit).
 MAX_QUESTIONS = 500
@@ -54,6 +54,7 @@ class Conversion:
     assumptions: list[str]
     problems: list[Problem]
     questions: int = 0
+    lesson: Lesson | None = None  # the pack as the loader read it (None when there are problems)
 
     @property
     def ok(self) -> bool:
@@ -391,12 +392,12 @@ def build(
         pack, reader.assumptions, f"Converted by quizbot from {PurePath(reader.name).name} ({format_label})."
     )
     try:  # the pack exactly as the loader will read it; problems point back at the source file
-        load_lesson_text(text, reader.name)
+        lesson = load_lesson_text(text, reader.name)
     except LessonError as exc:
         for problem in exc.problems:
             _report_at_source(reader, drafts, problem)
         return Conversion(reader.format, None, reader.assumptions, reader.problems, len(questions))
-    return Conversion(reader.format, text, reader.assumptions, [], len(questions))
+    return Conversion(reader.format, text, reader.assumptions, [], len(questions), lesson)
 
 
 _QUESTION_FIELD = re.compile(r"^questions\[([0-9]+)\]\.?(.*)$")

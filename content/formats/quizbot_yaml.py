@@ -21,7 +21,7 @@ def convert(name: str, text: str, reader: Reader) -> Conversion:
         lesson = load_lesson_text(text, name)
     except LessonError as exc:
         return Conversion(NAME, None, reader.assumptions, exc.problems)
-    return Conversion(NAME, text, reader.assumptions, [], len(lesson.questions))
+    return Conversion(NAME, text, reader.assumptions, [], len(lesson.questions), lesson)
 
 
 def export(lesson: Lesson) -> tuple[str, list[str]]:

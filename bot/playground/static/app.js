@@ -387,7 +387,62 @@ function pick(index) {
   if (!s) return;
   composer.value = s.text;
   composer.focus();
+  renderAttachments();
   refreshSuggestions();
+}
+
+// ----- files for attachment options (type 11): one picker per such option of the typed command ----
+const ATTACHMENT = 11;
+const attachments = $("#attachments");
+
+function attachmentOptions(text) {
+  // Walk the typed command and its subcommands, as far as finished words go.
+  const words = text.trimStart().replace(/^\//, "").split(/\s+/);
+  let level = state.commands;
+  let command = null;
+  for (const word of words) {
+    const pool = command === null ? level : level.filter((o) => o.type === 1 || o.type === 2);
+    const found = pool.find((c) => c.name === word);
+    if (!found) break;
+    command = found;
+    level = found.options || [];
+  }
+  if (command === null || level.some((o) => o.type === 1 || o.type === 2)) return [];
+  return level.filter((o) => o.type === ATTACHMENT);
+}
+
+function renderAttachments() {
+  const wanted = composer.value.startsWith("/") ? attachmentOptions(composer.value) : [];
+  const names = wanted.map((o) => o.name);
+  // A file already picked stays while its option does.
+  for (const picker of [...attachments.querySelectorAll(".attach")]) {
+    if (!names.includes(picker.dataset.option)) picker.remove();
+  }
+  for (const option of wanted) {
+    if (attachments.querySelector(`.attach[data-option="${option.name}"]`)) continue;
+    attachments.append(el("label", { class: "attach", "data-option": option.name, title: option.description || "" },
+      "📎 ", el("span", { class: "option" }, `${option.name}:`),
+      el("input", { type: "file", "data-option": option.name, "aria-label": `File for ${option.name}` })));
+  }
+  attachments.hidden = wanted.length === 0;
+}
+
+function readAsBase64(file) {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result).split(",", 2)[1] || "");
+    reader.onerror = () => reject(new Error(`could not read ${file.name}`));
+    reader.readAsDataURL(file);
+  });
+}
+
+async function pickedFiles() {
+  const files = {};
+  for (const input of attachments.querySelectorAll("input[type=file]")) {
+    const file = input.files && input.files[0];
+    if (file) files[input.dataset.option] = { filename: file.name, data: await readAsBase64(file) };
+  }
+  return files;
 }
 
 async function send() {
@@ -396,15 +451,16 @@ async function send() {
   suggestions = [];
   renderSuggestions();
   try {
-    await post("/pg/command", { text });
+    await post("/pg/command", { text, files: await pickedFiles() });
     composer.value = "";
+    renderAttachments();
     showError("");
   } catch (err) {
     showError(err.message);
   }
 }
 
-composer.addEventListener("input", () => { showError(""); refreshSuggestions(); });
+composer.addEventListener("input", () => { showError(""); renderAttachments(); refreshSuggestions(); });
 composer.addEventListener("keydown", (event) => {
   const open = !list.hidden && suggestions.length > 0;
   if (event.key === "ArrowDown" && open) { selected = (selected + 1) % suggestions.length; renderSuggestions(); event.preventDefault(); }

@@ -1,0 +1,69 @@
+"""/lessons check file: [format:]: what an uploaded question file would become, stored nowhere.
+
+The size is checked from the attachment before anything is downloaded; the conversion (every format
+in content.formats, untrusted input handled there as one problem line each) runs off the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from cogs._checks import moderator_only
+from cogs.lessons import _render as render
+from content.formats import FORMATS, convert
+
+if TYPE_CHECKING:
+    from bot.app import QuizBot
+
+log = logging.getLogger(__name__)
+
+
+class Lessons(commands.Cog):
+    lessons = app_commands.Group(
+        name="lessons", description="Bring your own lessons (moderators)", guild_only=True
+    )
+
+    def __init__(self, bot: QuizBot) -> None:
+        self.bot = bot
+
+    @lessons.command(name="check", description="Preview what a question file becomes; nothing is stored")
+    @app_commands.describe(
+        file="A lesson file: quizbot YAML, GIFT, Moodle XML, Aiken, Kahoot CSV, Red trivia, Open Trivia DB",
+        format="The file's format, if quizbot should not tell it from the name and content",
+    )
+    @app_commands.choices(
+        format=[app_commands.Choice(name=label, value=name) for name, label in FORMATS.items()]
+    )
+    @moderator_only()
+    async def check(
+        self, interaction: discord.Interaction[QuizBot], file: discord.Attachment, format: str | None = None
+    ) -> None:
+        refused = render.refused_for_size(file.filename, file.size)
+        if refused:  # from the size Discord reports, before downloading a byte
+            await interaction.response.send_message(refused, ephemeral=True)
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            data = await file.read()
+        except discord.HTTPException as exc:
+            log.warning("downloading %s failed: %s", file.url, exc)
+            await interaction.followup.send(render.download_failed(file.filename), ephemeral=True)
+            return
+        conversion = await asyncio.to_thread(convert, file.filename, data, format)
+        if conversion.lesson is None:
+            reply = render.problems_reply(file.filename, conversion)
+        else:
+            reply = render.preview_reply(file.filename, conversion, conversion.lesson)
+        await interaction.followup.send(
+            reply.content or discord.utils.MISSING,
+            embeds=reply.embeds or discord.utils.MISSING,
+            view=reply.view or discord.utils.MISSING,
+            files=reply.files or discord.utils.MISSING,
+            ephemeral=True,
+        )

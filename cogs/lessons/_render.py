@@ -1,0 +1,156 @@
+"""What /lessons check answers: one line for a file refused, the problems of a broken file, and the
+private preview of a valid one (its numbers, what the import assumed, the first question as posted)."""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import discord
+
+from bot.posts._render import question_embed
+from bot.rendering import clip, fit_lines, plural, shorten
+from bot.widgets import answer_view
+from content import Lesson
+from content.discord_limits import EMBED_FIELD_CHARS, EMBED_TITLE_CHARS, EMBED_TOTAL_CHARS, MESSAGE_CHARS
+from content.formats import FORMATS, MAX_IMPORT_BYTES, Conversion, too_big
+from storage import Post
+
+SHOWN_PROBLEMS = 20
+NOTHING_STORED = "Nothing was stored."
+KINDS = {"multiple_choice": "multiple choice", "fill_blanks": "fill in the blanks"}
+DIFFICULTY_ORDER = ("easy", "medium", "hard")
+# The preview's buttons show the options; a mode no answer handler knows, and disabled anyway.
+PREVIEW_MODE = "preview"
+
+
+@dataclass
+class Reply:
+    """One private message: text, embeds, a view of disabled buttons and attached files."""
+
+    content: str = ""
+    embeds: list[discord.Embed] = field(default_factory=list)
+    view: discord.ui.View | None = None
+    files: list[discord.File] = field(default_factory=list)
+
+
+def _text_file(name: str, lines: list[str]) -> discord.File:
+    return discord.File(io.BytesIO(("\n".join(lines) + "\n").encode()), filename=name)
+
+
+def _code_block(lines: list[str], limit: int, *, max_lines: int) -> tuple[str, bool]:
+    """The lines in a code block within `limit` characters, and whether all of them are in it."""
+    fence = "```"
+    safe = [line.replace(fence, "`\u200b``") for line in lines]  # a stray fence would end the block
+    body = fit_lines(safe, limit - 2 * len(fence) - 2, max_lines=max_lines)
+    return f"{fence}\n{body}\n{fence}", body == "\n".join(safe)
+
+
+def format_label(format: str) -> str:
+    return FORMATS.get(format, "an unknown format")
+
+
+def refused_for_size(name: str, size: int) -> str | None:
+    """One line when the file is over the import limit, else None."""
+    oversize = too_big(size) if size > MAX_IMPORT_BYTES else None
+    return oversize and f"**{shorten(name, 100)}** {oversize}. {NOTHING_STORED}"
+
+
+def download_failed(name: str) -> str:
+    return f"I couldn't download **{shorten(name, 100)}** from Discord: try the command again."
+
+
+def problems_reply(name: str, conversion: Conversion) -> Reply:
+    """The first problems in the message as FILE:LINE: field: problem, all of them in problems.txt
+    when they do not all fit."""
+    lines = [str(p) for p in conversion.problems]
+    known = conversion.format in FORMATS
+    head = (
+        f"**{shorten(name, 100)}** can't be used as it is: "
+        f"{plural(len(lines), 'problem')}{f' (read as {format_label(conversion.format)})' if known else ''}."
+    )
+    tail = f"{NOTHING_STORED} Fix the file and check it again."
+    more = f"All {len(lines)} are in `problems.txt`."
+    budget = MESSAGE_CHARS - len(head) - len(tail) - len(more) - 3
+    block, everything_shown = _code_block(lines, budget, max_lines=SHOWN_PROBLEMS)
+    parts = [head, block] + ([] if everything_shown else [more]) + [tail]
+    files = [] if everything_shown else [_text_file("problems.txt", lines)]
+    return Reply(content="\n".join(parts), files=files)
+
+
+def _counts(values: list[str], order: tuple[str, ...], names: dict[str, str] | None = None) -> str:
+    counted = Counter(values)
+    ordered = [v for v in order if v in counted] + sorted(v for v in counted if v not in order)
+    return " · ".join(f"{counted[v]} {(names or {}).get(v, v)}" for v in ordered)
+
+
+def _preview_post(lesson: Lesson) -> Post:
+    """A post that is never stored: what question_embed reads (no closing time, nobody answered)."""
+    return Post(
+        guild_id=0,
+        channel_id=0,
+        question_id=lesson.questions[0].id,
+        lesson_id=lesson.id,
+        posted_at=datetime.now(UTC),
+    )
+
+
+def _card(lesson: Lesson) -> tuple[discord.Embed, discord.ui.View]:
+    """The first question exactly as a quiz post shows it, its buttons disabled; the options in the
+    lesson's order (a real post shuffles them), and the footer says so."""
+    question = lesson.questions[0]
+    embed = question_embed(question, lesson, _preview_post(lesson), None)
+    order = (
+        "preview: options in the file's order, each post shuffles them"
+        if question.shuffle
+        else "preview: options keep this order on every post (shuffle: false)"
+    )
+    embed.set_footer(text=f"{embed.footer.text} · {order}")
+    view = answer_view(PREVIEW_MODE, "0", question, public=True)
+    for item in view.children:
+        button = item.item if isinstance(item, discord.ui.DynamicItem) else item
+        if isinstance(button, discord.ui.Button | discord.ui.Select):
+            button.disabled = True
+    view.stop()  # nothing to listen for: the bot need not keep it
+    return embed, view
+
+
+def preview_reply(name: str, conversion: Conversion, lesson: Lesson) -> Reply:
+    """Title, counts by kind and difficulty, the format, the assumptions (all of them in
+    assumptions.txt when they do not fit), the first question as posted, and the pack as YAML."""
+    assert conversion.pack_yaml is not None
+    card, view = _card(lesson)
+    pack_name = f"{lesson.id}.yaml"
+    summary = discord.Embed(
+        title=shorten(f"Preview · {lesson.title}", EMBED_TITLE_CHARS),
+        description=(
+            f"**{shorten(name, 100)}** reads as {format_label(conversion.format)}: "
+            f"{plural(len(lesson.questions), 'question')}, lesson id `{lesson.id}`. "
+            f"{NOTHING_STORED} The converted lesson is attached as `{pack_name}`; "
+            "the first question follows as it will be posted."
+        ),
+        colour=discord.Colour.blurple(),
+    )
+    summary.add_field(name="Kinds", value=_counts([q.kind for q in lesson.questions], tuple(KINDS), KINDS))
+    summary.add_field(
+        name="Difficulty", value=_counts([q.difficulty for q in lesson.questions], DIFFICULTY_ORDER)
+    )
+    files = [discord.File(io.BytesIO(conversion.pack_yaml.encode()), filename=pack_name)]
+    assumptions = conversion.assumptions
+    if assumptions:
+        lines = [f"• {a}" for a in assumptions]
+        heading = f"What the import assumed ({len(assumptions)})"
+        tail = ": all in assumptions.txt"
+        # All embeds of one message share Discord's 6000 characters: the card comes first.
+        room = EMBED_TOTAL_CHARS - len(card) - len(summary) - len(heading) - len(tail)
+        limit = max(0, min(EMBED_FIELD_CHARS, room))
+        shown = fit_lines(lines, limit) if limit else ""
+        if shown != "\n".join(lines):
+            files.append(_text_file("assumptions.txt", assumptions))
+            heading += tail
+        summary.add_field(name=heading, value=shown or "See `assumptions.txt`.", inline=False)
+    if len(summary) + len(card) > EMBED_TOTAL_CHARS:  # a huge card: the summary yields
+        summary.description = clip(summary.description or "", 200)
+    return Reply(embeds=[summary, card], view=view, files=files)
