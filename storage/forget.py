@@ -8,6 +8,8 @@ champion of stay, without them.
 
 from __future__ import annotations
 
+import asyncio
+import random
 from typing import Final
 
 from sqlalchemy import Table, delete, update
@@ -25,19 +27,22 @@ def member_tables() -> list[Table]:
 
 DEADLOCK: Final = "40P01"  # PostgreSQL's SQLSTATE for a transaction aborted to break a deadlock
 SERIALIZATION_FAILURE: Final = "40001"  # a row the snapshot saw was changed by a try meanwhile
+ATTEMPTS: Final = 8
 
 
 async def forget_member(db: Database, member_id: int) -> dict[str, int]:
     """Delete the member's rows everywhere; returns rows deleted per table (tables with none left out)."""
-    for _ in range(3):
+    for attempt in range(ATTEMPTS - 1):
         try:
             return await _forget_once(db, member_id)
         except DBAPIError as exc:
             # Deleting scores moves the shared score_counts rows, as other members' tries do in
             # another order: PostgreSQL may abort this side of a deadlock; or one of the member's
-            # own tries changed a row after our snapshot. Either way nothing was deleted.
+            # own tries changed a row after our snapshot. Either way nothing was deleted. A short,
+            # growing, random pause lets the tries in flight finish before the next snapshot.
             if getattr(exc.orig, "sqlstate", None) not in (DEADLOCK, SERIALIZATION_FAILURE):
                 raise
+            await asyncio.sleep(random.uniform(0, 0.01 * 2**attempt))
     return await _forget_once(db, member_id)
 
 
