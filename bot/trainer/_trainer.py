@@ -676,7 +676,7 @@ class Trainer:
         self.respawns += 1
         self._spawn()
 
-    def _remove_cgroup(self, cgroup: Path, tries: int = 20) -> None:
+    def _remove_cgroup(self, cgroup: Path, tries: int = 150) -> None:
         """Remove a dead worker's cgroup; its last tasks may take a moment to leave it."""
         if _sandbox.remove_cgroup(cgroup) or tries <= 0:
             return
