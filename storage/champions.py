@@ -88,14 +88,15 @@ async def finish_month(
 
 
 async def last_champions(db: Database, guild_id: int, before: date) -> list[int]:
-    """Who got the role at the latest award before `before`: the holders to take it from."""
+    """Who may hold the role from the latest award before `before` (a failed one may have given it
+    to some already): the holders to take it from."""
     async with db.session() as s:
         rows = await s.exec(
             select(ChampionMonth)
             .where(
                 ChampionMonth.guild_id == guild_id,
                 col(ChampionMonth.month) < before,
-                ChampionMonth.status == "awarded",
+                col(ChampionMonth.status).in_(("awarded", "failed")),
             )
             .order_by(col(ChampionMonth.month).desc())
             .limit(1)

@@ -159,3 +159,25 @@ async def test_forget_me_takes_a_champion_out_of_the_months_they_won(
     async with bot.database.session() as s:
         (april,) = (await s.exec(select(ChampionMonth))).all()
     assert april.winners == [member(emulator, "carol")]
+
+
+async def test_a_month_with_no_points_crowns_nobody_and_last_months_champion_steps_down(
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
+) -> None:
+    clock = Clock(MARCH)
+    bot = await bot_with_march(emulator, start_bot, lessons_dir, clock)
+    await set_champion_role(emulator)
+    awards = bot.feature(Champion)
+    clock.at = datetime(2026, 4, 1, 8, 0, tzinfo=UTC)
+    assert await awards.award_due() == 1
+    champion = emulator.world.role_ids["Champion"]
+    assert champion in roles_of(emulator, "alice")
+    # April: only wrong answers (0 points each): nobody is "top of the month with 0 points".
+    await score(bot, member(emulator, "bob"), "lb.easy", datetime(2026, 4, 9, 12, 0, tzinfo=UTC), tries="BBB")
+    await score(
+        bot, member(emulator, "carol"), "lb.easy", datetime(2026, 4, 9, 13, 0, tzinfo=UTC), tries="BBB"
+    )
+    clock.at = datetime(2026, 5, 1, 8, 0, tzinfo=UTC)
+    assert await awards.award_due() == 0
+    assert all(champion not in roles_of(emulator, name) for name in ("alice", "bob", "carol"))
+    assert len(champion_posts(emulator)) == 1, "no post for a month without a champion"

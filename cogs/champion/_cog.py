@@ -79,7 +79,8 @@ class Champion(commands.Cog):
         last_day -= timedelta(days=last_day.day)
         seen_at = datetime.combine(last_day, time(12), zone(settings.timezone)).astimezone(UTC)
         board = await leaderboards.board(db, guild_id, "month", now=seen_at, per_page=10)
-        winners = [row.member_id for row in board.rows if row.rank == 1]
+        # A month where nobody scored has no champion (everyone on 0 would share rank 1).
+        winners = [row.member_id for row in board.rows if row.rank == 1 and row.points > 0]
 
         async def finish(status: str, error: str | None = None) -> None:
             await champions.finish_month(
@@ -93,10 +94,8 @@ class Champion(commands.Cog):
                 now=self.bot.now(),
             )
 
-        if not winners:
-            await finish("nobody")
-            return 0
         try:
+            # Last month's holders lose it first, even in a month with no champion.
             for member_id in await champions.last_champions(db, guild_id, month):
                 if member_id not in winners:
                     with contextlib.suppress(discord.NotFound):  # left the server meanwhile
@@ -104,13 +103,19 @@ class Champion(commands.Cog):
                             guild_id, member_id, role_id, reason="Last month's champion"
                         )
             for member_id in winners:
-                await self.bot.http.add_role(
-                    guild_id, member_id, role_id, reason=f"Champion of {render.month_name(month)}"
-                )
-        except discord.Forbidden as exc:
+                with contextlib.suppress(discord.NotFound):  # a winner who left since
+                    await self.bot.http.add_role(
+                        guild_id, member_id, role_id, reason=f"Champion of {render.month_name(month)}"
+                    )
+        except discord.HTTPException as exc:
+            # Forbidden (no Manage Roles, the role above the bot's), a deleted role, Discord down:
+            # recorded, and the moderators told once; the holders given it so far are remembered.
             log.warning("guild %s: could not hand out the champion role %s: %s", guild_id, role_id, exc)
-            await finish("failed", f"Discord refused: {exc.text}")
+            await finish("failed", f"Discord refused: {exc.text or exc.status}")
             await self._tell(settings, content=render.cannot_assign(role_id))
+            return 0
+        if not winners:
+            await finish("nobody")
             return 0
         await finish("awarded")
         await self._tell(settings, embed=render.champion_embed(month, role_id, board.rows))

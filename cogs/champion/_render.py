@@ -40,7 +40,7 @@ def champion_embed(month: date, role_id: int, podium: list[RankedMember]) -> dis
 
 def cannot_assign(role_id: int) -> str:
     return (
-        f"I couldn't hand out <@&{role_id}> to this month's champion: I need the *Manage Roles* "
-        "permission, and the role must be below my own role in Server Settings → Roles. "
+        f"I couldn't hand out <@&{role_id}> to last month's champion: I need the *Manage Roles* "
+        "permission, and the role must exist and be below my own role in Server Settings → Roles. "
         "A moderator can fix that; next month I'll try again."
     )
