@@ -515,7 +515,8 @@ def _options_rules(q: Question) -> list[tuple[Loc, str]]:
 
 # Text that only makes sense in the pack's order, which shuffled options do not keep.
 POSITIONAL_OPTION = re.compile(r"\b(all|none|both|neither) of the (above|previous|others)\b", re.IGNORECASE)
-OPTION_BY_LETTER = re.compile(r"\boptions?\s+\(?([A-Y])\)?(?![\w-])", re.IGNORECASE)
+# "option B", "Option (C)": the word in any case, the letter a capital ("the option I prefer" is English).
+OPTION_BY_LETTER = re.compile(r"\b(?i:options?)\s+\(?([A-Y])\)?(?![\w-])")
 
 
 def _shuffle_rules(q: Question) -> list[tuple[Loc, str]]:
@@ -540,17 +541,26 @@ def _shuffle_rules(q: Question) -> list[tuple[Loc, str]]:
         texts.extend((("solution", i), step) for i, step in enumerate(q.solution))
     if _has(q, "mistakes"):
         texts.extend((("mistakes", i, "text"), m.text) for i, m in enumerate(q.mistakes))
+    count = len(q.options) if _has(q, "options") else len(LETTERS)
     for loc, text in texts:
-        match = OPTION_BY_LETTER.search(text)
-        if match:
+        letter = option_named_by_letter(text, count)
+        if letter:
             problems.append(
                 (
                     loc,
-                    f"names option {match.group(1).upper()} by its letter, but options are shuffled when shown: "
+                    f"names option {letter} by its letter, but options are shuffled when shown: "
                     "name the option by its text, or add `shuffle: false` to this question",
                 )
             )
     return problems
+
+
+def option_named_by_letter(text: str, options: int) -> str | None:
+    """The letter of one of a question's `options` that `text` names ("option B"), if any: text
+    that shuffled options would make untrue. Only the question's own letters count, so "the
+    option I prefer" names no option of a four-option question."""
+    letters = LETTERS[:options]
+    return next((m.group(1) for m in OPTION_BY_LETTER.finditer(text) if m.group(1) in letters), None)
 
 
 def _blank_count(q: Question) -> tuple[int, list[tuple[Loc, str]]]:

@@ -118,6 +118,10 @@ def test_order_bound_options_and_options_named_by_letter_are_refused_in_a_shuffl
         "questions[0].solution[0]: names option A by its letter, but options are shuffled when shown: "
         "name the option by its text, or add `shuffle: false` to this question"
     ) in problems_of(tmp_path, by_letter)
+    english = PACK.replace(
+        "It takes pairs.", "Which of these options a beginner picks, and the option I prefer, differ."
+    )
+    assert pack(tmp_path, english).questions["sh.q"].shuffle, "ordinary English is not a letter"
     pinned = by_letter.replace(
         "    kind: multiple_choice\n", "    kind: multiple_choice\n    shuffle: false\n"
     )

@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from content.loader import FILE_FIELD, MAX_PACK_BYTES, LessonError, Problem, load_lesson_text
-from content.models import DIFFICULTIES, LETTERS, OPTION_BY_LETTER, POSITIONAL_OPTION, Lesson
+from content.models import DIFFICULTIES, LETTERS, POSITIONAL_OPTION, Lesson, option_named_by_letter
 
 # One lesson is practised and reviewed as a whole; past this it should be split (issue 12's limit).
 MAX_QUESTIONS = 500
@@ -454,7 +454,7 @@ def _keep_order_where_needed(reader: Reader, drafts: list[Draft]) -> None:
     for number, draft in enumerate(drafts, start=1):
         texts = [draft.prompt, draft.hint or "", *draft.solution, *draft.mistakes.values()]
         bound = any(POSITIONAL_OPTION.search(option) for option in draft.options)
-        by_letter = any(OPTION_BY_LETTER.search(text) for text in texts)
+        by_letter = any(option_named_by_letter(text, len(draft.options)) for text in texts)
         if draft.shuffle and (bound or by_letter):
             draft.shuffle = False
             why = "an option depends on the others' order" if bound else "its text names an option by letter"
