@@ -15,7 +15,7 @@ from bot.rendering import shorten
 from content import Question
 from content.discord_limits import AUTOCOMPLETE_CHOICES as CHOICES
 from content.discord_limits import CHOICE_NAME_CHARS
-from storage import post_rows
+from storage import live_games, post_rows
 
 if TYPE_CHECKING:
     from bot.app import QuizBot
@@ -52,9 +52,12 @@ async def open_posts(bot: QuizBot, guild_id: int | None, typed: str) -> list[app
     if guild_id is None:
         return []
     choices = []
+    live = await live_games.running_post_ids(bot.database, guild_id)  # a live round closes its own
     # Every open post, then the filter: what was typed may match one older than the newest 25.
     for post in await post_rows.open_posts(bot.database, guild_id, limit=None):
         assert post.id is not None
+        if post.id in live:
+            continue
         found = bot.library.question(post.question_id)
         channel = bot.get_channel(post.channel_id)
         where = f"#{channel.name}" if isinstance(channel, discord.abc.GuildChannel) else "a channel"

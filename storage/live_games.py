@@ -84,6 +84,13 @@ async def running_game(db: Database, channel_id: int) -> LiveGame | None:
         return rows.first()
 
 
+async def running_post_ids(db: Database, guild_id: int) -> set[int]:
+    """The posts of the guild's games that have not finished: theirs to close, not /quiz close's."""
+    async with db.session() as s:
+        rows = await s.exec(select(LiveGame).where(LiveGame.guild_id == guild_id, LiveGame.phase != DONE))
+        return {post_id for game in rows.all() for post_id in game.post_ids}
+
+
 async def due_games(db: Database, now: datetime) -> list[LiveGame]:
     """Games whose phase has run out: their next step is due."""
     async with db.session() as s:

@@ -349,3 +349,21 @@ def test_the_full_ranking_pages_twenty_at_a_time() -> None:
     assert [len(p.description.splitlines()) for p in pages if p.description] == [20, 20, 5]
     assert pages[2].description and pages[2].description.splitlines()[0].startswith("41. <@40>")
     assert pages[1].footer.text == "Page 2 of 3 · ties go to the smaller total time"
+
+
+async def test_quiz_close_leaves_a_live_question_to_its_round(
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
+) -> None:
+    clock = Clock(T0)
+    bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir), clock=clock)
+    await start_game(emulator, questions=1)
+    question = await next_question(emulator, bot, clock, timedelta(seconds=15))
+    newest = await emulator.wait_reply(await emulator.slash("quiz close", by="mod", in_channel="quiz"))
+    assert newest["content"] == "No question is open in this channel. Pick one with `/quiz close post:`."
+    post_id = int(question.post["components"][0]["components"][0]["custom_id"].split(":")[2].split(".")[1])
+    named = await emulator.wait_reply(
+        await emulator.slash("quiz close", by="mod", in_channel="quiz", post=post_id)
+    )
+    assert named["content"].startswith("That question belongs to a live round")
+    assert await emulator.autocomplete("quiz close", "post", by="mod", in_channel="quiz") == []
+    assert not title(emulator.message(int(question.post["id"]))).endswith("answer"), "still open"

@@ -26,7 +26,7 @@ from cogs._checks import RowId, moderator_only
 from cogs.quiz import _render as render
 from content import Lesson, Question
 from content.discord_limits import EMBED_TOTAL_CHARS
-from storage import Post, post_rows
+from storage import Post, live_games, post_rows
 
 if TYPE_CHECKING:
     from bot.app import QuizBot
@@ -37,6 +37,9 @@ FORGED = "That button doesn't belong to this question. Try the buttons on the qu
 CLOSED = "This question has closed: answers are no longer taken."
 FORGOTTEN = "Nothing is stored for you on this question any more (your data was deleted with /forget-me)."
 NOT_POSTABLE = "I can only post questions in a server's text channels or threads."
+LIVE_POST = (
+    "That question belongs to a live round, which reveals it at its deadline: `/live stop` ends the round."
+)
 
 
 class Quiz(commands.Cog):
@@ -124,17 +127,21 @@ class Quiz(commands.Cog):
     ) -> None:
         assert interaction.guild_id is not None  # a guild_only group
         db = self.bot.database
+        live = await live_games.running_post_ids(db, interaction.guild_id)  # a live round closes its own
         if post is None:
-            newest = await post_rows.open_posts(
-                db, interaction.guild_id, channel_id=interaction.channel_id, limit=1
+            open_here = await post_rows.open_posts(
+                db, interaction.guild_id, channel_id=interaction.channel_id, limit=None
             )
-            found = newest[0] if newest else None
+            found = next((p for p in open_here if p.id not in live), None)
             missing = "No question is open in this channel. Pick one with `/quiz close post:`."
         else:
             found = await post_rows.get_post(db, post)
             if found is not None and found.guild_id != interaction.guild_id:
                 found = None
             missing = "There is no such question in this server. Pick one from the list `/quiz close` offers."
+        if found is not None and found.id in live:
+            await interaction.response.send_message(LIVE_POST, ephemeral=True)
+            return
         if found is None:
             await interaction.response.send_message(missing, ephemeral=True)
             return
