@@ -67,7 +67,8 @@ def _parser() -> argparse.ArgumentParser:
     report = sub.add_parser("report", help="moderators' reports from the database")
     report_sub = report.add_subparsers(dest="report_command", required=True)
     export = report_sub.add_parser(
-        "export", help="write answers.csv and members.csv (as /report export; no display names)"
+        "export",
+        help="write answers.csv and members.csv (as /report export; names as of each member's latest answer)",
     )
     export.add_argument("--guild", type=int, required=True, help="the server's id")
     export.add_argument("--lesson", default=None, help="only this lesson's questions")

@@ -3,10 +3,12 @@ fields, the private blanks form."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import discord
 
-from bot.grading import MAX_TRIES
-from bot.rendering import clip, numbered, plural, shorten
+from bot.grading import MAX_TRIES, grade
+from bot.rendering import bar, clip, numbered, plural, shorten
 from content import Question
 from content.discord_limits import EMBED_DESCRIPTION_CHARS, EMBED_FIELD_CHARS
 
@@ -31,6 +33,16 @@ def add_mistake(embed: discord.Embed, text: str | None) -> discord.Embed:
     """The common mistake tied to the option picked, when the lesson has one."""
     if text:
         embed.add_field(name="Common mistake", value=shorten(text, EMBED_FIELD_CHARS), inline=False)
+    return embed
+
+
+def add_revealed_answer(embed: discord.Embed, question: Question) -> discord.Embed:
+    """A closed post's Answer field: the right option(s) with their letters in bold."""
+    answer = ", ".join(
+        f"**{letter}.** {text}"
+        for letter, text in zip(question.answer_letters, question.answer_texts, strict=True)
+    )
+    embed.add_field(name="Answer", value=shorten(answer, EMBED_FIELD_CHARS), inline=False)
     return embed
 
 
@@ -61,3 +73,16 @@ def blanks_form_embed(question: Question, tries_left: int) -> discord.Embed:
         text=f"Pick an option for each blank, then Submit · {tries_left} of {MAX_TRIES} tries left"
     )
     return embed
+
+
+def share_lines(question: Question, counts: Mapping[tuple[str, ...], int], shown: int = 10) -> str:
+    """Who picked what, one bar per answer picked, most picked first, the right one ticked; in the
+    letters this showing gave the options (`counts` are in the pack's letters, as stored)."""
+    total = sum(counts.values())
+    rows = sorted(((question.shown_letters(c), n) for c, n in counts.items()), key=lambda r: (-r[1], r[0]))
+    lines = []
+    for letters, count in rows[:shown]:
+        share = count / total if total else 0
+        mark = RIGHT if grade(question, letters) else "  "
+        lines.append(f"`{','.join(letters):<7}` {bar(share)} {share:4.0%} ({count}) {mark}")
+    return clip("\n".join(lines), EMBED_FIELD_CHARS)

@@ -111,7 +111,7 @@ def csv_files(export: Export, name: Names) -> list[tuple[str, list[bytes]]]:
 
 
 def file_bytes(lines: list[bytes]) -> bytes:
-    return "\ufeff".encode() + b"".join(lines) if ENCODING == "utf-8-sig" else b"".join(lines)
+    return "\ufeff".encode() + b"".join(lines)  # the byte order mark ENCODING promises
 
 
 @dataclass(frozen=True, slots=True)

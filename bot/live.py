@@ -7,9 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bot.grading import speed_points
-from storage.live_games import LiveAnswer
+
+if TYPE_CHECKING:
+    from storage.live_games import LiveAnswer
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,11 +8,14 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from bot.rendering import shorten
+
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 BLURPLE, GREEN, GREY, RED = "#5865F2", "#3BA55C", "#E3E5E8", "#ED4245"
 CALENDAR_WEEKS = 12
+LABEL_CHARS = 28  # a bar's label beside the bars
 DPI = 100
 
 
@@ -64,7 +67,7 @@ def stats_card_png(
     last 12 weeks as a calendar with the days they answered filled in, like a contribution graph."""
     fig = figure(6.4, 4.2)
     bars, calendar = fig.subplots(2, 1, gridspec_kw={"height_ratios": [max(len(lessons), 1), 2.2]})
-    labels = [label if len(label) <= 28 else label[:27] + "…" for label, _, _ in lessons]
+    labels = [shorten(label, LABEL_CHARS) for label, _, _ in lessons]
     shares = [right / tried if tried else 0.0 for _, right, tried in lessons]
     positions = list(range(len(lessons)))
     bars.barh(positions, [1.0] * len(lessons), color=GREY)

@@ -10,6 +10,14 @@ if TYPE_CHECKING:
     import discord
 
 
+MEDALS = {1: "🥇", 2: "🥈", 3: "🥉"}
+
+
+def place_mark(place: int) -> str:
+    """A podium place as its medal, else "4." and on."""
+    return MEDALS.get(place, f"{place}.")
+
+
 def shorten(text: str, limit: int) -> str:
     """Cut to `limit` characters with an ellipsis, on one line."""
     text = " ".join(text.split())

@@ -94,7 +94,8 @@ class Config(commands.GroupCog, group_name="config", group_description="Server s
         )
         text = (
             f"On the 1st of each month (the server's time zone) {role.mention} goes to last month's top "
-            f"member, and I'll congratulate them in <#{where.id}>."
+            f"member, and I'll congratulate them in <#{where.id}>. Set in a month's first week, it "
+            "goes to last month's top member within minutes."
         )
         me = interaction.guild.me
         if not (me.guild_permissions.manage_roles and role.is_assignable()):

@@ -254,7 +254,7 @@ class Question(BaseModel):
         # a kept copy holds its base alive, so the id cannot be reused while the entry exists.
         key = (id(base), str(seed))
         cached = _SHOWINGS.get(key)
-        if cached is None or cached._in_lesson_order is not base:
+        if cached is None:
             cached = _SHOWINGS[key] = base._arrange(key[1])
             if len(_SHOWINGS) > SHOWINGS_KEPT:
                 _SHOWINGS.popitem(last=False)

@@ -17,7 +17,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import col, select
 
 from storage.engine import Database
-from storage.models import ChampionMonth, Post, metadata
+from storage.models import ChampionMonth, LiveGame, Post, metadata
 
 
 def member_tables() -> list[Table]:
@@ -59,6 +59,7 @@ async def _forget_once(db: Database, member_id: int) -> dict[str, int]:
             if result.rowcount:
                 deleted[table.name] = result.rowcount
         await s.exec(update(Post).where(col(Post.posted_by) == member_id).values(posted_by=None))
+        await s.exec(update(LiveGame).where(col(LiveGame.started_by) == member_id).values(started_by=None))
         # A month they were champion of keeps its date, not their name (a JSON list: read in Python,
         # a few rows per guild and year).
         for month in (await s.exec(select(ChampionMonth))).all():

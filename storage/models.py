@@ -270,7 +270,7 @@ class LiveGame(SQLModel, table=True):
     lesson_id: str = Field(max_length=200)
     question_ids: list[str] = Field(default_factory=list, sa_type=JSON)
     seconds: int = Field(sa_type=SmallInteger)  # per question
-    started_by: int = Field(sa_type=BigInteger)
+    started_by: int | None = Field(default=None, sa_type=BigInteger)  # None after their /forget-me
     phase: str = Field(default="lobby", max_length=10)  # lobby, question, reveal, done
     current: int = Field(default=-1, sa_type=SmallInteger)  # the question shown or revealed last
     deadline: datetime = Field(sa_type=UTCDateTime)

@@ -6,10 +6,10 @@ from __future__ import annotations
 import discord
 
 from bot import grading
-from bot.embeds import COLOURS, RIGHT
-from bot.rendering import bar, clip, plural, shorten
+from bot.embeds import COLOURS, add_revealed_answer, share_lines
+from bot.rendering import plural, shorten
 from content import Lesson, Question, card_description
-from content.discord_limits import EMBED_FIELD_CHARS, EMBED_TITLE_CHARS
+from content.discord_limits import EMBED_TITLE_CHARS
 from storage import Post, PostTally
 
 
@@ -45,25 +45,11 @@ def reveal_embed(
         description=card_description(question),
         colour=discord.Colour.dark_grey(),
     )
-    answer = ", ".join(
-        f"**{letter}.** {text}"
-        for letter, text in zip(question.answer_letters, question.answer_texts, strict=True)
-    )
-    embed.add_field(name="Answer", value=shorten(answer, EMBED_FIELD_CHARS), inline=False)
-    firsts = sum(tally.first_try_counts.values())
-    lines = []
-    # Stored in the pack's letters; shown in the letters this post gave its options.
-    shown = {
-        ",".join(question.shown_letters(tuple(choice.split(",")))): count
-        for choice, count in tally.first_try_counts.items()
-    }
-    for choice, count in sorted(shown.items(), key=lambda kv: (-kv[1], kv[0])):
-        share = count / firsts if firsts else 0
-        mark = RIGHT if grading.grade(question, tuple(choice.split(","))) else "  "
-        lines.append(f"`{choice:<7}` {bar(share)} {share:4.0%} ({count}) {mark}")
+    add_revealed_answer(embed, question)
+    firsts = {tuple(choice.split(",")): count for choice, count in tally.first_try_counts.items()}
     embed.add_field(
         name=f"First answers ({plural(tally.answered, 'member')})",
-        value=clip("\n".join(lines[:10]), EMBED_FIELD_CHARS) if lines else "Nobody answered.",
+        value=share_lines(question, firsts) if firsts else "Nobody answered.",
         inline=False,
     )
     names = " ".join(f"<@{member_id}>" for member_id in first_try_members[:30])

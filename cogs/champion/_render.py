@@ -7,9 +7,8 @@ from datetime import date
 import discord
 
 from bot.grading import points_phrase
+from bot.rendering import MEDALS, place_mark
 from storage import RankedMember
-
-MEDALS = ("🥇", "🥈", "🥉")
 
 
 def month_name(month: date) -> str:
@@ -29,10 +28,9 @@ def champion_embed(month: date, role_id: int, podium: list[RankedMember]) -> dis
         colour=discord.Colour.gold(),
     )
     lines = [
-        f"{MEDALS[row.rank - 1] if row.rank <= len(MEDALS) else f'{row.rank}.'} <@{row.member_id}> · "
-        f"{points_phrase(row.points)}"
+        f"{place_mark(row.rank)} <@{row.member_id}> · {points_phrase(row.points)}"
         for row in podium
-        if row.rank <= len(MEDALS)
+        if row.rank in MEDALS
     ]
     embed.add_field(name="The month's podium", value="\n".join(lines), inline=False)
     return embed

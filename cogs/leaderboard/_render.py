@@ -7,7 +7,7 @@ from datetime import date
 import discord
 
 from bot.grading import points_phrase
-from bot.rendering import plural, shorten
+from bot.rendering import MEDALS, plural, shorten
 from content.discord_limits import EMBED_FIELD_CHARS, EMBED_TITLE_CHARS
 from storage import RankedMember
 from storage.leaderboards import BoardPage, Period, Window
@@ -18,7 +18,6 @@ PERIOD_TITLES: dict[Period, str] = {
     "month": "This month",
     "all": "All time",
 }
-MEDALS = {1: "🥇", 2: "🥈", 3: "🥉"}
 EMPTY: dict[Period, str] = {
     "today": "Nobody has scored today yet.",
     "week": "Nobody has scored this week yet.",

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 import discord
 
-from bot.posts._render import question_embed
+from bot.posts import question_embed
 from bot.rendering import clip, fit_lines, plural, shorten
 from bot.widgets import answer_view
 from content import Lesson

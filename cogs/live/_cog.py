@@ -10,6 +10,7 @@ restarted mid-game picks up where the row says, revealing at once a deadline tha
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Coroutine
 from datetime import datetime, timedelta
@@ -24,7 +25,7 @@ from bot.attempts import AttemptStatus, LockedIn, decide_once
 from bot.daily import pick_questions
 from bot.embeds import blanks_form_embed
 from bot.loops import every
-from bot.rendering import shorten
+from bot.rendering import plural, shorten
 from bot.widgets import UNSET, answer_view
 from cogs import _choices as choices
 from cogs._checks import moderator_only
@@ -139,7 +140,7 @@ class Live(commands.Cog):
         self._wake_at(game.deadline)
         note = "" if len(picked) == questions else f" (the lesson has {len(picked)})"
         await interaction.followup.send(
-            f"Live round posted in {target.mention}: {len(picked)} questions{note}, {seconds} s each, "
+            f"Live round posted in {target.mention}: {plural(len(picked), 'question')}{note}, {seconds} s each, "
             f"starting {discord.utils.format_dt(game.deadline, 'R')}."
         )
 
@@ -283,7 +284,12 @@ class Live(commands.Cog):
         self._answered.pop(post_id, None)
         post = await post_rows.get_post(db, post_id)
         question = self.bot.posts.question_of(post) if post else None
-        if post is None or post.message_id is None or question is None:
+        if post is None or post.message_id is None:
+            return
+        message = self._channel(game).get_partial_message(post.message_id)
+        if question is None:  # taken out of the lessons while open: nothing to reveal, no buttons left
+            with contextlib.suppress(discord.HTTPException):
+                await message.edit(embed=render.removed_embed(self._lesson(game), game), view=None)
             return
         answers = await store.answers(db, game.post_ids)
         embed = render.reveal_embed(
@@ -296,7 +302,7 @@ class Live(commands.Cog):
             standings.standings(answers, game.seconds),
         )
         try:
-            await self._channel(game).get_partial_message(post.message_id).edit(embed=embed, view=None)
+            await message.edit(embed=embed, view=None)
         except discord.HTTPException as exc:
             log.warning("live round %s: could not reveal post %s: %s", game.id, post_id, exc)
 
@@ -308,6 +314,7 @@ class Live(commands.Cog):
         assert moved.id is not None
         self._remember(moved)
         self._joined.pop(moved.id, None)
+        self._steps.pop(moved.id, None)
         if game.phase == store.QUESTION:  # stopped mid-question: it counts, and shows its answer
             await self._show_reveal(moved)
         answers = await store.answers(db, moved.post_ids)
@@ -338,9 +345,12 @@ class Live(commands.Cog):
             await interaction.response.send_message("You're already in. Good luck!", ephemeral=True)
             return
         (await self._joined_to(game_id)).add(interaction.user.id)
-        when = "The first question comes" if game.phase == store.LOBBY else "The next question comes"
+        when = {
+            store.LOBBY: "The first question comes soon",
+            store.QUESTION: "Answer the question that's up now",
+        }.get(game.phase, "The next question comes soon")
         await interaction.response.send_message(
-            f"You're in! {when} soon: answer fast, the faster the more points.", ephemeral=True
+            f"You're in! {when}: the faster you answer, the more points.", ephemeral=True
         )
         if game.phase == store.LOBBY and game.message_id is not None:
             joined = await store.players(db, game_id)

@@ -8,15 +8,14 @@ from datetime import datetime
 import discord
 
 from bot import grading
-from bot.embeds import COLOURS, RIGHT
+from bot.embeds import COLOURS, add_revealed_answer, share_lines
 from bot.live import Standing
-from bot.rendering import bar, clip, plural, shorten
+from bot.rendering import bar, clip, place_mark, plural, shorten
 from content import Lesson, Question, card_description
 from content.discord_limits import EMBED_DESCRIPTION_CHARS, EMBED_FIELD_CHARS, EMBED_TITLE_CHARS
 from storage.live_games import LiveAnswer
 from storage.models import LiveGame
 
-MEDALS = ("🥇", "🥈", "🥉")
 STANDINGS_SHOWN = 5
 RANKING_SHOWN = 20  # on the podium; the full ranking pages by this many too
 
@@ -60,10 +59,18 @@ def question_embed(lesson: Lesson | None, game: LiveGame, question: Question) ->
     return embed
 
 
+def removed_embed(lesson: Lesson | None, game: LiveGame) -> discord.Embed:
+    return discord.Embed(
+        title=_title(f"Question {game.current + 1} of {len(game.question_ids)}", lesson, game),
+        description="This question was taken out of the lessons while it was open: on to the next one.",
+        colour=discord.Colour.dark_grey(),
+    )
+
+
 def _standings_text(table: list[Standing], shown: int) -> str:
     lines = []
     for place, row in enumerate(table[:shown], start=1):
-        mark = MEDALS[place - 1] if place <= len(MEDALS) else f"{place}."
+        mark = place_mark(place)
         lines.append(f"{mark} <@{row.member_id}> {row.points} ({row.right} right)")
     if len(table) > shown:
         lines.append(f"and {len(table) - shown} more")
@@ -85,21 +92,10 @@ def reveal_embed(
         description=clip(card_description(question), EMBED_DESCRIPTION_CHARS),
         colour=discord.Colour.dark_grey(),
     )
-    answer = ", ".join(
-        f"**{letter}.** {text}"
-        for letter, text in zip(question.answer_letters, question.answer_texts, strict=True)
-    )
-    embed.add_field(name="Answer", value=shorten(answer, EMBED_FIELD_CHARS), inline=False)
-    total = sum(shares.values())
-    lines = []
-    # Stored in the pack's letters; shown in the letters this question's post gave its options.
-    for chosen, count in sorted(shares.items(), key=lambda kv: -kv[1]):
-        letters = question.shown_letters(chosen)
-        mark = RIGHT if grading.grade(question, letters) else "  "
-        lines.append(f"`{','.join(letters):<7}` {bar(count / total)} {count / total:4.0%} ({count}) {mark}")
+    add_revealed_answer(embed, question)
     embed.add_field(
-        name=f"Answers ({total})",
-        value=clip("\n".join(lines), EMBED_FIELD_CHARS) if lines else "Nobody answered.",
+        name=f"Answers ({sum(shares.values())})",
+        value=share_lines(question, shares) if shares else "Nobody answered.",
         inline=False,
     )
     if fastest:
@@ -128,7 +124,10 @@ def podium_embed(
     asked = len(accuracy)
     heading = "🏁 Live round stopped" if stopped else "🏆 Live round over"
     podium = (
-        "\n".join(f"{MEDALS[i]} <@{row.member_id}> · {row.points} points" for i, row in enumerate(table[:3]))
+        "\n".join(
+            f"{place_mark(place)} <@{row.member_id}> · {row.points} points"
+            for place, row in enumerate(table[:3], start=1)
+        )
         or "Nobody answered."
     )
     embed = discord.Embed(
@@ -151,7 +150,9 @@ def podium_embed(
         embed.add_field(
             name="Right per question", value=clip("\n".join(lines), EMBED_FIELD_CHARS), inline=False
         )
-    embed.set_footer(text="Your own summary: the button below · points count on the leaderboards too")
+    embed.set_footer(
+        text="Your own summary: the button below · each answer also counts on the leaderboards, as a first try"
+    )
     return embed
 
 

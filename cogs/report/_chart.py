@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.plots import BLURPLE, DPI, RED, figure, png
-from cogs.report.quality import TOO_EASY_ABOVE, TOO_HARD_BELOW
+from bot.plots import BLURPLE, DPI, LABEL_CHARS, RED, figure, png
+from bot.quality import TOO_EASY_ABOVE, TOO_HARD_BELOW
+from bot.rendering import shorten
 
 CHART_FILE = "facility.png"
 MAX_BARS = 40  # the list's first 40 (doubtful ones come first); past that the bars are unreadable
@@ -29,7 +30,7 @@ def facility_chart_png(rows: Sequence[tuple[str, float, bool]], title: str) -> b
     from matplotlib.patches import Patch  # matplotlib is loaded by figure()
 
     axes = chart.add_subplot()
-    labels = [qid if len(qid) <= 28 else qid[:27] + "…" for qid, _, _ in rows]
+    labels = [shorten(qid, LABEL_CHARS) for qid, _, _ in rows]
     positions = range(len(rows))
     axes.barh(
         list(positions),

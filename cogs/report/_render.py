@@ -9,8 +9,8 @@ from dataclasses import dataclass
 import discord
 
 from bot.exports import MAX_PARTS, Parcel
+from bot.quality import MARKS, UNKNOWN, Verdict, verdict
 from bot.rendering import clip, plural, shorten
-from cogs.report.quality import MARKS, UNKNOWN, Verdict, verdict
 from content import Question
 from content.discord_limits import EMBED_DESCRIPTION_CHARS, EMBED_TOTAL_CHARS
 from storage.reports import Export, QuestionQuality
@@ -33,7 +33,10 @@ def export_summary(export: Export, parcel: Parcel, limit: int, scope: str) -> st
         )
     elif parcel.zipped:
         text += f" Zipped: {megabytes(parcel.size)} is over Discord's {megabytes(limit)} limit."
-    return text + " Display names are those members have now; members who used /forget-me are not in it."
+    return (
+        text
+        + " Display names are the members' own at their latest answer; members who used /forget-me are not in it."
+    )
 
 
 def too_big_text(size: int, guild_id: int) -> str:
@@ -122,6 +125,7 @@ def questions_embed(items: list[Judged], page: int, scope: str) -> discord.Embed
             f"{plural(doubtful, 'doubtful question')} of {len(items)} · page {page + 1} of {len(paged)}"
             + (f" · /report questions page:{page + 2} for more" if page + 1 < len(paged) else "")
             + " · facility: right on the first try; discrimination: Pearson's r with the rest of the lesson"
+            + " · letters are the lesson file's (each post shuffles them)"
         )[:2048]
     )
     assert len(embed) <= EMBED_TOTAL_CHARS

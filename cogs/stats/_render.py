@@ -5,15 +5,15 @@ from __future__ import annotations
 import discord
 
 from bot.grading import format_points
+from bot.quality import DOUBTFUL, MIN_ANSWERS, verdict
 from bot.rendering import bar, clip, fit_lines, plural, shorten
-from cogs.report.quality import verdict
 from content import Lesson, Question
 from content.discord_limits import EMBED_FIELD_CHARS
 from storage.leaderboards import MemberStats, QuestionStats
 from storage.reports import QuestionQuality
 
 # Below this many answers a share says little: no difficulty flag.
-MIN_ANSWERS_FOR_FLAG = 5
+MIN_ANSWERS_FOR_FLAG = MIN_ANSWERS
 # Share right on the first try that a question of each label is expected to reach.
 EASY_FROM, MEDIUM_FROM = 0.75, 0.40
 MAX_LESSON_LINES = 12
@@ -125,11 +125,12 @@ def question_embed(
     )
     if quality is not None:
         found = verdict(quality)
-        embed.add_field(
-            name="Facility (Moodle)",
-            value=f"{found.facility_mark} {found.facility}",
-            inline=False,
-        )
+        if found.facility_rank in DOUBTFUL:  # otherwise "Right on the first try" says it already
+            embed.add_field(
+                name="Facility (Moodle)",
+                value=f"{found.facility_mark} {found.facility}",
+                inline=False,
+            )
         embed.add_field(
             name="Discrimination (Moodle)",
             value=f"{found.discrimination_mark} {found.discrimination}",

@@ -33,7 +33,7 @@ def upgrade() -> None:
         sa.Column("lesson_id", sa.String(length=200), nullable=False),
         sa.Column("question_ids", sa.JSON(), nullable=False),
         sa.Column("seconds", sa.SmallInteger(), nullable=False),
-        sa.Column("started_by", sa.BigInteger(), nullable=False),
+        sa.Column("started_by", sa.BigInteger(), nullable=True),
         sa.Column("phase", sa.String(length=10), nullable=False),
         sa.Column("current", sa.SmallInteger(), nullable=False),
         sa.Column("deadline", UTC_DATETIME, nullable=False),

@@ -1,5 +1,5 @@
 """What a question's facility and discrimination say, in plain words: shared by /report questions
-and /stats question:. Thresholds after Moodle's statistics report guidance."""
+and /stats question:. Thresholds after Moodle's statistics report guidance. Pure: no discord."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from storage.reports import MIN_ANSWERED_FOR_DISCRIMINATION, MIN_MEMBERS_FOR_DISCRIMINATION, QuestionQuality
 
-# Fewer answers than this and a share says little (the same bar as /stats's difficulty flag).
+# Fewer answers than this and a share says little (/stats's difficulty flag uses the same bar).
 MIN_ANSWERS = 5
 TOO_EASY_ABOVE = 0.95
 TOO_HARD_BELOW = 0.10
