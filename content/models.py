@@ -134,7 +134,7 @@ class Question(BaseModel):
         description="A snippet shown in a code block; for fill_blanks, blanks are marked [1], [2]...",
     )
     options: list[str] = Field(
-        description="Option texts; their letters A, B, C... are their positions.",
+        description="Option texts; their letters A, B, C... are their positions in the pack (each showing reletters them).",
         json_schema_extra={
             "minItems": MIN_OPTIONS,
             "maxItems": MAX_OPTIONS,
