@@ -457,18 +457,20 @@ async def test_replaced_workers_leave_no_cgroup_behind(sandboxed: Trainer) -> No
     if sandbox.pids_parent is None:
         pytest.skip("not run as root: the process limit is RLIMIT_NPROC, there is no cgroup")
     assert await sandboxed.wait_warm(WARM_TIMEOUT)
-    ours = f"{_sandbox.CGROUP_PREFIX}{os.getpid()}-*"
+    killed = sandboxed._worker.cgroup if sandboxed._worker else None
+    assert killed is not None and killed.exists()
 
     assert (await sandboxed.run("import time\ntime.sleep(5)\n", seed=0, time_limit_s=0.5)).status == "timeout"
     assert await sandboxed.wait_warm(WARM_TIMEOUT)
     for _ in range(300):  # a killed worker's last tasks can take seconds to leave on a busy machine
-        left = sorted(p.name for p in sandbox.pids_parent.glob(ours))
-        if len(left) == 1:
+        if not killed.exists():
             break
         await asyncio.sleep(0.05)
 
-    assert len(left) == 1, left  # the live worker's own
-    assert (sandbox.pids_parent / left[0] / "pids.max").read_text().strip() == str(_sandbox.PROCESS_LIMIT)
+    assert not killed.exists(), "the replaced worker's cgroup is removed"
+    live = sandboxed._worker.cgroup if sandboxed._worker else None
+    assert live is not None and live != killed and live.exists(), "the new worker has its own"
+    assert (live / "pids.max").read_text().strip() == str(_sandbox.PROCESS_LIMIT)
 
 
 async def test_the_bot_builds_its_trainer_from_the_operators_settings() -> None:
@@ -478,3 +480,7 @@ async def test_the_bot_builds_its_trainer_from_the_operators_settings() -> None:
     settings = load_settings(QUIZBOT_UPLOADED_DEMOS="off", QUIZBOT_TRAINER_IDLE_MINUTES="30")
     trainer = QuizBot(settings).trainer
     assert trainer.uploaded_demos is False and trainer.idle_s == 30 * 60
+
+
+async def test_two_trainers_in_one_process_never_share_a_cgroup() -> None:
+    assert _sandbox.cgroup_name() != _sandbox.cgroup_name(), "each sandbox its own process limit"

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import itertools
 import json
 import logging
 import os
@@ -197,8 +198,13 @@ def worker_command(
 CGROUP_PREFIX = "quizbot-trainer-"
 
 
-def cgroup_name(serial: int) -> str:
-    return f"{CGROUP_PREFIX}{os.getpid()}-{serial}"
+# One count for the process: two trainers in one process (the tests have several) must never share
+# a cgroup, and with it a process limit and a cleanup.
+_cgroup_serials = itertools.count(1)
+
+
+def cgroup_name() -> str:
+    return f"{CGROUP_PREFIX}{os.getpid()}-{next(_cgroup_serials)}"
 
 
 def remove_stale_cgroups(parent: Path) -> None:

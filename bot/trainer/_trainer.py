@@ -204,7 +204,6 @@ class Trainer:
         self._sandbox: _sandbox.Sandbox | None = None
         self._sandbox_decided = False
         self._idle_timer: asyncio.TimerHandle | None = None
-        self._cgroup_ids = itertools.count(1)
         self._worker: _Worker | None = None
         self._lock = asyncio.Lock()
         self._admitted = 0  # runs accepted and not finished: the running one plus those waiting
@@ -492,7 +491,7 @@ class Trainer:
             config["tasks_limit"] = _sandbox.PROCESS_LIMIT
         cgroup = None
         if sandbox is not None and sandbox.pids_parent is not None:
-            name = _sandbox.cgroup_name(next(self._cgroup_ids))
+            name = _sandbox.cgroup_name()
             try:
                 _sandbox.remove_stale_cgroups(sandbox.pids_parent)
                 cgroup = _sandbox.make_pids_cgroup(sandbox.pids_parent, name)
