@@ -30,25 +30,9 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from storage import Attempt
-from tests.crowd import NoopButton, click_all, crowd, settle
+from tests.crowd import LESSON, NoopButton, click_all, crowd, settle
 from tests.emulator import plant_message
 from tests.postgres import postgres_reachable, temporary_postgres_database
-
-LESSON = """\
-id: bench
-title: Bench lesson
-topic: benchmark
-source: bench/answers.py
-questions:
-  - id: bench.q
-    kind: multiple_choice
-    prompt: Pick one.
-    options: [one, two, three, four]
-    answer: B
-    difficulty: medium
-    hint: The second.
-    solution: [It is B.]
-"""
 
 
 def slices(jobs: list[Any], count: int) -> list[list[Any]]:

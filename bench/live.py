@@ -34,24 +34,8 @@ from sqlmodel import col, select
 
 from cogs.live import Live
 from storage import Attempt, post_rows
-from tests.crowd import NoopButton, click_all, crowd, settle
+from tests.crowd import LESSON, NoopButton, click_all, crowd, settle
 from tests.postgres import postgres_reachable, temporary_postgres_database
-
-LESSON = """\
-id: bench
-title: Bench lesson
-topic: benchmark
-source: bench/live.py
-questions:
-  - id: bench.q
-    kind: multiple_choice
-    prompt: Pick one.
-    options: [one, two, three, four]
-    answer: B
-    difficulty: medium
-    hint: The second.
-    solution: [The second one.]
-"""
 
 
 def p95(values: list[float]) -> float | None:

@@ -18,6 +18,23 @@ from bot.emulator.state import snowflake
 from bot.settings import load_settings
 from tests.emulator import DiscordForTests
 
+# The one question every benchmark click answers (B is right).
+LESSON = """\
+id: bench
+title: Bench lesson
+topic: benchmark
+source: the benchmarks (tests/crowd.py)
+questions:
+  - id: bench.q
+    kind: multiple_choice
+    prompt: Pick one.
+    options: [one, two, three, four]
+    answer: B
+    difficulty: medium
+    hint: The second.
+    solution: [It is B.]
+"""
+
 
 class _NoTrainer:  # the benchmarks measure answers: no TensorFlow worker needed
     warm = False
