@@ -84,6 +84,15 @@ async def running_game(db: Database, channel_id: int) -> LiveGame | None:
         return rows.first()
 
 
+async def running_games(db: Database, *, phase: str | None = None) -> list[LiveGame]:
+    """Games that have not finished (in one phase, if given)."""
+    stmt = select(LiveGame).where(LiveGame.phase != DONE)
+    if phase is not None:
+        stmt = stmt.where(LiveGame.phase == phase)
+    async with db.session() as s:
+        return list((await s.exec(stmt)).all())
+
+
 async def running_post_ids(db: Database, guild_id: int) -> set[int]:
     """The posts of the guild's games that have not finished: theirs to close, not /quiz close's."""
     async with db.session() as s:

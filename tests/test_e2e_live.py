@@ -15,7 +15,7 @@ from bot.app import QuizBot
 from bot.live import Standing
 from cogs.live import Live
 from cogs.live._render import pages_of, ranking_embed
-from storage import live_games
+from storage import live_games, post_rows
 from storage.models import LiveGame
 from tests.clock import Clock
 from tests.conftest import StartBot
@@ -367,3 +367,36 @@ async def test_quiz_close_leaves_a_live_question_to_its_round(
     assert named["content"].startswith("That question belongs to a live round")
     assert await emulator.autocomplete("quiz close", "post", by="mod", in_channel="quiz") == []
     assert not title(emulator.message(int(question.post["id"]))).endswith("answer"), "still open"
+
+
+async def test_a_question_whose_sender_died_before_discord_answered_is_sent_by_the_next_tick(
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
+) -> None:
+    clock = Clock(T0)
+    bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir), clock=clock)
+    live = bot.feature(Live)
+    live.loop.cancel()
+    await start_game(emulator, questions=2)
+    game = await live_games.running_game(bot.database, emulator.world.channels["quiz"].id)
+    assert game is not None
+    # What a process that died right after taking the step leaves: the question listed, never sent.
+    clock.advance(timedelta(seconds=15))
+    post = await post_rows.create_post(
+        bot.database, game.guild_id, game.channel_id, "night.q1", "night", None, None, now=clock()
+    )
+    assert post.id is not None
+    await live_games.advance(
+        bot.database,
+        game,
+        phase="question",
+        current=0,
+        deadline=clock() + timedelta(seconds=10),
+        post_ids=[post.id],
+    )
+    assert await live.tick() == 0 and live_posts(emulator) == [], "a moment later it may still be on its way"
+    clock.advance(timedelta(seconds=4))
+    await live.tick()
+    (sent,) = live_posts(emulator)
+    assert title(sent).startswith("Question 1 of 2")
+    await live.tick()
+    assert len(live_posts(emulator)) == 1, "sent once"

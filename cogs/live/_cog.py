@@ -52,6 +52,10 @@ def _letters(question: Question, stored: tuple[str, ...]) -> str:
     return ", ".join(question.shown_letters(stored))
 
 
+# A question's message still unknown this long after its step was taken: its sender died.
+UNSENT_AFTER = timedelta(seconds=3)
+
+
 class Live(commands.Cog):
     live = app_commands.Group(name="live", description="Live rounds: a timed quiz game", guild_only=True)
     lobby_seconds = 15
@@ -181,6 +185,7 @@ class Live(commands.Cog):
 
     async def tick(self) -> int:
         """Take every step that is due in the games of the guilds this process holds."""
+        await self._finish_sending()
         taken = 0
         for game in await store.due_games(self.bot.database, self.bot.now()):
             if self.bot.holds_guild(game.guild_id):
@@ -249,21 +254,46 @@ class Live(commands.Cog):
         if moved is None:
             await post_rows.drop_unsent_post(db, post.id)
             return False
-        assert moved.id is not None
         self._remember(moved)
-        # Who joined, read once per question (not per click): what "everyone has answered" waits for.
-        self._joined[moved.id] = set(await store.players(db, moved.id))
-        shown = question.arranged(post.id)
-        view = answer_view(LIVE_MODE, answer_state(moved.id, post.id), shown, public=True)
-        embed = render.question_embed(self._lesson(moved), moved, shown)
-        try:
-            await self.bot.posts.deliver(self._channel(moved), post, embed=embed, view=view)
-        except discord.HTTPException as exc:
-            log.warning("live round %s: could not post question %s (%s); ending it", moved.id, index + 1, exc)
-            await store.advance(db, moved, phase=store.DONE, finished_at=self.bot.now())
-            return True
-        self._wake_at(moved.deadline)
+        await self._send_question(moved, post, question)
         return True
+
+    async def _send_question(self, game: LiveGame, post: Post, question: Question) -> None:
+        """Send the game's current question (stored, listed on the game); the post id is the nonce,
+        so sending it again after a crash gets back the message Discord already has."""
+        db = self.bot.database
+        assert game.id is not None and post.id is not None
+        # Who joined, read once per question (not per click): what "everyone has answered" waits for.
+        self._joined[game.id] = set(await store.players(db, game.id))
+        shown = question.arranged(post.id)
+        view = answer_view(LIVE_MODE, answer_state(game.id, post.id), shown, public=True)
+        embed = render.question_embed(self._lesson(game), game, shown)
+        try:
+            await self.bot.posts.deliver(self._channel(game), post, embed=embed, view=view)
+        except discord.HTTPException as exc:
+            log.warning(
+                "live round %s: could not post question %s (%s); ending it", game.id, game.current + 1, exc
+            )
+            await store.advance(db, game, phase=store.DONE, finished_at=self.bot.now())
+            return
+        self._wake_at(game.deadline)
+
+    async def _finish_sending(self) -> None:
+        """A question whose process died between taking the step and Discord's reply: send it (or
+        get Discord's copy back, by its nonce), so its round goes on with it."""
+        db, now = self.bot.database, self.bot.now()
+        for game in await store.running_games(db, phase=store.QUESTION):
+            if not self.bot.holds_guild(game.guild_id) or not game.post_ids:
+                continue
+            post = await post_rows.get_post(db, game.post_ids[-1])
+            if post is None or post.message_id is not None or now - post.posted_at < UNSENT_AFTER:
+                continue
+            question = self.bot.posts.question_of(post)
+            if question is not None:
+                async with self._lock(game):
+                    fresh = await store.get_game(db, game.id or 0)
+                    if fresh is not None and fresh.version == game.version:
+                        await self._send_question(fresh, post, question.in_lesson_order)
 
     async def _reveal(self, game: LiveGame) -> bool:
         db = self.bot.database
