@@ -224,3 +224,47 @@ async def test_an_upload_discord_no_longer_serves_is_one_line(
     reply = await _check(emulator, "ml_basics.gift", GIFT)
     assert reply["content"] == "I couldn't download **ml_basics.gift** from Discord: try the command again."
     assert reply["embeds"] == []
+
+
+async def test_a_downloaded_lesson_checks_again_with_the_same_questions(
+    emulator: DiscordForTests, start_bot: StartBot
+) -> None:
+    bot = await start_bot()
+    seed = bot.library.lesson("training-weights")
+    assert seed is not None
+    ix = await emulator.slash("lessons download", by="mod", lesson="training-weights")
+    reply = await emulator.wait_reply(ix)
+    assert (
+        reply["flags"] & EPHEMERAL and "Upload it again and it gives the same questions." in reply["content"]
+    )
+    data = _attachment(emulator, reply, "training-weights.yaml")
+    again = await _check(emulator, "training-weights.yaml", data)
+    summary = again["embeds"][0]
+    assert summary["title"] == f"Preview · {seed.title}"
+    assert f"{len(seed.questions)} questions, lesson id `training-weights`" in summary["description"]
+    round_trip = convert("training-weights.yaml", data).lesson
+    assert round_trip is not None
+    assert [(q.id, q.options, q.answer, q.solution) for q in round_trip.questions] == [
+        (q.id, q.options, q.answer, q.solution) for q in seed.questions
+    ]
+    gift = await emulator.wait_reply(
+        await emulator.slash("lessons download", by="mod", lesson="training-weights", format="gift")
+    )
+    assert "training-weights.gift.txt" in gift["content"] and "- " in gift["content"], "GIFT's notes"
+    refused = await emulator.wait_reply(
+        await emulator.slash("lessons download", by="alice", lesson="training-weights")
+    )
+    assert refused["flags"] & EPHEMERAL and not refused.get("attachments"), "the file holds every answer"
+
+
+async def test_the_lesson_list_says_where_each_lesson_comes_from(
+    emulator: DiscordForTests, start_bot: StartBot
+) -> None:
+    bot = await start_bot()
+    reply = await emulator.wait_reply(await emulator.slash("lessons list", by="mod"))
+    lines = reply["embeds"][0]["description"].splitlines()
+    assert len(lines) == len(bot.library.lessons)
+    assert lines[0].startswith(
+        "**Why training optimizes model weights in TensorFlow** (`training-weights`) · bundled · 10 questions: "
+    )
+    assert lines[0].endswith("5 multiple choice · 5 fill in the blanks")

@@ -14,9 +14,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.rendering import shorten
+from cogs import _choices as choices
 from cogs._checks import moderator_only
 from cogs.lessons import _render as render
-from content.formats import FORMATS, convert
+from content.formats import EXPORT_FORMATS, FORMATS, convert, export
 
 if TYPE_CHECKING:
     from bot.app import QuizBot
@@ -67,3 +69,37 @@ class Lessons(commands.Cog):
             files=reply.files or discord.utils.MISSING,
             ephemeral=True,
         )
+
+    @lessons.command(name="list", description="Every lesson this server sees, and where it comes from")
+    @moderator_only()
+    async def list_lessons(self, interaction: discord.Interaction[QuizBot]) -> None:
+        lessons = list(self.bot.library.lessons.values())
+        await interaction.response.send_message(embed=render.lessons_embed(lessons), ephemeral=True)
+
+    @lessons.command(name="download", description="A lesson's file, to edit and check again (moderators)")
+    @app_commands.describe(lesson="The lesson", format="yaml (default), or gift / moodle-xml for Moodle")
+    @app_commands.choices(
+        format=[app_commands.Choice(name=render.format_label(name), value=name) for name in EXPORT_FORMATS]
+    )
+    @moderator_only()
+    async def download(
+        self, interaction: discord.Interaction[QuizBot], lesson: str, format: str = "yaml"
+    ) -> None:
+        # Moderators only: a lesson's file holds every answer, open questions' too.
+        found = self.bot.library.lesson(lesson)
+        if found is None:
+            await interaction.response.send_message(
+                f"There is no lesson `{shorten(lesson, 50)}`: pick one from the list as you type.",
+                ephemeral=True,
+            )
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        text, notes = await asyncio.to_thread(export, found, format)
+        reply = render.download_reply(found, format, text, notes)
+        await interaction.followup.send(reply.content, files=reply.files, ephemeral=True)
+
+    @download.autocomplete("lesson")
+    async def _lesson_choices(
+        self, interaction: discord.Interaction[QuizBot], typed: str
+    ) -> list[app_commands.Choice[str]]:
+        return choices.lessons(self.bot, typed)

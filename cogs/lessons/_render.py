@@ -14,7 +14,13 @@ from bot.posts import question_embed
 from bot.rendering import clip, fit_lines, plural, shorten
 from bot.widgets import answer_view
 from content import Lesson
-from content.discord_limits import EMBED_FIELD_CHARS, EMBED_TITLE_CHARS, EMBED_TOTAL_CHARS, MESSAGE_CHARS
+from content.discord_limits import (
+    EMBED_DESCRIPTION_CHARS,
+    EMBED_FIELD_CHARS,
+    EMBED_TITLE_CHARS,
+    EMBED_TOTAL_CHARS,
+    MESSAGE_CHARS,
+)
 from content.formats import FORMATS, MAX_IMPORT_BYTES, Conversion, too_big
 from storage import Post
 
@@ -154,3 +160,31 @@ def preview_reply(name: str, conversion: Conversion, lesson: Lesson) -> Reply:
     if len(summary) + len(card) > EMBED_TOTAL_CHARS:  # a huge card: the summary yields
         summary.description = clip(summary.description or "", 200)
     return Reply(embeds=[summary, card], view=view, files=files)
+
+
+EXPORT_SUFFIXES = {"yaml": ".yaml", "gift": ".gift.txt", "moodle-xml": ".moodle.xml"}
+
+
+def lessons_embed(lessons: list[Lesson]) -> discord.Embed:
+    """Every lesson this server sees, where it comes from, and its questions by kind."""
+    lines = [
+        f"**{shorten(lesson.title, 80)}** (`{lesson.id}`) · bundled · "
+        f"{plural(len(lesson.questions), 'question')}: "
+        f"{_counts([q.kind for q in lesson.questions], tuple(KINDS), KINDS)}"
+        for lesson in lessons
+    ]
+    return discord.Embed(
+        title=f"Lessons · {len(lessons)}",
+        description=fit_lines(lines, EMBED_DESCRIPTION_CHARS, noun="lesson") or "No lessons are loaded.",
+        colour=discord.Colour.blurple(),
+    ).set_footer(text="/lessons download gives a lesson's file; /lessons check previews a file of yours")
+
+
+def download_reply(lesson: Lesson, format: str, text: str, notes: list[str]) -> Reply:
+    name = f"{lesson.id}{EXPORT_SUFFIXES[format]}"
+    content = f"**{shorten(lesson.title, 100)}** as {format_label(format)}: `{name}`."
+    if format == "yaml":
+        content += " Upload it again and it gives the same questions."
+    if notes:
+        content += "\n" + clip("\n".join(f"- {note}" for note in notes), MESSAGE_CHARS - len(content) - 1)
+    return Reply(content=content, files=[discord.File(io.BytesIO(text.encode()), filename=name)])
