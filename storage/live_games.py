@@ -84,13 +84,10 @@ async def running_game(db: Database, channel_id: int) -> LiveGame | None:
         return rows.first()
 
 
-async def running_games(db: Database, *, phase: str | None = None) -> list[LiveGame]:
-    """Games that have not finished (in one phase, if given)."""
-    stmt = select(LiveGame).where(LiveGame.phase != DONE)
-    if phase is not None:
-        stmt = stmt.where(LiveGame.phase == phase)
+async def running_games(db: Database) -> list[LiveGame]:
+    """Games that have not finished: what a tick looks at (their steps due, a question unsent)."""
     async with db.session() as s:
-        return list((await s.exec(stmt)).all())
+        return list((await s.exec(select(LiveGame).where(LiveGame.phase != DONE))).all())
 
 
 async def running_post_ids(db: Database, guild_id: int) -> set[int]:
@@ -98,17 +95,6 @@ async def running_post_ids(db: Database, guild_id: int) -> set[int]:
     async with db.session() as s:
         rows = await s.exec(select(LiveGame).where(LiveGame.guild_id == guild_id, LiveGame.phase != DONE))
         return {post_id for game in rows.all() for post_id in game.post_ids}
-
-
-async def due_games(db: Database, now: datetime) -> list[LiveGame]:
-    """Games whose phase has run out: their next step is due."""
-    async with db.session() as s:
-        rows = await s.exec(
-            select(LiveGame)
-            .where(LiveGame.phase != DONE, col(LiveGame.deadline) <= aware(now, "now"))
-            .order_by(col(LiveGame.deadline))
-        )
-        return list(rows.all())
 
 
 async def advance(db: Database, game: LiveGame, **values: Any) -> LiveGame | None:

@@ -185,11 +185,12 @@ class Live(commands.Cog):
 
     async def tick(self) -> int:
         """Take every step that is due in the games of the guilds this process holds."""
-        await self._finish_sending()
+        now = self.bot.now()
+        games = [g for g in await store.running_games(self.bot.database) if self.bot.holds_guild(g.guild_id)]
+        await self._finish_sending([g for g in games if g.phase == store.QUESTION], now)
         taken = 0
-        for game in await store.due_games(self.bot.database, self.bot.now()):
-            if self.bot.holds_guild(game.guild_id):
-                taken += await self.step(game)
+        for game in sorted((g for g in games if g.deadline <= now), key=lambda g: g.deadline):
+            taken += await self.step(game)
         return taken
 
     def _wake_at(self, when: datetime) -> None:
@@ -278,12 +279,12 @@ class Live(commands.Cog):
             return
         self._wake_at(game.deadline)
 
-    async def _finish_sending(self) -> None:
+    async def _finish_sending(self, asking: list[LiveGame], now: datetime) -> None:
         """A question whose process died between taking the step and Discord's reply: send it (or
         get Discord's copy back, by its nonce), so its round goes on with it."""
-        db, now = self.bot.database, self.bot.now()
-        for game in await store.running_games(db, phase=store.QUESTION):
-            if not self.bot.holds_guild(game.guild_id) or not game.post_ids:
+        db = self.bot.database
+        for game in asking:
+            if not game.post_ids:
                 continue
             post = await post_rows.get_post(db, game.post_ids[-1])
             if post is None or post.message_id is not None or now - post.posted_at < UNSENT_AFTER:
