@@ -75,8 +75,8 @@ class Champion(commands.Cog):
         db, guild_id, role_id = self.bot.database, settings.guild_id, settings.champion_role_id
         assert role_id is not None
         # The month's board as seen on its last day (guild-local noon): its own days, nothing after.
-        last_day = month.replace(day=28) + timedelta(days=4)
-        last_day -= timedelta(days=last_day.day)
+        last_day = leaderboards.window("month", month).last_day
+        assert last_day is not None
         seen_at = datetime.combine(last_day, time(12), zone(settings.timezone)).astimezone(UTC)
         board = await leaderboards.board(db, guild_id, "month", now=seen_at, per_page=10)
         # A month where nobody scored has no champion (everyone on 0 would share rank 1).
