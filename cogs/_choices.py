@@ -70,6 +70,11 @@ async def open_posts(bot: QuizBot, guild_id: int | None, typed: str) -> list[app
     return choices[:CHOICES]
 
 
+def no_lesson(typed: str) -> str:
+    """The one answer to a lesson option that names no lesson (typed by hand, or from an old list)."""
+    return f"There is no lesson `{shorten(typed, 50)}`: pick one from the list as you type."
+
+
 def zones(typed: str) -> list[app_commands.Choice[str]]:
     """IANA zones containing what was typed, best matches (prefix of a part) first."""
     typed = typed.strip().lower().replace(" ", "_")

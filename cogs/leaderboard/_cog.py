@@ -9,7 +9,6 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.rendering import shorten
 from cogs import _choices as choices
 from cogs.leaderboard import _render as render
 from cogs.leaderboard._items import board_view
@@ -52,7 +51,7 @@ class Leaderboard(commands.Cog):
             return
         if lesson is not None and self.bot.library.lesson(lesson) is None:
             await interaction.response.send_message(
-                f"There is no lesson `{shorten(lesson, 50)}`: pick one from the list as you type.",
+                choices.no_lesson(lesson),
                 ephemeral=True,
             )
             return

@@ -14,7 +14,6 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.rendering import shorten
 from cogs import _choices as choices
 from cogs._checks import moderator_only
 from cogs.lessons import _render as render
@@ -89,7 +88,7 @@ class Lessons(commands.Cog):
         found = self.bot.library.lesson(lesson)
         if found is None:
             await interaction.response.send_message(
-                f"There is no lesson `{shorten(lesson, 50)}`: pick one from the list as you type.",
+                choices.no_lesson(lesson),
                 ephemeral=True,
             )
             return

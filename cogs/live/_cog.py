@@ -25,7 +25,7 @@ from bot.attempts import AttemptStatus, LockedIn, decide_once
 from bot.daily import pick_questions
 from bot.embeds import blanks_form_embed
 from bot.loops import every
-from bot.rendering import plural, shorten
+from bot.rendering import plural
 from bot.widgets import UNSET, answer_view
 from cogs import _choices as choices
 from cogs._checks import moderator_only
@@ -100,9 +100,7 @@ class Live(commands.Cog):
     ) -> None:
         found = self.bot.library.lesson(lesson)
         if found is None:
-            await interaction.response.send_message(
-                f"There is no lesson `{shorten(lesson, 50)}`.", ephemeral=True
-            )
+            await interaction.response.send_message(choices.no_lesson(lesson), ephemeral=True)
             return
         target = channel or interaction.channel
         if not isinstance(target, discord.TextChannel | discord.Thread) or interaction.guild_id is None:

@@ -15,7 +15,6 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import spoilers
-from bot.rendering import shorten
 from bot.spoilers import Visibility
 from bot.widgets import add_extras
 from cogs import _choices as choices
@@ -71,7 +70,7 @@ class Practice(commands.Cog):
         found = self.bot.library.lesson(lesson)
         if found is None:
             await interaction.response.send_message(
-                f"There is no lesson `{shorten(lesson, 50)}`: pick one from the list as you type.",
+                choices.no_lesson(lesson),
                 ephemeral=True,
             )
             return

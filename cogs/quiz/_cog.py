@@ -67,9 +67,7 @@ class Quiz(commands.Cog):
     ) -> None:
         found = self.bot.library.lesson(lesson)
         if found is None:
-            await interaction.response.send_message(
-                f"There is no lesson `{shorten(lesson, 50)}`.", ephemeral=True
-            )
+            await interaction.response.send_message(choices.no_lesson(lesson), ephemeral=True)
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         target = channel or interaction.channel

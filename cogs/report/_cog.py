@@ -11,7 +11,6 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import exports
-from bot.rendering import shorten
 from cogs import _choices as choices
 from cogs._checks import moderator_only
 from cogs.report import _render as render
@@ -44,7 +43,7 @@ class Report(commands.Cog):
 
     def _unknown_lesson(self, lesson: str | None) -> str | None:
         if lesson is not None and self.bot.library.lesson(lesson) is None:
-            return f"There is no lesson `{shorten(lesson, 50)}`: pick one from the list as you type."
+            return choices.no_lesson(lesson)
         return None
 
     @group.command(name="export", description="CSV files of every answer and every member (moderators)")

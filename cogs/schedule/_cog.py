@@ -78,9 +78,7 @@ class Schedules(
         assert interaction.guild_id is not None
         found = self.bot.library.lesson(lesson)
         if found is None:
-            await interaction.response.send_message(
-                f"There is no lesson `{shorten(lesson, 50)}`.", ephemeral=True
-            )
+            await interaction.response.send_message(choices.no_lesson(lesson), ephemeral=True)
             return
         if not daily.with_difficulty(found.questions, difficulty):
             await interaction.response.send_message(
