@@ -13,7 +13,6 @@ from storage.leaderboards import MemberStats, QuestionStats
 from storage.reports import QuestionQuality
 
 # Below this many answers a share says little: no difficulty flag.
-MIN_ANSWERS_FOR_FLAG = MIN_ANSWERS
 # Share right on the first try that a question of each label is expected to reach.
 EASY_FROM, MEDIUM_FROM = 0.75, 0.40
 MAX_LESSON_LINES = 12
@@ -34,7 +33,7 @@ def observed_difficulty(first_try_share: float) -> str:
 def difficulty_flag(label: str, stats: QuestionStats) -> str | None:
     """A warning when enough members answered and they found it easier or harder than its label."""
     share = stats.first_try_share
-    if share is None or stats.answered < MIN_ANSWERS_FOR_FLAG:
+    if share is None or stats.answered < MIN_ANSWERS:
         return None
     seen = observed_difficulty(share)
     if seen == label:
@@ -118,8 +117,8 @@ def question_embed(
         value=flag
         or (
             f"Plays like its label (**{observed}**)."
-            if stats.answered >= MIN_ANSWERS_FOR_FLAG
-            else f"Too few answers to judge (fewer than {MIN_ANSWERS_FOR_FLAG})."
+            if stats.answered >= MIN_ANSWERS
+            else f"Too few answers to judge (fewer than {MIN_ANSWERS})."
         ),
         inline=False,
     )
