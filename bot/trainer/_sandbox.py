@@ -166,6 +166,9 @@ def bwrap_args(sandbox: Sandbox) -> list[str]:
             args += ["--ro-bind", top, top]
     for name in _ETC:
         args += ["--ro-bind-try", f"/etc/{name}", f"/etc/{name}"]
+    # The private scratch first: the Python environment may live under /tmp (a checkout there, its
+    # venv inside), and a bind made after the tmpfs shows on top of it instead of being hidden by it.
+    args += ["--size", str(SCRATCH_BYTES), "--tmpfs", SCRATCH]
     for directory in _python_dirs():
         args += ["--ro-bind", directory, directory]
     for relative in _CODE:
@@ -175,8 +178,7 @@ def bwrap_args(sandbox: Sandbox) -> list[str]:
     # only /proc/irq and /proc/bus.
     args += ["--proc", "/proc", "--ro-bind", "/proc/sys", "/proc/sys"]
     args += ["--ro-bind-try", "/proc/sysrq-trigger", "/proc/sysrq-trigger", "--dev", "/dev"]
-    args += ["--size", str(SCRATCH_BYTES), "--tmpfs", SCRATCH, "--chdir", SCRATCH]
-    args += ["--remount-ro", "/", "--"]
+    args += ["--chdir", SCRATCH, "--remount-ro", "/", "--"]
     return args
 
 
