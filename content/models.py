@@ -364,6 +364,17 @@ class Lesson(BaseModel):
         """The file this lesson was loaded from (set by the loader)."""
         return self._path
 
+    def for_server(self, guild_id: int) -> Lesson:
+        """This lesson as one server's own: its id and every question id carry the server
+        (content.scoping), so they never clash with a bundled lesson or another server's."""
+        from content.scoping import scoped
+
+        questions = [q.model_copy(update={"id": scoped(guild_id, q.id)}) for q in self.questions]
+        lesson = self.model_copy(update={"id": scoped(guild_id, self.id), "questions": questions})
+        for question in questions:
+            question._lesson_id = lesson.id
+        return lesson
+
 
 def _dotted(loc: Loc) -> str:
     """('questions', 3, 'answer') -> 'questions[3].answer'."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, CheckConstraint, Index, SmallInteger, UniqueConstraint, text
+from sqlalchemy import JSON, BigInteger, CheckConstraint, Index, SmallInteger, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime
@@ -304,6 +304,47 @@ class ChampionMonth(SQLModel, table=True):
     winners: list[int] = Field(default_factory=list, sa_type=JSON)
     error: str | None = Field(default=None, max_length=300)
     finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class LessonUpload(SQLModel, table=True):
+    """One uploaded lesson file, as quizbot YAML: a draft awaiting Publish (`version` None), or one
+    published version of a server's lesson. Versions are never changed or deleted: restoring one
+    publishes its text again as the next version."""
+
+    __tablename__ = "lesson_uploads"
+    __table_args__ = (UniqueConstraint("guild_id", "lesson_id", "version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    guild_id: int = Field(sa_type=BigInteger)
+    lesson_id: str = Field(max_length=48)  # as authored; content.scoping gives the server's id
+    version: int | None = None
+    title: str = Field(max_length=256)
+    questions: int
+    source: str = Field(max_length=200)  # the uploaded file's name
+    format: str = Field(max_length=20)
+    text: str = Field(sa_type=Text)
+    uploaded_by: int = Field(sa_type=BigInteger)
+    uploaded_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class ServerLesson(SQLModel, table=True):
+    """A server's lesson: which published version is in use."""
+
+    __tablename__ = "server_lessons"
+
+    guild_id: int = Field(sa_type=BigInteger, primary_key=True, sa_column_kwargs=_NOT_AUTO)
+    lesson_id: str = Field(primary_key=True, max_length=48)
+    version: int
+
+
+class LessonChange(SQLModel, table=True):
+    """A server's lessons changed: every bot process reloads that server's lessons once it reads this."""
+
+    __tablename__ = "lesson_changes"
+
+    id: int | None = Field(default=None, primary_key=True)
+    guild_id: int = Field(sa_type=BigInteger)
+    changed_at: datetime = Field(sa_type=UTCDateTime)
 
 
 class ScoreCount(SQLModel, table=True):

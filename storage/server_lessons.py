@@ -1,0 +1,158 @@
+"""A server's uploaded lessons: drafts, published versions, the version in use, and the change log.
+
+Publishing is one transaction that checks the version the moderator saw is still the one in use (a
+second moderator's upload in between asks again), and the unique (guild, lesson, version) makes two
+racing publishes of one lesson store one version each, never the same number twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, func
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, select
+
+from storage._common import aware, insert_for
+from storage.engine import Database
+from storage.models import LessonChange, LessonUpload, ServerLesson
+
+
+async def save_draft(db: Database, draft: LessonUpload) -> int:
+    """Keep an upload until Publish or Cancel; returns its id."""
+    draft.version = None
+    draft.uploaded_at = aware(draft.uploaded_at, "uploaded_at")
+    async with db.writing() as s:
+        s.add(draft)
+        await s.commit()
+        await s.refresh(draft)
+    assert draft.id is not None
+    return draft.id
+
+
+async def get_draft(db: Database, draft_id: int, guild_id: int) -> LessonUpload | None:
+    async with db.session() as s:
+        row = await s.get(LessonUpload, draft_id)
+    return row if row is not None and row.guild_id == guild_id and row.version is None else None
+
+
+async def drop_draft(db: Database, draft_id: int, guild_id: int) -> bool:
+    async with db.writing() as s:
+        done = await s.exec(
+            delete(LessonUpload).where(
+                col(LessonUpload.id) == draft_id,
+                col(LessonUpload.guild_id) == guild_id,
+                col(LessonUpload.version).is_(None),
+            )
+        )
+        await s.commit()
+    return bool(done.rowcount)
+
+
+async def current_version(db: Database, guild_id: int, lesson_id: str) -> int:
+    """The version of the server's lesson in use; 0 when it has none."""
+    async with db.session() as s:
+        row = await s.get(ServerLesson, (guild_id, lesson_id))
+    return row.version if row else 0
+
+
+@dataclass(frozen=True)
+class Published:
+    version: int
+
+
+@dataclass(frozen=True)
+class Changed:
+    """The lesson's version in use is no longer the one the moderator was shown."""
+
+    version: int
+
+
+@dataclass(frozen=True)
+class TooMany:
+    limit: int
+
+
+async def publish(
+    db: Database, draft_id: int, guild_id: int, *, replacing: int, limit: int, now: datetime
+) -> Published | Changed | TooMany | None:
+    """Make a draft the lesson's next version, if the version in use is still `replacing` (0: none)
+    and the server stays within `limit` lessons. None: the draft is gone (published or cancelled)."""
+    now = aware(now, "now")
+    lesson_id = ""
+    try:
+        async with db.writing() as s:
+            draft = await s.get(LessonUpload, draft_id)
+            if draft is None or draft.guild_id != guild_id or draft.version is not None:
+                return None
+            lesson_id = draft.lesson_id
+            in_use = await s.get(ServerLesson, (guild_id, lesson_id))
+            if (in_use.version if in_use else 0) != replacing:
+                return Changed(in_use.version if in_use else 0)
+            if in_use is None:
+                count = (
+                    await s.exec(
+                        select(func.count())
+                        .select_from(ServerLesson)
+                        .where(col(ServerLesson.guild_id) == guild_id)
+                    )
+                ).one()
+                if count >= limit:
+                    return TooMany(limit)
+            latest = (
+                await s.exec(
+                    select(func.max(LessonUpload.version)).where(
+                        col(LessonUpload.guild_id) == guild_id, col(LessonUpload.lesson_id) == lesson_id
+                    )
+                )
+            ).one()
+            version = (latest or 0) + 1
+            draft.version = version
+            draft.uploaded_at = now
+            s.add(draft)
+            upsert = insert_for(db, ServerLesson).values(
+                guild_id=guild_id, lesson_id=lesson_id, version=version
+            )
+            await s.exec(
+                upsert.on_conflict_do_update(
+                    index_elements=["guild_id", "lesson_id"], set_={"version": version}
+                )
+            )
+            s.add(LessonChange(guild_id=guild_id, changed_at=now))
+            await s.commit()
+            return Published(version)
+    except IntegrityError:  # another publish of this lesson took the number: it is no longer `replacing`
+        return Changed(await current_version(db, guild_id, lesson_id))
+
+
+async def lessons_in_use(db: Database, guild_ids: Sequence[int] | None = None) -> list[LessonUpload]:
+    """The version in use of every server's lesson (of these servers only, if given)."""
+    stmt = select(LessonUpload).join(
+        ServerLesson,
+        (col(ServerLesson.guild_id) == col(LessonUpload.guild_id))
+        & (col(ServerLesson.lesson_id) == col(LessonUpload.lesson_id))
+        & (col(ServerLesson.version) == col(LessonUpload.version)),
+    )
+    if guild_ids is not None:
+        stmt = stmt.where(col(LessonUpload.guild_id).in_(list(guild_ids)))
+    async with db.session() as s:
+        return list(
+            (await s.exec(stmt.order_by(col(LessonUpload.guild_id), col(LessonUpload.lesson_id)))).all()
+        )
+
+
+async def changes_since(db: Database, seen: int) -> tuple[int, set[int]]:
+    """The newest change id, and the servers whose lessons changed after `seen`."""
+    async with db.session() as s:
+        rows = (
+            await s.exec(select(LessonChange.id, LessonChange.guild_id).where(col(LessonChange.id) > seen))
+        ).all()
+    newest = max((row[0] or 0 for row in rows), default=seen)
+    return newest, {row[1] for row in rows}
+
+
+async def last_change(db: Database) -> int:
+    async with db.session() as s:
+        return (await s.exec(select(func.max(LessonChange.id)))).one() or 0
