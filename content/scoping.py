@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import re
 
-from content.models import ID
-
-SCOPED_ID = rf"(?:G[0-9A-Z]{{1,13}}\.)?{ID}"  # a bundled id, or a server's; as it appears in custom_ids
 _PREFIX = re.compile(r"^G([0-9A-Z]{1,13})\.")
 _DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
