@@ -17,13 +17,14 @@ from discord import app_commands
 from discord.ext import commands
 
 import cogs
+from bot.catalog import Catalog, parse_uploads
 from bot.discord_target import point_discord_py_at
 from bot.posts import Posts
 from bot.settings import Settings
 from bot.trainer import Trainer
 from bot.widgets import ANSWER_ITEMS, AnswerMode
 from content import DEFAULT_LESSONS_DIR, Library, Question, load_library
-from storage import Database
+from storage import Database, server_lessons
 
 log = logging.getLogger(__name__)
 
@@ -145,7 +146,9 @@ class QuizBot(commands.AutoShardedBot):
         point_discord_py_at(settings.discord_api_url, settings.discord_gateway_url)
         self.trainer = trainer or Trainer.from_settings(settings)
         self._owns_trainer = trainer is None
-        self.library: Library = Library(lessons={}, questions={}, skipped=[])
+        # The bundled lessons and every server's own (bot.catalog); `library` indexes them all.
+        self.catalog = Catalog(Library(lessons={}, questions={}, skipped=[]))
+        self._lesson_changes_seen = 0
         self.db: Database | None = None
         self.posts = Posts(self)
         self._answer_modes: dict[str, AnswerMode[Any]] = {}
@@ -156,6 +159,12 @@ class QuizBot(commands.AutoShardedBot):
     def now(self) -> datetime:
         """The bot's clock: real UTC time unless one was injected (tests move time that way)."""
         return self._clock()
+
+    @property
+    def library(self) -> Library:
+        """Every lesson, bundled or a server's: for ids read back from storage (posts, review cards).
+        What a member may pick is `catalog.lessons_in(guild)`."""
+        return self.catalog.everything
 
     @property
     def database(self) -> Database:
@@ -170,6 +179,7 @@ class QuizBot(commands.AutoShardedBot):
         log.info("Loaded %d lessons, %d questions", len(self.library.lessons), len(self.library.questions))
         self.db = await Database.open(self.settings.database_url)
         log.info("Storage ready at %s", self.db.url)
+        await self.follow_server_lessons(everything=True)
         # The worker warms up (imports TensorFlow) in the background; login does not wait for it.
         await self.trainer.start()
         self.add_dynamic_items(*ANSWER_ITEMS)
@@ -247,8 +257,25 @@ class QuizBot(commands.AutoShardedBot):
         )
 
     def use_lessons(self, library: Library) -> None:
-        """Swap in a loaded Library (on the event loop): one assignment, never half a library."""
-        self.library = library
+        """Swap in the loaded bundled lessons (on the event loop): one assignment, never half a library."""
+        self.catalog = self.catalog.with_bundled(library)
+
+    async def follow_server_lessons(self, *, everything: bool = False) -> None:
+        """Reload the lessons of the servers whose uploads changed since the last look (another
+        process may have published them), or of every server at start-up. Parsed in a thread."""
+        db = self.database
+        if everything:
+            self._lesson_changes_seen = await server_lessons.last_change(db)
+            uploads = await server_lessons.lessons_in_use(db)
+            self.catalog = Catalog(self.catalog.bundled, await asyncio.to_thread(parse_uploads, uploads))
+            return
+        newest, guilds = await server_lessons.changes_since(db, self._lesson_changes_seen)
+        if not guilds:
+            return
+        uploads = await server_lessons.lessons_in_use(db, sorted(guilds))
+        changed = await asyncio.to_thread(parse_uploads, uploads)
+        self.catalog = self.catalog.with_servers(changed, guilds)
+        self._lesson_changes_seen = newest
 
     async def refresh_lessons(self) -> Library:
         """Load the lessons in a thread and swap them in on the loop (start-up, SIGHUP). On

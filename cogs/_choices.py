@@ -15,19 +15,23 @@ from bot.rendering import shorten
 from content import Question
 from content.discord_limits import AUTOCOMPLETE_CHOICES as CHOICES
 from content.discord_limits import CHOICE_NAME_CHARS
+from content.scoping import authored
 from storage import live_games, post_rows
 
 if TYPE_CHECKING:
     from bot.app import QuizBot
 
 
-def lessons(bot: QuizBot, typed: str) -> list[app_commands.Choice[str]]:
-    """Lessons whose id or title contains what was typed."""
+def lessons(interaction: discord.Interaction[QuizBot], typed: str) -> list[app_commands.Choice[str]]:
+    """The server's lessons (bundled and its own) whose id or title contains what was typed."""
     typed = typed.lower()
+    found = interaction.client.catalog.lessons_in(interaction.guild_id).lessons.values()
     return [
-        app_commands.Choice(name=shorten(f"{lesson.title} ({lesson.id})", CHOICE_NAME_CHARS), value=lesson.id)
-        for lesson in bot.library.lessons.values()
-        if typed in lesson.id.lower() or typed in lesson.title.lower()
+        app_commands.Choice(
+            name=shorten(f"{lesson.title} ({authored(lesson.id)})", CHOICE_NAME_CHARS), value=lesson.id
+        )
+        for lesson in found
+        if typed in authored(lesson.id).lower() or typed in lesson.title.lower()
     ][:CHOICES]
 
 

@@ -49,7 +49,7 @@ class Leaderboard(commands.Cog):
         if interaction.guild_id is None:
             await interaction.response.send_message(NO_GUILD, ephemeral=True)
             return
-        if lesson is not None and self.bot.library.lesson(lesson) is None:
+        if lesson is not None and self.bot.catalog.lessons_in(interaction.guild_id).lesson(lesson) is None:
             await interaction.response.send_message(
                 choices.no_lesson(lesson),
                 ephemeral=True,
@@ -64,7 +64,7 @@ class Leaderboard(commands.Cog):
     async def _lesson_choices(
         self, interaction: discord.Interaction[QuizBot], typed: str
     ) -> list[app_commands.Choice[str]]:
-        return choices.lessons(self.bot, typed)
+        return choices.lessons(interaction, typed)
 
     async def turn_page(
         self,

@@ -14,22 +14,32 @@ import discord
 
 from bot.rendering import custom_id
 from content import ID
+from content.scoping import authored, guild_of, scoped
 from storage.leaderboards import Period
 
 if TYPE_CHECKING:
     from cogs.leaderboard._cog import Leaderboard
 
 ALL_LESSONS = "*"
+# A server's own lesson, written without its server prefix (the click names the server): with the
+# prefix, a 48-character lesson id would take a page button past Discord's 100 characters.
+SERVERS_OWN = "~"
 MAX_PAGE = 9999  # the template allows four digits
-_BOARD = rf"(?P<period>today|week|month|all):(?P<lesson>\*|{ID})"
+_BOARD = rf"(?P<period>today|week|month|all):(?P<lesson>\*|~?{ID})"
 
 
 def lesson_code(lesson_id: str | None) -> str:
-    return lesson_id or ALL_LESSONS
+    if lesson_id is None:
+        return ALL_LESSONS
+    return SERVERS_OWN + authored(lesson_id) if guild_of(lesson_id) is not None else lesson_id
 
 
-def lesson_from(code: str) -> str | None:
-    return None if code == ALL_LESSONS else code
+def lesson_from(code: str, guild_id: int | None) -> str | None:
+    if code == ALL_LESSONS:
+        return None
+    if code.startswith(SERVERS_OWN) and guild_id is not None:
+        return scoped(guild_id, code.removeprefix(SERVERS_OWN))
+    return code
 
 
 def _cog(interaction: discord.Interaction[Any]) -> Leaderboard:
@@ -68,7 +78,12 @@ class PageButton(
     async def from_custom_id(
         cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: Any, /
     ) -> PageButton:
-        return cls(match["period"], lesson_from(match["lesson"]), int(match["page"]), int(match["member"]))
+        return cls(
+            match["period"],
+            lesson_from(match["lesson"], interaction.guild_id),
+            int(match["page"]),
+            int(match["member"]),
+        )
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         await _cog(interaction).turn_page(interaction, self.period, self.lesson_id, self.page, self.member_id)
@@ -90,7 +105,7 @@ class MeButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=rf"board
     async def from_custom_id(
         cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: Any, /
     ) -> MeButton:
-        return cls(match["period"], lesson_from(match["lesson"]))
+        return cls(match["period"], lesson_from(match["lesson"], interaction.guild_id))
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         await _cog(interaction).where_am_i(interaction, self.period, self.lesson_id)

@@ -14,6 +14,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.loops import every
 from cogs import _choices as choices
 from cogs._checks import moderator_only
 from cogs.lessons import _render as render
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+FOLLOW_SECONDS = 5  # how soon every process sees a server's newly published lesson
+
 
 class Lessons(commands.Cog):
     lessons = app_commands.Group(
@@ -32,6 +35,17 @@ class Lessons(commands.Cog):
 
     def __init__(self, bot: QuizBot) -> None:
         self.bot = bot
+
+    async def cog_load(self) -> None:
+        self.follow.start()
+
+    async def cog_unload(self) -> None:
+        self.follow.cancel()
+
+    @every(seconds=FOLLOW_SECONDS, what="reloading uploaded lessons")
+    async def follow(self) -> None:
+        # Another process (or this one) published a server's lessons: every process sees them.
+        await self.bot.follow_server_lessons()
 
     @lessons.command(name="check", description="Preview what a question file becomes; nothing is stored")
     @app_commands.describe(
@@ -101,4 +115,4 @@ class Lessons(commands.Cog):
     async def _lesson_choices(
         self, interaction: discord.Interaction[QuizBot], typed: str
     ) -> list[app_commands.Choice[str]]:
-        return choices.lessons(self.bot, typed)
+        return choices.lessons(interaction, typed)

@@ -98,7 +98,7 @@ class Live(commands.Cog):
         seconds: app_commands.Range[int, 5, 120] = 20,
         channel: discord.TextChannel | None = None,
     ) -> None:
-        found = self.bot.library.lesson(lesson)
+        found = self.bot.catalog.lessons_in(interaction.guild_id).lesson(lesson)
         if found is None:
             await interaction.response.send_message(choices.no_lesson(lesson), ephemeral=True)
             return
@@ -150,7 +150,7 @@ class Live(commands.Cog):
     async def _lesson_choices(
         self, interaction: discord.Interaction[QuizBot], typed: str
     ) -> list[app_commands.Choice[str]]:
-        return choices.lessons(self.bot, typed)
+        return choices.lessons(interaction, typed)
 
     @live.command(
         name="stop", description="End this channel's live round now, with the podium so far (moderators)"

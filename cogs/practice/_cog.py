@@ -67,7 +67,7 @@ class Practice(commands.Cog):
         lesson: str,
         mode: Literal["learn", "test"] = "learn",
     ) -> None:
-        found = self.bot.library.lesson(lesson)
+        found = self.bot.catalog.lessons_in(interaction.guild_id).lesson(lesson)
         if found is None:
             await interaction.response.send_message(
                 choices.no_lesson(lesson),
@@ -82,7 +82,7 @@ class Practice(commands.Cog):
     async def _lesson_choices(
         self, interaction: discord.Interaction[QuizBot], typed: str
     ) -> list[app_commands.Choice[str]]:
-        return choices.lessons(self.bot, typed)
+        return choices.lessons(interaction, typed)
 
     # ----- the `practice` answer mode (bot.widgets) and the buttons in _items.py ------------
     forged = FORGED

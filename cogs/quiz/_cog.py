@@ -65,7 +65,7 @@ class Quiz(commands.Cog):
         channel: discord.TextChannel | None = None,
         close_after: app_commands.Range[int, 1, 10080] = 60,
     ) -> None:
-        found = self.bot.library.lesson(lesson)
+        found = self.bot.catalog.lessons_in(interaction.guild_id).lesson(lesson)
         if found is None:
             await interaction.response.send_message(choices.no_lesson(lesson), ephemeral=True)
             return
@@ -107,7 +107,7 @@ class Quiz(commands.Cog):
     async def _lesson_choices(
         self, interaction: discord.Interaction[QuizBot], typed: str
     ) -> list[app_commands.Choice[str]]:
-        return choices.lessons(self.bot, typed)
+        return choices.lessons(interaction, typed)
 
     @post.autocomplete("question")
     async def _question_choices(

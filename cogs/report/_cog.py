@@ -133,7 +133,7 @@ class Report(commands.Cog):
     async def _lesson_choices(
         self, interaction: discord.Interaction[QuizBot], typed: str
     ) -> list[app_commands.Choice[str]]:
-        return choices.lessons(self.bot, typed)
+        return choices.lessons(interaction, typed)
 
     def _lesson_title(self, lesson_id: str | None) -> str | None:
         if lesson_id is None:

@@ -76,7 +76,7 @@ class Schedules(
         close_after: app_commands.Range[int, 1, 1440] | None = None,
     ) -> None:
         assert interaction.guild_id is not None
-        found = self.bot.library.lesson(lesson)
+        found = self.bot.catalog.lessons_in(interaction.guild_id).lesson(lesson)
         if found is None:
             await interaction.response.send_message(choices.no_lesson(lesson), ephemeral=True)
             return
@@ -133,7 +133,7 @@ class Schedules(
     async def _lesson_choices(
         self, interaction: discord.Interaction[QuizBot], typed: str
     ) -> list[app_commands.Choice[str]]:
-        return choices.lessons(self.bot, typed)
+        return choices.lessons(interaction, typed)
 
     @add.autocomplete("timezone")
     async def _timezone_choices(
@@ -371,7 +371,7 @@ class Schedules(
     async def _post_run(self, schedule: Schedule, run: ScheduleRun) -> bool:
         assert schedule.id is not None and run.id is not None
         db = self.bot.database
-        lesson = self.bot.library.lesson(schedule.lesson_id)
+        lesson = self.bot.catalog.lessons_in(schedule.guild_id).lesson(schedule.lesson_id)
         pool = daily.with_difficulty(lesson.questions, schedule.difficulty) if lesson else []
         if not pool:
             reason = (
