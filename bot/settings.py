@@ -68,6 +68,7 @@ class Settings(BaseSettings):
     )
     # The trainer (bot/trainer): demos of servers' uploaded lessons at all (on/off), and minutes without a
     # demo after which the TensorFlow worker exits to free its memory (unset or "off": it stays warm).
+    server_lessons: int = Field(default=50, ge=1, validation_alias="QUIZBOT_SERVER_LESSONS")
     uploaded_demos: bool = Field(default=True, validation_alias="QUIZBOT_UPLOADED_DEMOS")
     trainer_idle_minutes: float | None = Field(
         default=None, gt=0, validation_alias="QUIZBOT_TRAINER_IDLE_MINUTES"

@@ -9,8 +9,8 @@ from content.scoping import scoped
 from storage import server_lessons as store
 from storage.models import LessonUpload
 from tests.conftest import StartBot
-from tests.emulator import DiscordForTests
-from tests.messages import custom_ids
+from tests.emulator import DiscordForTests, plant_message
+from tests.messages import components, custom_ids
 
 T0 = datetime(2030, 6, 1, 12, 0, tzinfo=UTC)
 PACK = """\
@@ -88,3 +88,94 @@ async def test_a_servers_lesson_has_its_own_leaderboard_with_working_buttons(
     assert me.endswith(":~cells")  # the server is the click's, not written in the button
     reply = await emulator.wait_reply(await emulator.click(board, me, by="alice"))
     assert "Cells of our course" in str(reply), reply
+
+
+async def _upload(emulator: DiscordForTests, data: bytes, *, by: str = "mod") -> dict:
+    """Upload cells.yaml; return the private Publish question below the preview."""
+    ix = await emulator.slash("lessons upload", by=by, file=("cells.yaml", data))
+    await emulator.wait_for(lambda: len(emulator.followups(ix)) == 2, what="preview and Publish question")
+    return emulator.followups(ix)[1]
+
+
+def _button(message: dict, label: str) -> str:
+    (button,) = [b for b in components(message) if b["label"] == label]
+    return str(button["custom_id"])
+
+
+async def _press(emulator: DiscordForTests, message: dict, custom_id: str, *, by: str = "mod") -> str:
+    ix = await emulator.click(message, custom_id, by=by)
+    response = await emulator.wait_response(ix)
+    return str(response.get("data", {}).get("content", ""))
+
+
+async def test_a_moderator_publishes_an_upload_and_members_can_use_it_at_once(
+    emulator: DiscordForTests, start_bot: StartBot
+) -> None:
+    bot = await start_bot()
+    ask = await _upload(emulator, PACK.encode())
+    assert "Publish **Cells of our course** (`cells`, 1 question)" in ask["content"]
+    assert (
+        bot.catalog.lessons_in(emulator.world.guild_id).lesson(scoped(emulator.world.guild_id, "cells"))
+        is None
+    )
+    # A member without the permission cannot publish it.
+    publish = _button(ask, "Publish")
+    assert "Only moderators" in await _press(emulator, ask, publish, by="alice")
+    done = await _press(emulator, ask, publish)
+    assert done.startswith("Published **Cells of our course** (`cells`), version 1: 1 question")
+    offered = await emulator.autocomplete("practice", "lesson", by="alice", lesson="cells")
+    assert [c["value"] for c in offered] == [scoped(emulator.world.guild_id, "cells")]
+
+    # The same id again asks before replacing, and keeps version 1.
+    again = await _upload(
+        emulator, PACK.replace("How do body cells divide?", "How do cells divide?").encode()
+    )
+    assert "This server has version 1 of `cells` already" in again["content"]
+    assert "Version 1 is kept." in again["content"]
+    assert (await _press(emulator, again, _button(again, "Replace version 1"))).startswith("Published")
+    question = bot.library.question(scoped(emulator.world.guild_id, "cells.q1"))
+    assert question is not None and question.prompt == "How do cells divide?"
+    assert await store.current_version(bot.database, emulator.world.guild_id, "cells") == 2
+
+
+async def test_cancel_stores_nothing_and_a_second_moderators_version_is_asked_about(
+    emulator: DiscordForTests, start_bot: StartBot
+) -> None:
+    bot = await start_bot()
+    ask = await _upload(emulator, PACK.encode())
+    publish, cancel = _button(ask, "Publish"), _button(ask, "Cancel")
+    assert await _press(emulator, ask, cancel) == "Cancelled: nothing was stored."
+    stale = await plant_message(emulator, "general", [publish])  # the button, kept somewhere else
+    assert "published or cancelled already" in await _press(emulator, stale, publish)
+    assert await store.current_version(bot.database, emulator.world.guild_id, "cells") == 0
+
+    first, second = await _upload(emulator, PACK.encode()), await _upload(emulator, PACK.encode())
+    first_publish = _button(first, "Publish")
+    assert (await _press(emulator, second, _button(second, "Publish"))).startswith("Published")
+    asked = await _press(emulator, first, first_publish)
+    assert asked.startswith("Someone published `cells` meanwhile. This server has version 1")
+    assert await store.current_version(bot.database, emulator.world.guild_id, "cells") == 1
+
+
+async def test_a_forged_publish_button_for_another_servers_draft_changes_nothing(
+    emulator: DiscordForTests, start_bot: StartBot
+) -> None:
+    bot = await start_bot()
+    other = emulator.world.guild_id + 1
+    upload = LessonUpload(
+        guild_id=other,
+        lesson_id="cells",
+        title="Cells",
+        questions=1,
+        source="cells.yaml",
+        format="yaml",
+        text=PACK,
+        uploaded_by=1,
+        uploaded_at=T0,
+    )
+    draft = await store.save_draft(bot.database, upload)
+    message = await plant_message(emulator, "general", [f"lessons:publish:{draft}:0"])
+    ix = await emulator.click(message, f"lessons:publish:{draft}:0", by="mod")
+    response = await emulator.wait_response(ix)
+    assert "published or cancelled already" in str(response)
+    assert await store.current_version(bot.database, other, "cells") == 0

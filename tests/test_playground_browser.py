@@ -520,11 +520,11 @@ async def test_a_moderator_picks_a_file_for_lessons_check_and_sees_the_preview(
     picker = page.locator('#attachments input[type=file][data-option="file"]')
     await expect(picker).to_have_count(0)  # only a command with an attachment option offers one
 
-    await page.fill("#composer", "/lessons check")
+    await page.fill("#composer", "/lessons upload")
     await page.click("#send")
-    await expect(page.locator("#composer-error")).to_have_text("/lessons check needs file:")
+    await expect(page.locator("#composer-error")).to_have_text("/lessons upload needs file:")
 
-    await page.fill("#composer", "/lessons check ")
+    await page.fill("#composer", "/lessons upload ")
     await expect(picker).to_be_visible()
     await picker.set_input_files(files=FilePayload(name="ml_basics.gift", mimeType="text/plain", buffer=gift))
     await page.click("#send")
@@ -543,7 +543,7 @@ async def test_a_moderator_picks_a_file_for_lessons_check_and_sees_the_preview(
     assert playground.emulator.attachments[downloaded][2] == gift
 
     # A broken file gets its FILE:LINE problem, and other members never see any of it.
-    await page.fill("#composer", "/lessons check ")
+    await page.fill("#composer", "/lessons upload ")
     await picker.set_input_files(
         files=FilePayload(name="draft.yaml", mimeType="text/yaml", buffer=b"id: [x\n")
     )

@@ -1,4 +1,4 @@
-"""/lessons: moderators bring their own lessons. For now `/lessons check` previews an uploaded file."""
+"""/lessons: moderators bring their own lessons. `/lessons upload` previews a file and publishes it."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""What /lessons check answers: one line for a file refused, the problems of a broken file, and the
+"""What /lessons upload answers: one line for a file refused, the problems of a broken file, and the
 private preview of a valid one (its numbers, what the import assumed, the first question as posted)."""
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import discord
 from bot.posts import question_embed
 from bot.rendering import clip, fit_lines, plural, shorten
 from bot.widgets import answer_view
+from cogs.lessons._items import publish_view
 from content import Lesson
 from content.discord_limits import (
     EMBED_DESCRIPTION_CHARS,
@@ -23,6 +24,7 @@ from content.discord_limits import (
 )
 from content.formats import FORMATS, MAX_IMPORT_BYTES, Conversion, too_big
 from storage import Post
+from storage.models import LessonUpload
 
 SHOWN_PROBLEMS = 20
 NOTHING_STORED = "Nothing was stored."
@@ -77,7 +79,7 @@ def problems_reply(name: str, conversion: Conversion) -> Reply:
         f"**{shorten(name, 100)}** can't be used as it is: "
         f"{plural(len(lines), 'problem')}{f' (read as {format_label(conversion.format)})' if known else ''}."
     )
-    tail = f"{NOTHING_STORED} Fix the file and check it again."
+    tail = f"{NOTHING_STORED} Fix the file and upload it again."
     more = f"All {len(lines)} are in `problems.txt`."
     budget = MESSAGE_CHARS - len(head) - len(tail) - len(more) - 3
     block, everything_shown = _code_block(lines, budget, max_lines=SHOWN_PROBLEMS)
@@ -134,7 +136,7 @@ def preview_reply(name: str, conversion: Conversion, lesson: Lesson) -> Reply:
         description=(
             f"**{shorten(name, 100)}** reads as {format_label(conversion.format)}: "
             f"{plural(len(lesson.questions), 'question')}, lesson id `{lesson.id}`. "
-            f"{NOTHING_STORED} The converted lesson is attached as `{pack_name}`; "
+            f"The converted lesson is attached as `{pack_name}`; "
             "the first question follows as it will be posted."
         ),
         colour=discord.Colour.blurple(),
@@ -162,6 +164,48 @@ def preview_reply(name: str, conversion: Conversion, lesson: Lesson) -> Reply:
     return Reply(embeds=[summary, card], view=view, files=files)
 
 
+DRAFT_GONE = "This upload was published or cancelled already: nothing changed."
+CANCELLED = "Cancelled: nothing was stored."
+
+
+def _publish_text(title: str, lesson_id: str, questions: int, replacing: int) -> str:
+    what = f"**{shorten(title, 100)}** (`{lesson_id}`, {plural(questions, 'question')})"
+    if replacing:
+        return (
+            f"This server has version {replacing} of `{lesson_id}` already. Replace it with {what}? "
+            f"Version {replacing} is kept."
+        )
+    return f"Publish {what} to this server? Members can use it at once."
+
+
+def publish_question(lesson: Lesson, draft_id: int, replacing: int) -> Reply:
+    """Below the preview: Publish (or Replace version N) and Cancel."""
+    return Reply(
+        content=_publish_text(lesson.title, lesson.id, len(lesson.questions), replacing),
+        view=publish_view(draft_id, replacing),
+    )
+
+
+def publish_question_again(draft: LessonUpload, draft_id: int, version: int) -> Reply:
+    """Another moderator published this lesson since the preview: ask again, naming what is there now."""
+    again = _publish_text(draft.title, draft.lesson_id, draft.questions, version)
+    return Reply(
+        content=f"Someone published `{draft.lesson_id}` meanwhile. {again}",
+        view=publish_view(draft_id, version),
+    )
+
+
+def published(draft: LessonUpload, version: int) -> str:
+    return (
+        f"Published **{shorten(draft.title, 100)}** (`{draft.lesson_id}`), version {version}: "
+        f"{plural(draft.questions, 'question')}, ready for /quiz, /practice, /live and /schedule."
+    )
+
+
+def too_many(limit: int) -> str:
+    return f"This server has {limit} lessons, the most it can keep, so this one was not published."
+
+
 EXPORT_SUFFIXES = {"yaml": ".yaml", "gift": ".gift.txt", "moodle-xml": ".moodle.xml"}
 
 
@@ -177,7 +221,7 @@ def lessons_embed(lessons: list[Lesson]) -> discord.Embed:
         title=f"Lessons · {len(lessons)}",
         description=fit_lines(lines, EMBED_DESCRIPTION_CHARS, noun="lesson") or "No lessons are loaded.",
         colour=discord.Colour.blurple(),
-    ).set_footer(text="/lessons download gives a lesson's file; /lessons check previews a file of yours")
+    ).set_footer(text="/lessons download gives a lesson's file; /lessons upload adds one of yours")
 
 
 def download_reply(lesson: Lesson, format: str, text: str, notes: list[str]) -> Reply:
