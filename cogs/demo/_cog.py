@@ -16,10 +16,11 @@ from bot import spoilers
 from bot.plots import loss_curve_png
 from bot.rendering import custom_id, shorten
 from bot.spoilers import Visibility
-from bot.trainer import TrainerBusy
+from bot.trainer import DemoRefused, TrainerBusy
 from cogs import _choices as choices
 from cogs.demo import _render as render
 from content import ID, Question
+from content.scoping import guild_of
 
 if TYPE_CHECKING:
     from bot.app import QuizBot
@@ -152,9 +153,13 @@ class Demo(commands.Cog):
                 on_epoch=on_epoch,
                 time_limit_s=self.time_limit_s,
                 output_pattern=question.output_check.pattern if question.output_check else None,
+                untrusted=guild_of(question.id) is not None,  # a server's upload: the sandbox or nothing
             )
         except TrainerBusy as busy:
             await interaction.edit_original_response(content=f"⏳ {busy}")
+            return
+        except DemoRefused as refused:
+            await interaction.edit_original_response(content=str(refused))
             return
         attachments = []
         if len(result.losses) >= 2:
