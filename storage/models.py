@@ -62,6 +62,9 @@ class Post(SQLModel, table=True):
     closes_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     closed: bool = Field(default=False)
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Question.digest when posted (None: posted before digests were kept), so a click on a post whose
+    # question changed since is told so instead of graded against the new answer.
+    question_digest: str | None = Field(default=None, max_length=16)
 
 
 class Attempt(SQLModel, table=True):
@@ -335,6 +338,15 @@ class ServerLesson(SQLModel, table=True):
     guild_id: int = Field(sa_type=BigInteger, primary_key=True, sa_column_kwargs=_NOT_AUTO)
     lesson_id: str = Field(primary_key=True, max_length=48)
     version: int
+
+
+class HiddenLesson(SQLModel, table=True):
+    """A bundled lesson a server does not want: it leaves that server's lesson lists."""
+
+    __tablename__ = "hidden_lessons"
+
+    guild_id: int = Field(sa_type=BigInteger, primary_key=True, sa_column_kwargs=_NOT_AUTO)
+    lesson_id: str = Field(primary_key=True, max_length=200)
 
 
 class LessonChange(SQLModel, table=True):
