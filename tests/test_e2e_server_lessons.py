@@ -3,16 +3,13 @@ lesson lists alone, and posts its questions under the server's own ids."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from content.scoping import scoped
 from storage import server_lessons as store
-from storage.models import LessonUpload
 from tests.conftest import StartBot
 from tests.emulator import DiscordForTests, plant_message
 from tests.messages import components, custom_ids
+from tests.server_lessons import publish, upload_of
 
-T0 = datetime(2030, 6, 1, 12, 0, tzinfo=UTC)
 PACK = """\
 id: cells
 title: Cells of our course
@@ -32,22 +29,7 @@ questions:
 
 
 async def _publish(bot: object, guild_id: int, title: str) -> None:
-    db = bot.database  # type: ignore[attr-defined]
-    upload = LessonUpload(
-        guild_id=guild_id,
-        lesson_id="cells",
-        title="Cells",
-        questions=1,
-        source="cells.yaml",
-        format="yaml",
-        text=PACK.replace("Cells of our course", title),
-        uploaded_by=1,
-        uploaded_at=T0,
-    )
-    draft = await store.save_draft(db, upload)
-    assert isinstance(
-        await store.publish(db, draft, guild_id, replacing=0, limit=50, now=T0), store.Published
-    )
+    await publish(bot, guild_id, PACK.replace("Cells of our course", title))
 
 
 async def test_a_published_lesson_is_offered_and_posted_in_its_own_server_only(
@@ -162,17 +144,7 @@ async def test_a_forged_publish_button_for_another_servers_draft_changes_nothing
 ) -> None:
     bot = await start_bot()
     other = emulator.world.guild_id + 1
-    upload = LessonUpload(
-        guild_id=other,
-        lesson_id="cells",
-        title="Cells",
-        questions=1,
-        source="cells.yaml",
-        format="yaml",
-        text=PACK,
-        uploaded_by=1,
-        uploaded_at=T0,
-    )
+    upload = upload_of(other, PACK)
     draft = await store.save_draft(bot.database, upload)
     message = await plant_message(emulator, "general", [f"lessons:publish:{draft}:0"])
     ix = await emulator.click(message, f"lessons:publish:{draft}:0", by="mod")
