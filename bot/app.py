@@ -267,14 +267,17 @@ class QuizBot(commands.AutoShardedBot):
         if everything:
             self._lesson_changes_seen = await server_lessons.last_change(db)
             uploads = await server_lessons.lessons_in_use(db)
-            self.catalog = Catalog(self.catalog.bundled, await asyncio.to_thread(parse_uploads, uploads))
+            hidden = await server_lessons.hidden_lessons(db)
+            parsed = await asyncio.to_thread(parse_uploads, uploads)
+            self.catalog = Catalog(self.catalog.bundled, parsed, hidden)
             return
         newest, guilds = await server_lessons.changes_since(db, self._lesson_changes_seen)
         if not guilds:
             return
         uploads = await server_lessons.lessons_in_use(db, sorted(guilds))
+        hidden = await server_lessons.hidden_lessons(db, sorted(guilds))
         changed = await asyncio.to_thread(parse_uploads, uploads)
-        self.catalog = self.catalog.with_servers(changed, guilds)
+        self.catalog = self.catalog.with_servers(changed, hidden, guilds)
         self._lesson_changes_seen = newest
 
     async def refresh_lessons(self) -> Library:

@@ -2,7 +2,7 @@
 
 `everything` indexes every lesson of every server, so a stored question id (a post, a review card)
 is found wherever it is read, a DM included; `lessons_in(guild)` is one server's view, for what a
-member may pick: the bundled lessons and that server's own, never another server's.
+member may pick: the bundled lessons it does not hide and its own, never another server's.
 """
 
 from __future__ import annotations
@@ -51,10 +51,15 @@ def _library(lessons: Iterable[Lesson], skipped: list[object] | None = None) -> 
     )
 
 
+Uploaded = Mapping[int, Mapping[str, tuple[Lesson, LessonUpload]]]  # server -> lesson id -> (lesson, upload)
+Hidden = Mapping[int, frozenset[str]]  # server -> the bundled lessons it hides
+
+
 @dataclass(frozen=True)
 class Catalog:
     bundled: Library
-    uploaded: Mapping[int, Mapping[str, tuple[Lesson, LessonUpload]]] = field(default_factory=dict)
+    uploaded: Uploaded = field(default_factory=dict)
+    hidden: Hidden = field(default_factory=dict)
     everything: Library = field(init=False)
     _views: dict[int, Library] = field(init=False, default_factory=dict)
 
@@ -64,27 +69,33 @@ class Catalog:
         object.__setattr__(self, "everything", everything)
 
     def with_bundled(self, bundled: Library) -> Catalog:
-        return Catalog(bundled, self.uploaded)
+        return Catalog(bundled, self.uploaded, self.hidden)
 
-    def with_servers(
-        self, changed: Mapping[int, Mapping[str, tuple[Lesson, LessonUpload]]], guild_ids: Iterable[int]
-    ) -> Catalog:
-        """These servers' lessons replaced by `changed` (a server missing from it has none left)."""
-        uploaded = dict(self.uploaded)
-        for guild_id in guild_ids:
-            uploaded.pop(guild_id, None)
-        uploaded.update(changed)
-        return Catalog(self.bundled, uploaded)
+    def with_servers(self, uploaded: Uploaded, hidden: Hidden, guild_ids: Iterable[int]) -> Catalog:
+        """These servers' lessons and hidden ones replaced (a server missing from them has none)."""
+        guilds = set(guild_ids)
+        return Catalog(
+            self.bundled,
+            {g: lessons for g, lessons in self.uploaded.items() if g not in guilds} | dict(uploaded),
+            {g: ids for g, ids in self.hidden.items() if g not in guilds} | dict(hidden),
+        )
 
     def lessons_in(self, guild_id: int | None) -> Library:
         """The lessons a member of this server may pick (outside a server: the bundled ones)."""
-        if guild_id is None or guild_id not in self.uploaded:
+        if guild_id is None or (guild_id not in self.uploaded and guild_id not in self.hidden):
             return self.bundled
         view = self._views.get(guild_id)
         if view is None:
-            own = [lesson for lesson, _ in self.uploaded[guild_id].values()]
-            view = self._views[guild_id] = _library([*self.bundled.lessons.values(), *own])
+            hidden = self.hidden.get(guild_id, frozenset())
+            bundled = [lesson for lesson in self.bundled.lessons.values() if lesson.id not in hidden]
+            own = [lesson for lesson, _ in self.uploaded.get(guild_id, {}).values()]
+            view = self._views[guild_id] = _library([*bundled, *own])
         return view
+
+    def hidden_in(self, guild_id: int) -> list[Lesson]:
+        """The bundled lessons this server hides."""
+        hidden = self.hidden.get(guild_id, frozenset())
+        return [lesson for lesson in self.bundled.lessons.values() if lesson.id in hidden]
 
     def upload_of(self, lesson_id: str) -> LessonUpload | None:
         """Who uploaded a server's lesson, and when; None for a bundled lesson."""

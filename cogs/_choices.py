@@ -5,6 +5,7 @@ Each returns at most 25 choices (Discord's limit) whose names fit in 100 charact
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import discord
@@ -12,7 +13,7 @@ from discord import app_commands
 
 from bot import timezones
 from bot.rendering import shorten
-from content import Question
+from content import Lesson, Question
 from content.discord_limits import AUTOCOMPLETE_CHOICES as CHOICES
 from content.discord_limits import CHOICE_NAME_CHARS
 from content.scoping import authored
@@ -22,16 +23,30 @@ if TYPE_CHECKING:
     from bot.app import QuizBot
 
 
-def lessons(interaction: discord.Interaction[QuizBot], typed: str) -> list[app_commands.Choice[str]]:
-    """The server's lessons (bundled and its own) whose id or title contains what was typed."""
+def lessons(
+    interaction: discord.Interaction[QuizBot], typed: str, *, keep: Callable[[Lesson], bool] | None = None
+) -> list[app_commands.Choice[str]]:
+    """The server's lessons (bundled and its own, those `keep` accepts) whose id or title contains
+    what was typed."""
     typed = typed.lower()
-    found = interaction.client.catalog.lessons_in(interaction.guild_id).lessons.values()
+    view = interaction.client.catalog.lessons_in(interaction.guild_id).lessons.values()
+    found = [lesson for lesson in view if keep is None or keep(lesson)]
     return [
         app_commands.Choice(
             name=shorten(f"{lesson.title} ({authored(lesson.id)})", CHOICE_NAME_CHARS), value=lesson.id
         )
         for lesson in found
         if typed in authored(lesson.id).lower() or typed in lesson.title.lower()
+    ][:CHOICES]
+
+
+def named(titles: dict[str, str], typed: str) -> list[app_commands.Choice[str]]:
+    """Ids with their titles, as "Title (id)", whose id or title contains what was typed."""
+    typed = typed.lower()
+    return [
+        app_commands.Choice(name=shorten(f"{title} ({lesson_id})", CHOICE_NAME_CHARS), value=lesson_id)
+        for lesson_id, title in titles.items()
+        if typed in lesson_id.lower() or typed in title.lower()
     ][:CHOICES]
 
 

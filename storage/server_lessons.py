@@ -11,13 +11,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func
+from sqlalchemy import delete, func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage._common import aware, insert_for
 from storage.engine import Database
-from storage.models import LessonChange, LessonUpload, ServerLesson
+from storage.models import HiddenLesson, LessonChange, LessonUpload, Schedule, ServerLesson
+from storage.schedules import REASON_CHARS
 
 
 async def save_draft(db: Database, draft: LessonUpload) -> int:
@@ -125,6 +127,138 @@ async def publish(
             return Published(version)
     except IntegrityError:  # another publish of this lesson took the number: it is no longer `replacing`
         return Changed(await current_version(db, guild_id, lesson_id))
+
+
+async def get_version(db: Database, upload_id: int, guild_id: int) -> LessonUpload | None:
+    """A published version of this server's (None for a draft, another server's, or no such row)."""
+    async with db.session() as s:
+        row = await s.get(LessonUpload, upload_id)
+    return row if row is not None and row.guild_id == guild_id and row.version is not None else None
+
+
+async def draft_of_version(db: Database, row: LessonUpload, *, by: int, now: datetime) -> LessonUpload:
+    """A new draft with a published version's text: restoring a version is publishing this draft."""
+    guild_id = row.guild_id
+    draft = LessonUpload(
+        guild_id=guild_id,
+        lesson_id=row.lesson_id,
+        title=row.title,
+        questions=row.questions,
+        source=row.source,
+        format=row.format,
+        text=row.text,
+        uploaded_by=by,
+        uploaded_at=now,
+    )
+    await save_draft(db, draft)
+    return draft
+
+
+async def versions(db: Database, guild_id: int, lesson_id: str) -> list[LessonUpload]:
+    """Every published version of a server's lesson, newest first."""
+    async with db.session() as s:
+        rows = await s.exec(
+            select(LessonUpload)
+            .where(
+                col(LessonUpload.guild_id) == guild_id,
+                col(LessonUpload.lesson_id) == lesson_id,
+                col(LessonUpload.version).is_not(None),
+            )
+            .order_by(col(LessonUpload.version).desc())
+        )
+        return list(rows.all())
+
+
+async def uploaded_lessons(db: Database, guild_id: int) -> dict[str, str]:
+    """Every lesson this server ever published, in use or removed: authored id -> latest title."""
+    async with db.session() as s:
+        rows = await s.exec(
+            select(LessonUpload.lesson_id, LessonUpload.title)
+            .where(col(LessonUpload.guild_id) == guild_id, col(LessonUpload.version).is_not(None))
+            .order_by(col(LessonUpload.lesson_id), col(LessonUpload.version))
+        )
+        return {lesson_id: title for lesson_id, title in rows.all()}
+
+
+async def _pause_schedules(s: AsyncSession, guild_id: int, lesson_id: str, reason: str) -> int:
+    done = await s.exec(
+        update(Schedule)
+        .where(
+            col(Schedule.guild_id) == guild_id,
+            col(Schedule.lesson_id) == lesson_id,
+            col(Schedule.paused).is_(False),
+        )
+        .values(paused=True, paused_reason=reason[:REASON_CHARS])
+    )
+    return int(done.rowcount or 0)
+
+
+@dataclass(frozen=True)
+class Removed:
+    paused: int  # schedules of the lesson now paused
+
+
+async def remove(
+    db: Database,
+    guild_id: int,
+    lesson_id: str,
+    *,
+    version: int,
+    schedules_id: str,
+    reason: str,
+    now: datetime,
+) -> Removed | Changed:
+    """The server stops using its lesson (every version stays, for history and restore), if the
+    version in use is still `version`; its schedules (`schedules_id`: the id they store) pause."""
+    async with db.writing() as s:
+        in_use = await s.get(ServerLesson, (guild_id, lesson_id))
+        if in_use is None or in_use.version != version:
+            return Changed(in_use.version if in_use else 0)
+        await s.delete(in_use)
+        paused = await _pause_schedules(s, guild_id, schedules_id, reason)
+        s.add(LessonChange(guild_id=guild_id, changed_at=aware(now, "now")))
+        await s.commit()
+    return Removed(paused)
+
+
+async def hide(db: Database, guild_id: int, lesson_id: str, *, reason: str, now: datetime) -> Removed | None:
+    """A bundled lesson leaves this server's lists and its schedules pause; None if hidden already."""
+    try:
+        async with db.writing() as s:
+            s.add(HiddenLesson(guild_id=guild_id, lesson_id=lesson_id))
+            await s.flush()
+            paused = await _pause_schedules(s, guild_id, lesson_id, reason)
+            s.add(LessonChange(guild_id=guild_id, changed_at=aware(now, "now")))
+            await s.commit()
+    except IntegrityError:
+        return None
+    return Removed(paused)
+
+
+async def show(db: Database, guild_id: int, lesson_id: str, *, now: datetime) -> bool:
+    """A hidden bundled lesson is listed again (its paused schedules stay paused until resumed)."""
+    async with db.writing() as s:
+        done = await s.exec(
+            delete(HiddenLesson).where(
+                col(HiddenLesson.guild_id) == guild_id, col(HiddenLesson.lesson_id) == lesson_id
+            )
+        )
+        if done.rowcount:
+            s.add(LessonChange(guild_id=guild_id, changed_at=aware(now, "now")))
+        await s.commit()
+    return bool(done.rowcount)
+
+
+async def hidden_lessons(db: Database, guild_ids: Sequence[int] | None = None) -> dict[int, frozenset[str]]:
+    """The bundled lessons each server hides (of these servers only, if given)."""
+    stmt = select(HiddenLesson.guild_id, HiddenLesson.lesson_id)
+    if guild_ids is not None:
+        stmt = stmt.where(col(HiddenLesson.guild_id).in_(list(guild_ids)))
+    hidden: dict[int, set[str]] = {}
+    async with db.session() as s:
+        for guild_id, lesson_id in (await s.exec(stmt)).all():
+            hidden.setdefault(guild_id, set()).add(lesson_id)
+    return {guild_id: frozenset(ids) for guild_id, ids in hidden.items()}
 
 
 async def lessons_in_use(db: Database, guild_ids: Sequence[int] | None = None) -> list[LessonUpload]:

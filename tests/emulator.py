@@ -29,6 +29,11 @@ class DiscordForTests(DiscordEmulator):
             and (m.visible_to is None or m.visible_to == viewer)
         ]
 
+    def attachment(self, message: Json, filename: str) -> bytes:
+        """The bytes of a file the bot attached to a message."""
+        found = next(a for a in message["attachments"] if a["filename"] == filename)
+        return self.attachments[int(found["id"])][2]
+
     def followups(self, ix: Interaction) -> list[Json]:
         return [self.messages[i].data for i in ix.followup_ids]
 

@@ -52,11 +52,6 @@ MANY_PROBLEMS = (
 ).encode()
 
 
-def _attachment(emulator: DiscordForTests, message: dict, filename: str) -> bytes:
-    found = next(a for a in message["attachments"] if a["filename"] == filename)
-    return emulator.attachments[int(found["id"])][2]
-
-
 async def _check(
     emulator: DiscordForTests, name: str, data: bytes, *, by: str = "mod", **options: str
 ) -> dict:
@@ -102,9 +97,7 @@ async def test_a_valid_gift_file_previews_counts_assumptions_and_the_first_quest
     ]
     assert all(b.get("disabled") for b in buttons)
     # The converted pack comes along, exactly what `content import` writes; the upload was downloaded.
-    assert (
-        _attachment(emulator, reply, "ml_basics.yaml").decode() == convert("ml_basics.gift", GIFT).pack_yaml
-    )
+    assert emulator.attachment(reply, "ml_basics.yaml").decode() == convert("ml_basics.gift", GIFT).pack_yaml
     (uploaded,) = ix.payload["data"]["resolved"]["attachments"]
     assert emulator.downloads == [int(uploaded)]
 
@@ -132,7 +125,7 @@ async def test_twenty_five_problems_show_twenty_and_attach_all_of_them(
     shown = [line for line in content.splitlines() if line.startswith("many.yaml:")]
     assert len(shown) == 20 and shown[0].startswith("many.yaml:10: questions[0].answer:")
     assert "… and 5 more" in content and "All 25 are in `problems.txt`." in content
-    listed = _attachment(emulator, reply, "problems.txt").decode().splitlines()
+    listed = emulator.attachment(reply, "problems.txt").decode().splitlines()
     assert len(listed) == 25 and listed[:20] == shown
     assert listed[24].startswith("many.yaml:202: questions[24].answer:")
 
@@ -213,7 +206,7 @@ async def test_a_long_first_question_and_many_assumptions_stay_within_discords_l
         (f["name"], f["value"]) for f in summary["fields"] if f["name"].startswith("What")
     )
     assert heading.endswith(": all in assumptions.txt") and "… and" in assumed
-    listed = _attachment(emulator, reply, "assumptions.txt").decode().splitlines()
+    listed = emulator.attachment(reply, "assumptions.txt").decode().splitlines()
     assert len(listed) == len(convert("long.gift", gift).assumptions) > 40
     assert "Question 41 (line 81) skipped: a short answer is typed, not picked from options" in listed
 
@@ -245,7 +238,7 @@ async def test_a_downloaded_lesson_checks_again_with_the_same_questions(
     assert (
         reply["flags"] & EPHEMERAL and "Upload it again and it gives the same questions." in reply["content"]
     )
-    data = _attachment(emulator, reply, "training-weights.yaml")
+    data = emulator.attachment(reply, "training-weights.yaml")
     again = await _check(emulator, "training-weights.yaml", data)
     summary = again["embeds"][0]
     assert summary["title"] == f"Preview · {seed.title}"

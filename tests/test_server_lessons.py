@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from bot.catalog import Catalog, parse_uploads
 from content import load_library
 from content.scoping import authored, guild_of, scoped
-from storage import Database
+from storage import Database, schedules
 from storage import server_lessons as store
 from storage.models import LessonUpload
 
@@ -159,5 +159,62 @@ async def test_the_catalog_shows_a_servers_lessons_to_that_server_alone(db: Data
     assert catalog.upload_of(next(iter(bundled.lessons))) is None
 
     # A server whose lessons changed is reloaded alone; one with none left loses them.
-    emptied = catalog.with_servers({}, [OTHER_GUILD])
+    emptied = catalog.with_servers({}, {}, [OTHER_GUILD])
     assert theirs not in emptied.everything.lessons and mine in emptied.everything.lessons
+
+
+async def test_removing_keeps_every_version_pauses_its_schedules_and_logs_the_change(db: Database) -> None:
+    await store.publish(db, await draft(db), GUILD, replacing=0, limit=50, now=T0)
+    await store.publish(
+        db, await draft(db, text=pack(prompt="Cells divide by?")), GUILD, replacing=1, limit=50, now=T0
+    )
+    schedule = await schedules.create_schedule(
+        db,
+        guild_id=GUILD,
+        channel_id=1,
+        lesson_id=scoped(GUILD, "biology"),
+        hour=9,
+        minute=0,
+        timezone="UTC",
+        created_by=MOD,
+    )
+    seen = await store.last_change(db)
+    # Asked while version 1 was in use: version 2 is not removed unseen.
+    assert await store.remove(
+        db, GUILD, "biology", version=1, schedules_id=scoped(GUILD, "biology"), reason="r", now=T0
+    ) == store.Changed(2)
+    removed = await store.remove(
+        db, GUILD, "biology", version=2, schedules_id=scoped(GUILD, "biology"), reason="removed", now=T0
+    )
+    assert removed == store.Removed(paused=1)
+    assert await store.current_version(db, GUILD, "biology") == 0
+    assert [v.version for v in await store.versions(db, GUILD, "biology")] == [2, 1]
+    assert await store.uploaded_lessons(db, GUILD) == {"biology": "Cells"}
+    paused = await schedules.get_schedule(db, schedule.id or 0)
+    assert paused is not None and paused.paused and paused.paused_reason == "removed"
+    assert (await store.changes_since(db, seen))[1] == {GUILD}
+
+    # Restoring is publishing a version's text again, as the newest version.
+    (v2, v1) = await store.versions(db, GUILD, "biology")
+    assert await store.get_version(db, v1.id or 0, OTHER_GUILD) is None  # not another server's
+    again = await store.draft_of_version(db, v1, by=MOD, now=T0)
+    assert await store.publish(db, again.id or 0, GUILD, replacing=0, limit=50, now=T0) == store.Published(3)
+    (in_use,) = await store.lessons_in_use(db, [GUILD])
+    assert in_use.version == 3 and in_use.text == v1.text != v2.text
+
+
+async def test_a_hidden_bundled_lesson_leaves_that_servers_view_alone(db: Database) -> None:
+    bundled = load_library()
+    lesson_id = next(iter(bundled.lessons))
+    assert await store.hide(db, GUILD, lesson_id, reason="hidden", now=T0) == store.Removed(paused=0)
+    assert await store.hide(db, GUILD, lesson_id, reason="hidden", now=T0) is None
+    hidden = await store.hidden_lessons(db)
+    assert hidden == {GUILD: frozenset({lesson_id})}
+    catalog = Catalog(bundled, {}, hidden)
+    assert lesson_id not in catalog.lessons_in(GUILD).lessons
+    assert lesson_id in catalog.lessons_in(OTHER_GUILD).lessons
+    assert lesson_id in catalog.everything.lessons  # stored ids (review cards) are still found
+    assert [lesson.id for lesson in catalog.hidden_in(GUILD)] == [lesson_id]
+    assert await store.show(db, GUILD, lesson_id, now=T0)
+    assert not await store.show(db, GUILD, lesson_id, now=T0)
+    assert await store.hidden_lessons(db) == {}

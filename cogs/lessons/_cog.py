@@ -20,7 +20,10 @@ from cogs import _choices as choices
 from cogs._checks import NOT_A_MODERATOR, is_moderator, moderator_only
 from cogs.lessons import _render as render
 from cogs.lessons._items import DYNAMIC_ITEMS
+from content import Lesson, load_lesson_text
 from content.formats import EXPORT_FORMATS, FORMATS, convert, export
+from content.scoping import authored, guild_of, scoped
+from storage import schedules
 from storage import server_lessons as store
 from storage.models import LessonUpload
 
@@ -121,20 +124,11 @@ class Lessons(commands.Cog):
         if not await self._moderator(interaction):
             return
         assert interaction.guild_id is not None
-        db = self.bot.database
-        draft = await store.get_draft(db, draft_id, interaction.guild_id)
-        outcome = await store.publish(
-            db,
-            draft_id,
-            interaction.guild_id,
-            replacing=replacing,
-            limit=self.bot.settings.server_lessons,
-            now=self.bot.now(),
-        )
+        draft = await store.get_draft(self.bot.database, draft_id, interaction.guild_id)
+        outcome = await self._publish(interaction.guild_id, draft_id, replacing)
         if draft is None or outcome is None:
             await interaction.response.edit_message(content=render.DRAFT_GONE, view=None)
         elif isinstance(outcome, store.Published):
-            await self.bot.follow_server_lessons()  # this process sees it at once; the others within seconds
             await interaction.response.edit_message(
                 content=render.published(draft, outcome.version), view=None
             )
@@ -156,8 +150,13 @@ class Lessons(commands.Cog):
     @lessons.command(name="list", description="Every lesson this server sees, and where it comes from")
     @moderator_only()
     async def list_lessons(self, interaction: discord.Interaction[QuizBot]) -> None:
-        lessons = list(self.bot.library.lessons.values())
-        await interaction.response.send_message(embed=render.lessons_embed(lessons), ephemeral=True)
+        catalog = self.bot.catalog
+        lessons = list(catalog.lessons_in(interaction.guild_id).lessons.values())
+        uploads = {lesson.id: up for lesson in lessons if (up := catalog.upload_of(lesson.id)) is not None}
+        assert interaction.guild_id is not None
+        hidden = catalog.hidden_in(interaction.guild_id)
+        embed = render.lessons_embed(lessons, uploads, hidden)
+        await interaction.response.send_message(embed=embed, ephemeral=True)
 
     @lessons.command(name="download", description="A lesson's file, to edit and check again (moderators)")
     @app_commands.describe(lesson="The lesson", format="yaml (default), or gift / moodle-xml for Moodle")
@@ -169,20 +168,212 @@ class Lessons(commands.Cog):
         self, interaction: discord.Interaction[QuizBot], lesson: str, format: str = "yaml"
     ) -> None:
         # Moderators only: a lesson's file holds every answer, open questions' too.
-        found = self.bot.library.lesson(lesson)
+        found = self._lesson_here(interaction, lesson)
         if found is None:
-            await interaction.response.send_message(
-                choices.no_lesson(lesson),
-                ephemeral=True,
-            )
+            await interaction.response.send_message(choices.no_lesson(lesson), ephemeral=True)
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
-        text, notes = await asyncio.to_thread(export, found, format)
+        upload = self.bot.catalog.upload_of(found.id)
+        if upload is not None and format == "yaml":
+            text, notes = upload.text, list[str]()  # the file as stored: it uploads again unchanged
+            found = await asyncio.to_thread(load_lesson_text, upload.text, upload.source)
+        else:
+            if upload is not None:  # exported under the ids its authors wrote, not the server's
+                found = await asyncio.to_thread(load_lesson_text, upload.text, upload.source)
+            text, notes = await asyncio.to_thread(export, found, format)
         reply = render.download_reply(found, format, text, notes)
         await interaction.followup.send(reply.content, files=reply.files, ephemeral=True)
+
+    def _lesson_here(self, interaction: discord.Interaction[QuizBot], lesson_id: str) -> Lesson | None:
+        return self.bot.catalog.lessons_in(interaction.guild_id).lesson(lesson_id)
+
+    @lessons.command(name="history", description="A lesson's uploaded versions, to restore an earlier one")
+    @app_commands.describe(lesson="One of this server's uploaded lessons (removed ones too)")
+    @moderator_only()
+    async def history(self, interaction: discord.Interaction[QuizBot], lesson: str) -> None:
+        assert interaction.guild_id is not None
+        lesson_id = self._authored_here(interaction.guild_id, lesson)
+        db = self.bot.database
+        versions = await store.versions(db, interaction.guild_id, lesson_id)
+        if not versions:
+            await interaction.response.send_message(render.no_history(lesson_id), ephemeral=True)
+            return
+        in_use = await store.current_version(db, interaction.guild_id, lesson_id)
+        reply = render.history_reply(lesson_id, versions, in_use)
+        await interaction.response.send_message(
+            embeds=reply.embeds, view=reply.view or discord.utils.MISSING, ephemeral=True
+        )
+
+    @staticmethod
+    def _authored_here(guild_id: int, lesson: str) -> str:
+        """A lesson id as this server's moderators wrote it (the pickers may give the scoped one)."""
+        return authored(lesson) if guild_of(lesson) == guild_id else lesson
+
+    @history.autocomplete("lesson")
+    async def _history_choices(
+        self, interaction: discord.Interaction[QuizBot], typed: str
+    ) -> list[app_commands.Choice[str]]:
+        if interaction.guild_id is None:
+            return []
+        titles = await store.uploaded_lessons(self.bot.database, interaction.guild_id)
+        return choices.named(titles, typed)
+
+    async def restore(
+        self, interaction: discord.Interaction[QuizBot], upload_id: int, replacing: int
+    ) -> None:
+        """Restore pressed: that version's text is published again as the lesson's newest version."""
+        if not await self._moderator(interaction):
+            return
+        assert interaction.guild_id is not None
+        db = self.bot.database
+        row = await store.get_version(db, upload_id, interaction.guild_id)
+        if row is None:
+            await interaction.response.edit_message(content=render.VERSION_GONE, embeds=[], view=None)
+            return
+        draft = await store.draft_of_version(db, row, by=interaction.user.id, now=self.bot.now())
+        assert draft.id is not None
+        outcome = await self._publish(interaction.guild_id, draft.id, replacing)
+        if isinstance(outcome, store.Published):
+            await interaction.response.edit_message(
+                content=render.restored(draft, outcome.version), embeds=[], view=None
+            )
+            return
+        if isinstance(outcome, store.Changed):  # asked again, as an upload is
+            reply = render.publish_question_again(draft, draft.id, outcome.version)
+            await interaction.response.edit_message(content=reply.content, embeds=[], view=reply.view)
+            return
+        await store.drop_draft(db, draft.id, interaction.guild_id)
+        text = render.too_many(outcome.limit) if outcome else render.DRAFT_GONE
+        await interaction.response.edit_message(content=text, embeds=[], view=None)
+
+    async def _publish(
+        self, guild_id: int, draft_id: int, replacing: int
+    ) -> store.Published | store.Changed | store.TooMany | None:
+        outcome = await store.publish(
+            self.bot.database,
+            draft_id,
+            guild_id,
+            replacing=replacing,
+            limit=self.bot.settings.server_lessons,
+            now=self.bot.now(),
+        )
+        if isinstance(outcome, store.Published):
+            await self.bot.follow_server_lessons()  # this process sees it at once; the others within seconds
+        return outcome
+
+    @lessons.command(
+        name="remove", description="Take one of this server's uploaded lessons away (asks first)"
+    )
+    @app_commands.describe(lesson="One of this server's uploaded lessons")
+    @moderator_only()
+    async def remove(self, interaction: discord.Interaction[QuizBot], lesson: str) -> None:
+        found = self._lesson_here(interaction, lesson)
+        if found is None:
+            await interaction.response.send_message(choices.no_lesson(lesson), ephemeral=True)
+            return
+        upload = self.bot.catalog.upload_of(found.id)
+        if upload is None or upload.id is None:
+            await interaction.response.send_message(render.not_removable(found), ephemeral=True)
+            return
+        assert interaction.guild_id is not None
+        schedules = await self._active_schedules_of(interaction.guild_id, found.id)
+        reply = render.remove_question(found, schedules, upload.id)
+        assert reply.view is not None
+        await interaction.response.send_message(reply.content, view=reply.view, ephemeral=True)
+
+    async def _active_schedules_of(self, guild_id: int, lesson_id: str) -> int:
+        listed = await schedules.list_schedules(self.bot.database, guild_id)
+        return sum(1 for s in listed if s.lesson_id == lesson_id and not s.paused)
+
+    async def remove_pressed(self, interaction: discord.Interaction[QuizBot], upload_id: int) -> None:
+        if not await self._moderator(interaction):
+            return
+        assert interaction.guild_id is not None
+        db = self.bot.database
+        row = await store.get_version(db, upload_id, interaction.guild_id)
+        if row is None or row.version is None:
+            await interaction.response.edit_message(content=render.VERSION_GONE, view=None)
+            return
+        outcome = await store.remove(
+            db,
+            interaction.guild_id,
+            row.lesson_id,
+            version=row.version,
+            schedules_id=scoped(interaction.guild_id, row.lesson_id),
+            reason=render.removed_reason(row.lesson_id, interaction.user.id),
+            now=self.bot.now(),
+        )
+        if isinstance(outcome, store.Changed):
+            text = render.removed_meanwhile(row.lesson_id, outcome.version)
+        else:
+            await self.bot.follow_server_lessons()
+            text = render.removed(row.lesson_id, outcome.paused)
+        await interaction.response.edit_message(content=text, view=None)
+
+    async def keep(self, interaction: discord.Interaction[QuizBot]) -> None:
+        await interaction.response.edit_message(content=render.KEPT, view=None)
+
+    @lessons.command(name="hide", description="Take a lesson that comes with quizbot off this server's lists")
+    @app_commands.describe(lesson="A lesson that comes with quizbot")
+    @moderator_only()
+    async def hide(self, interaction: discord.Interaction[QuizBot], lesson: str) -> None:
+        found = self._lesson_here(interaction, lesson)
+        if found is None:
+            hidden = self.bot.catalog.bundled.lesson(lesson)  # not in this server's view: hidden already
+            text = render.hidden(hidden, None) if hidden else choices.no_lesson(lesson)
+            await interaction.response.send_message(text, ephemeral=True)
+            return
+        if guild_of(found.id) is not None:
+            await interaction.response.send_message(render.not_hideable(found), ephemeral=True)
+            return
+        assert interaction.guild_id is not None
+        outcome = await store.hide(
+            self.bot.database,
+            interaction.guild_id,
+            found.id,
+            reason=render.hidden_reason(found.id, interaction.user.id),
+            now=self.bot.now(),
+        )
+        await self.bot.follow_server_lessons()
+        paused = outcome.paused if outcome else None
+        await interaction.response.send_message(render.hidden(found, paused), ephemeral=True)
+
+    @lessons.command(name="show", description="List a hidden lesson that comes with quizbot again")
+    @app_commands.describe(lesson="A lesson this server hides")
+    @moderator_only()
+    async def show(self, interaction: discord.Interaction[QuizBot], lesson: str) -> None:
+        found = self.bot.catalog.bundled.lesson(lesson)
+        if found is None:
+            await interaction.response.send_message(choices.no_lesson(lesson), ephemeral=True)
+            return
+        assert interaction.guild_id is not None
+        changed = await store.show(self.bot.database, interaction.guild_id, found.id, now=self.bot.now())
+        await self.bot.follow_server_lessons()
+        await interaction.response.send_message(render.shown(found, changed), ephemeral=True)
+
+    @show.autocomplete("lesson")
+    async def _hidden_choices(
+        self, interaction: discord.Interaction[QuizBot], typed: str
+    ) -> list[app_commands.Choice[str]]:
+        if interaction.guild_id is None:
+            return []
+        hidden = self.bot.catalog.hidden_in(interaction.guild_id)
+        return choices.named({lesson.id: lesson.title for lesson in hidden}, typed)
 
     @download.autocomplete("lesson")
     async def _lesson_choices(
         self, interaction: discord.Interaction[QuizBot], typed: str
     ) -> list[app_commands.Choice[str]]:
         return choices.lessons(interaction, typed)
+
+    @remove.autocomplete("lesson")
+    async def _own_choices(
+        self, interaction: discord.Interaction[QuizBot], typed: str
+    ) -> list[app_commands.Choice[str]]:
+        return choices.lessons(interaction, typed, keep=lambda lesson: guild_of(lesson.id) is not None)
+
+    @hide.autocomplete("lesson")
+    async def _bundled_choices(
+        self, interaction: discord.Interaction[QuizBot], typed: str
+    ) -> list[app_commands.Choice[str]]:
+        return choices.lessons(interaction, typed, keep=lambda lesson: guild_of(lesson.id) is None)

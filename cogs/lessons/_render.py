@@ -13,7 +13,7 @@ import discord
 from bot.posts import question_embed
 from bot.rendering import clip, fit_lines, plural, shorten
 from bot.widgets import answer_view
-from cogs.lessons._items import publish_view
+from cogs.lessons._items import publish_view, remove_view, restore_view
 from content import Lesson
 from content.discord_limits import (
     EMBED_DESCRIPTION_CHARS,
@@ -23,6 +23,7 @@ from content.discord_limits import (
     MESSAGE_CHARS,
 )
 from content.formats import FORMATS, MAX_IMPORT_BYTES, Conversion, too_big
+from content.scoping import authored
 from storage import Post
 from storage.models import LessonUpload
 
@@ -209,19 +210,144 @@ def too_many(limit: int) -> str:
 EXPORT_SUFFIXES = {"yaml": ".yaml", "gift": ".gift.txt", "moodle-xml": ".moodle.xml"}
 
 
-def lessons_embed(lessons: list[Lesson]) -> discord.Embed:
-    """Every lesson this server sees, where it comes from, and its questions by kind."""
-    lines = [
-        f"**{shorten(lesson.title, 80)}** (`{lesson.id}`) · bundled · "
-        f"{plural(len(lesson.questions), 'question')}: "
-        f"{_counts([q.kind for q in lesson.questions], tuple(KINDS), KINDS)}"
-        for lesson in lessons
-    ]
-    return discord.Embed(
+def _kinds(lesson: Lesson) -> str:
+    return _counts([q.kind for q in lesson.questions], tuple(KINDS), KINDS)
+
+
+def _uploaded(upload: LessonUpload) -> str:
+    return f"<@{upload.uploaded_by}> {discord.utils.format_dt(upload.uploaded_at, 'd')}"
+
+
+def lessons_embed(
+    lessons: list[Lesson], uploads: dict[str, LessonUpload], hidden: list[Lesson]
+) -> discord.Embed:
+    """Every lesson this server sees, where it comes from (bundled, or uploaded by whom and when,
+    which version), its questions by kind; and the bundled lessons it hides."""
+    lines = []
+    for lesson in lessons:
+        upload = uploads.get(lesson.id)
+        origin = f"uploaded by {_uploaded(upload)}, version {upload.version}" if upload else "bundled"
+        lines.append(
+            f"**{shorten(lesson.title, 80)}** (`{authored(lesson.id)}`) · {origin} · "
+            f"{plural(len(lesson.questions), 'question')}: {_kinds(lesson)}"
+        )
+    embed = discord.Embed(
         title=f"Lessons · {len(lessons)}",
         description=fit_lines(lines, EMBED_DESCRIPTION_CHARS, noun="lesson") or "No lessons are loaded.",
         colour=discord.Colour.blurple(),
-    ).set_footer(text="/lessons download gives a lesson's file; /lessons upload adds one of yours")
+    )
+    if hidden:
+        names = ", ".join(f"{shorten(lesson.title, 60)} (`{lesson.id}`)" for lesson in hidden)
+        embed.add_field(name="Hidden on this server", value=clip(names, EMBED_FIELD_CHARS), inline=False)
+    return embed.set_footer(text="/lessons download gives a lesson's file; /lessons upload adds one of yours")
+
+
+def history_reply(lesson_id: str, versions: list[LessonUpload], in_use: int) -> Reply:
+    """A server lesson's versions, newest first, and Restore for the earlier ones."""
+    lines = [
+        f"**Version {v.version}**{' · in use' if v.version == in_use else ''} · "
+        f"{shorten(v.title, 80)} · {plural(v.questions, 'question')} · {_uploaded(v)} · "
+        f"`{shorten(v.source, 60)}`"
+        for v in versions
+    ]
+    state = (
+        f"Version {in_use} is in use."
+        if in_use
+        else "It is removed from this server: restore a version to use it again."
+    )
+    earlier = [(v.id, v.version) for v in versions if v.id is not None and v.version and v.version != in_use]
+    more = " Restore publishes that version's questions again as the newest version." if earlier else ""
+    body = fit_lines(lines, EMBED_DESCRIPTION_CHARS - len(state) - len(more) - 2, noun="version")
+    embed = discord.Embed(
+        title=shorten(f"History · {lesson_id}", EMBED_TITLE_CHARS),
+        description=f"{state}{more}\n\n{body}",
+        colour=discord.Colour.blurple(),
+    )
+    return Reply(embeds=[embed], view=restore_view(earlier, in_use))
+
+
+def no_history(lesson_id: str) -> str:
+    return f"This server has not published a lesson `{shorten(lesson_id, 60)}`."
+
+
+def restored(draft: LessonUpload, version: int) -> str:
+    return (
+        f"Restored **{shorten(draft.title, 100)}** (`{draft.lesson_id}`) as version {version}: "
+        f"{plural(draft.questions, 'question')}, in use at once."
+    )
+
+
+VERSION_GONE = "That version is not one of this server's any more: nothing changed."
+
+
+def remove_question(lesson: Lesson, schedules: int, upload_id: int) -> Reply:
+    """Asked before removing: what leaves, what stays."""
+    paused = f" {plural(schedules, 'daily quiz', 'daily quizzes')} of it will pause." if schedules else ""
+    return Reply(
+        content=(
+            f"Remove **{shorten(lesson.title, 100)}** (`{authored(lesson.id)}`) from this server? "
+            f"Its questions leave /quiz, /practice, /live and /review.{paused} "
+            "Attempts and scores stay, and `/lessons history` can restore it."
+        ),
+        view=remove_view(upload_id),
+    )
+
+
+def removed(lesson_id: str, paused: int) -> str:
+    also = (
+        f" {plural(paused, 'daily quiz', 'daily quizzes')} paused (see `/schedule list`)." if paused else ""
+    )
+    return f"Removed `{lesson_id}` from this server.{also} `/lessons history` can restore it."
+
+
+def removed_meanwhile(lesson_id: str, version: int) -> str:
+    now = f"version {version} is in use now" if version else "it was removed already"
+    return f"`{lesson_id}` changed since you asked ({now}): nothing was removed."
+
+
+KEPT = "Kept: nothing changed."
+
+
+def removed_reason(lesson_id: str, by: int) -> str:
+    """Why a daily quiz paused, as /schedule list shows it."""
+    return f"its lesson `{lesson_id}` was removed from this server by <@{by}>."
+
+
+def hidden_reason(lesson_id: str, by: int) -> str:
+    return f"its lesson `{lesson_id}` was hidden on this server by <@{by}>."
+
+
+def not_removable(lesson: Lesson) -> str:
+    return (
+        f"**{shorten(lesson.title, 100)}** (`{lesson.id}`) comes with quizbot: "
+        "`/lessons hide` takes it off this server's lists."
+    )
+
+
+def not_hideable(lesson: Lesson) -> str:
+    return (
+        f"**{shorten(lesson.title, 100)}** (`{authored(lesson.id)}`) is this server's own: "
+        "`/lessons remove` takes it away."
+    )
+
+
+def hidden(lesson: Lesson, paused: int | None) -> str:
+    if paused is None:
+        return f"**{shorten(lesson.title, 100)}** (`{lesson.id}`) is hidden already."
+    also = f" {plural(paused, 'daily quiz', 'daily quizzes')} of it paused." if paused else ""
+    return (
+        f"Hid **{shorten(lesson.title, 100)}** (`{lesson.id}`) on this server: it leaves /quiz, "
+        f"/practice, /live and /schedule.{also} `/lessons show` brings it back."
+    )
+
+
+def shown(lesson: Lesson, changed: bool) -> str:
+    if not changed:
+        return f"**{shorten(lesson.title, 100)}** (`{lesson.id}`) is not hidden."
+    return (
+        f"**{shorten(lesson.title, 100)}** (`{lesson.id}`) is back on this server's lists. "
+        "Daily quizzes paused when it was hidden stay paused until `/schedule resume`."
+    )
 
 
 def download_reply(lesson: Lesson, format: str, text: str, notes: list[str]) -> Reply:
