@@ -10,6 +10,8 @@ from urllib.parse import urlsplit
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from content.formats import MAX_IMPORT_BYTES, MAX_QUESTIONS, ImportLimits
+
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/quizbot.db"
 _DATABASE_SCHEMES = ("sqlite+aiosqlite", "postgresql+asyncpg")
 
@@ -66,9 +68,13 @@ class Settings(BaseSettings):
     shard_ids: Annotated[list[int] | None, NoDecode] = Field(
         default=None, validation_alias="QUIZBOT_SHARD_IDS"
     )
+    # A server's own lessons (/lessons upload): how many it may keep, and what one file may hold (its
+    # size in KiB, its questions).
+    server_lessons: int = Field(default=50, ge=1, validation_alias="QUIZBOT_SERVER_LESSONS")
+    upload_kib: int = Field(default=MAX_IMPORT_BYTES // 1024, ge=1, validation_alias="QUIZBOT_UPLOAD_KIB")
+    lesson_questions: int = Field(default=MAX_QUESTIONS, ge=1, validation_alias="QUIZBOT_LESSON_QUESTIONS")
     # The trainer (bot/trainer): demos of servers' uploaded lessons at all (on/off), and minutes without a
     # demo after which the TensorFlow worker exits to free its memory (unset or "off": it stays warm).
-    server_lessons: int = Field(default=50, ge=1, validation_alias="QUIZBOT_SERVER_LESSONS")
     uploaded_demos: bool = Field(default=True, validation_alias="QUIZBOT_UPLOADED_DEMOS")
     trainer_idle_minutes: float | None = Field(
         default=None, gt=0, validation_alias="QUIZBOT_TRAINER_IDLE_MINUTES"
@@ -116,6 +122,10 @@ class Settings(BaseSettings):
                 raise ValueError("must be shard numbers separated by commas, e.g. 0,2")
             return [int(part) for part in parts] or None
         return value
+
+    @property
+    def import_limits(self) -> ImportLimits:
+        return ImportLimits(max_bytes=self.upload_kib * 1024, max_questions=self.lesson_questions)
 
     @model_validator(mode="after")
     def _shards_fit(self) -> Self:

@@ -141,6 +141,23 @@ async def test_a_file_over_one_mib_is_refused_without_downloading_it(
     assert emulator.downloads == []
 
 
+async def test_the_host_sets_how_big_a_file_and_how_many_questions_a_lesson_may_be(
+    emulator: DiscordForTests, start_bot: StartBot
+) -> None:
+    await start_bot(QUIZBOT_UPLOAD_KIB="2", QUIZBOT_LESSON_QUESTIONS="3")
+    reply = await _check(emulator, "big.gift", b"x" * 2049)
+    assert reply["content"] == (
+        "**big.gift** is 3 KiB; an imported file may be at most 2 KiB: split it. Nothing was stored."
+    )
+    assert emulator.downloads == []
+    head = MANY_PROBLEMS[: MANY_PROBLEMS.index(b"  - id: many.q1")]
+    yaml_four = head + "".join(_question(n) for n in range(1, 5)).replace("answer: E", "answer: A").encode()
+    gift_four = b"\n\n".join(b"::q%d:: Question %d? {=yes ~no}" % (n, n) for n in range(1, 5))
+    for name, data in (("many.yaml", yaml_four), ("many.gift", gift_four)):
+        reply = await _check(emulator, name, data)
+        assert "has 4 questions; a lesson holds at most 3: split the file" in reply["content"], name
+
+
 async def test_a_member_who_is_not_a_moderator_is_refused(
     emulator: DiscordForTests, start_bot: StartBot
 ) -> None:

@@ -67,7 +67,8 @@ class Lessons(commands.Cog):
     async def upload(
         self, interaction: discord.Interaction[QuizBot], file: discord.Attachment, format: str | None = None
     ) -> None:
-        refused = render.refused_for_size(file.filename, file.size)
+        limits = self.bot.settings.import_limits
+        refused = render.refused_for_size(file.filename, file.size, limits.max_bytes)
         if refused:  # from the size Discord reports, before downloading a byte
             await interaction.response.send_message(refused, ephemeral=True)
             return
@@ -78,7 +79,7 @@ class Lessons(commands.Cog):
             log.warning("downloading %s failed: %s", file.url, exc)
             await interaction.followup.send(render.download_failed(file.filename), ephemeral=True)
             return
-        conversion = await asyncio.to_thread(convert, file.filename, data, format)
+        conversion = await asyncio.to_thread(convert, file.filename, data, format, limits)
         if conversion.lesson is None or conversion.pack_yaml is None:
             await self._send(interaction, render.problems_reply(file.filename, conversion))
             return

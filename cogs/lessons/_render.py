@@ -22,7 +22,7 @@ from content.discord_limits import (
     EMBED_TOTAL_CHARS,
     MESSAGE_CHARS,
 )
-from content.formats import FORMATS, MAX_IMPORT_BYTES, Conversion, too_big
+from content.formats import FORMATS, Conversion, too_big
 from content.scoping import authored
 from storage import Post
 from storage.models import LessonUpload
@@ -61,9 +61,9 @@ def format_label(format: str) -> str:
     return FORMATS.get(format, "an unknown format")
 
 
-def refused_for_size(name: str, size: int) -> str | None:
+def refused_for_size(name: str, size: int, limit: int) -> str | None:
     """One line when the file is over the import limit, else None."""
-    oversize = too_big(size) if size > MAX_IMPORT_BYTES else None
+    oversize = too_big(size, limit)
     return oversize and f"**{shorten(name, 100)}** {oversize}. {NOTHING_STORED}"
 
 

@@ -6,7 +6,7 @@ problem as a loader `Problem`, FILE:LINE: field: problem). `detect_format` tells
 name and the content. `export(lesson, format)` writes a loaded lesson out as GIFT, Moodle XML or YAML.
 """
 
-from content.formats._common import MAX_QUESTIONS, Conversion, too_big
+from content.formats._common import MAX_QUESTIONS, Conversion, ImportLimits, too_big
 from content.formats.registry import EXPORT_FORMATS, FORMATS, convert, detect_format, export
 from content.loader import MAX_PACK_BYTES as MAX_IMPORT_BYTES
 
@@ -16,6 +16,7 @@ __all__ = [
     "MAX_IMPORT_BYTES",
     "MAX_QUESTIONS",
     "Conversion",
+    "ImportLimits",
     "convert",
     "detect_format",
     "export",

@@ -22,6 +22,16 @@ from content.models import DIFFICULTIES, LETTERS, POSITIONAL_OPTION, Lesson, opt
 
 # One lesson is practised and reviewed as a whole; past this it should be split (issue 12's limit).
 MAX_QUESTIONS = 500
+
+
+@dataclass(frozen=True)
+class ImportLimits:
+    """What one imported file may hold; the bot's host may change them (bot.settings)."""
+
+    max_bytes: int = MAX_PACK_BYTES
+    max_questions: int = MAX_QUESTIONS
+
+
 DEFAULT_DIFFICULTY = "medium"
 DEFAULT_HINT = "Read the question again slowly and rule out the options you are sure are wrong."
 
@@ -64,9 +74,10 @@ class Conversion:
 class Reader:
     """Collects what one import assumed and found wrong, in the file's own terms."""
 
-    def __init__(self, name: str, format: str) -> None:
+    def __init__(self, name: str, format: str, limits: ImportLimits | None = None) -> None:
         self.name = name
         self.format = format
+        self.limits = limits or ImportLimits()
         self.assumptions: list[str] = []
         self.problems: list[Problem] = []
 
@@ -95,12 +106,16 @@ _BOMS = (
 _BINARY = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
-def too_big(size: int) -> str | None:
-    if size <= MAX_PACK_BYTES:
+def too_big(size: int, limit: int = MAX_PACK_BYTES) -> str | None:
+    if size <= limit:
         return None
-    return (
-        f"is {-(-size // 1024)} KiB; an imported file may be at most {MAX_PACK_BYTES // 1024} KiB: split it"
-    )
+    return f"is {-(-size // 1024)} KiB; an imported file may be at most {limit // 1024} KiB: split it"
+
+
+def too_many_questions(count: int, limit: int) -> str | None:
+    if count <= limit:
+        return None
+    return f"has {count} questions; a lesson holds at most {limit}: split the file"
 
 
 _BINARY_FILE = "looks like a binary file, not text: upload the question file itself"
@@ -361,10 +376,9 @@ def build(
 ) -> Conversion:
     """Check each draft as a quizbot question (problems at its source line) and write the pack."""
     lesson_id = lesson_id_for(reader.name)
-    if len(drafts) > MAX_QUESTIONS:
-        return reader.whole(
-            f"has {len(drafts)} questions; a lesson holds at most {MAX_QUESTIONS}: split the file"
-        )
+    too_many = too_many_questions(len(drafts), reader.limits.max_questions)
+    if too_many:
+        return reader.whole(too_many)
     if not drafts and not reader.problems:
         reader.problem(1, FILE_FIELD, f"no question quizbot can use was found in this {format_label} file")
     if drafts:

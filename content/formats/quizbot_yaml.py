@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from content.formats._common import Conversion, Reader
+from content.formats._common import Conversion, Reader, too_many_questions
 from content.loader import LessonError, load_lesson_text
 from content.models import Lesson
 
@@ -21,6 +21,9 @@ def convert(name: str, text: str, reader: Reader) -> Conversion:
         lesson = load_lesson_text(text, name)
     except LessonError as exc:
         return Conversion(NAME, None, reader.assumptions, exc.problems)
+    too_many = too_many_questions(len(lesson.questions), reader.limits.max_questions)
+    if too_many:
+        return reader.whole(too_many)
     return Conversion(NAME, text, reader.assumptions, [], len(lesson.questions), lesson)
 
 

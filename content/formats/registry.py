@@ -7,7 +7,7 @@ from pathlib import PurePath
 from types import ModuleType
 
 from content.formats import aiken, gift, kahoot_csv, moodle_xml, opentdb_json, quizbot_yaml, red_trivia
-from content.formats._common import Conversion, Reader, Unreadable, decode, too_big
+from content.formats._common import Conversion, ImportLimits, Reader, Unreadable, decode, too_big
 from content.models import Lesson
 
 log = logging.getLogger(__name__)
@@ -61,12 +61,14 @@ def detect_format(name: str, data: bytes) -> str | None:
     return _detect_text(name, text)
 
 
-def convert(name: str, data: bytes, format: str | None = None) -> Conversion:
+def convert(
+    name: str, data: bytes, format: str | None = None, limits: ImportLimits | None = None
+) -> Conversion:
     """Convert an upload (its file name and bytes) into a checked quizbot pack; never raises on bad input."""
-    reader = Reader(name, format or "unknown")
+    reader = Reader(name, format or "unknown", limits)
     if format is not None and format not in _BY_NAME:
         return reader.whole(f"unknown format {format!r}; use one of {', '.join(FORMATS)}")
-    oversize = too_big(len(data))
+    oversize = too_big(len(data), reader.limits.max_bytes)
     if oversize:
         return reader.whole(oversize)
     try:
