@@ -290,3 +290,21 @@ async def changes_since(db: Database, seen: int) -> tuple[int, set[int]]:
 async def last_change(db: Database) -> int:
     async with db.session() as s:
         return (await s.exec(select(func.max(LessonChange.id)))).one() or 0
+
+
+async def prune(db: Database, before: datetime) -> None:
+    """Forget drafts nobody published or cancelled, and change-log rows every process has read
+    (older than `before`). The newest change stays: a new row's id must stay above every id a
+    process has seen, and SQLite would reuse ids of an emptied table."""
+    before = aware(before, "before")
+    async with db.writing() as s:
+        await s.exec(
+            delete(LessonUpload).where(
+                col(LessonUpload.version).is_(None), col(LessonUpload.uploaded_at) < before
+            )
+        )
+        newest = (await s.exec(select(func.max(LessonChange.id)))).one() or 0
+        await s.exec(
+            delete(LessonChange).where(col(LessonChange.id) < newest, col(LessonChange.changed_at) < before)
+        )
+        await s.commit()

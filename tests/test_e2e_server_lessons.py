@@ -128,7 +128,7 @@ async def test_cancel_stores_nothing_and_a_second_moderators_version_is_asked_ab
     publish, cancel = _button(ask, "Publish"), _button(ask, "Cancel")
     assert await _press(emulator, ask, cancel) == "Cancelled: nothing was stored."
     stale = await plant_message(emulator, "general", [publish])  # the button, kept somewhere else
-    assert "published or cancelled already" in await _press(emulator, stale, publish)
+    assert "published, cancelled or has expired" in await _press(emulator, stale, publish)
     assert await store.current_version(bot.database, emulator.world.guild_id, "cells") == 0
 
     first, second = await _upload(emulator, PACK.encode()), await _upload(emulator, PACK.encode())
@@ -149,5 +149,5 @@ async def test_a_forged_publish_button_for_another_servers_draft_changes_nothing
     message = await plant_message(emulator, "general", [f"lessons:publish:{draft}:0"])
     ix = await emulator.click(message, f"lessons:publish:{draft}:0", by="mod")
     response = await emulator.wait_response(ix)
-    assert "published or cancelled already" in str(response)
+    assert "published, cancelled or has expired" in str(response)
     assert await store.current_version(bot.database, other, "cells") == 0

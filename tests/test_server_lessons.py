@@ -5,7 +5,7 @@ and one server's lessons are seen by that server alone, under ids no other lesso
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from bot.catalog import Catalog, parse_uploads
 from content import load_library
@@ -218,3 +218,24 @@ async def test_a_hidden_bundled_lesson_leaves_that_servers_view_alone(db: Databa
     assert await store.show(db, GUILD, lesson_id, now=T0)
     assert not await store.show(db, GUILD, lesson_id, now=T0)
     assert await store.hidden_lessons(db) == {}
+
+
+async def test_unpublished_drafts_and_read_changes_are_forgotten_after_a_day(db: Database) -> None:
+    old = await draft(db)
+    await store.publish(db, await draft(db), GUILD, replacing=0, limit=50, now=T0)
+    await store.publish(db, await draft(db, OTHER_GUILD), OTHER_GUILD, replacing=0, limit=50, now=T0)
+    newest = await store.last_change(db)
+    fresh = await draft(db)  # uploaded "now": T0 + 1 day
+    async with db.writing() as s:  # the drafts above were uploaded at T0; this one a day later
+        row = await s.get(LessonUpload, fresh)
+        assert row is not None
+        row.uploaded_at = T0 + timedelta(days=1)
+        s.add(row)
+        await s.commit()
+
+    await store.prune(db, T0 + timedelta(hours=12))
+    assert await store.get_draft(db, old, GUILD) is None
+    assert await store.get_draft(db, fresh, GUILD) is not None
+    assert [v.version for v in await store.versions(db, GUILD, "biology")] == [1]  # versions stay
+    assert await store.last_change(db) == newest  # the newest change stays: ids never go back
+    assert await store.changes_since(db, 0) == (newest, {OTHER_GUILD})

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 import discord
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 FOLLOW_SECONDS = 5  # how soon every process sees a server's newly published lesson
+DRAFTS_KEPT = timedelta(days=1)  # an upload nobody published or cancelled is forgotten after this
 
 
 class Lessons(commands.Cog):
@@ -46,14 +48,20 @@ class Lessons(commands.Cog):
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
         self.follow.start()
+        self.prune.start()
 
     async def cog_unload(self) -> None:
         self.follow.cancel()
+        self.prune.cancel()
 
     @every(seconds=FOLLOW_SECONDS, what="reloading uploaded lessons")
     async def follow(self) -> None:
         # Another process (or this one) published a server's lessons: every process sees them.
         await self.bot.follow_server_lessons()
+
+    @every(minutes=60, what="forgetting old uploads")
+    async def prune(self) -> None:
+        await store.prune(self.bot.database, self.bot.now() - DRAFTS_KEPT)
 
     @lessons.command(name="upload", description="Add a lesson from a question file: preview, then Publish")
     @app_commands.describe(

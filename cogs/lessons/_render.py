@@ -165,7 +165,7 @@ def preview_reply(name: str, conversion: Conversion, lesson: Lesson) -> Reply:
     return Reply(embeds=[summary, card], view=view, files=files)
 
 
-DRAFT_GONE = "This upload was published or cancelled already: nothing changed."
+DRAFT_GONE = "This upload was published, cancelled or has expired (uploads wait a day): nothing changed."
 CANCELLED = "Cancelled: nothing was stored."
 
 
