@@ -79,6 +79,9 @@ def _parser() -> argparse.ArgumentParser:
         help="only questions posted on or after YYYY-MM-DD (the server's time zone)",
     )
     export.add_argument("-o", "--output", type=Path, required=True, help="folder to write the files in")
+    i18n = sub.add_parser("i18n", help="the message catalogs of each language (development)")
+    i18n_sub = i18n.add_subparsers(dest="i18n_command", required=True)
+    i18n_sub.add_parser("extract", help="refresh bot/locales/quizbot.pot and merge it into every .po")
     playground = sub.add_parser(
         "playground", help="try quizbot in a browser: a local Discord, the bot and a web page, no account"
     )
@@ -103,6 +106,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     from bot.settings import SettingsError, load_settings
 
     args = _parser().parse_args(argv)
+    if args.command == "i18n":
+        from bot.message_catalogs import extract
+
+        for written in extract():
+            print(f"wrote {written}")
+        return 0
     try:
         settings = load_settings()
     except SettingsError as exc:

@@ -19,6 +19,7 @@ from discord.ext import commands
 import cogs
 from bot.catalog import Catalog, parse_uploads
 from bot.discord_target import point_discord_py_at
+from bot.i18n import CommandTranslator, speak
 from bot.posts import Posts
 from bot.settings import Settings
 from bot.trainer import Trainer
@@ -65,13 +66,15 @@ async def apologise(interaction: discord.Interaction) -> None:
 def _apologise_on_error(item: type[discord.ui.DynamicItem[Any]]) -> None:
     """discord.py only logs an exception from a persistent button's callback, so the member sees
     "This interaction failed" and wonders whether their answer counted. Wrap each registered
-    callback once: the error is logged as before, and the member gets an apology."""
+    callback once: the error is logged as before, and the member gets an apology (in their
+    language: the wrapper is also where a click starts speaking it)."""
     callback = item.callback
     if getattr(callback, "_apologises", False):
         return
 
     @functools.wraps(callback)
     async def apologising(self: discord.ui.DynamicItem[Any], interaction: discord.Interaction) -> None:
+        speak(interaction.locale)  # each click runs in its own task: answered in the member's language
         try:
             await callback(self, interaction)
         except Exception:
@@ -120,6 +123,13 @@ def discover_extensions() -> Iterator[str]:
             yield module.name
 
 
+class QuizTree(app_commands.CommandTree["QuizBot"]):
+    async def interaction_check(self, interaction: discord.Interaction[QuizBot], /) -> bool:
+        # Every command and autocomplete runs in its own task: it answers in the member's language.
+        speak(interaction.locale)
+        return True
+
+
 class QuizBot(commands.AutoShardedBot):
     """The quizbot application: one instance per process, running every shard or the ones
     QUIZBOT_SHARD_IDS gives it (discord.py's AutoShardedBot; one shard for most study groups)."""
@@ -140,6 +150,7 @@ class QuizBot(commands.AutoShardedBot):
             help_command=None,
             allowed_mentions=discord.AllowedMentions.none(),
             shard_count=settings.shard_count,
+            tree_cls=QuizTree,
             **options,  # type: ignore[arg-type]
         )
         self.settings = settings
@@ -190,6 +201,7 @@ class QuizBot(commands.AutoShardedBot):
             if isinstance(command, app_commands.Command):
                 command.add_check(options_as_declared)
         self.tree.error(self.on_app_command_error)
+        await self.tree.set_translator(CommandTranslator())
         await self.sync_commands()
 
     async def on_app_command_error(
@@ -217,6 +229,7 @@ class QuizBot(commands.AutoShardedBot):
         was forged or is from an old version: say so instead of letting the click fail silently."""
         if interaction.type is not discord.InteractionType.component or interaction.data is None:
             return
+        speak(interaction.locale)  # a listener runs in a task of its own
         custom_id = str(interaction.data.get("custom_id", ""))
         if ":" in custom_id and not any(p.fullmatch(custom_id) for p in self._dynamic_patterns):
             await self.unknown_button(interaction)

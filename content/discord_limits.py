@@ -20,3 +20,10 @@ EMBED_TOTAL_CHARS = 6000
 MESSAGE_CHARS = 2000
 # An upload's size without boosts (interactions carry the server's own as attachment_size_limit).
 ATTACHMENT_BYTES = 10 * 1024 * 1024
+
+# The languages a Discord client can be set to (interaction.locale, a server's preferred_locale).
+LOCALES = (
+    "id", "da", "de", "en-GB", "en-US", "es-ES", "es-419", "fr", "hr", "it", "lt", "hu", "nl", "no",
+    "pl", "pt-BR", "ro", "fi", "sv-SE", "vi", "tr", "cs", "el", "bg", "ru", "uk", "hi", "th", "zh-CN",
+    "ja", "zh-TW", "ko",
+)  # fmt: skip

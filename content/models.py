@@ -39,6 +39,7 @@ from content.discord_limits import (
     EMBED_FIELD_CHARS,
     EMBED_TITLE_CHARS,
     EMBED_TOTAL_CHARS,
+    LOCALES,
     SELECT_OPTIONS,
     VIEW_ROWS,
 )
@@ -48,6 +49,8 @@ MAX_OPTIONS = SELECT_OPTIONS  # a blank's menu shows every option
 MIN_OPTIONS = 2
 MAX_BLANKS = VIEW_ROWS - 1  # one select menu per blank, plus a row for the Submit button
 MAX_OPTION_CHARS = BUTTON_LABEL_CHARS
+# A translation's key: a Discord locale, or the language of one ("es" for es-ES and es-419).
+LANGUAGES = frozenset(LOCALES) | {locale.split("-")[0] for locale in LOCALES}
 DIFFICULTIES = ("easy", "medium", "hard")
 Difficulty = Literal["easy", "medium", "hard"]
 
@@ -123,6 +126,24 @@ class OutputCheck(BaseModel):
     )
 
 
+class Translation(BaseModel):
+    """A question as members of another language read it; everything else (answer, difficulty,
+    demo) is the question's own."""
+
+    model_config = _MODEL_CONFIG
+
+    prompt: Text
+    options: list[str] = Field(description="The options translated, in the question's order.")
+    hint: Text
+    solution: list[Text] = Field(min_length=1)
+    code: str | None = Field(
+        default=None, description="The snippet with translated comments; the same blanks."
+    )
+    mistakes: list[Text] = Field(
+        default_factory=list, description="The question's mistakes translated, in its order."
+    )
+
+
 class Question(BaseModel):
     model_config = _MODEL_CONFIG
 
@@ -155,6 +176,11 @@ class Question(BaseModel):
     )
     output_check: OutputCheck | None = Field(
         default=None, description="For an answer about what the demo prints: checked against the real output."
+    )
+    translations: dict[str, Translation] = Field(
+        default_factory=dict,
+        description="Per language (a Discord locale such as de, fr, es-ES, or its language, es, pt): "
+        "what members of that language read instead of prompt, options, hint and solution.",
     )
     shuffle: YesNo = Field(
         default=True,
@@ -263,9 +289,12 @@ class Question(BaseModel):
         return cached
 
     def _arrange(self, seed: str) -> Question:
+        order = list(range(len(self.options)))
+        random.Random(f"{self.id}:{seed}").shuffle(order)
+        return self._reorder(order)
+
+    def _reorder(self, order: list[int]) -> Question:
         base = self
-        order = list(range(len(base.options)))
-        random.Random(f"{base.id}:{seed}").shuffle(order)
         shown = {LETTERS[lesson]: LETTERS[position] for position, lesson in enumerate(order)}
         answer = shown[base.answer] if isinstance(base.answer, str) else [shown[a] for a in base.answer]
         copy = base.model_copy(
@@ -287,6 +316,44 @@ class Question(BaseModel):
     def in_lesson_order(self) -> Question:
         """The question as its pack writes it (itself unless it is an `arranged` copy)."""
         return self._in_lesson_order or self
+
+    def translation_for(self, locale: str | None) -> Translation | None:
+        """The pack's translation for a Discord locale: "es-419" reads `es-419`, else `es`, else
+        another Spanish one (`es-ES`): the member's language beats the pack's."""
+        if not locale or not self.translations:
+            return None
+        language = locale.split("-")[0]
+        found = self.translations.get(locale) or self.translations.get(language)
+        if found is None:
+            found = next((t for key, t in self.translations.items() if key.split("-")[0] == language), None)
+        return found
+
+    def in_language(self, locale: str | None) -> Question:
+        """This question as a member of `locale` reads it: the pack's translation of its prompt,
+        options, hint, solution, code and mistakes, in this showing's order; itself without one."""
+        translation = self.translation_for(locale)
+        if translation is None:
+            return self
+        base = self.in_lesson_order
+        key = (id(base), f"language:{locale}")
+        translated = _SHOWINGS.get(key)
+        if translated is None:
+            translated = _SHOWINGS[key] = base.model_copy(
+                update={
+                    "prompt": translation.prompt,
+                    "options": translation.options,
+                    "hint": translation.hint,
+                    "solution": translation.solution,
+                    "code": translation.code or base.code,
+                    "mistakes": [
+                        m.model_copy(update={"text": text})
+                        for m, text in zip(base.mistakes, translation.mistakes or [], strict=False)
+                    ]
+                    or base.mistakes,
+                }
+            )
+            translated._in_lesson_order = None
+        return translated if self._order is None else translated._reorder(list(self._order))
 
     def lesson_letters(self, letters: tuple[str, ...]) -> tuple[str, ...]:
         """Letters as shown here -> the same options' letters in the pack (what is stored)."""
@@ -328,11 +395,22 @@ _SHOWINGS: OrderedDict[tuple[int, str], Question] = OrderedDict()
 class Lesson(BaseModel):
     model_config = _MODEL_CONFIG
 
+    @field_validator("language")
+    @classmethod
+    def _a_language(cls, value: str) -> str:
+        if value not in LANGUAGES:
+            raise ValueError(f"{value!r} is not a Discord language: use a code such as en, de, fr, es, pt-BR")
+        return value
+
     id: Id = Field(description="Stable lesson id, unique across all lessons.")
     title: Text = Field(max_length=EMBED_TITLE_CHARS, description="Shown as the embed title.")
     topic: Text
     source: Text = Field(description="Where the material comes from.")
     notes: list[Text] = Field(default_factory=list, description="Corrections and remarks for maintainers.")
+    language: str = Field(
+        default="en",
+        description="The language the lesson is written in; questions may add `translations` for others.",
+    )
     questions: list[Question] = Field(min_length=1)
 
     _path: Path = PrivateAttr(default_factory=Path)
@@ -493,6 +571,7 @@ def _question_rules(q: Question) -> list[tuple[Loc, str]]:
         _output_rules,
         _shuffle_rules,
         _size_rules,
+        _translation_rules,
     ):
         problems.extend(rule(q))
     return problems
@@ -663,6 +742,49 @@ def _mistake_rules(q: Question) -> list[tuple[Loc, str]]:
             problems.append(
                 (loc, f"{mistake.option!r} is the right answer; a mistake explains a wrong option")
             )
+    return problems
+
+
+def _translation_rules(q: Question) -> list[tuple[Loc, str]]:
+    """Each translation fits its question: a language Discord has, the same options, mistakes and
+    blanks, each option a one-line button label."""
+    if not _has(q, "translations"):
+        return []
+    problems: list[tuple[Loc, str]] = []
+    for language, translation in q.translations.items():
+        at: Loc = ("translations", language)
+        if language not in LANGUAGES:
+            problems.append(
+                (at, f"{language!r} is not a Discord language: use a code such as de, fr, es, pt-BR")
+            )
+        if _has(q, "options") and len(translation.options) != len(q.options):
+            problems.append(
+                (
+                    (*at, "options"),
+                    f"has {len(translation.options)} options; the question has {len(q.options)}: "
+                    "translate each one, in the same order",
+                )
+            )
+        for index, text in enumerate(translation.options):
+            if not text.strip() or "\n" in text or len(text) > MAX_OPTION_CHARS:
+                problems.append(
+                    ((*at, "options", index), f"must be one line of 1 to {MAX_OPTION_CHARS} characters")
+                )
+        if translation.mistakes and _has(q, "mistakes") and len(translation.mistakes) != len(q.mistakes):
+            problems.append(
+                (
+                    (*at, "mistakes"),
+                    f"has {len(translation.mistakes)} mistakes; the question has {len(q.mistakes)}",
+                )
+            )
+        code = translation.code
+        if code is not None and _has(q, "code"):
+            mine, theirs = set(BLANK_RE.findall(q.code or "")), set(BLANK_RE.findall(code))
+            if mine != theirs:
+                shown = ", ".join(f"[{b}]" for b in sorted(mine, key=int)) or "none"
+                problems.append(((*at, "code"), f"must have the question's blanks ({shown})"))
+            if "```" in code:
+                problems.append(((*at, "code"), "must not contain ``` (it would end the code block)"))
     return problems
 
 

@@ -62,6 +62,16 @@ FILL = """\
 """
 
 
+TRANSLATED = """\
+    translations:
+      de:
+        prompt: Welche Verlustfunktion passt zu einem Preis?
+        options: [mean_squared_error, binary_crossentropy, hinge, accuracy]
+        hint: Ein Preis ist eine Zahl.
+        solution: [Eine Zahl vorherzusagen ist Regression.]
+"""
+
+
 def line_of(text: str, needle: str, nth: int = 1) -> int:
     """1-based line of the nth line containing `needle` (so each test states the line it expects)."""
     hits = [number for number, line in enumerate(text.splitlines(), start=1) if needle in line]
@@ -324,6 +334,33 @@ CASES = [
         "questions",
         "must not be empty",
     ),
+    (
+        "translation_with_fewer_options",
+        edit(
+            "    solution:\n      - Predicting",
+            TRANSLATED.replace("hinge, accuracy]", "hinge]") + "    solution:\n      - Predicting",
+        ),
+        "options: [mean_squared_error, binary_crossentropy, hinge]",
+        "questions[0].translations.de.options",
+        "has 3 options; the question has 4: translate each one, in the same order",
+    ),
+    (
+        "translation_in_no_discord_language",
+        edit(
+            "    solution:\n      - Predicting",
+            TRANSLATED.replace("      de:", "      german:") + "    solution:\n      - Predicting",
+        ),
+        "german:",
+        "questions[0].translations.german",
+        "'german' is not a Discord language",
+    ),
+    (
+        "lesson_in_no_discord_language",
+        edit("topic: testing", "topic: testing\nlanguage: english"),
+        "language: english",
+        "language",
+        "'english' is not a Discord language",
+    ),
 ]
 
 
@@ -518,3 +555,33 @@ def test_the_readme_lists_the_required_and_optional_keys_of_the_format() -> None
             [name for name, field in fields.items() if field.is_required()],
             [name for name, field in fields.items() if not field.is_required()],
         ), where
+
+
+def test_a_translation_is_read_by_members_of_its_language_in_the_showings_order(tmp_path: Path) -> None:
+    text = edit("    solution:\n      - Predicting", TRANSLATED + "    solution:\n      - Predicting")
+    (question,) = load_lesson_text(text).questions
+    german = question.in_language("de")
+    assert german.prompt == "Welche Verlustfunktion passt zu einem Preis?"
+    assert german.hint == "Ein Preis ist eine Zahl." and german.answer == question.answer
+    assert question.in_language("fr") is question and question.in_language(None) is question
+    shown = question.arranged(7)
+    assert shown.in_language("de").options == shown.options  # same option texts here, same order
+    assert shown.in_language("de").answer == shown.answer and shown.in_language("de").prompt == german.prompt
+
+
+def test_a_fill_in_translation_keeps_the_blanks(tmp_path: Path) -> None:
+    translated = FILL.replace(
+        "    demo: |",
+        "    translations:\n      es-ES:\n        prompt: Eleva al cuadrado los pares.\n"
+        '        options: ["**", "%", "//", "+"]\n        hint: Una potencia.\n'
+        '        solution: ["** eleva."]\n        code: "squares = {x: x[1]2 for x in range(6)}"\n'
+        "    demo: |",
+    )
+    path = write(tmp_path, VALID + translated)
+    problem = only_problem(path)
+    assert problem.field == "questions[1].translations.es-ES.code"
+    assert "must have the question's blanks ([1], [2])" in problem.message
+    fixed = translated.replace("for x in range(6)}", "for x in range(6) if x [2] 2 == 0}")
+    (_, fill) = load_lesson_text(VALID + fixed).questions
+    assert fill.in_language("es-419").prompt == "Eleva al cuadrado los pares."  # Spanish beats English
+    assert fill.in_language("es-419").code == "squares = {x: x[1]2 for x in range(6) if x [2] 2 == 0}"

@@ -332,7 +332,7 @@ class DiscordEmulator:
             "token": token,
             "version": 1,
             "app_permissions": str(BOT_PERMISSIONS),
-            "locale": "en-US",
+            "locale": member.locale,
             "entitlements": [],
             "attachment_size_limit": ATTACHMENT_SIZE_LIMIT,
         }
@@ -355,7 +355,7 @@ class DiscordEmulator:
                 "channel_id": str(channel.id),
                 "channel": channel.payload(self.world.guild_id),
                 "member": member.member_payload(with_permissions=True),
-                "guild_locale": "en-US",
+                "guild_locale": self.world.guild_locale,
                 "authorizing_integration_owners": {"0": str(self.world.guild_id)},
                 "context": 0,
             }

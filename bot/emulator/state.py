@@ -46,6 +46,7 @@ class Member:
     roles: list[int] = field(default_factory=list)
     permissions: int = MEMBER_PERMISSIONS
     bot: bool = False
+    locale: str = "en-US"  # the member's Discord client language, sent with each interaction
 
     def user_payload(self) -> dict[str, Any]:
         return {
@@ -105,6 +106,7 @@ class World:
 
     guild_id: int = field(default_factory=snowflake)
     guild_name: str = "Study Group"
+    guild_locale: str = "en-US"  # the server's language (Community settings), as preferred_locale
     bot_user: Member = field(default_factory=lambda: Member(snowflake(), "quizbot", bot=True))
     application_id: int = field(default_factory=snowflake)
     moderator_role_id: int = field(default_factory=snowflake)
@@ -202,7 +204,7 @@ class World:
             "description": None,
             "banner": None,
             "premium_tier": 0,
-            "preferred_locale": "en-US",
+            "preferred_locale": self.guild_locale,
             "public_updates_channel_id": None,
             "nsfw_level": 0,
             "premium_progress_bar_enabled": False,

@@ -495,4 +495,10 @@ def export_notes(lesson: Any, label: str, *, fill_blanks_mistakes: bool) -> list
     demos = sum(1 for q in lesson.questions if q.demo is not None)
     if demos:
         notes.append(f"{demos} demo(s) and their output checks left out: {label} cannot run code")
+    translated = sum(1 for q in lesson.questions if q.translations)
+    if translated:
+        notes.append(
+            f"{translated} question(s)' translations left out: {label} holds one language; "
+            "export as yaml to keep them"
+        )
     return notes
