@@ -8,6 +8,7 @@ import functools
 import logging
 import pkgutil
 import re
+import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any, TypeVar, cast
@@ -19,18 +20,19 @@ from discord.ext import commands
 import cogs
 from bot.catalog import Catalog, parse_uploads
 from bot.discord_target import point_discord_py_at
-from bot.i18n import CommandTranslator, speak
+from bot.i18n import ENGLISH, CommandTranslator, speak
 from bot.posts import Posts
 from bot.settings import Settings
 from bot.trainer import Trainer
 from bot.widgets import ANSWER_ITEMS, AnswerMode
 from content import DEFAULT_LESSONS_DIR, Library, Question, load_library
-from storage import Database, server_lessons
+from storage import Database, guilds, server_lessons
 
 log = logging.getLogger(__name__)
 
 CogT = TypeVar("CogT", bound=commands.Cog)
 
+LANGUAGE_KEPT_S = 60  # how long a server's /config language is kept before it is read again
 UNKNOWN_BUTTON = (
     "Sorry, I don't recognise that button: it may be from an old version of me, or damaged. "
     "Nothing was recorded."
@@ -166,6 +168,7 @@ class QuizBot(commands.AutoShardedBot):
         self._lessons_loading = asyncio.Lock()  # one load at a time: an older one never swaps in last
         self._dynamic_patterns: list[re.Pattern[str]] = []
         self._clock: Callable[[], datetime] = clock or functools.partial(datetime.now, UTC)
+        self._languages: dict[int, tuple[float, str | None]] = {}  # guild -> (read at, /config language)
 
     def now(self) -> datetime:
         """The bot's clock: real UTC time unless one was injected (tests move time that way)."""
@@ -176,6 +179,24 @@ class QuizBot(commands.AutoShardedBot):
         """Every lesson, bundled or a server's: for ids read back from storage (posts, review cards).
         What a member may pick is `catalog.lessons_in(guild)`."""
         return self.catalog.everything
+
+    async def server_locale(self, guild_id: int | None) -> str:
+        """The language of a server's public posts: `/config language`, else the server's own
+        Discord language. Read from storage at most once a minute per server (every process sees
+        a change within that)."""
+        if guild_id is None:
+            return ENGLISH
+        read_at, chosen = self._languages.get(guild_id, (-LANGUAGE_KEPT_S, None))
+        if time.monotonic() - read_at >= LANGUAGE_KEPT_S:
+            chosen = (await guilds.get_guild_settings(self.database, guild_id)).language
+            self._languages[guild_id] = (time.monotonic(), chosen)
+        if chosen:
+            return chosen
+        guild = self.get_guild(guild_id)
+        return str(guild.preferred_locale) if guild is not None else ENGLISH
+
+    def forget_server_locale(self, guild_id: int) -> None:
+        self._languages.pop(guild_id, None)
 
     @property
     def database(self) -> Database:

@@ -37,6 +37,14 @@ ENGLISH = "en-US"
 # Discord locale code -> the catalog that speaks it (Spanish has two Discord codes, one catalog).
 CATALOGS = {"de": "de", "fr": "fr", "es-ES": "es", "es-419": "es", "pt-BR": "pt_BR"}
 SHIPPED = ("en", "de", "fr", "es", "pt_BR")  # the catalogs, English being the source text
+# What /config language offers: a Discord locale per catalog, named in its own language.
+SPOKEN = {
+    "en-US": "English",
+    "de": "Deutsch",
+    "fr": "Français",
+    "es-ES": "Español",
+    "pt-BR": "Português (Brasil)",
+}
 
 _speaking: ContextVar[str] = ContextVar("quizbot_locale", default=ENGLISH)
 

@@ -1,5 +1,5 @@
-"""/config: per-server settings (Manage Server only): the moderator role, the time zone and the
-monthly champion role."""
+"""/config: per-server settings (Manage Server only): the moderator role, the time zone, the
+monthly champion role and the language of public posts."""
 
 from __future__ import annotations
 
@@ -10,12 +10,15 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import timezones
+from bot.i18n import SPOKEN, _
 from cogs import _choices as choices
 from cogs._checks import manager_only
 from storage import guilds
 
 if TYPE_CHECKING:
     from bot.app import QuizBot
+
+SERVER_LANGUAGE = "server"
 
 
 @app_commands.guild_only()
@@ -104,6 +107,28 @@ class Config(commands.GroupCog, group_name="config", group_description="Server s
                 "above it in Server Settings → Roles."
             )
         await interaction.response.send_message(text, ephemeral=True)
+
+    @app_commands.command(name="language", description="The language of this server's public posts")
+    @manager_only()
+    @app_commands.describe(language="Public posts' language; private replies follow each member's Discord")
+    @app_commands.choices(
+        language=[app_commands.Choice(name="The server's Discord language", value=SERVER_LANGUAGE)]
+        + [app_commands.Choice(name=name, value=code) for code, name in SPOKEN.items()]
+    )
+    async def language(self, interaction: discord.Interaction[QuizBot], language: str) -> None:
+        assert interaction.guild_id is not None
+        chosen = None if language == SERVER_LANGUAGE else language
+        await guilds.set_guild_settings(
+            self.bot.database, interaction.guild_id, language=chosen, now=self.bot.now()
+        )
+        self.bot.forget_server_locale(interaction.guild_id)
+        if chosen is None:
+            text = _("Public posts now follow the server's Discord language.")
+        else:
+            text = _("Public posts are now written in **{language}**.").format(language=SPOKEN[chosen])
+        await interaction.response.send_message(
+            text + " " + _("Private replies stay in each member's own language."), ephemeral=True
+        )
 
     @timezone.autocomplete("timezone")
     async def _timezone_choices(

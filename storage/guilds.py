@@ -41,11 +41,13 @@ async def set_guild_settings(
     moderator_role_id: int | _Unset | None = UNSET,
     timezone: str | _Unset = UNSET,
     champion: tuple[int, int] | _Unset | None = UNSET,
+    language: str | _Unset | None = UNSET,
     now: datetime | None = None,
 ) -> GuildSettings:
     """Change only the settings given; `moderator_role_id=None` clears the role, `champion` is
-    (role id, channel id) or None to stop the monthly champion. Raises ValueError for a time zone
-    name that is not in the IANA database."""
+    (role id, channel id) or None to stop the monthly champion, `language` a Discord locale for public
+    posts or None for the server's own. Raises ValueError for a time zone name that is not in the
+    IANA database."""
     if isinstance(timezone, str):
         try:
             ZoneInfo(timezone)
@@ -58,6 +60,8 @@ async def set_guild_settings(
         changes["timezone"] = timezone
     if not isinstance(champion, _Unset):
         changes["champion_role_id"], changes["champion_channel_id"] = champion or (None, None)
+    if not isinstance(language, _Unset):
+        changes["language"] = language
     values = {"guild_id": guild_id, "timezone": "UTC", "moderator_role_id": None, **changes}
     stmt = insert_for(db, GuildSettings).values(**values)
     stmt = stmt.on_conflict_do_update(index_elements=["guild_id"], set_=changes)

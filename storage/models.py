@@ -37,6 +37,8 @@ class GuildSettings(SQLModel, table=True):
     # bot congratulates them.
     champion_role_id: int | None = Field(default=None, sa_type=BigInteger)
     champion_channel_id: int | None = Field(default=None, sa_type=BigInteger)
+    # A Discord locale for public posts (/config language); None: the server's own Discord language.
+    language: str | None = Field(default=None, max_length=10)
     updated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 

@@ -24,6 +24,7 @@ from bot.emulator import DiscordEmulator, EmulatorError, Interaction, Upload, Wo
 from bot.emulator.server import ATTACHMENT_SIZE_LIMIT, EPHEMERAL, LOADING
 from bot.playground import _commands as cmd
 from bot.playground._lessons import LessonStatus, LessonWatcher
+from content.discord_limits import LOCALES
 
 log = logging.getLogger(__name__)
 
@@ -353,6 +354,10 @@ class Playground:
         channel = body.get("channel", "general")
         if member not in world.members or channel not in world.channels:
             raise web.HTTPBadRequest(text="unknown member or channel")
+        locale = body.get("locale", "en-US")
+        if locale not in LOCALES:
+            raise web.HTTPBadRequest(text="unknown Discord locale")
+        world.members[member].locale = locale  # what the member's Discord client would send
         return body, member, channel
 
     async def _command(self, request: web.Request) -> web.Response:

@@ -8,6 +8,8 @@ const BUTTON_STYLES = { 1: "primary", 2: "secondary", 3: "success", 4: "danger",
 
 const state = {
   member: localStorage.getItem("pg.member") || "mod",
+  // The member's Discord client language, sent with everything they do (interaction.locale).
+  locale: localStorage.getItem("pg.locale") || "en-US",
   channel: localStorage.getItem("pg.channel") || "general",
   world: null,
   names: { users: {}, channels: {}, roles: {} },
@@ -44,7 +46,7 @@ async function post(path, body) {
   const response = await fetch(path, {
     method: "POST",
     headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ as: state.member, channel: state.channel, ...body }),
+    body: JSON.stringify({ as: state.member, channel: state.channel, locale: state.locale, ...body }),
   });
   const data = await response.json().catch(() => ({ error: `HTTP ${response.status}` }));
   if (!response.ok) throw new Error(data.error || `HTTP ${response.status}`);
@@ -89,6 +91,11 @@ function switchChannel(name) {
   state.pinned = true; // a channel opens at its newest message
   renderSidebar();
   renderMessages();
+}
+
+function switchLocale(locale) {
+  state.locale = locale;
+  localStorage.setItem("pg.locale", locale);
 }
 
 function switchMember(name) {
@@ -287,6 +294,8 @@ function toBottom() {
 }
 
 // The member's own scrolling decides whether the view follows; the page's scrolling keeps it.
+$("#locale").value = state.locale;
+$("#locale").addEventListener("change", (event) => switchLocale(event.target.value));
 $("#messages").addEventListener("scroll", () => { state.pinned = atBottom($("#messages")); });
 // An image (a loss curve) grows its message when it arrives, after the render: follow it if pinned.
 $("#messages").addEventListener("load", () => { if (state.pinned) toBottom(); }, true);
