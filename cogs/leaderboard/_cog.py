@@ -9,6 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.i18n import N_, _, speaking
 from cogs import _choices as choices
 from cogs.leaderboard import _render as render
 from cogs.leaderboard._items import board_view
@@ -17,7 +18,7 @@ from storage.leaderboards import PAGE_SIZE, BoardPage, Period, board, standing
 if TYPE_CHECKING:
     from bot.app import QuizBot
 
-NO_GUILD = "Leaderboards belong to a server: use this command in one."
+NO_GUILD = N_("Leaderboards belong to a server: use this command in one.")
 
 
 def tied_ranks(page: BoardPage) -> set[int]:
@@ -47,7 +48,7 @@ class Leaderboard(commands.Cog):
         lesson: str | None = None,
     ) -> None:
         if interaction.guild_id is None:
-            await interaction.response.send_message(NO_GUILD, ephemeral=True)
+            await interaction.response.send_message(_(NO_GUILD), ephemeral=True)
             return
         if lesson is not None and self.bot.catalog.lessons_in(interaction.guild_id).lesson(lesson) is None:
             await interaction.response.send_message(
@@ -57,7 +58,9 @@ class Leaderboard(commands.Cog):
             return
         # A lesson board sums attempts (no rollup per lesson): give it time beyond Discord's 3 s.
         await interaction.response.defer(thinking=True)
-        embed, view = await self._board(interaction.guild_id, period, lesson, 0, interaction.user.id)
+        # The board is public: in the server's language, like its pages (see turn_page).
+        with speaking(await self.bot.server_locale(interaction.guild_id)):
+            embed, view = await self._board(interaction.guild_id, period, lesson, 0, interaction.user.id)
         await interaction.followup.send(embed=embed, view=view)
 
     @leaderboard.autocomplete("lesson")
@@ -76,9 +79,10 @@ class Leaderboard(commands.Cog):
     ) -> None:
         """Previous / Next: the same message shows another page; the asker's rank stays."""
         if interaction.guild_id is None:
-            await interaction.response.send_message(NO_GUILD, ephemeral=True)
+            await interaction.response.send_message(_(NO_GUILD), ephemeral=True)
             return
-        embed, view = await self._board(interaction.guild_id, period, lesson_id, page, member_id)
+        with speaking(await self.bot.server_locale(interaction.guild_id)):  # the public board's message
+            embed, view = await self._board(interaction.guild_id, period, lesson_id, page, member_id)
         await interaction.response.edit_message(embed=embed, view=view)
 
     async def where_am_i(
@@ -86,7 +90,7 @@ class Leaderboard(commands.Cog):
     ) -> None:
         """Anyone looking at the board can see their own rank, privately."""
         if interaction.guild_id is None:
-            await interaction.response.send_message(NO_GUILD, ephemeral=True)
+            await interaction.response.send_message(_(NO_GUILD), ephemeral=True)
             return
         me = await standing(
             self.bot.database,
@@ -96,8 +100,18 @@ class Leaderboard(commands.Cog):
             now=self.bot.now(),
             lesson_id=lesson_id,
         )
-        title = render.PERIOD_TITLES[period] + (f" · {self._lesson_title(lesson_id)}" if lesson_id else "")
-        await interaction.response.send_message(f"**{title}**: {render.standing_text(me)}", ephemeral=True)
+        period_title, standing_text = render.period_title(period), render.standing_text(me)
+        if lesson_id:
+            # TRANSLATORS: {period} is "This week", "All time"...; {lesson} a lesson's title; {standing}
+            # the member's rank, points and right answers ("**#2** · 3 points · 2 right answers of 4").
+            text = _("**{period} · {lesson}**: {standing}").format(
+                period=period_title, lesson=self._lesson_title(lesson_id), standing=standing_text
+            )
+        else:
+            # TRANSLATORS: {period} is "This week", "All time"...; {standing} the member's rank, points
+            # and right answers ("**#2** · 3 points · 2 right answers of 4").
+            text = _("**{period}**: {standing}").format(period=period_title, standing=standing_text)
+        await interaction.response.send_message(text, ephemeral=True)
 
     async def _board(
         self, guild_id: int, period: Period, lesson_id: str | None, page: int, member_id: int

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot.i18n import _
 from bot.rendering import custom_id
 from content import ID
 from content.scoping import authored, guild_of, scoped
@@ -59,13 +60,14 @@ class PageButton(
         page: int,
         member_id: int,
         *,
-        label: str = "Page",
+        label: str | None = None,
         emoji: str | None = None,
         disabled: bool = False,
     ) -> None:
         super().__init__(
             discord.ui.Button(
-                label=label,
+                # TRANSLATORS: a button label (80 characters at most); a page button names itself "Previous" or "Next".
+                label=label if label is not None else _("Page"),
                 emoji=emoji,
                 style=discord.ButtonStyle.secondary,
                 disabled=disabled,
@@ -93,7 +95,8 @@ class MeButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=rf"board
     def __init__(self, period: Period, lesson_id: str | None) -> None:
         super().__init__(
             discord.ui.Button(
-                label="Where am I?",
+                # TRANSLATORS: a button label (80 characters at most): shows the clicker's own rank.
+                label=_("Where am I?"),
                 emoji="🔎",
                 style=discord.ButtonStyle.primary,
                 custom_id=custom_id("board", "me", period, lesson_code(lesson_id)),
@@ -122,7 +125,14 @@ def board_view(
     view = discord.ui.View(timeout=None)
     view.add_item(
         PageButton(
-            period, lesson_id, max(page - 1, 0), member_id, label="Previous", emoji="◀️", disabled=page == 0
+            period,
+            lesson_id,
+            max(page - 1, 0),
+            member_id,
+            # TRANSLATORS: a button label (80 characters at most): the board's previous page.
+            label=_("Previous"),
+            emoji="◀️",
+            disabled=page == 0,
         )
     )
     view.add_item(
@@ -132,7 +142,8 @@ def board_view(
             # On the last page the template allows, Next (disabled) points at it: page + 1 would not fit.
             min(page + 1, MAX_PAGE),
             member_id,
-            label="Next",
+            # TRANSLATORS: a button label (80 characters at most): the board's next page.
+            label=_("Next"),
             emoji="▶️",
             disabled=not has_more or page >= MAX_PAGE,
         )
