@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import discord
 from discord.ext import commands
 
+from bot.i18n import _, speaking
 from bot.loops import every
 from cogs.champion import _render as render
 from storage import champions, leaderboards
@@ -68,7 +69,9 @@ class Champion(commands.Cog):
             month = month_before(today)
             claimed_at = await champions.claim_month(db, settings.guild_id, month, now)
             if claimed_at is not None:
-                awarded += await self._award(settings, month, claimed_at)
+                # The congratulations (and a note to the moderators) are public: the server's language.
+                with speaking(await self.bot.server_locale(settings.guild_id)):
+                    awarded += await self._award(settings, month, claimed_at)
         return awarded
 
     async def _award(self, settings: GuildSettings, month: date, claimed_at: datetime) -> int:
@@ -100,12 +103,20 @@ class Champion(commands.Cog):
                 if member_id not in winners:
                     with contextlib.suppress(discord.NotFound):  # left the server meanwhile
                         await self.bot.http.remove_role(
-                            guild_id, member_id, role_id, reason="Last month's champion"
+                            guild_id,
+                            member_id,
+                            role_id,
+                            # TRANSLATORS: the audit log's reason for taking the champion role back.
+                            reason=_("Last month's champion"),
                         )
             for member_id in winners:
                 with contextlib.suppress(discord.NotFound):  # a winner who left since
                     await self.bot.http.add_role(
-                        guild_id, member_id, role_id, reason=f"Champion of {render.month_name(month)}"
+                        guild_id,
+                        member_id,
+                        role_id,
+                        # TRANSLATORS: the audit log's reason for giving the role; {month} reads "March 2026".
+                        reason=_("Champion of {month}").format(month=render.month_name(month)),
                     )
         except discord.HTTPException as exc:
             # Forbidden (no Manage Roles, the role above the bot's), a deleted role, Discord down:
