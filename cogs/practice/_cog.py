@@ -15,6 +15,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import spoilers
+from bot.i18n import N_, _, current_locale
 from bot.spoilers import Visibility
 from bot.widgets import add_extras
 from cogs import _choices as choices
@@ -28,12 +29,12 @@ if TYPE_CHECKING:
     from bot.app import QuizBot
 
 
-STALE_RUN = (
+STALE_RUN = N_(
     "This practice run can't go on: its lesson was changed or removed since you started. "
     "Nothing more was recorded; start a new run with `/practice`."
 )
-FORGED = "That button doesn't belong to this practice run. Start a new run with `/practice`."
-OPEN_IN_A_QUIZ = (
+FORGED = N_("That button doesn't belong to this practice run. Start a new run with `/practice`.")
+OPEN_IN_A_QUIZ = N_(
     "This question is open in a quiz right now, so practice won't show its answer yet. "
     "Answer it in the quiz first, or carry on here once it closes."
 )
@@ -85,7 +86,9 @@ class Practice(commands.Cog):
         return choices.lessons(interaction, typed)
 
     # ----- the `practice` answer mode (bot.widgets) and the buttons in _items.py ------------
-    forged = FORGED
+    @property
+    def forged(self) -> str:
+        return _(FORGED)
 
     async def shown(
         self, interaction: discord.Interaction[QuizBot], state: str
@@ -100,7 +103,7 @@ class Practice(commands.Cog):
             return None
         lesson, questions = resolved
         if run.position >= len(questions):
-            await interaction.response.send_message(FORGED, ephemeral=True)
+            await interaction.response.send_message(_(FORGED), ephemeral=True)
             return None
         return (lesson, questions, run), questions[run.position]
 
@@ -135,7 +138,7 @@ class Practice(commands.Cog):
         """One answer (a click, or submitted blanks). Learn: feedback and Next. Test: straight on."""
         lesson, questions, run = shown
         if await self._hidden(interaction, question):
-            await interaction.response.send_message(OPEN_IN_A_QUIZ, ephemeral=True)
+            await interaction.response.send_message(_(OPEN_IN_A_QUIZ), ephemeral=True)
             return
         after = run.with_mark(_run.mark_for(question, chosen))
         done = after.position == len(questions)
@@ -150,9 +153,10 @@ class Practice(commands.Cog):
             # Recorded as soon as the last answer is in, even if Summary is never clicked.
             await self._record(interaction, lesson, after, questions)
         right = _run.is_right(question, after.history[-1])
-        embed = render.feedback_embed(lesson, question, chosen, right, run.position, len(questions))
+        shown_as = question.in_language(current_locale())  # graded above as the lesson has it
+        embed = render.feedback_embed(lesson, shown_as, chosen, right, run.position, len(questions))
         await self._reply(
-            interaction, embed, next_view(self.signer.state(after), done, self.bot.question_items(question))
+            interaction, embed, next_view(self.signer.state(after), done, self.bot.question_items(shown_as))
         )
 
     async def review(
@@ -161,25 +165,26 @@ class Practice(commands.Cog):
         """After the summary: one missed question's answer and solution, in a new private message."""
         lesson = self._lesson_for(key)
         if lesson is None:
-            await interaction.response.send_message(STALE_RUN, ephemeral=True)
+            await interaction.response.send_message(_(STALE_RUN), ephemeral=True)
             return
         found = next((q for q in lesson.questions if q.id == question_id), None)
         if found is None:
-            await interaction.response.send_message(FORGED, ephemeral=True)
+            await interaction.response.send_message(_(FORGED), ephemeral=True)
             return
         question = found.arranged(_run.shuffle_seed(key, started))
         if await self._hidden(interaction, question):
-            await interaction.response.send_message(OPEN_IN_A_QUIZ, ephemeral=True)
+            await interaction.response.send_message(_(OPEN_IN_A_QUIZ), ephemeral=True)
             return
-        view = add_extras(discord.ui.View(timeout=None), self.bot.question_items(question))
+        shown_as = question.in_language(current_locale())
+        view = add_extras(discord.ui.View(timeout=None), self.bot.question_items(shown_as))
         await interaction.response.send_message(
-            embed=render.review_embed(lesson, question), view=view, ephemeral=True
+            embed=render.review_embed(lesson, shown_as), view=view, ephemeral=True
         )
 
     async def again(self, interaction: discord.Interaction[QuizBot], key: str, mode_code: str) -> None:
         lesson = self._lesson_for(key)
         if lesson is None:
-            await interaction.response.send_message(STALE_RUN, ephemeral=True)
+            await interaction.response.send_message(_(STALE_RUN), ephemeral=True)
             return
         run = _run.start(lesson, _run.MODE_CODES[mode_code], self.bot.now())
         embed, view = self._question_state(lesson, run, _run.plan(lesson, run))
@@ -195,13 +200,15 @@ class Practice(commands.Cog):
         self, lesson: Lesson, run: _run.Run, questions: list[Question], picks: str | None = None
     ) -> tuple[discord.Embed, discord.ui.View]:
         question = questions[run.position]
-        embed = render.question_embed(lesson, run.mode, question, run.position, len(questions))
+        shown_as = question.in_language(current_locale())
+        embed = render.question_embed(lesson, run.mode, shown_as, run.position, len(questions))
         return embed, self._view(run, question, picks)
 
     def _view(self, run: _run.Run, question: Question, picks: str | None = None) -> discord.ui.View:
         # No Run the code before an answer, in learn mode too: a demo is the solved code, so it would give
         # the answer away (a quiz post refuses it until answered). Learn mode offers it with the feedback.
-        return question_view(question, self.signer.state(run), picks)
+        # The options on the buttons read in the member's language (the letters are the same).
+        return question_view(question.in_language(current_locale()), self.signer.state(run), picks)
 
     async def _finish(
         self,
@@ -253,11 +260,11 @@ class Practice(commands.Cog):
         """The run's lesson and questions, or None after telling the member politely why not."""
         lesson = self._lesson_for(run.key)
         if lesson is None:
-            await interaction.response.send_message(STALE_RUN, ephemeral=True)
+            await interaction.response.send_message(_(STALE_RUN), ephemeral=True)
             return None
         questions = _run.plan(lesson, run)
         if not _run.history_is_valid(questions, run.history):
-            await interaction.response.send_message(FORGED, ephemeral=True)
+            await interaction.response.send_message(_(FORGED), ephemeral=True)
             return None
         return lesson, questions
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot.i18n import _, current_locale
 from bot.rendering import custom_id, shorten
 from bot.widgets import UNSET, add_extras, answer_view
 from cogs.practice._run import KEY_CHARS, STARTED_PATTERN, STATE_PATTERN, Run, from36
@@ -35,10 +36,11 @@ def _practice(interaction: discord.Interaction[Any]) -> Practice:
 
 
 class NextButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=rf"practice:next:{STATE_PATTERN}"):
-    def __init__(self, state: str, label: str = "Next") -> None:
+    def __init__(self, state: str, label: str | None = None) -> None:
         super().__init__(
             discord.ui.Button(
-                label=label,
+                # TRANSLATORS: a button label (80 characters at most): on to the next practice question.
+                label=label if label is not None else _("Next"),
                 style=discord.ButtonStyle.primary,
                 emoji="➡️",
                 custom_id=custom_id("practice", "next", state),
@@ -63,14 +65,16 @@ class ReviewSelect(
     lettered as the run showed it (the run's start orders its options)."""
 
     def __init__(self, key: str, started: str, questions: list[Question] | None = None) -> None:
+        shown = [q.in_language(current_locale()) for q in (questions or [])[:SELECT_OPTIONS]]
         options = [
             discord.SelectOption(label=shorten(f"{q.id}: {q.prompt}", SELECT_OPTION_LABEL_CHARS), value=q.id)
-            for q in (questions or [])[:SELECT_OPTIONS]
+            for q in shown
         ]
         super().__init__(
             discord.ui.Select(
                 custom_id=custom_id("practice", "review", key, started),
-                placeholder="See a missed question's solution",
+                # TRANSLATORS: a menu's placeholder (150 characters at most); its options are missed questions.
+                placeholder=_("See a missed question's solution"),
                 options=options or [discord.SelectOption(label="-", value=UNSET)],
             )
         )
@@ -95,7 +99,8 @@ class AgainButton(
     def __init__(self, key: str, mode_code: str) -> None:
         super().__init__(
             discord.ui.Button(
-                label="Start again",
+                # TRANSLATORS: a button label (80 characters at most): a new run of the same lesson and mode.
+                label=_("Start again"),
                 emoji="🔁",
                 style=discord.ButtonStyle.secondary,
                 custom_id=custom_id("practice", "again", key, mode_code),
@@ -123,7 +128,8 @@ def question_view(question: Question, state: str, picks: str | None = None) -> d
 
 def next_view(state: str, last: bool, extras: list[discord.ui.Item[Any]] | None = None) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
-    view.add_item(NextButton(state, label="See your summary" if last else "Next question"))
+    # TRANSLATORS: button labels (80 characters at most): after the last question, or any other.
+    view.add_item(NextButton(state, label=_("See your summary") if last else _("Next question")))
     return add_extras(view, extras or [])
 
 
