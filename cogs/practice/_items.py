@@ -128,8 +128,14 @@ def question_view(question: Question, state: str, picks: str | None = None) -> d
 
 def next_view(state: str, last: bool, extras: list[discord.ui.Item[Any]] | None = None) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
-    # TRANSLATORS: button labels (80 characters at most): after the last question, or any other.
-    view.add_item(NextButton(state, label=_("See your summary") if last else _("Next question")))
+    label = (
+        # TRANSLATORS: a button label (80 characters at most): after the last question of a run.
+        _("See your summary")
+        if last
+        # TRANSLATORS: a button label (80 characters at most): on to the run's next question.
+        else _("Next question")
+    )
+    view.add_item(NextButton(state, label=label))
     return add_extras(view, extras or [])
 
 

@@ -84,10 +84,15 @@ def feedback_embed(
     lesson: Lesson, question: Question, chosen: tuple[str, ...], right: bool, index: int, total: int
 ) -> discord.Embed:
     """Learn mode, after an answer: right or wrong, the hint and the mistake if wrong, then the solution."""
-    # TRANSLATORS: the title after an answer; {emoji} is a check mark (right) or a cross (not quite).
-    title = _("{emoji} Right!") if right else _("{emoji} Not quite")
+    title = (
+        # TRANSLATORS: the title after a right answer; {emoji} is a check mark.
+        _("{emoji} Right!").format(emoji=RIGHT)
+        if right
+        # TRANSLATORS: the title after a wrong answer; {emoji} is a cross.
+        else _("{emoji} Not quite").format(emoji=WRONG)
+    )
     embed = discord.Embed(
-        title=title.format(emoji=RIGHT if right else WRONG),
+        title=title,
         description=clip(card_description(question), EMBED_DESCRIPTION_CHARS),
         colour=discord.Colour.green() if right else discord.Colour.orange(),
     )
