@@ -83,6 +83,7 @@ class Posts:
             now + close_after if close_after else None,
             posted_by,
             now=now,
+            question_digest=question.digest,
         )
         if before_send is not None:
             await before_send(post)

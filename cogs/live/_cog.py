@@ -240,6 +240,7 @@ class Live(commands.Cog):
             None,
             game.started_by,
             now=now,
+            question_digest=question.digest,
         )
         assert post.id is not None
         moved = await store.advance(
