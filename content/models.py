@@ -8,6 +8,8 @@ can point at the exact line.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import random
 import re
 import string
@@ -65,6 +67,10 @@ BLANK_RE = re.compile(r"\[([1-9][0-9]*)\]")
 SLOT = "⟨{}⟩"
 LETTERS = string.ascii_uppercase[:MAX_OPTIONS]
 SHOWINGS_KEPT = 4096  # arrangements kept (Question.arranged): the posts open at once, and some
+# What a post shows and grades (Question.digest); the hint, mistakes, solution and difficulty may be
+# fixed without breaking the posts already out.
+DIGESTED_FIELDS = ("kind", "prompt", "code", "options", "answer", "shuffle")
+DIGEST_CHARS = 16  # posts.question_digest holds this many hex digits
 
 Loc = tuple[str | int, ...]
 
@@ -192,6 +198,10 @@ class Question(BaseModel):
     # Set on a copy made by `arranged`: shown position -> position in the pack, and the pack's question.
     _order: tuple[int, ...] | None = PrivateAttr(default=None)
     _in_lesson_order: Question | None = PrivateAttr(default=None)
+    # Question.digest, once computed (an `arranged` copy asks its pack's question). model_copy keeps
+    # it: right for a server's scoped copy (only the id differs); any other copy changing a digested
+    # field must reset it.
+    _digest: str | None = PrivateAttr(default=None)
 
     @field_validator("answer", mode="before")
     @classmethod
@@ -253,6 +263,18 @@ class Question(BaseModel):
     @property
     def has_demo(self) -> bool:
         return self.demo is not None
+
+    @property
+    def digest(self) -> str:
+        """16 hex digits that change exactly when what a post of this question shows and grades
+        changes (DIGESTED_FIELDS), the same in every process. Taken from the pack's order, so every
+        showing of one question has the same digest."""
+        base = self.in_lesson_order
+        if base._digest is None:
+            shown = {name: getattr(base, name) for name in DIGESTED_FIELDS}
+            text = json.dumps(shown, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+            base._digest = hashlib.sha256(text.encode()).hexdigest()[:DIGEST_CHARS]
+        return base._digest
 
     def option_text(self, letter: str) -> str:
         """The text of option `letter` ("A" is the first); KeyError for a letter this question lacks."""

@@ -29,8 +29,10 @@ async def create_post(
     posted_by: int | None,
     *,
     now: datetime | None = None,
+    question_digest: str | None = None,
 ) -> Post:
-    """Store a post before sending it, so its id can go in the buttons' custom_id."""
+    """Store a post before sending it, so its id can go in the buttons' custom_id. The question's
+    digest tells a later click whether the question is still the one posted."""
     post = Post(
         guild_id=guild_id,
         channel_id=channel_id,
@@ -39,6 +41,7 @@ async def create_post(
         posted_by=posted_by,
         posted_at=aware(now or utcnow(), "now"),
         closes_at=aware(closes_at, "closes_at") if closes_at is not None else None,
+        question_digest=question_digest,
     )
     async with db.writing() as s:
         s.add(post)

@@ -37,6 +37,16 @@ UNCONFIRMED_FOR_AT_MOST = timedelta(days=1)
 # Posts answered recently, kept so a click costs no extra read (a few hundred bytes each).
 POST_CACHE_SIZE = 1024
 
+# A click on any post (a quiz post, a live round's question) whose question changed since.
+CHANGED_QUESTION = (
+    "This question was changed after it was posted, so this post no longer takes answers. "
+    "Ask a moderator to post the new version."
+)
+# A changed question's post once closed: only a digest of what it asked is kept, no answer to reveal.
+CLOSED_CHANGED = (
+    "**Closed.** This question was changed after it was posted, so its answer isn't revealed here."
+)
+
 
 class Posts:
     """Owned by the bot (`bot.posts`), used by every feature that posts questions: /quiz post, the
@@ -83,6 +93,7 @@ class Posts:
             now + close_after if close_after else None,
             posted_by,
             now=now,
+            question_digest=question.digest,
         )
         if before_send is not None:
             await before_send(post)
@@ -248,8 +259,12 @@ class Posts:
         if refresh is not None:
             refresh.cancel()  # a count edit landing after the reveal would hide the answer again
         question = self.question_of(post)
-        if post.message_id is not None and question is not None:
+        if post.message_id is None:
+            return True
+        if question is not None:
             await self._reveal(post, question)
+        elif self.changed(post):
+            await self._close_changed(post)
         return True
 
     async def _reveal(self, post: Post, question: Question) -> None:
@@ -266,13 +281,30 @@ class Posts:
         except discord.HTTPException as exc:
             log.warning("could not reveal post %s: %s", post.id, exc)
 
+    async def _close_changed(self, post: Post) -> None:
+        """The closed form of a post whose question changed: the card as members saw it stays, its
+        buttons go, and a line says why no answer is shown."""
+        try:
+            await self._message(post).edit(content=CLOSED_CHANGED, view=None)
+        except discord.HTTPException as exc:
+            log.warning("could not close post %s: %s", post.id, exc)
+
     # ----- helpers --------------------------------------------------------------------------
     def question_of(self, post: Post) -> Question | None:
         """The post's question as the post shows it (its own order of options, the same in every
-        process); None once the question left the lessons."""
+        process); None once the question left the lessons, or changed since it was posted (`changed`
+        tells which): every click on a post, every count and reveal goes through here."""
         assert post.id is not None
         question = self.bot.library.question(post.question_id)
-        return None if question is None else question.arranged(post.id)
+        if question is None or _changed(post, question):
+            return None
+        return question.arranged(post.id)
+
+    def changed(self, post: Post) -> bool:
+        """The post's question is still in the lessons, but not as it was posted (another answer,
+        other options...): grading a click against it would be wrong."""
+        question = self.bot.library.question(post.question_id)
+        return question is not None and _changed(post, question)
 
     def _open_embed(self, question: Question, post: Post, tally: PostTally | None) -> discord.Embed:
         return render.question_embed(question, self.bot.library.lesson(question.lesson_id), post, tally)
@@ -281,3 +313,8 @@ class Posts:
         assert post.message_id is not None
         channel = self.bot.get_partial_messageable(post.channel_id, guild_id=post.guild_id)
         return channel.get_partial_message(post.message_id)
+
+
+def _changed(post: Post, question: Question) -> bool:
+    # No digest: posted before digests were kept, taken as unchanged.
+    return post.question_digest is not None and post.question_digest != question.digest

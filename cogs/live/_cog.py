@@ -25,6 +25,7 @@ from bot.attempts import AttemptStatus, LockedIn, decide_once
 from bot.daily import pick_questions
 from bot.embeds import blanks_form_embed
 from bot.loops import every
+from bot.posts import CHANGED_QUESTION
 from bot.rendering import plural
 from bot.widgets import UNSET, answer_view
 from cogs import _choices as choices
@@ -240,6 +241,7 @@ class Live(commands.Cog):
             None,
             game.started_by,
             now=now,
+            question_digest=question.digest,
         )
         assert post.id is not None
         moved = await store.advance(
@@ -316,9 +318,10 @@ class Live(commands.Cog):
         if post is None or post.message_id is None:
             return
         message = self._channel(game).get_partial_message(post.message_id)
-        if question is None:  # taken out of the lessons while open: nothing to reveal, no buttons left
+        if question is None:  # taken out of the lessons or changed while open: nothing to reveal
+            gone = render.gone_embed(self._lesson(game), game, changed=self.bot.posts.changed(post))
             with contextlib.suppress(discord.HTTPException):
-                await message.edit(embed=render.removed_embed(self._lesson(game), game), view=None)
+                await message.edit(embed=gone, view=None)
             return
         answers = await store.answers(db, game.post_ids)
         embed = render.reveal_embed(
@@ -457,7 +460,8 @@ class Live(commands.Cog):
             return None
         question = self.bot.posts.question_of(post)
         if question is None:
-            await interaction.response.send_message(STALE, ephemeral=True)
+            gone = CHANGED_QUESTION if self.bot.posts.changed(post) else STALE
+            await interaction.response.send_message(gone, ephemeral=True)
             return None
         return (game, post), question
 

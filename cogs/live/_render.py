@@ -59,10 +59,12 @@ def question_embed(lesson: Lesson | None, game: LiveGame, question: Question) ->
     return embed
 
 
-def removed_embed(lesson: Lesson | None, game: LiveGame) -> discord.Embed:
+def gone_embed(lesson: Lesson | None, game: LiveGame, *, changed: bool = False) -> discord.Embed:
+    """A question that left the lessons, or was changed, while it was open: it has no answer to show."""
+    what = "changed" if changed else "taken out of the lessons"
     return discord.Embed(
         title=_title(f"Question {game.current + 1} of {len(game.question_ids)}", lesson, game),
-        description="This question was taken out of the lessons while it was open: on to the next one.",
+        description=f"This question was {what} while it was open: on to the next one.",
         colour=discord.Colour.dark_grey(),
     )
 

@@ -18,7 +18,7 @@ from bot.attempts import AttemptStatus
 from bot.daily import pick_questions
 from bot.embeds import blanks_form_embed, tries_left_text
 from bot.grading import MAX_TRIES
-from bot.posts import POST_MODE
+from bot.posts import CHANGED_QUESTION, POST_MODE
 from bot.rendering import shorten
 from bot.widgets import UNSET, answer_view
 from cogs import _choices as choices
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
 STALE_POST = "This question is no longer available (it was removed or never finished posting)."
 REMOVED_QUESTION = "This question was taken out of the lessons, so it can't be answered any more."
+# Its sibling, for a question changed since it was posted: bot.posts.CHANGED_QUESTION (live rounds say it too).
 FORGED = "That button doesn't belong to this question. Try the buttons on the question itself."
 CLOSED = "This question has closed: answers are no longer taken."
 FORGOTTEN = "Nothing is stored for you on this question any more (your data was deleted with /forget-me)."
@@ -149,6 +150,12 @@ class Quiz(commands.Cog):
                 f"`{found.question_id}` in <#{found.channel_id}> had already closed."
             )
             return
+        if self.bot.posts.changed(found):
+            await interaction.followup.send(
+                f"Closed `{found.question_id}` in <#{found.channel_id}>. Its question was changed after it "
+                "was posted, so its answer isn't revealed there: post the new version to ask it again."
+            )
+            return
         if self.bot.library.question(found.question_id) is None:
             await interaction.followup.send(
                 f"Closed `{found.question_id}` in <#{found.channel_id}>. Its question was taken out of the "
@@ -194,7 +201,8 @@ class Quiz(commands.Cog):
             return None
         question = self.bot.posts.question_of(post)
         if question is None:
-            await interaction.response.send_message(REMOVED_QUESTION, ephemeral=True)
+            gone = CHANGED_QUESTION if self.bot.posts.changed(post) else REMOVED_QUESTION
+            await interaction.response.send_message(gone, ephemeral=True)
             return None
         return post, question
 

@@ -399,11 +399,11 @@ class Schedules(
         post_ids: list[int] = []
         try:
             for post in listed:
-                question = self.bot.library.question(post.question_id)
+                question = self.bot.posts.question_of(post)  # None: left the lessons, or changed
                 if post.message_id is None and question is not None:
                     await self.bot.posts.finish_sending(channel, question, post)
                 elif await self._drop_if_unsent(post):
-                    continue  # its question left the lessons meanwhile: nothing to resend
+                    continue  # its question left the lessons or changed meanwhile: nothing to resend
                 assert post.id is not None
                 post_ids.append(post.id)
             for question in picked:
