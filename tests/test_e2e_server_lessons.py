@@ -3,12 +3,17 @@ lesson lists alone, and posts its questions under the server's own ids."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from bot import reviewing
 from content.scoping import scoped
 from storage import server_lessons as store
+from tests.clock import Clock
 from tests.conftest import StartBot
 from tests.emulator import DiscordForTests, plant_message
-from tests.messages import components, custom_ids
-from tests.server_lessons import publish, upload_of
+from tests.messages import button, components, custom_ids, embed, fields, title
+from tests.server_lessons import T0, publish, upload_of
+from tests.test_sandbox import need_the_sandbox
 
 PACK = """\
 id: cells
@@ -26,10 +31,27 @@ questions:
     hint: Think of the cell cycle.
     solution: [Body cells divide by mitosis.]
 """
+# The same lesson with a question whose code runs (/demo, "Run the code").
+RUNNABLE = (
+    PACK
+    + """\
+  - id: cells.count
+    kind: multiple_choice
+    difficulty: easy
+    prompt: What does the code print?
+    options: ["4", "22"]
+    answer: A
+    shuffle: false
+    hint: Numbers add up.
+    solution: [2 + 2 is 4.]
+    demo: |
+      print(2 + 2)
+"""
+)
 
 
-async def _publish(bot: object, guild_id: int, title: str) -> None:
-    await publish(bot, guild_id, PACK.replace("Cells of our course", title))
+async def _publish(bot: object, guild_id: int, title: str, pack: str = PACK) -> None:
+    await publish(bot, guild_id, pack.replace("Cells of our course", title))
 
 
 async def test_a_published_lesson_is_offered_and_posted_in_its_own_server_only(
@@ -151,3 +173,34 @@ async def test_a_forged_publish_button_for_another_servers_draft_changes_nothing
     response = await emulator.wait_response(ix)
     assert "published or cancelled already" in str(response)
     assert await store.current_version(bot.database, other, "cells") == 0
+
+
+async def test_a_review_card_of_a_servers_question_answers_and_runs_its_code(
+    emulator: DiscordForTests, start_bot: StartBot
+) -> None:
+    need_the_sandbox()  # a server's code runs in the sandbox or not at all
+    clock = Clock(T0)
+    bot = await start_bot(clock=clock)
+    here = emulator.world.guild_id
+    await _publish(bot, here, "Cells of our course", RUNNABLE)
+    await bot.follow_server_lessons()
+    alice = emulator.world.members["alice"].id
+    await reviewing.record_outcome(
+        bot.database, alice, scoped(here, "cells.count"), right=False, try_no=3, now=T0
+    )
+    clock.advance(timedelta(days=1))
+
+    card = await emulator.wait_reply(await emulator.slash("review", by="alice"))
+    assert embed(card)["footer"]["text"].endswith(" · cells.count"), "the id as its pack writes it"
+    await emulator.wait_response(await emulator.click(card, button(card, "review:hint:"), by="alice"))
+    hinted = emulator.message(int(card["id"]))
+    assert fields(hinted)["Hint"] == "Numbers add up."
+    await emulator.wait_response(await emulator.click(hinted, button(hinted, ":A"), by="alice"))
+    answered = emulator.message(int(card["id"]))
+    assert title(answered) == "✅ Right, with the hint"
+
+    run = button(answered, "demo:run:")
+    ran = await emulator.wait_reply(await emulator.click(answered, run, by="alice"), timeout=60)
+    assert title(ran) == "▶️ What the code printed"
+    assert embed(ran)["description"] == "```\n4\n```"
+    assert embed(ran)["footer"]["text"].startswith("cells.count · seed ")

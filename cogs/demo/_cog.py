@@ -19,8 +19,8 @@ from bot.spoilers import Visibility
 from bot.trainer import DemoRefused, TrainerBusy
 from cogs import _choices as choices
 from cogs.demo import _render as render
-from content import ID, Question
-from content.scoping import guild_of
+from content import Question
+from content.scoping import SCOPED_ID, authored, guild_of
 
 if TYPE_CHECKING:
     from bot.app import QuizBot
@@ -38,7 +38,7 @@ ANSWER_FIRST = (
 
 class RunButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=rf"demo:run:(?P<question>{ID})",
+    template=rf"demo:run:(?P<question>{SCOPED_ID})",
 ):
     """ "Run the code" under a question; the question id is all the state it needs."""
 
@@ -164,7 +164,7 @@ class Demo(commands.Cog):
         attachments = []
         if len(result.losses) >= 2:
             png = await asyncio.to_thread(
-                loss_curve_png, result.losses, f"{question.id} · seed {result.seed}"
+                loss_curve_png, result.losses, f"{authored(question.id)} · seed {result.seed}"
             )
             attachments.append(discord.File(fp=io.BytesIO(png), filename="loss.png"))
         embed = render.result_embed(question, result, progress=progress)
