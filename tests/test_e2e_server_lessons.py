@@ -4,6 +4,7 @@ lesson lists alone, and posts its questions under the server's own ids."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from bot import reviewing
 from content.scoping import scoped
@@ -175,6 +176,52 @@ async def test_a_forged_publish_button_for_another_servers_draft_changes_nothing
     assert await store.current_version(bot.database, other, "cells") == 0
 
 
+async def _reply(emulator: DiscordForTests, command: str, *, by: str = "mod", **options: Any) -> dict:
+    return await emulator.wait_reply(await emulator.slash(command, by=by, **options), timeout=60)
+
+
+async def test_stats_report_demo_and_help_offer_and_find_this_servers_lessons_alone(
+    emulator: DiscordForTests, start_bot: StartBot
+) -> None:
+    bot = await start_bot()
+    here, other = emulator.world.guild_id, emulator.world.guild_id + 1
+    await _publish(bot, here, "Cells of our course", RUNNABLE)
+    await _publish(bot, other, "Another server's cells", RUNNABLE)
+    await bot.follow_server_lessons()
+
+    # The pickers: this server's questions, named as the pack writes them.
+    offered = await emulator.autocomplete("stats", "question", by="mod", question="cells")
+    assert [(c["name"], c["value"]) for c in offered] == [
+        ("cells.q1: How do body cells divide?", scoped(here, "cells.q1")),
+        ("cells.count: What does the code print?", scoped(here, "cells.count")),
+    ]
+    offered = await emulator.autocomplete("demo", "question", by="alice", question="cells")
+    assert [c["value"] for c in offered] == [scoped(here, "cells.count")]
+
+    shown = await _reply(emulator, "stats", question=scoped(here, "cells.q1"))
+    assert title(shown) == "📊 Question stats · cells.q1"
+    assert fields(shown)["Lesson"] == "Cells of our course"
+    shown = await _reply(emulator, "report questions", lesson=scoped(here, "cells"))
+    assert title(shown) == "🔎 Question quality · Cells of our course"
+
+    # Another server's id, typed by hand, gets the answer an id nobody has gets.
+    for command, option, theirs, made_up in [
+        ("stats", "question", scoped(other, "cells.q1"), "cells.nope"),
+        ("demo", "question", scoped(other, "cells.count"), "cells.nope"),
+        ("report questions", "lesson", scoped(other, "cells"), "nope"),
+        ("report export", "lesson", scoped(other, "cells"), "nope"),
+    ]:
+        refused = (await _reply(emulator, command, **{option: theirs}))["content"]
+        unknown = (await _reply(emulator, command, **{option: made_up}))["content"]
+        assert refused.startswith("There is no "), (command, refused)
+        assert refused.replace(theirs, "X") == unknown.replace(made_up, "X"), command
+
+    shown = await _reply(emulator, "help", by="alice")
+    lessons = next(v for k, v in fields(shown).items() if k.startswith("Lessons loaded"))
+    assert "**Cells of our course** (2 questions)" in lessons
+    assert "Another server's cells" not in lessons
+
+
 async def test_a_review_card_of_a_servers_question_answers_and_runs_its_code(
     emulator: DiscordForTests, start_bot: StartBot
 ) -> None:
@@ -190,7 +237,7 @@ async def test_a_review_card_of_a_servers_question_answers_and_runs_its_code(
     )
     clock.advance(timedelta(days=1))
 
-    card = await emulator.wait_reply(await emulator.slash("review", by="alice"))
+    card = await _reply(emulator, "review", by="alice")
     assert embed(card)["footer"]["text"].endswith(" · cells.count"), "the id as its pack writes it"
     await emulator.wait_response(await emulator.click(card, button(card, "review:hint:"), by="alice"))
     hinted = emulator.message(int(card["id"]))

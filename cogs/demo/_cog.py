@@ -84,7 +84,8 @@ class Demo(commands.Cog):
         question: str,
         seed: app_commands.Range[int, 0, 2**31 - 1] | None = None,
     ) -> None:
-        found = self.bot.library.question(question)
+        # What a member may name: this server's questions and the bundled ones, not another server's.
+        found = self.bot.catalog.lessons_in(interaction.guild_id).question(question)
         if found is None or not found.has_demo:
             await interaction.response.send_message(
                 NO_DEMO if found else f"There is no question `{shorten(question, 60)}`.", ephemeral=True
@@ -101,10 +102,11 @@ class Demo(commands.Cog):
     async def _question_choices(
         self, interaction: discord.Interaction[QuizBot], typed: str
     ) -> list[app_commands.Choice[str]]:
-        return choices.questions([q for q in self.bot.library.questions.values() if q.has_demo], typed)
+        here = self.bot.catalog.lessons_in(interaction.guild_id).questions.values()
+        return choices.questions([q for q in here if q.has_demo], typed)
 
     async def run_from_button(self, interaction: discord.Interaction[QuizBot], question_id: str) -> None:
-        question = self.bot.library.question(question_id)
+        question = self.bot.library.question(question_id)  # a stored id: the button may be in a DM
         if question is None or not question.has_demo:
             await interaction.response.send_message(NO_DEMO, ephemeral=True)
             return
