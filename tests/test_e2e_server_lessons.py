@@ -251,3 +251,20 @@ async def test_a_review_card_of_a_servers_question_answers_and_runs_its_code(
     assert title(ran) == "▶️ What the code printed"
     assert embed(ran)["description"] == "```\n4\n```"
     assert embed(ran)["footer"]["text"].startswith("cells.count · seed ")
+
+
+async def test_with_uploaded_demos_off_a_servers_demo_is_refused_and_a_bundled_one_still_runs(
+    emulator: DiscordForTests, start_bot: StartBot
+) -> None:
+    bot = await start_bot(QUIZBOT_UPLOADED_DEMOS="off")
+    here = emulator.world.guild_id
+    await _publish(bot, here, "Cells of our course", RUNNABLE)
+    await bot.follow_server_lessons()
+
+    refused = await _reply(emulator, "demo", by="alice", question=scoped(here, "cells.count"))
+    assert refused["content"] == "Running the code of uploaded lessons is turned off on this bot."
+    assert not refused["embeds"], "nothing ran"
+    ran = await emulator.wait_reply(
+        await emulator.slash("demo", by="alice", question="weights.q3", seed=0), timeout=120
+    )
+    assert title(ran) == "▶️ What the code printed"
