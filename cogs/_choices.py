@@ -51,12 +51,12 @@ def named(titles: dict[str, str], typed: str) -> list[app_commands.Choice[str]]:
 
 
 def questions(candidates: list[Question], typed: str) -> list[app_commands.Choice[str]]:
-    """Questions whose id or prompt contains what was typed."""
+    """Questions whose id (as authored) or prompt contains what was typed."""
     typed = typed.lower()
     return [
-        app_commands.Choice(name=shorten(f"{q.id}: {q.prompt}", CHOICE_NAME_CHARS), value=q.id)
+        app_commands.Choice(name=shorten(f"{authored(q.id)}: {q.prompt}", CHOICE_NAME_CHARS), value=q.id)
         for q in candidates
-        if typed in q.id.lower() or typed in q.prompt.lower()
+        if typed in authored(q.id).lower() or typed in q.prompt.lower()
     ][:CHOICES]
 
 
@@ -81,7 +81,7 @@ async def open_posts(bot: QuizBot, guild_id: int | None, typed: str) -> list[app
         channel = bot.get_channel(post.channel_id)
         where = f"#{channel.name}" if isinstance(channel, discord.abc.GuildChannel) else "a channel"
         name = shorten(
-            f"{where} · {post.question_id}: {found.prompt if found else 'removed question'}",
+            f"{where} · {authored(post.question_id)}: {found.prompt if found else 'removed question'}",
             CHOICE_NAME_CHARS,
         )
         if typed.lower() in name.lower():

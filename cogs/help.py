@@ -53,7 +53,7 @@ class Help(commands.Cog):
         )
         lessons = [
             f"**{lesson.title}** ({plural(len(lesson.questions), 'question')})"
-            for lesson in bot.library.lessons.values()
+            for lesson in bot.catalog.lessons_in(interaction.guild_id).lessons.values()
         ]
         embed.add_field(
             name=f"Lessons loaded: {len(lessons)}",

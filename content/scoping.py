@@ -8,8 +8,13 @@ from __future__ import annotations
 
 import re
 
-_PREFIX = re.compile(r"^G([0-9A-Z]{1,13})\.")
+from content.models import ID
+
+_GUILD = "[0-9A-Z]{1,13}"  # a snowflake (64 bits) in base 36
+_PREFIX = re.compile(rf"^G({_GUILD})\.")
 _DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+# A bundled or a server's id in a pattern (a custom_id template): up to 15 characters more than ID.
+SCOPED_ID = rf"(?:G{_GUILD}\.)?{ID}"
 
 
 def prefix(guild_id: int) -> str:

@@ -42,6 +42,8 @@ def pytest_terminal_summary(terminalreporter: Any) -> Any:
 
 
 StartBot = Callable[..., Awaitable[QuizBot]]
+# Settings the trainer reads: a bot given one of them builds its own trainer, as in production.
+TRAINER_SETTINGS = frozenset({"QUIZBOT_UPLOADED_DEMOS", "QUIZBOT_TRAINER_IDLE_MINUTES"})
 
 
 @pytest.fixture
@@ -75,6 +77,8 @@ async def start_bot(
 
     The default database is a fresh SQLite file per test; pass database_url to share one (a restart).
     Pass clock (a tests.clock.Clock) to move the bot's time; without one it reads the real time.
+    Every bot shares one warm trainer, unless a trainer setting (TRAINER_SETTINGS) is passed: then the
+    bot builds and owns its own from the settings (a second TensorFlow worker, seconds to warm up).
     """
     running: list[tuple[QuizBot, asyncio.Task[None]]] = []
 
@@ -92,7 +96,8 @@ async def start_bot(
             DATABASE_URL=database_url or f"sqlite+aiosqlite:///{tmp_path / 'quizbot.db'}",
             **setting_overrides,
         )
-        bot = QuizBot(settings, trainer=shared_trainer, clock=clock, guild_ready_timeout=0.05)
+        trainer = None if TRAINER_SETTINGS & setting_overrides.keys() else shared_trainer
+        bot = QuizBot(settings, trainer=trainer, clock=clock, guild_ready_timeout=0.05)
         task = asyncio.create_task(bot.start(emulator.token))
         running.append((bot, task))
         ready = asyncio.create_task(bot.wait_until_ready())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -16,18 +17,21 @@ from bot.trainer._result import cut_text
 from bot.trainer._worker import LESSON_FILENAME, format_error
 from cogs._checks import NOT_A_MODERATOR
 from cogs.demo import _render as demo
+from cogs.demo._cog import RunButton
 from cogs.practice import _render as practice
 from cogs.practice._run import Summary
 from cogs.review import _render as review
+from cogs.review._items import SHOWN_PATTERN, question_view
 from cogs.schedule import _render as schedule
 from cogs.stats import _render as stats
-from content import Lesson, Question, card_description
+from content import MAX_BLANKS, Lesson, Question, card_description
 from content.discord_limits import (
     EMBED_DESCRIPTION_CHARS,
     EMBED_FIELD_CHARS,
     EMBED_TITLE_CHARS,
     EMBED_TOTAL_CHARS,
 )
+from content.scoping import guild_of
 from storage import Post, PostTally, RankedMember
 from storage.leaderboards import LessonProgress, MemberStats
 from storage.models import ReviewCard, Schedule, ScheduleRun
@@ -326,3 +330,37 @@ def test_durations_are_said_one_way_in_whole_units() -> None:
 def test_a_long_practice_run_draws_at_most_twenty_cells() -> None:
     assert practice.progress(1, 1) == "`█` 1/1"
     assert practice.progress(25, 50) == f"`{'█' * 10}{'░' * 10}` 25/50"
+
+
+# custom_ids that carry a question id: a server's longest one still fits, and a click finds its item.
+
+
+def test_a_servers_longest_question_id_fits_every_button_that_carries_it() -> None:
+    long_id = "q" * 48  # content.ID allows 48 characters
+    blanks = {
+        "id": long_id,
+        "kind": "fill_blanks",
+        "prompt": "Fill them in.",
+        "code": "".join(f"x{n} = [{n}]\n" for n in range(1, MAX_BLANKS + 1)),
+        "options": ["1", "2", "3", "4"],
+        "answer": ["A", "B", "C", "D"],
+        "difficulty": "easy",
+        "hint": "Count.",
+        "solution": ["One to four."],
+        "demo": "print(1)",
+    }
+    largest_guild = 2**64 - 1  # a snowflake's largest value: the longest server prefix
+    (question,) = lesson([blanks], lesson_id="l" * 48).for_server(largest_guild).questions
+    assert guild_of(question.id) == largest_guild
+    items = [*question_view(question, seen=999_999, hinted=False).children, RunButton(question.id)]
+    assert len(items) == MAX_BLANKS + 3, "a menu per blank, Submit, the hint and Run the code"
+    for item in items:
+        cid = str(getattr(item, "custom_id", ""))
+        assert len(cid) <= 100, cid
+        template = type(item).__discord_ui_compiled_template__  # type: ignore[attr-defined]
+        match = template.fullmatch(cid)
+        assert match is not None, f"a click on {cid} would be an old button"
+        found = match.groupdict()
+        assert found.get("question", question.id) == question.id
+        if "state" in found:
+            assert re.fullmatch(SHOWN_PATTERN, found["state"]), f"the review card reads {cid}"

@@ -19,8 +19,8 @@ from bot.spoilers import Visibility
 from bot.trainer import DemoRefused, TrainerBusy
 from cogs import _choices as choices
 from cogs.demo import _render as render
-from content import ID, Question
-from content.scoping import guild_of
+from content import Question
+from content.scoping import SCOPED_ID, authored, guild_of
 
 if TYPE_CHECKING:
     from bot.app import QuizBot
@@ -38,7 +38,7 @@ ANSWER_FIRST = (
 
 class RunButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=rf"demo:run:(?P<question>{ID})",
+    template=rf"demo:run:(?P<question>{SCOPED_ID})",
 ):
     """ "Run the code" under a question; the question id is all the state it needs."""
 
@@ -84,7 +84,8 @@ class Demo(commands.Cog):
         question: str,
         seed: app_commands.Range[int, 0, 2**31 - 1] | None = None,
     ) -> None:
-        found = self.bot.library.question(question)
+        # What a member may name: this server's questions and the bundled ones, not another server's.
+        found = self.bot.catalog.lessons_in(interaction.guild_id).question(question)
         if found is None or not found.has_demo:
             await interaction.response.send_message(
                 NO_DEMO if found else f"There is no question `{shorten(question, 60)}`.", ephemeral=True
@@ -101,10 +102,11 @@ class Demo(commands.Cog):
     async def _question_choices(
         self, interaction: discord.Interaction[QuizBot], typed: str
     ) -> list[app_commands.Choice[str]]:
-        return choices.questions([q for q in self.bot.library.questions.values() if q.has_demo], typed)
+        here = self.bot.catalog.lessons_in(interaction.guild_id).questions.values()
+        return choices.questions([q for q in here if q.has_demo], typed)
 
     async def run_from_button(self, interaction: discord.Interaction[QuizBot], question_id: str) -> None:
-        question = self.bot.library.question(question_id)
+        question = self.bot.library.question(question_id)  # a stored id: the button may be in a DM
         if question is None or not question.has_demo:
             await interaction.response.send_message(NO_DEMO, ephemeral=True)
             return
@@ -164,7 +166,7 @@ class Demo(commands.Cog):
         attachments = []
         if len(result.losses) >= 2:
             png = await asyncio.to_thread(
-                loss_curve_png, result.losses, f"{question.id} · seed {result.seed}"
+                loss_curve_png, result.losses, f"{authored(question.id)} · seed {result.seed}"
             )
             attachments.append(discord.File(fp=io.BytesIO(png), filename="loss.png"))
         embed = render.result_embed(question, result, progress=progress)

@@ -8,6 +8,7 @@ from bot.rendering import clip, shorten
 from bot.trainer import RunResult, printed_text
 from content import Question
 from content.discord_limits import EMBED_DESCRIPTION_CHARS, EMBED_FIELD_CHARS
+from content.scoping import authored
 
 TITLES = {
     "ok": "▶️ What the code printed",
@@ -82,7 +83,7 @@ def result_embed(
         embed.add_field(name=PROGRESS_HEADING, value=latest_epochs(progress, EMBED_FIELD_CHARS), inline=False)
     if result.status in NOTES:
         embed.add_field(name="What happened", value=NOTES[result.status], inline=False)
-    embed.set_footer(text=f"{question.id} · seed {result.seed} · {result.wall_ms:,.0f} ms")
+    embed.set_footer(text=f"{authored(question.id)} · seed {result.seed} · {result.wall_ms:,.0f} ms")
     return embed
 
 
@@ -92,5 +93,5 @@ def progress_embed(question: Question, lines: list[str], seed: int | None) -> di
         description=latest_epochs(lines, 1500),
         colour=discord.Colour.blurple(),
     )
-    embed.set_footer(text=f"{question.id} · seed {seed if seed is not None else 'random'}")
+    embed.set_footer(text=f"{authored(question.id)} · seed {seed if seed is not None else 'random'}")
     return embed

@@ -16,6 +16,7 @@ from cogs._checks import moderator_only
 from cogs.report import _render as render
 from cogs.report._chart import CHART_FILE, facility_chart_png
 from content.discord_limits import ATTACHMENT_BYTES
+from content.scoping import authored
 from storage import guilds
 from storage.leaderboards import Period, local_today, window
 from storage.reports import export_rows, question_quality
@@ -41,8 +42,9 @@ class Report(commands.Cog):
         # None: the limit Discord gives with each interaction (it grows with server boosts).
         self.attachment_limit: int | None = None
 
-    def _unknown_lesson(self, lesson: str | None) -> str | None:
-        if lesson is not None and self.bot.library.lesson(lesson) is None:
+    def _unknown_lesson(self, guild_id: int, lesson: str | None) -> str | None:
+        # Another server's lesson, typed by hand, is no more known here than a made-up id.
+        if lesson is not None and self.bot.catalog.lessons_in(guild_id).lesson(lesson) is None:
             return choices.no_lesson(lesson)
         return None
 
@@ -61,7 +63,7 @@ class Report(commands.Cog):
         guild = interaction.guild
         if guild is None:
             return
-        if (problem := self._unknown_lesson(lesson)) is not None:
+        if (problem := self._unknown_lesson(guild.id, lesson)) is not None:
             await interaction.response.send_message(problem, ephemeral=True)
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
@@ -83,7 +85,7 @@ class Report(commands.Cog):
         # Thousands of rows to format and maybe zip: off the event loop.
         files = await asyncio.to_thread(exports.csv_files, found, name)
         parcel = await asyncio.to_thread(exports.package, files, limit)
-        scope = PERIOD_SCOPES[period] + (f" · {self._lesson_title(lesson)}" if lesson else "")
+        scope = PERIOD_SCOPES[period] + (f" · {self._lesson_title(guild.id, lesson)}" if lesson else "")
         if parcel is None:
             size = sum(len(exports.file_bytes(lines)) for _, lines in files)
             await interaction.followup.send(render.too_big_text(size, guild.id), ephemeral=True)
@@ -107,15 +109,15 @@ class Report(commands.Cog):
     ) -> None:
         if interaction.guild_id is None:
             return
-        if (problem := self._unknown_lesson(lesson)) is not None:
+        if (problem := self._unknown_lesson(interaction.guild_id, lesson)) is not None:
             await interaction.response.send_message(problem, ephemeral=True)
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         found = await question_quality(self.bot.database, interaction.guild_id, lesson_id=lesson)
         items = render.judged(found, self.bot.library.question)
-        scope = self._lesson_title(lesson) if lesson else "every lesson"
+        scope = self._lesson_title(interaction.guild_id, lesson) if lesson else "every lesson"
         embed = render.questions_embed(items, page - 1, scope or "")
-        bars = [(j.quality.question_id, j.quality.facility, j.verdict.doubtful) for j in items]
+        bars = [(authored(j.quality.question_id), j.quality.facility, j.verdict.doubtful) for j in items]
         drawn = [(qid, share, doubtful) for qid, share, doubtful in bars if share is not None]
         if not drawn:
             await interaction.followup.send(embed=embed, ephemeral=True)
@@ -135,11 +137,11 @@ class Report(commands.Cog):
     ) -> list[app_commands.Choice[str]]:
         return choices.lessons(interaction, typed)
 
-    def _lesson_title(self, lesson_id: str | None) -> str | None:
+    def _lesson_title(self, guild_id: int, lesson_id: str | None) -> str | None:
         if lesson_id is None:
             return None
-        lesson = self.bot.library.lesson(lesson_id)
-        return lesson.title if lesson else lesson_id
+        lesson = self.bot.catalog.lessons_in(guild_id).lesson(lesson_id)
+        return lesson.title if lesson else authored(lesson_id)
 
 
 def _files(files: list[tuple[str, bytes]]) -> list[discord.File]:

@@ -13,6 +13,7 @@ from bot.quality import MARKS, UNKNOWN, Verdict, verdict
 from bot.rendering import clip, plural, shorten
 from content import Question
 from content.discord_limits import EMBED_DESCRIPTION_CHARS, EMBED_TOTAL_CHARS
+from content.scoping import authored
 from storage.reports import Export, QuestionQuality
 
 
@@ -88,7 +89,7 @@ def question_block(j: Judged) -> str:
     facility = "-" if q.facility is None else f"{q.facility:.0%}"
     r = "-" if q.discrimination is None else f"{q.discrimination:.2f}"
     head = (
-        f"{MARKS[v.doubtful if v.rank != UNKNOWN else None]} **{shorten(q.question_id, 80)}** · facility {facility} · "
+        f"{MARKS[v.doubtful if v.rank != UNKNOWN else None]} **{shorten(authored(q.question_id), 80)}** · facility {facility} · "
         f"discrimination {r} · {plural(q.answered, 'answer')}"
     )
     lines = [head]

@@ -17,13 +17,14 @@ import discord
 
 from bot.rendering import custom_id
 from bot.widgets import add_extras, answer_view
-from content import ID, Question
+from content import Question
+from content.scoping import SCOPED_ID
 
 if TYPE_CHECKING:
     from cogs.review._cog import Review
 
 REVIEW_MODE = "review"
-_CARD = rf"(?P<question>{ID}):(?P<seen>[0-9]{{1,6}})"
+_CARD = rf"(?P<question>{SCOPED_ID}):(?P<seen>[0-9]{{1,6}})"
 SHOWN_PATTERN = rf"{_CARD}:(?P<hint>[01])"
 
 

@@ -11,6 +11,7 @@ from bot.embeds import COLOURS, RIGHT, WRONG, add_answer, add_hint, add_mistake,
 from bot.rendering import clip, fit, plural, shorten
 from content import Lesson, Question, card_description
 from content.discord_limits import EMBED_DESCRIPTION_CHARS, EMBED_TITLE_CHARS
+from content.scoping import authored
 from storage.models import ReviewCard
 from storage.review import ReviewSummary
 
@@ -25,7 +26,9 @@ def question_embed(
     question: Question, lesson: Lesson | None, card: ReviewCard, due: int, hinted: bool
 ) -> discord.Embed:
     embed = discord.Embed(
-        title=shorten(f"🔁 Review · {lesson.title if lesson else question.lesson_id}", EMBED_TITLE_CHARS),
+        title=shorten(
+            f"🔁 Review · {lesson.title if lesson else authored(question.lesson_id)}", EMBED_TITLE_CHARS
+        ),
         description=clip(card_description(question), EMBED_DESCRIPTION_CHARS),
         colour=COLOURS.get(question.difficulty, discord.Colour.blurple()),
     )
@@ -33,7 +36,9 @@ def question_embed(
     embed.add_field(name="Missed before", value=plural(max(card.lapses, 1), "time"))
     if hinted:
         add_hint(embed, question)
-    embed.set_footer(text=f"Only you can see this. Using the hint counts as a hard recall · {question.id}")
+    embed.set_footer(
+        text=f"Only you can see this. Using the hint counts as a hard recall · {authored(question.id)}"
+    )
     return embed
 
 
@@ -53,7 +58,7 @@ def result_embed(
     add_answer(embed, question)
     add_solution(embed, question)
     embed.add_field(name="Back for review", value=when(card.due), inline=False)
-    embed.set_footer(text=f"{HOW} · {question.id}")
+    embed.set_footer(text=f"{HOW} · {authored(question.id)}")
     return fit(embed)
 
 

@@ -15,6 +15,7 @@ from bot.rendering import shorten
 from cogs import _choices as choices
 from cogs._checks import require_moderator
 from cogs.stats import _render as render
+from content.scoping import authored
 from storage import guilds
 from storage.leaderboards import answered_days, local_today, member_stats, question_stats
 from storage.reports import question_quality
@@ -67,7 +68,7 @@ class Stats(commands.Cog):
         today = local_today(now, timezone)
         days = await answered_days(db, interaction.guild_id, who.id, calendar_days(today)[0], today)
         titles = {lesson.id: lesson.title for lesson in self.bot.library.lessons.values()}
-        lessons = [(titles.get(p.lesson_id, p.lesson_id), p.right, p.tried) for p in found.lessons]
+        lessons = [(titles.get(p.lesson_id, authored(p.lesson_id)), p.right, p.tried) for p in found.lessons]
         card = await asyncio.to_thread(
             stats_card_png, f"{who.display_name} · right answers per lesson", lessons, days, today
         )
@@ -78,7 +79,9 @@ class Stats(commands.Cog):
         self, interaction: discord.Interaction[QuizBot], guild_id: int, question_id: str
     ) -> None:
         await require_moderator(interaction)
-        question = self.bot.library.question(question_id)
+        # Another server's question, typed by hand, is no more known here than a made-up id.
+        here = self.bot.catalog.lessons_in(guild_id)
+        question = here.question(question_id)
         if question is None:
             await interaction.response.send_message(
                 f"There is no question `{shorten(question_id, 60)}`: pick one from the list as you type.",
@@ -91,7 +94,7 @@ class Stats(commands.Cog):
             self.bot.database, guild_id, lesson_id=question.lesson_id, question_id=question.id
         )
         embed = render.question_embed(
-            question, self.bot.library.lesson(question.lesson_id), found, quality[0] if quality else None
+            question, here.lesson(question.lesson_id), found, quality[0] if quality else None
         )
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
@@ -99,4 +102,5 @@ class Stats(commands.Cog):
     async def _question_choices(
         self, interaction: discord.Interaction[QuizBot], typed: str
     ) -> list[app_commands.Choice[str]]:
-        return choices.questions(list(self.bot.library.questions.values()), typed)
+        here = self.bot.catalog.lessons_in(interaction.guild_id)
+        return choices.questions(list(here.questions.values()), typed)

@@ -9,6 +9,7 @@ from bot.quality import DOUBTFUL, MIN_ANSWERS, verdict
 from bot.rendering import bar, clip, fit_lines, plural, shorten
 from content import Lesson, Question
 from content.discord_limits import EMBED_FIELD_CHARS
+from content.scoping import authored
 from storage.leaderboards import MemberStats, QuestionStats
 from storage.reports import QuestionQuality
 
@@ -67,7 +68,7 @@ def member_embed(name: str, stats: MemberStats, lessons: dict[str, Lesson], *, o
     for progress in stats.lessons:
         lesson = lessons.get(progress.lesson_id)
         total = len(lesson.questions) if lesson else max(progress.tried, 1)
-        title = lesson.title if lesson else progress.lesson_id
+        title = lesson.title if lesson else authored(progress.lesson_id)
         share = min(progress.right / total, 1.0)
         lines.append(
             f"`{bar(share, 8)}` **{shorten(title, 60)}**: {progress.right}/{total} mastered"
@@ -83,11 +84,13 @@ def question_embed(
     question: Question, lesson: Lesson | None, stats: QuestionStats, quality: QuestionQuality | None = None
 ) -> discord.Embed:
     embed = discord.Embed(
-        title=f"📊 Question stats · {question.id}",
+        title=f"📊 Question stats · {authored(question.id)}",
         description=shorten(question.prompt, 300),
         colour=discord.Colour.blurple(),
     )
-    embed.add_field(name="Lesson", value=shorten(lesson.title if lesson else question.lesson_id, 200))
+    embed.add_field(
+        name="Lesson", value=shorten(lesson.title if lesson else authored(question.lesson_id), 200)
+    )
     embed.add_field(name="Label", value=question.difficulty)
     embed.add_field(name="Posted", value=plural(stats.posts, "time"))
     if not stats.answered:
