@@ -100,6 +100,7 @@ class Forget(commands.Cog):
         deleted = await forget_member(self.bot.database, member_id)
         total = sum(deleted.values())
         text = (
+            # TRANSLATORS: {count} is how many stored records (answers, points, ...) were deleted.
             ngettext(
                 "Done: I deleted {count} record about you, in every server. "
                 "If you answer again, you start from zero.",
