@@ -10,6 +10,7 @@ import discord
 from discord import app_commands
 
 from bot.app import Refusal
+from bot.i18n import N_, _
 from storage import guilds
 
 if TYPE_CHECKING:
@@ -20,11 +21,11 @@ T = TypeVar("T")
 # A post or schedule number as a command option: rows are numbered from 1, in a 32-bit column.
 RowId = app_commands.Range[int, 1, 2**31 - 1]
 
-NOT_A_MODERATOR = (
+NOT_A_MODERATOR = N_(
     "Only moderators can do that: you need the **Manage Server** permission or the server's "
     "moderator role (someone with Manage Server can set it with `/config moderator-role`)."
 )
-NOT_A_MANAGER = "Only members with **Manage Server** can change settings."
+NOT_A_MANAGER = N_("Only members with **Manage Server** can change settings.")
 
 
 async def is_moderator(interaction: discord.Interaction[QuizBot]) -> bool:
@@ -41,7 +42,7 @@ async def is_moderator(interaction: discord.Interaction[QuizBot]) -> bool:
 async def require_moderator(interaction: discord.Interaction[QuizBot]) -> None:
     """For a command open to everyone with one moderator-only option (`/stats question:`)."""
     if not await is_moderator(interaction):
-        raise Refusal(NOT_A_MODERATOR)
+        raise Refusal(_(NOT_A_MODERATOR))
 
 
 def moderator_only() -> Callable[[T], T]:
@@ -67,7 +68,7 @@ def manager_only() -> Callable[[T], T]:
 
     def predicate(interaction: discord.Interaction[QuizBot]) -> bool:
         if not interaction.permissions.manage_guild:
-            raise Refusal(NOT_A_MANAGER)
+            raise Refusal(_(NOT_A_MANAGER))
         return True
 
     return app_commands.check(predicate)

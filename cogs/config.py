@@ -44,9 +44,10 @@ class Config(commands.GroupCog, group_name="config", group_description="Server s
             now=self.bot.now(),
         )
         text = (
-            f"Members with {role.mention} can now post and schedule quizzes."
+            # TRANSLATORS: {role} is the role, mentioned.
+            _("Members with {role} can now post and schedule quizzes.").format(role=role.mention)
             if role
-            else "Moderator role cleared: only Manage Server remains."
+            else _("Moderator role cleared: only Manage Server remains.")
         )
         await interaction.response.send_message(text, ephemeral=True)
 
@@ -66,7 +67,11 @@ class Config(commands.GroupCog, group_name="config", group_description="Server s
         await guilds.set_guild_settings(
             self.bot.database, interaction.guild_id, timezone=zone.key, now=self.bot.now()
         )
-        await interaction.response.send_message(f"Time zone set to **{zone.key}**.", ephemeral=True)
+        await interaction.response.send_message(
+            # TRANSLATORS: {timezone} is an IANA time zone name such as Europe/Berlin.
+            _("Time zone set to **{timezone}**.").format(timezone=zone.key),
+            ephemeral=True,
+        )
 
     @app_commands.command(
         name="champion-role", description="Give last month's top member this role on the 1st of each month"
@@ -87,25 +92,30 @@ class Config(commands.GroupCog, group_name="config", group_description="Server s
             await guilds.set_guild_settings(
                 self.bot.database, interaction.guild.id, champion=None, now=self.bot.now()
             )
-            await interaction.response.send_message("No more monthly champion role.", ephemeral=True)
+            await interaction.response.send_message(_("No more monthly champion role."), ephemeral=True)
             return
         if where is None:
-            await interaction.response.send_message("Pick a channel for the congratulations.", ephemeral=True)
+            await interaction.response.send_message(
+                _("Pick a channel for the congratulations."), ephemeral=True
+            )
             return
         await guilds.set_guild_settings(
             self.bot.database, interaction.guild.id, champion=(role.id, where.id), now=self.bot.now()
         )
-        text = (
-            f"On the 1st of each month (the server's time zone) {role.mention} goes to last month's top "
-            f"member, and I'll congratulate them in <#{where.id}>. Set in a month's first week, it "
+        # TRANSLATORS: {role} is the role, mentioned; {channel} the channel's id, inside <#...>.
+        text = _(
+            "On the 1st of each month (the server's time zone) {role} goes to last month's top "
+            "member, and I'll congratulate them in <#{channel}>. Set in a month's first week, it "
             "goes to last month's top member within minutes."
-        )
+        ).format(role=role.mention, channel=where.id)
         me = interaction.guild.me
         if not (me.guild_permissions.manage_roles and role.is_assignable()):
-            text += (
-                f"\n⚠️ Right now I can't hand out {role.mention}: give me *Manage Roles* and move my role "
+            # TRANSLATORS: {role} is the role, mentioned. "Manage Roles" and "Server Settings → Roles"
+            # are Discord's own names: use the ones Discord shows in your language.
+            text += "\n" + _(
+                "⚠️ Right now I can't hand out {role}: give me *Manage Roles* and move my role "
                 "above it in Server Settings → Roles."
-            )
+            ).format(role=role.mention)
         await interaction.response.send_message(text, ephemeral=True)
 
     @app_commands.command(name="language", description="The language of this server's public posts")

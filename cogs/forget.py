@@ -12,19 +12,20 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.rendering import custom_id, plural
+from bot.i18n import N_, _, ngettext, number
+from bot.rendering import custom_id
 from storage.forget import forget_member
 
 if TYPE_CHECKING:
     from bot.app import QuizBot
 
-WARNING = (
+WARNING = N_(
     "This deletes **everything I store about you, in every server**: your answers, points, streaks, "
     "leaderboard places, practice runs and review deck. Questions you posted stay, without your name. "
     "It cannot be undone."
 )
-CANCELLED = "Nothing was deleted."
-NOT_YOURS = "This confirmation belongs to someone else: run `/forget-me` yourself."
+CANCELLED = N_("Nothing was deleted.")
+NOT_YOURS = N_("This confirmation belongs to someone else: run `/forget-me` yourself.")
 
 
 def _cog(interaction: discord.Interaction[Any]) -> Forget:
@@ -37,7 +38,8 @@ class ConfirmButton(
     def __init__(self, member_id: int) -> None:
         super().__init__(
             discord.ui.Button(
-                label="Delete my data",
+                # TRANSLATORS: a button label (80 characters at most).
+                label=_("Delete my data"),
                 emoji="🗑️",
                 style=discord.ButtonStyle.danger,
                 custom_id=custom_id("forget", "confirm", member_id),
@@ -55,7 +57,7 @@ class ConfirmButton(
         # The prompt is private, but a forged or copied button must never delete someone else.
         if interaction.user.id == self.member_id:
             return True
-        await interaction.response.send_message(NOT_YOURS, ephemeral=True)
+        await interaction.response.send_message(_(NOT_YOURS), ephemeral=True)
         return False
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
@@ -66,7 +68,10 @@ class CancelButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"fo
     def __init__(self) -> None:
         super().__init__(
             discord.ui.Button(
-                label="Keep my data", style=discord.ButtonStyle.secondary, custom_id="forget:cancel"
+                # TRANSLATORS: a button label (80 characters at most).
+                label=_("Keep my data"),
+                style=discord.ButtonStyle.secondary,
+                custom_id="forget:cancel",
             )
         )
 
@@ -77,7 +82,7 @@ class CancelButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"fo
         return cls()
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        await interaction.response.edit_message(content=CANCELLED, view=None)
+        await interaction.response.edit_message(content=_(CANCELLED), view=None)
 
 
 class Forget(commands.Cog):
@@ -89,16 +94,22 @@ class Forget(commands.Cog):
         view = discord.ui.View(timeout=None)
         view.add_item(ConfirmButton(interaction.user.id))
         view.add_item(CancelButton())
-        await interaction.response.send_message(WARNING, view=view, ephemeral=True)
+        await interaction.response.send_message(_(WARNING), view=view, ephemeral=True)
 
     async def confirm(self, interaction: discord.Interaction[QuizBot], member_id: int) -> None:
         deleted = await forget_member(self.bot.database, member_id)
         total = sum(deleted.values())
         text = (
-            f"Done: I deleted {plural(total, 'record')} about you, in every server. "
-            "If you answer again, you start from zero."
+            # TRANSLATORS: {count} is how many stored records (answers, points, ...) were deleted.
+            ngettext(
+                "Done: I deleted {count} record about you, in every server. "
+                "If you answer again, you start from zero.",
+                "Done: I deleted {count} records about you, in every server. "
+                "If you answer again, you start from zero.",
+                total,
+            ).format(count=number(total))
             if total
-            else "Done: I had nothing stored about you."
+            else _("Done: I had nothing stored about you.")
         )
         # Edit the prompt in place: its button is gone, so it cannot be clicked twice.
         await interaction.response.edit_message(content=text, view=None)

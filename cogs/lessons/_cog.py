@@ -16,6 +16,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.i18n import _
 from bot.loops import every
 from cogs import _choices as choices
 from cogs._checks import NOT_A_MODERATOR, is_moderator, moderator_only
@@ -114,7 +115,7 @@ class Lessons(commands.Cog):
         """Buttons are not commands: the moderator check is asked here, and a refusal told privately."""
         if await is_moderator(interaction):
             return True
-        await interaction.response.send_message(NOT_A_MODERATOR, ephemeral=True)
+        await interaction.response.send_message(_(NOT_A_MODERATOR), ephemeral=True)
         return False
 
     @staticmethod
@@ -136,7 +137,7 @@ class Lessons(commands.Cog):
         draft = await store.get_draft(self.bot.database, draft_id, interaction.guild_id)
         outcome = await self._publish(interaction.guild_id, draft_id, replacing)
         if draft is None or outcome is None:
-            await interaction.response.edit_message(content=render.DRAFT_GONE, view=None)
+            await interaction.response.edit_message(content=_(render.DRAFT_GONE), view=None)
         elif isinstance(outcome, store.Published):
             await interaction.response.edit_message(
                 content=render.published(draft, outcome.version), view=None
@@ -153,7 +154,7 @@ class Lessons(commands.Cog):
         assert interaction.guild_id is not None
         dropped = await store.drop_draft(self.bot.database, draft_id, interaction.guild_id)
         await interaction.response.edit_message(
-            content=render.CANCELLED if dropped else render.DRAFT_GONE, view=None
+            content=_(render.CANCELLED) if dropped else _(render.DRAFT_GONE), view=None
         )
 
     @lessons.command(name="list", description="Every lesson this server sees, and where it comes from")
@@ -170,7 +171,7 @@ class Lessons(commands.Cog):
     @lessons.command(name="download", description="A lesson's file, to edit and check again (moderators)")
     @app_commands.describe(lesson="The lesson", format="yaml (default), or gift / moodle-xml for Moodle")
     @app_commands.choices(
-        format=[app_commands.Choice(name=render.format_label(name), value=name) for name in EXPORT_FORMATS]
+        format=[app_commands.Choice(name=FORMATS[name], value=name) for name in EXPORT_FORMATS]
     )
     @moderator_only()
     async def download(
@@ -237,7 +238,7 @@ class Lessons(commands.Cog):
         db = self.bot.database
         row = await store.get_version(db, upload_id, interaction.guild_id)
         if row is None:
-            await interaction.response.edit_message(content=render.VERSION_GONE, embeds=[], view=None)
+            await interaction.response.edit_message(content=_(render.VERSION_GONE), embeds=[], view=None)
             return
         draft = await store.draft_of_version(db, row, by=interaction.user.id, now=self.bot.now())
         assert draft.id is not None
@@ -252,7 +253,7 @@ class Lessons(commands.Cog):
             await interaction.response.edit_message(content=reply.content, embeds=[], view=reply.view)
             return
         await store.drop_draft(db, draft.id, interaction.guild_id)
-        text = render.too_many(outcome.limit) if outcome else render.DRAFT_GONE
+        text = render.too_many(outcome.limit) if outcome else _(render.DRAFT_GONE)
         await interaction.response.edit_message(content=text, embeds=[], view=None)
 
     async def _publish(
@@ -301,7 +302,7 @@ class Lessons(commands.Cog):
         db = self.bot.database
         row = await store.get_version(db, upload_id, interaction.guild_id)
         if row is None or row.version is None:
-            await interaction.response.edit_message(content=render.VERSION_GONE, view=None)
+            await interaction.response.edit_message(content=_(render.VERSION_GONE), view=None)
             return
         outcome = await store.remove(
             db,
@@ -320,7 +321,7 @@ class Lessons(commands.Cog):
         await interaction.response.edit_message(content=text, view=None)
 
     async def keep(self, interaction: discord.Interaction[QuizBot]) -> None:
-        await interaction.response.edit_message(content=render.KEPT, view=None)
+        await interaction.response.edit_message(content=_(render.KEPT), view=None)
 
     @lessons.command(name="hide", description="Take a lesson that comes with quizbot off this server's lists")
     @app_commands.describe(lesson="A lesson that comes with quizbot")

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot.i18n import _
 from bot.rendering import custom_id
 
 MAX_RESTORE_BUTTONS = 10  # two rows: the ten newest earlier versions; older ones are listed only
@@ -30,7 +31,10 @@ class PublishButton(
     def __init__(self, draft_id: int, replacing: int) -> None:
         super().__init__(
             discord.ui.Button(
-                label=f"Replace version {replacing}" if replacing else "Publish",
+                label=(
+                    # TRANSLATORS: a button label (80 characters at most); {version} is a number.
+                    _("Replace version {version}").format(version=replacing) if replacing else _("Publish")
+                ),
                 style=discord.ButtonStyle.success,
                 custom_id=custom_id("lessons", "publish", draft_id, replacing),
             )
@@ -53,7 +57,8 @@ class CancelButton(
     def __init__(self, draft_id: int) -> None:
         super().__init__(
             discord.ui.Button(
-                label="Cancel",
+                # TRANSLATORS: a button label (80 characters at most).
+                label=_("Cancel"),
                 style=discord.ButtonStyle.secondary,
                 custom_id=custom_id("lessons", "cancel", draft_id),
             )
@@ -77,7 +82,10 @@ class RestoreButton(
     def __init__(self, upload_id: int, version: int, replacing: int) -> None:
         super().__init__(
             discord.ui.Button(
-                label=f"Restore version {version}" if version else "Restore",
+                label=(
+                    # TRANSLATORS: a button label (80 characters at most); {version} is a number.
+                    _("Restore version {version}").format(version=version) if version else _("Restore")
+                ),
                 style=discord.ButtonStyle.primary,
                 custom_id=custom_id("lessons", "restore", upload_id, replacing),
             )
@@ -102,7 +110,8 @@ class RemoveButton(
     def __init__(self, upload_id: int) -> None:
         super().__init__(
             discord.ui.Button(
-                label="Remove",
+                # TRANSLATORS: a button label (80 characters at most).
+                label=_("Remove"),
                 style=discord.ButtonStyle.danger,
                 custom_id=custom_id("lessons", "remove", upload_id),
             )
@@ -122,7 +131,12 @@ class RemoveButton(
 class KeepButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"lessons:keep"):
     def __init__(self) -> None:
         super().__init__(
-            discord.ui.Button(label="Keep it", style=discord.ButtonStyle.secondary, custom_id="lessons:keep")
+            discord.ui.Button(
+                # TRANSLATORS: a button label (80 characters at most).
+                label=_("Keep it"),
+                style=discord.ButtonStyle.secondary,
+                custom_id="lessons:keep",
+            )
         )
 
     @classmethod
