@@ -20,7 +20,7 @@ from discord.ext import commands
 import cogs
 from bot.catalog import Catalog, parse_uploads
 from bot.discord_target import point_discord_py_at
-from bot.i18n import ENGLISH, CommandTranslator, speak
+from bot.i18n import ENGLISH, N_, NAME_CONTEXT, CommandTranslator, _, pgettext, speak
 from bot.posts import Posts
 from bot.settings import Settings
 from bot.trainer import Trainer
@@ -33,14 +33,14 @@ log = logging.getLogger(__name__)
 CogT = TypeVar("CogT", bound=commands.Cog)
 
 LANGUAGE_KEPT_S = 60  # how long a server's /config language is kept before it is read again
-UNKNOWN_BUTTON = (
+UNKNOWN_BUTTON = N_(
     "Sorry, I don't recognise that button: it may be from an old version of me, or damaged. "
     "Nothing was recorded."
 )
 
-COMMAND_REFUSED = "Sorry, that can't be done here."
+COMMAND_REFUSED = N_("Sorry, that can't be done here.")
 
-COMMAND_FAILED = (
+COMMAND_FAILED = N_(
     "Sorry, something went wrong on my side and that didn't work. Nothing you had is lost: "
     "try again in a moment."
 )
@@ -62,7 +62,7 @@ async def tell_privately(interaction: discord.Interaction, text: str) -> None:
 
 async def apologise(interaction: discord.Interaction) -> None:
     """Tell the member their command or click failed on our side."""
-    await tell_privately(interaction, COMMAND_FAILED)
+    await tell_privately(interaction, _(COMMAND_FAILED))
 
 
 def _apologise_on_error(item: type[discord.ui.DynamicItem[Any]]) -> None:
@@ -87,12 +87,35 @@ def _apologise_on_error(item: type[discord.ui.DynamicItem[Any]]) -> None:
     item.callback = apologising  # type: ignore[method-assign]
 
 
+def _option_name(param: app_commands.Parameter) -> str:
+    """The option's name as the member's Discord shows it (the Translator's, from the catalogs)."""
+    return pgettext(NAME_CONTEXT, param.display_name)
+
+
 def _allowed(param: app_commands.Parameter) -> str:
+    """The refusal of a value out of the option's range: one whole sentence per case."""
     low, high = param.min_value, param.max_value
-    unit = " characters long" if param.type is discord.AppCommandOptionType.string else ""
-    if low is not None and high is not None:
-        return f"between {low} and {high}{unit}"
-    return f"at least {low}{unit}" if low is not None else f"at most {high}{unit}"
+    option = _option_name(param)
+    if param.type is discord.AppCommandOptionType.string:
+        if low is not None and high is not None:
+            # TRANSLATORS: {option} is a slash command option's name, e.g. close_after.
+            text = _("{option} must be between {low} and {high} characters long.")
+        elif low is not None:
+            # TRANSLATORS: {option} is a slash command option's name, e.g. close_after.
+            text = _("{option} must be at least {low} characters long.")
+        else:
+            # TRANSLATORS: {option} is a slash command option's name, e.g. close_after.
+            text = _("{option} must be at most {high} characters long.")
+    elif low is not None and high is not None:
+        # TRANSLATORS: {option} is a slash command option's name, e.g. close_after.
+        text = _("{option} must be between {low} and {high}.")
+    elif low is not None:
+        # TRANSLATORS: {option} is a slash command option's name, e.g. close_after.
+        text = _("{option} must be at least {low}.")
+    else:
+        # TRANSLATORS: {option} is a slash command option's name, e.g. close_after.
+        text = _("{option} must be at most {high}.")
+    return text.format(option=option, low=low, high=high)
 
 
 async def options_as_declared(interaction: discord.Interaction[Any]) -> bool:
@@ -106,15 +129,17 @@ async def options_as_declared(interaction: discord.Interaction[Any]) -> bool:
         if value is None:
             continue
         if param.choices and value not in [choice.value for choice in param.choices]:
-            names = ", ".join(choice.name for choice in param.choices)
-            raise Refusal(f"{param.display_name} must be one of: {names}.")
+            names = ", ".join(_(choice.name) for choice in param.choices)  # as the picker shows them
+            # TRANSLATORS: {option} is a slash command option's name; {choices} lists its choices.
+            text = _("{option} must be one of: {choices}.")
+            raise Refusal(text.format(option=_option_name(param), choices=names))
         measured = len(value) if isinstance(value, str) else value
         if not isinstance(measured, (int, float)) or isinstance(measured, bool):
             continue
         too_low = param.min_value is not None and measured < param.min_value
         too_high = param.max_value is not None and measured > param.max_value
         if too_low or too_high:
-            raise Refusal(f"{param.display_name} must be {_allowed(param)}.")
+            raise Refusal(_allowed(param))
     return True
 
 
@@ -232,7 +257,9 @@ class QuizBot(commands.AutoShardedBot):
         Discord's bare "The application did not respond"."""
         if isinstance(error, app_commands.CheckFailure):
             # A Refusal's message is written for the member; discord.py's own checks' are not.
-            await tell_privately(interaction, str(error) if isinstance(error, Refusal) else COMMAND_REFUSED)
+            await tell_privately(
+                interaction, str(error) if isinstance(error, Refusal) else _(COMMAND_REFUSED)
+            )
             return
         log.error(
             "/%s failed", interaction.command.qualified_name if interaction.command else "?", exc_info=error
@@ -256,7 +283,7 @@ class QuizBot(commands.AutoShardedBot):
             await self.unknown_button(interaction)
 
     async def unknown_button(self, interaction: discord.Interaction) -> None:
-        await interaction.response.send_message(UNKNOWN_BUTTON, ephemeral=True)
+        await interaction.response.send_message(_(UNKNOWN_BUTTON), ephemeral=True)
 
     def holds_guild(self, guild_id: int) -> bool:
         """Whether this process holds the guild's shard: with several shard processes, only that

@@ -92,8 +92,15 @@ def format_points(thirds: int) -> str:
 
 
 def points_phrase(thirds: int) -> str:
-    """Points with their noun: "1 point", but "0.67 points" and "0 points"."""
-    return f"{format_points(thirds)} point{'' if thirds == THIRDS_PER_POINT else 's'}"
+    """Points with their noun, in the language being spoken: "1 point", but "0.67 points" and
+    "0 points". A fraction takes the form for 0 (English "0.67 points", French "0,67 point")."""
+    from bot.i18n import ngettext, number  # here: bot.i18n imports discord, grading stays pure
+
+    whole, part = divmod(thirds, THIRDS_PER_POINT)
+    count = whole if part == 0 else 0
+    # TRANSLATORS: {points} is a number of points, maybe with decimals: 1, 0.67, 12.33.
+    phrase = ngettext("{points} point", "{points} points", count)
+    return phrase.format(points=number(round(thirds / THIRDS_PER_POINT, 2)))
 
 
 def _norm(letter: str) -> str:

@@ -40,12 +40,16 @@ def png(fig: Figure, *, tight: bool = True) -> bytes:
 
 def loss_curve_png(losses: Sequence[float], title: str) -> bytes:
     """Render per-epoch losses."""
+    from bot.i18n import _  # here: bot.i18n imports discord, this module stays pure
+
     fig = figure(6, 3.2)
     axes = fig.add_subplot()
     epochs = range(1, len(losses) + 1)
     axes.plot(epochs, losses, marker="o", color=BLURPLE)
-    axes.set_xlabel("epoch")
-    axes.set_ylabel("loss")
+    # TRANSLATORS: a chart's axis label: the training epochs (Keras's word).
+    axes.set_xlabel(_("epoch"))
+    # TRANSLATORS: a chart's axis label: the training loss (Keras's word).
+    axes.set_ylabel(_("loss"))
     axes.set_title(title, fontsize=10)
     axes.grid(alpha=0.3)
     if len(losses) > 1:
@@ -65,18 +69,20 @@ def stats_card_png(
 ) -> bytes:
     """A member's card: right answers per lesson as bars (`lessons`: label, right, tried), and the
     last 12 weeks as a calendar with the days they answered filled in, like a contribution graph."""
+    from bot.i18n import _, ngettext, percent  # here: bot.i18n imports discord, this module stays pure
+
     fig = figure(6.4, 4.2)
     bars, calendar = fig.subplots(2, 1, gridspec_kw={"height_ratios": [max(len(lessons), 1), 2.2]})
-    labels = [shorten(label, LABEL_CHARS) for label, _, _ in lessons]
-    shares = [right / tried if tried else 0.0 for _, right, tried in lessons]
+    labels = [shorten(label, LABEL_CHARS) for label, _right, _tried in lessons]
+    shares = [right / tried if tried else 0.0 for _label, right, tried in lessons]
     positions = list(range(len(lessons)))
     bars.barh(positions, [1.0] * len(lessons), color=GREY)
     bars.barh(positions, shares, color=BLURPLE)
     bars.set_yticks(positions, labels, fontsize=8)
     bars.invert_yaxis()
     bars.set_xlim(0, 1)
-    bars.set_xticks([0, 0.5, 1], ["0 %", "50 %", "100 %"], fontsize=8)
-    for y, (share, (_, right, tried)) in enumerate(zip(shares, lessons, strict=True)):
+    bars.set_xticks([0, 0.5, 1], [percent(0), percent(0.5), percent(1)], fontsize=8)
+    for y, (share, (_label, right, tried)) in enumerate(zip(shares, lessons, strict=True)):
         bars.text(min(share, 0.82) + 0.01, y, f"{right}/{tried}", va="center", fontsize=8)
     bars.set_title(title, fontsize=10)
     for side in ("top", "right"):
@@ -90,9 +96,20 @@ def stats_card_png(
     calendar.set_xlim(-0.2, CALENDAR_WEEKS)
     calendar.set_ylim(-0.2, 7)
     calendar.set_aspect("equal")
-    calendar.set_yticks([6.4, 4.4, 2.4], ["Mon", "Wed", "Fri"], fontsize=7)
+    weekdays = [
+        # TRANSLATORS: Monday abbreviated, beside a calendar's row (3 or so letters).
+        _("Mon"),
+        # TRANSLATORS: Wednesday abbreviated, beside a calendar's row (3 or so letters).
+        _("Wed"),
+        # TRANSLATORS: Friday abbreviated, beside a calendar's row (3 or so letters).
+        _("Fri"),
+    ]
+    calendar.set_yticks([6.4, 4.4, 2.4], weekdays, fontsize=7)
     calendar.set_xticks([])
-    calendar.set_title(f"Days answered, last {CALENDAR_WEEKS} weeks", fontsize=9)
+    days_title = ngettext(
+        "Days answered, last {count} week", "Days answered, last {count} weeks", CALENDAR_WEEKS
+    )
+    calendar.set_title(days_title.format(count=CALENDAR_WEEKS), fontsize=9)
     for side in calendar.spines.values():
         side.set_visible(False)
     return png(fig)

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from babel.numbers import format_decimal
+
+from bot.i18n import _, babel_locale, percent
 from storage.reports import MIN_ANSWERED_FOR_DISCRIMINATION, MIN_MEMBERS_FOR_DISCRIMINATION, QuestionQuality
 
 # Fewer answers than this and a share says little (/stats's difficulty flag uses the same bar).
@@ -44,38 +47,58 @@ class Verdict:
         return MARKS[self.discrimination_rank in DOUBTFUL if self.discrimination_rank != UNKNOWN else None]
 
 
+def _correlation(r: float) -> str:
+    """r with two decimals, as the language writes them (-0.25, -0,25)."""
+    return format_decimal(r, format="0.00", locale=babel_locale())
+
+
 def verdict(q: QuestionQuality) -> Verdict:
     share = q.facility
     if share is None or q.answered < MIN_ANSWERS:
-        facility, facility_rank = f"Too few answers to judge (fewer than {MIN_ANSWERS}).", UNKNOWN
+        facility = _("Too few answers to judge (fewer than {count}).").format(count=MIN_ANSWERS)
+        facility_rank = UNKNOWN
     elif share > TOO_EASY_ABOVE:
-        facility = f"Too easy: {share:.0%} right on the first try."
+        # TRANSLATORS: {share} is a percentage, e.g. 97%.
+        facility = _("Too easy: {share} right on the first try.").format(share=percent(share))
         facility_rank = TOO_EASY
     elif share < TOO_HARD_BELOW:
-        facility = f"Too hard: {share:.0%} right on the first try."
+        # TRANSLATORS: {share} is a percentage, e.g. 5%.
+        facility = _("Too hard: {share} right on the first try.").format(share=percent(share))
         facility_rank = TOO_HARD
     else:
-        facility, facility_rank = f"{share:.0%} right on the first try.", FINE
+        # TRANSLATORS: {share} is a percentage, e.g. 45%.
+        facility, facility_rank = _("{share} right on the first try.").format(share=percent(share)), FINE
     r = q.discrimination
     discrimination_rank = UNKNOWN
     if r is None and q.discrimination_members >= MIN_MEMBERS_FOR_DISCRIMINATION:
-        discrimination = "Not measured: everyone scored alike, so it tells nobody apart."
+        discrimination = _("Not measured: everyone scored alike, so it tells nobody apart.")
     elif r is None:
-        discrimination = (
-            f"Not measured yet: it needs {MIN_MEMBERS_FOR_DISCRIMINATION} members who answered it and "
-            f"at least {MIN_ANSWERED_FOR_DISCRIMINATION} questions of its lesson "
-            f"({q.discrimination_members} so far)."
+        # TRANSLATORS: {members} and {questions} are fixed minimums (5, 3); {count}: the members so far.
+        needs = _(
+            "Not measured yet: it needs {members} members who answered it and "
+            "at least {questions} questions of its lesson ({count} so far)."
+        )
+        discrimination = needs.format(
+            members=MIN_MEMBERS_FOR_DISCRIMINATION,
+            questions=MIN_ANSWERED_FOR_DISCRIMINATION,
+            count=q.discrimination_members,
         )
     elif r < 0:
-        discrimination = (
-            f"May be broken (r = {r:.2f}): strong members get it wrong more often than weak ones. "
+        # TRANSLATORS: {r} is a correlation with two decimals, e.g. -0.25; "r" is its usual symbol.
+        broken = _(
+            "May be broken (r = {r}): strong members get it wrong more often than weak ones. "
             "Check the answer key."
         )
+        discrimination = broken.format(r=_correlation(r))
         discrimination_rank = BROKEN
     elif r < WEAK_BELOW:
-        discrimination = f"Weak (r = {r:.2f}): it barely tells strong members from weak ones."
+        # TRANSLATORS: {r} is a correlation with two decimals, e.g. 0.12; "r" is its usual symbol.
+        weak = _("Weak (r = {r}): it barely tells strong members from weak ones.")
+        discrimination = weak.format(r=_correlation(r))
         discrimination_rank = WEAK
     else:
-        discrimination = f"Good (r = {r:.2f}): strong members get it right more often than weak ones."
+        # TRANSLATORS: {r} is a correlation with two decimals, e.g. 0.45; "r" is its usual symbol.
+        good = _("Good (r = {r}): strong members get it right more often than weak ones.")
+        discrimination = good.format(r=_correlation(r))
         discrimination_rank = FINE
     return Verdict(facility_rank, discrimination_rank, facility, discrimination)

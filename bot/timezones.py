@@ -6,6 +6,8 @@ from __future__ import annotations
 import zoneinfo
 from functools import cache
 
+from bot.i18n import _
+
 
 class UnknownZone(ValueError):
     """Not a zone the tz database here knows; the message is one sentence for the moderator."""
@@ -26,9 +28,9 @@ def parse_zone(name: str) -> zoneinfo.ZoneInfo:
     """An IANA zone by name (e.g. Europe/Berlin); an unknown name raises UnknownZone."""
     name = name.strip()
     if name not in _zone_set():
-        raise UnknownZone(
-            f"`{name[:64]}` is not a time zone I know: pick an IANA name such as Europe/Berlin or UTC."
-        )
+        # TRANSLATORS: {zone} is what the moderator typed; Europe/Berlin and UTC are zone names.
+        text = _("`{zone}` is not a time zone I know: pick an IANA name such as Europe/Berlin or UTC.")
+        raise UnknownZone(text.format(zone=name[:64]))
     return zoneinfo.ZoneInfo(name)
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import inspect
 import itertools
 import logging
@@ -51,8 +52,21 @@ RECYCLE_GROWTH_MB = 300.0
 # Seeds picked for unseeded runs stay short so a member can type them back into `--seed`.
 RANDOM_SEED_BOUND = 1_000_000
 
-UPLOADED_DEMOS_OFF = "Running the code of uploaded lessons is turned off on this bot."
-NO_SANDBOX = "This bot cannot run uploaded lessons' code safely here (no sandbox), so their demos are off."
+
+def N_(message: str) -> str:
+    """bot.i18n's marker, for the catalogs: the worker imports this module inside the sandbox, where
+    bot.i18n (discord, Babel) is not mounted, so member-facing text is translated in functions only
+    the bot calls (`from bot.i18n import _` there)."""
+    return message
+
+
+UPLOADED_DEMOS_OFF = N_("Running the code of uploaded lessons is turned off on this bot.")
+NO_SANDBOX = N_(
+    "This bot cannot run uploaded lessons' code safely here (no sandbox), so their demos are off."
+)
+# The worker's own wording of these (English: it runs without the member's language), put in the
+# member's language bot-side.
+WORKER_MEMORY_ERROR = "Stopped: the run used more memory than allowed (MemoryError)."
 
 
 class DemoRefused(Exception):
@@ -142,6 +156,48 @@ def _inner_pid(bwrap_pid: int) -> int | None:
             return None
         pid = int(children[0])
     return pid
+
+
+def _timed_out(limit: float) -> str:
+    from bot.i18n import _, number
+
+    # TRANSLATORS: {limit} is a number of seconds, e.g. 20.
+    return _("Stopped: the run took longer than the {limit} s time limit.").format(limit=number(limit))
+
+
+def _stopped_by_exit(exitcode: int | None) -> str:
+    """Why a run ended with the worker, for the member (the signal's name stays as the system says it)."""
+    from bot.i18n import _
+
+    if exitcode is None:
+        return _("The run stopped: the worker stopped. It has been restarted.")
+    if exitcode < 0:
+        try:
+            name = signal.Signals(-exitcode).name
+        except ValueError:
+            name = f"signal {-exitcode}"
+        # TRANSLATORS: {signal} is the signal's name, e.g. SIGKILL.
+        return _("The run stopped: the worker was killed ({signal}). It has been restarted.").format(
+            signal=name
+        )
+    # TRANSLATORS: {code} is the process's exit code, a number.
+    return _("The run stopped: the worker exited with code {code}. It has been restarted.").format(
+        code=exitcode
+    )
+
+
+def _worded_here(result: RunResult, limit: float) -> RunResult:
+    """A worker's result with the worker's own fixed messages in the member's language (the worker
+    writes English: it runs without the member's language); tracebacks stay as Python words them."""
+    from bot.i18n import _
+
+    if result.status == "timeout":
+        return dataclasses.replace(result, error=_timed_out(limit))
+    if result.status == "memory" and result.error == WORKER_MEMORY_ERROR:
+        return dataclasses.replace(
+            result, error=_("Stopped: the run used more memory than allowed (MemoryError).")
+        )
+    return result
 
 
 def _describe_exit(exitcode: int | None) -> str:
@@ -341,12 +397,14 @@ class Trainer:
         in the sandbox, else DemoRefused is raised (as it is when uploaded demos are turned off).
         Raises TrainerBusy if `member` already has a run going or the queue is full.
         """
+        from bot.i18n import _, ngettext  # bot-side only: see N_
+
         if self._closed:
             raise RuntimeError("the trainer is closed")
         if untrusted and not self.uploaded_demos:
-            raise DemoRefused(UPLOADED_DEMOS_OFF, reason="off")
+            raise DemoRefused(_(UPLOADED_DEMOS_OFF), reason="off")
         if untrusted and not self.sandboxed:
-            raise DemoRefused(NO_SANDBOX, reason="no-sandbox")
+            raise DemoRefused(_(NO_SANDBOX), reason="no-sandbox")
         if seed is None:
             seed = secrets.randbelow(RANDOM_SEED_BOUND)
         elif not 0 <= seed < 2**32:
@@ -356,13 +414,15 @@ class Trainer:
             raise ValueError("time_limit_s must be positive")
         if member is not None and member in self._members:
             raise TrainerBusy(
-                "You already have a run going: wait for it to finish, then try again.", reason="member"
+                _("You already have a run going: wait for it to finish, then try again."), reason="member"
             )
         if self._admitted > self.max_queue:
-            raise TrainerBusy(
-                f"The trainer is busy with {self._admitted} other runs: try again in a moment.",
-                reason="queue",
+            busy = ngettext(
+                "The trainer is busy with {count} other run: try again in a moment.",
+                "The trainer is busy with {count} other runs: try again in a moment.",
+                self._admitted,
             )
+            raise TrainerBusy(busy.format(count=self._admitted), reason="queue")
         self._admitted += 1
         self._cancel_idle_timer()
         if member is not None:
@@ -379,12 +439,15 @@ class Trainer:
     async def _run_now(
         self, code: str, seed: int, limit: float, on_epoch: EpochCallback | None, output_pattern: str | None
     ) -> RunResult:
+        from bot.i18n import _  # bot-side only: see N_
+
         t0 = time.perf_counter()
         worker = await self._ready_worker()
         if worker is None:
             return RunResult(
                 output="",
-                error=f"The TensorFlow worker could not start: {self._start_error}",
+                # TRANSLATORS: {reason} is a technical reason in English, for the bot's operator.
+                error=_("The TensorFlow worker could not start: {reason}").format(reason=self._start_error),
                 seed=seed,
                 wall_ms=0.0,
                 status="crashed",
@@ -433,7 +496,7 @@ class Trainer:
                         losses.append(logs["loss"])
                     await self._call_on_epoch(on_epoch, epoch, logs)
                 elif kind == "result" and message[1] == req_id:
-                    result = RunResult.from_dict(message[2])
+                    result = _worded_here(RunResult.from_dict(message[2]), limit)
                     if result.status in ("timeout", "memory"):
                         await self._replace(worker)  # its state after the failure is not to be trusted
                     elif self._grown_too_much(worker, message[3] if len(message) > 3 else {}):
@@ -443,19 +506,16 @@ class Trainer:
                     )
                     return result
                 elif kind == "exit":
-                    return stopped(
-                        "crashed",
-                        f"The run stopped: the worker {_describe_exit(message[1])}. It has been restarted.",
-                    )
+                    return stopped("crashed", _stopped_by_exit(message[1]))
         except TimeoutError:
             await self._replace(worker)
-            return stopped("timeout", f"Stopped: the run took longer than the {limit:g} s time limit.")
+            return stopped("timeout", _timed_out(limit))
         except (IndexError, KeyError, TypeError, ValueError, AttributeError):
             # Only a worker that lesson code has tampered with sends a message that does not read.
             log.warning("trainer worker %s sent a malformed message; replacing it", worker.pid)
             await self._replace(worker)
             return stopped(
-                "crashed", "The run stopped: the worker sent something unreadable. It has been restarted."
+                "crashed", _("The run stopped: the worker sent something unreadable. It has been restarted.")
             )
         except asyncio.CancelledError:
             # The worker is still busy with the cancelled run: replace it so the next run is not delayed.

@@ -31,7 +31,6 @@ import types
 import warnings
 from typing import Any
 
-from bot.rendering import plural
 from bot.trainer._result import LESSON_FILENAME, RunResult, Status, cut_text, printed_text
 from bot.trainer._wire import BlockingChannel
 
@@ -149,7 +148,9 @@ def format_error(exc: BaseException) -> str:
         last = max(i for i, fs in enumerate(te.stack) if fs.filename == LESSON_FILENAME)
         library_frames = len(te.stack) - last - 1
         if library_frames:
-            lines.append(f"  ... ({plural(library_frames, 'more frame')} inside libraries)\n")
+            # English, as the traceback is: the worker runs without the member's language.
+            frames = "frame" if library_frames == 1 else "frames"
+            lines.append(f"  ... ({library_frames} more {frames} inside libraries)\n")
     message = "".join(te.format_exception_only())
     if len(message) > ERROR_MESSAGE_LIMIT:
         message = message[:ERROR_MESSAGE_LIMIT].rstrip() + "\n... (error message cut)\n"
