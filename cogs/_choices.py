@@ -60,10 +60,13 @@ def questions(candidates: list[Question], typed: str) -> list[app_commands.Choic
     ][:CHOICES]
 
 
-def questions_of_lesson(bot: QuizBot, lesson_id: str, typed: str) -> list[app_commands.Choice[str]]:
-    """The questions of the lesson already picked in the command (all of them while none is)."""
-    lesson = bot.library.lesson(lesson_id)
-    return questions(lesson.questions if lesson else list(bot.library.questions.values()), typed)
+def questions_of_lesson(
+    interaction: discord.Interaction[QuizBot], lesson_id: str, typed: str
+) -> list[app_commands.Choice[str]]:
+    """The questions of the lesson already picked in the command (all of this server's while none is)."""
+    here = interaction.client.catalog.lessons_in(interaction.guild_id)
+    lesson = here.lesson(lesson_id)
+    return questions(lesson.questions if lesson else list(here.questions.values()), typed)
 
 
 async def open_posts(bot: QuizBot, guild_id: int | None, typed: str) -> list[app_commands.Choice[int]]:

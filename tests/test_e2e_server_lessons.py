@@ -73,6 +73,10 @@ async def test_a_published_lesson_is_offered_and_posted_in_its_own_server_only(
     (message,) = [m for m in emulator.channel_messages("quiz") if m["embeds"]]
     assert "How do body cells divide?" in message["embeds"][0]["description"]
 
+    # The question picker, no lesson picked yet, offers this server's questions, never another's.
+    picked = await emulator.autocomplete("quiz post", "question", by="mod", question="cells")
+    assert [c["value"] for c in picked] == [scoped(here, "cells.q1")]
+
     # Another server's lesson, typed by hand, is not this server's to post.
     ix = await emulator.slash("quiz post", by="mod", lesson=scoped(here + 1, "cells"), channel="quiz")
     assert "There is no lesson" in (await emulator.wait_reply(ix))["content"]

@@ -115,7 +115,7 @@ class Quiz(commands.Cog):
         self, interaction: discord.Interaction[QuizBot], typed: str
     ) -> list[app_commands.Choice[str]]:
         return choices.questions_of_lesson(
-            self.bot, getattr(interaction.namespace, "lesson", "") or "", typed
+            interaction, getattr(interaction.namespace, "lesson", "") or "", typed
         )
 
     @quiz.command(name="close", description="Close a question now and reveal its answer (moderators)")
