@@ -11,6 +11,23 @@ from storage import server_lessons as store
 from storage.models import LessonUpload
 
 T0 = datetime(2030, 6, 1, 12, 0, tzinfo=UTC)
+# A server's one-question lesson, as a moderator would upload it.
+CELLS = """\
+id: cells
+title: Cells of our course
+topic: Biology
+source: A teacher's notes
+questions:
+  - id: cells.q1
+    kind: multiple_choice
+    difficulty: easy
+    prompt: How do body cells divide?
+    options: [Mitosis, Osmosis]
+    answer: A
+    shuffle: false
+    hint: Think of the cell cycle.
+    solution: [Body cells divide by mitosis.]
+"""
 
 
 def upload_of(guild_id: int, text: str, *, uploaded_by: int = 1) -> LessonUpload:

@@ -17,24 +17,12 @@ from tests.conftest import StartBot
 from tests.databases import member_score
 from tests.emulator import DiscordForTests, plant_message
 from tests.messages import button, components, embed, fields, lessons_folder, menus, title
-from tests.server_lessons import publish
+from tests.server_lessons import CELLS, publish
 
 EPHEMERAL = 1 << 6
-PACK = """\
-id: cells
-title: Cells of our course
-topic: Biology
-source: A teacher's notes
-questions:
-  - id: cells.q1
-    kind: multiple_choice
-    difficulty: easy
-    prompt: How do body cells divide?
-    options: [Mitosis, Osmosis]
-    answer: A
-    shuffle: false
-    hint: Think of the cell cycle.
-    solution: [Body cells divide by mitosis.]
+PACK = (
+    CELLS
+    + """\
   - id: cells.q2
     kind: fill_blanks
     difficulty: medium
@@ -47,6 +35,7 @@ questions:
     hint: How many are there?
     solution: [len counts the samples.]
 """
+)
 # A moderator's correction: the other option is now the answer (and the old posts show the old one).
 NEW_ANSWER = PACK.replace("    answer: A\n", "    answer: B\n")
 # The blanks question's answer moves to `sum`.

@@ -11,24 +11,9 @@ from storage import server_lessons as store
 from tests.conftest import StartBot
 from tests.emulator import DiscordForTests, plant_message
 from tests.messages import components
-from tests.server_lessons import publish
+from tests.server_lessons import CELLS, publish
 
-PACK = """\
-id: cells
-title: Cells of our course
-topic: Biology
-source: A teacher's notes
-questions:
-  - id: cells.q1
-    kind: multiple_choice
-    difficulty: easy
-    prompt: How do body cells divide?
-    options: [Mitosis, Osmosis]
-    answer: A
-    shuffle: false
-    hint: Think of the cell cycle.
-    solution: [Body cells divide by mitosis.]
-"""
+PACK = CELLS
 SECOND = PACK.replace("How do body cells divide?", "By what do body cells divide?")
 
 

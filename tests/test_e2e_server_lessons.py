@@ -13,25 +13,10 @@ from tests.clock import Clock
 from tests.conftest import StartBot
 from tests.emulator import DiscordForTests, plant_message
 from tests.messages import button, components, custom_ids, embed, fields, title
-from tests.server_lessons import T0, publish, upload_of
+from tests.server_lessons import CELLS, T0, publish, upload_of
 from tests.test_sandbox import need_the_sandbox
 
-PACK = """\
-id: cells
-title: Cells of our course
-topic: Biology
-source: A teacher's notes
-questions:
-  - id: cells.q1
-    kind: multiple_choice
-    difficulty: easy
-    prompt: How do body cells divide?
-    options: [Mitosis, Osmosis]
-    answer: A
-    shuffle: false
-    hint: Think of the cell cycle.
-    solution: [Body cells divide by mitosis.]
-"""
+PACK = CELLS
 # The same lesson with a question whose code runs (/demo, "Run the code").
 RUNNABLE = (
     PACK
