@@ -184,12 +184,11 @@ class Lessons(commands.Cog):
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         upload = self.bot.catalog.upload_of(found.id)
+        if upload is not None:  # under the ids its authors wrote, not the server's
+            found = await asyncio.to_thread(load_lesson_text, upload.text, upload.source)
         if upload is not None and format == "yaml":
             text, notes = upload.text, list[str]()  # the file as stored: it uploads again unchanged
-            found = await asyncio.to_thread(load_lesson_text, upload.text, upload.source)
         else:
-            if upload is not None:  # exported under the ids its authors wrote, not the server's
-                found = await asyncio.to_thread(load_lesson_text, upload.text, upload.source)
             text, notes = await asyncio.to_thread(export, found, format)
         reply = render.download_reply(found, format, text, notes)
         await interaction.followup.send(reply.content, files=reply.files, ephemeral=True)
