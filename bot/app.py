@@ -19,8 +19,9 @@ from discord.ext import commands
 
 import cogs
 from bot.catalog import Catalog, parse_uploads
+from bot.command_translator import CommandTranslator
 from bot.discord_target import point_discord_py_at
-from bot.i18n import ENGLISH, N_, NAME_CONTEXT, CommandTranslator, _, pgettext, speak
+from bot.i18n import ENGLISH, N_, NAME_CONTEXT, _, pgettext, speak
 from bot.posts import Posts
 from bot.settings import Settings
 from bot.trainer import Trainer

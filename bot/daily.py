@@ -17,6 +17,7 @@ from enum import StrEnum
 from typing import Protocol, TypeVar
 
 import content
+from bot.i18n import _
 
 DIFFICULTIES = ("any", *content.DIFFICULTIES)
 MAX_COUNT = 5
@@ -32,8 +33,6 @@ def parse_time(text: str) -> tuple[int, int]:
     """'9:05', '09:05' or '21.30' -> (hour, minute); anything else raises ScheduleError."""
     match = _TIME.fullmatch(text)
     if match is None:
-        from bot.i18n import _  # here: bot.i18n imports discord, this module stays pure
-
         # TRANSLATORS: {time} is what the moderator typed; HH:MM is the format to write (H: hour, M: minute).
         message = _("`{time}` is not a time of day: write it as HH:MM, e.g. 09:00 or 18:30.")
         raise ScheduleError(message.format(time=text[:20]))

@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from bot.i18n import ngettext, number
+
 MAX_TRIES = 3
 # Whole points per difficulty; a right answer on try k earns base x (1 - (k-1)/3).
 BASE_POINTS: dict[str, int] = {"easy": 1, "medium": 2, "hard": 3}
@@ -94,7 +96,6 @@ def format_points(thirds: int) -> str:
 def points_phrase(thirds: int) -> str:
     """Points with their noun, in the language being spoken: "1 point", but "0.67 points" and
     "0 points". A fraction takes the form for 0 (English "0.67 points", French "0,67 point")."""
-    from bot.i18n import ngettext, number  # here: bot.i18n imports discord, grading stays pure
 
     whole, part = divmod(thirds, THIRDS_PER_POINT)
     count = whole if part == 0 else 0

@@ -20,16 +20,16 @@ import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from datetime import date
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
-import discord
 from babel import Locale
+from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
-from discord import app_commands
 
 LOCALES_DIR = Path(__file__).parent / "locales"
 DOMAIN = "quizbot"
@@ -116,6 +116,7 @@ def pgettext(context: str, message: str) -> str:
 
 
 def babel_locale() -> Locale:
+    """The Babel locale of the language being spoken, for dates and numbers."""
     catalog = catalog_name(_speaking.get())
     return Locale.parse(catalog or "en")
 
@@ -125,37 +126,16 @@ def number(value: int | float | Decimal) -> str:
     return format_decimal(value, locale=babel_locale())
 
 
+def day(value: date, pattern: str = "d MMM y") -> str:
+    """A date the way the current language writes it: '10 Mar 2025', '10. März 2025'."""
+    return format_date(value, pattern, locale=babel_locale())
+
+
 def percent(share: float) -> str:
     """A share of 1 as a whole percentage: "45%", "45 %"."""
     return format_percent(share, format="#,##0%", locale=babel_locale())
 
 
 # A command's, group's and option's name is one word Discord shows in the picker: its translation
-# is told apart from the same English word in a sentence.
+# is told apart from the same English word in a sentence (see bot.command_translator).
 NAME_CONTEXT = "command name"
-_NAMES = {
-    app_commands.TranslationContextLocation.command_name,
-    app_commands.TranslationContextLocation.group_name,
-    app_commands.TranslationContextLocation.parameter_name,
-}
-
-
-class CommandTranslator(app_commands.Translator):
-    """Slash command names, descriptions and choices in each shipped language, from the catalogs;
-    discord.py sends them as name_localizations / description_localizations when commands sync."""
-
-    async def translate(
-        self,
-        string: app_commands.locale_str,
-        locale: discord.Locale,
-        context: app_commands.TranslationContextTypes,
-    ) -> str | None:
-        catalog = catalog_name(locale.value)
-        if catalog is None:
-            return None
-        found = translations(catalog)
-        if context.location in _NAMES:
-            text = found.pgettext(NAME_CONTEXT, string.message)
-        else:
-            text = found.gettext(string.message)
-        return text if text != string.message else None

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from bot.i18n import _, ngettext, percent
 from bot.rendering import shorten
 
 if TYPE_CHECKING:
@@ -40,7 +41,6 @@ def png(fig: Figure, *, tight: bool = True) -> bytes:
 
 def loss_curve_png(losses: Sequence[float], title: str) -> bytes:
     """Render per-epoch losses."""
-    from bot.i18n import _  # here: bot.i18n imports discord, this module stays pure
 
     fig = figure(6, 3.2)
     axes = fig.add_subplot()
@@ -69,7 +69,6 @@ def stats_card_png(
 ) -> bytes:
     """A member's card: right answers per lesson as bars (`lessons`: label, right, tried), and the
     last 12 weeks as a calendar with the days they answered filled in, like a contribution graph."""
-    from bot.i18n import _, ngettext, percent  # here: bot.i18n imports discord, this module stays pure
 
     fig = figure(6.4, 4.2)
     bars, calendar = fig.subplots(2, 1, gridspec_kw={"height_ratios": [max(len(lessons), 1), 2.2]})

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from bot.i18n import ngettext
 from content.discord_limits import BUTTON_LABEL_CHARS, CUSTOM_ID_CHARS, EMBED_TOTAL_CHARS
 
 if TYPE_CHECKING:
@@ -29,19 +31,30 @@ def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def fit_lines(
-    lines: list[str], limit: int, *, noun: str | None = None, max_lines: int | None = None, sep: str = "\n"
-) -> str:
-    """Join whole lines within `limit` characters (and `max_lines` lines); the rest become "… and 3 more".
+def more_lines(count: int) -> str:
+    """The tail of a cut list when nothing says what was left out."""
+    return ngettext("… and {count} more", "… and {count} more", count).format(count=count)
 
-    With `noun`, the tail names what was left out: "… and 3 more lessons".
-    """
+
+def more_lessons(count: int) -> str:
+    return ngettext("… and {count} more lesson", "… and {count} more lessons", count).format(count=count)
+
+
+def fit_lines(
+    lines: list[str],
+    limit: int,
+    *,
+    more: Callable[[int], str] = more_lines,
+    max_lines: int | None = None,
+    sep: str = "\n",
+) -> str:
+    """Join whole lines within `limit` characters (and `max_lines` lines); the rest become the tail
+    `more(count)` writes: "… and 3 more", or one naming what was left out ("… and 3 more lessons")."""
     most = len(lines) if max_lines is None else min(max_lines, len(lines))
     for keep in range(most, -1, -1):
         shown, left_out = lines[:keep], len(lines) - keep
         if left_out:
-            more = plural(left_out, f"more {noun}") if noun else f"{left_out} more"
-            shown = [*shown, f"… and {more}"]
+            shown = [*shown, more(left_out)]
         text = sep.join(shown)
         if len(text) <= limit:
             return text
@@ -79,8 +92,14 @@ def duration(minutes: int) -> str:
     """How long, in whole units, one way everywhere: 60 -> '1 hour', 90 -> '1 hour 30 minutes', 1440 -> '1 day'."""
     days, rest = divmod(minutes, 24 * 60)
     hours, mins = divmod(rest, 60)
-    parts = [plural(n, unit) for n, unit in ((days, "day"), (hours, "hour"), (mins, "minute")) if n]
-    return " ".join(parts) or plural(0, "minute")
+    parts = []
+    if days:
+        parts.append(ngettext("{count} day", "{count} days", days).format(count=days))
+    if hours:
+        parts.append(ngettext("{count} hour", "{count} hours", hours).format(count=hours))
+    if mins or not parts:
+        parts.append(ngettext("{count} minute", "{count} minutes", mins).format(count=mins))
+    return " ".join(parts)
 
 
 def numbered(steps: list[str]) -> str:

@@ -11,7 +11,7 @@ import discord
 import pytest
 
 from bot.posts import _render as posts
-from bot.rendering import duration, fit_lines
+from bot.rendering import duration, fit_lines, more_lessons
 from bot.trainer import RunResult
 from bot.trainer._result import cut_text
 from bot.trainer._worker import LESSON_FILENAME, format_error
@@ -154,8 +154,8 @@ def test_fit_lines_keeps_whole_lines_and_counts_the_rest(lines: list[str], kept:
 
 
 def test_fit_lines_names_what_it_left_out_in_the_right_number() -> None:
-    assert fit_lines(["x"] * 3, 100, noun="lesson", max_lines=2) == "x\nx\n… and 1 more lesson"
-    assert fit_lines(["x"] * 4, 100, noun="lesson", max_lines=2) == "x\nx\n… and 2 more lessons"
+    assert fit_lines(["x"] * 3, 100, more=more_lessons, max_lines=2) == "x\nx\n… and 1 more lesson"
+    assert fit_lines(["x"] * 4, 100, more=more_lessons, max_lines=2) == "x\nx\n… and 2 more lessons"
 
 
 # /demo's result: long printed output, long training.

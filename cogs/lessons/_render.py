@@ -10,9 +10,10 @@ from datetime import UTC, datetime
 
 import discord
 
+from bot.embeds import DIFFICULTY_NAMES
 from bot.i18n import N_, _, current_locale, ngettext
 from bot.posts import question_embed
-from bot.rendering import clip, fit_lines, shorten
+from bot.rendering import clip, fit_lines, more_lessons, shorten
 from bot.widgets import answer_view
 from cogs.lessons._items import publish_view, remove_view, restore_view
 from content import Lesson
@@ -32,8 +33,6 @@ SHOWN_PROBLEMS = 20
 NOTHING_STORED = N_("Nothing was stored.")
 # What a question's kind and difficulty read as in the counts of a preview and of /lessons list.
 KINDS = {"multiple_choice": N_("multiple choice"), "fill_blanks": N_("fill in the blanks")}
-DIFFICULTIES = {"easy": N_("easy"), "medium": N_("medium"), "hard": N_("hard")}
-DIFFICULTY_ORDER = tuple(DIFFICULTIES)
 # The preview's buttons show the options; a mode no answer handler knows, and disabled anyway.
 PREVIEW_MODE = "preview"
 
@@ -113,6 +112,10 @@ def problems_reply(name: str, conversion: Conversion) -> Reply:
     return Reply(content="\n".join(parts), files=files)
 
 
+def _more_versions(count: int) -> str:
+    return ngettext("… and {count} more version", "… and {count} more versions", count).format(count=count)
+
+
 def _counts(values: list[str], names: dict[str, str]) -> str:
     """How many of each value, in the order of `names` (translated), then any other value as it is."""
     counted = Counter(values)
@@ -188,7 +191,7 @@ def preview_reply(name: str, conversion: Conversion, lesson: Lesson) -> Reply:
     )
     summary.add_field(name=_("Kinds"), value=_kinds(lesson))
     summary.add_field(
-        name=_("Difficulty"), value=_counts([q.difficulty for q in lesson.questions], DIFFICULTIES)
+        name=_("Difficulty"), value=_counts([q.difficulty for q in lesson.questions], DIFFICULTY_NAMES)
     )
     files = [discord.File(io.BytesIO(conversion.pack_yaml.encode()), filename=pack_name)]
     assumptions = conversion.assumptions
@@ -316,7 +319,8 @@ def lessons_embed(
     embed = discord.Embed(
         # TRANSLATORS: an embed title; {count} is how many lessons are listed.
         title=_("Lessons · {count}").format(count=len(lessons)),
-        description=fit_lines(lines, EMBED_DESCRIPTION_CHARS, noun="lesson") or _("No lessons are loaded."),
+        description=fit_lines(lines, EMBED_DESCRIPTION_CHARS, more=more_lessons)
+        or _("No lessons are loaded."),
         colour=discord.Colour.blurple(),
     )
     if hidden:
@@ -346,7 +350,7 @@ def history_reply(lesson_id: str, versions: list[LessonUpload], in_use: int) -> 
     more = (
         " " + _("Restore publishes that version's questions again as the newest version.") if earlier else ""
     )
-    body = fit_lines(lines, EMBED_DESCRIPTION_CHARS - len(state) - len(more) - 2, noun="version")
+    body = fit_lines(lines, EMBED_DESCRIPTION_CHARS - len(state) - len(more) - 2, more=_more_versions)
     embed = discord.Embed(
         # TRANSLATORS: an embed title; {lesson} is a lesson's id.
         title=shorten(_("History · {lesson}").format(lesson=lesson_id), EMBED_TITLE_CHARS),

@@ -7,7 +7,17 @@ from collections.abc import Collection
 import discord
 
 from bot import grading
-from bot.embeds import COLOURS, RIGHT, WRONG, add_answer, add_hint, add_mistake, add_solution, answer_text
+from bot.embeds import (
+    COLOURS,
+    RIGHT,
+    WRONG,
+    add_answer,
+    add_hint,
+    add_mistake,
+    add_solution,
+    answer_text,
+    difficulty_name,
+)
 from bot.i18n import N_, _, current_locale, ngettext, percent
 from bot.rendering import bar, clip, fit, fit_lines, shorten
 from cogs.practice._run import Mode, Summary
@@ -28,21 +38,9 @@ FINISHED_TITLES: dict[Mode, str] = {
     # TRANSLATORS: {lesson} is a lesson's title.
     "test": N_("Test finished · {lesson}"),
 }
-DIFFICULTY_NAMES: dict[str, str] = {
-    # TRANSLATORS: a question's difficulty, as a lesson labels it.
-    "easy": N_("easy"),
-    # TRANSLATORS: a question's difficulty, as a lesson labels it.
-    "medium": N_("medium"),
-    # TRANSLATORS: a question's difficulty, as a lesson labels it.
-    "hard": N_("hard"),
-}
 NOT_RANKED = N_("Recorded for you only: practice never changes scores or leaderboards.")
 ANSWER_HIDDEN = N_("*(answer hidden while it is open in a quiz)*")
 ONE_TRY = N_("One try per question in practice: the solution follows right away.")
-
-
-def difficulty_name(difficulty: str) -> str:
-    return _(DIFFICULTY_NAMES[difficulty]) if difficulty in DIFFICULTY_NAMES else difficulty
 
 
 def progress(done: int, total: int) -> str:

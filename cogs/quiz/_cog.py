@@ -239,8 +239,8 @@ class Quiz(commands.Cog):
         assert outcome.feedback is not None
         if outcome.status is AttemptStatus.REPEATED:
             await interaction.response.send_message(
-                f"You already tried that, and it isn't the answer. {tries_left_text(outcome.feedback.tries_left)} "
-                "left: pick something else.",
+                f"You already tried that, and it isn't the answer. {tries_left_text(outcome.feedback.tries_left)}: "
+                "pick something else.",
                 ephemeral=True,
             )
             return

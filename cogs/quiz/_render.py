@@ -22,7 +22,7 @@ def feedback_embed(question: Question, feedback: grading.Feedback) -> discord.Em
         )
     elif feedback.tries_left:
         embed = discord.Embed(
-            title=f"{WRONG} Not quite: {tries_left_text(feedback.tries_left)} left",
+            title=f"{WRONG} Not quite: {tries_left_text(feedback.tries_left)}",
             colour=discord.Colour.orange(),
         )
     else:

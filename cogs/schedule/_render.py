@@ -6,10 +6,15 @@ from datetime import datetime
 
 import discord
 
+from bot.i18n import ngettext
 from bot.rendering import duration, fit_lines, plural, shorten
 from content import Lesson
 from content.discord_limits import CHOICE_NAME_CHARS, EMBED_DESCRIPTION_CHARS
 from storage.models import Schedule, ScheduleRun
+
+
+def _more_schedules(count: int) -> str:
+    return ngettext("… and {count} more schedule", "… and {count} more schedules", count).format(count=count)
 
 
 def when(schedule: Schedule) -> str:
@@ -66,7 +71,7 @@ def list_embed(
             lines.append(f"next {discord.utils.format_dt(next_at, 'R')}")
         lines.append(f"last run: {_last_run(last)}")
         blocks.append("\n".join(lines))
-    embed.description = fit_lines(blocks, EMBED_DESCRIPTION_CHARS, noun="schedule", sep="\n\n")
+    embed.description = fit_lines(blocks, EMBED_DESCRIPTION_CHARS, more=_more_schedules, sep="\n\n")
     return embed
 
 

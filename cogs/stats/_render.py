@@ -6,7 +6,7 @@ import discord
 
 from bot.grading import format_points
 from bot.quality import DOUBTFUL, MIN_ANSWERS, verdict
-from bot.rendering import bar, clip, fit_lines, plural, shorten
+from bot.rendering import bar, clip, fit_lines, more_lessons, plural, shorten
 from content import Lesson, Question
 from content.discord_limits import EMBED_FIELD_CHARS
 from content.scoping import authored
@@ -74,7 +74,7 @@ def member_embed(name: str, stats: MemberStats, lessons: dict[str, Lesson], *, o
             f"`{bar(share, 8)}` **{shorten(title, 60)}**: {progress.right}/{total} mastered"
             f" ({progress.right_first_try} first try)"
         )
-    mastery = fit_lines(lines, EMBED_FIELD_CHARS, noun="lesson", max_lines=MAX_LESSON_LINES)
+    mastery = fit_lines(lines, EMBED_FIELD_CHARS, more=more_lessons, max_lines=MAX_LESSON_LINES)
     embed.add_field(name="Mastery per lesson", value=mastery or "-", inline=False)
     embed.set_footer(text="Mastered: questions you answered right at least once, out of the lesson's")
     return embed
