@@ -110,6 +110,23 @@ def read_catalog(language: str) -> Catalog:
         return read_po(handle, locale=language, domain=DOMAIN)
 
 
+def write_catalog(language: str, catalog: Catalog) -> str:
+    """Write one language's catalog back the way `extract` writes it (no churn in the diff)."""
+    return _write(catalog_path(language), catalog)
+
+
+def untranslated(catalog: Catalog) -> list[str]:
+    """The ids a catalog has no (complete) translation for; a plural needs every form."""
+    missing = []
+    for message in catalog:
+        if not message.id:
+            continue  # the header
+        forms = message.string if isinstance(message.string, (list, tuple)) else [message.string]
+        if not all(forms) or message.fuzzy:
+            missing.append(message.id if isinstance(message.id, str) else message.id[0])
+    return missing
+
+
 def extract() -> list[str]:
     """Write the template and merge it into every language's catalog; returns what was written."""
     fresh = template()

@@ -10,6 +10,9 @@ SELECT_OPTION_LABEL_CHARS = 100
 SELECT_OPTIONS = 25  # options in one select menu
 AUTOCOMPLETE_CHOICES = 25
 CHOICE_NAME_CHARS = 100  # an autocomplete choice's name
+# A slash command (or option) name, and its description, in any language.
+COMMAND_NAME_CHARS = 32
+COMMAND_DESCRIPTION_CHARS = 100
 CUSTOM_ID_CHARS = 100
 VIEW_ROWS = 5
 VIEW_ITEMS = 25  # components in one message: 5 rows of 5
