@@ -15,6 +15,7 @@ import pytest
 from playwright.async_api import Browser, FilePayload, Locator, Page, Route, async_playwright, expect
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
+from bot.i18n import translations
 from bot.playground import Playground
 from tests.browser import HEADLESS_CHROMIUM_ARGS, require_chromium
 from tests.discord_spec import assert_bodies_match_spec
@@ -553,3 +554,25 @@ async def test_a_moderator_picks_a_file_for_lessons_check_and_sees_the_preview(
     await expect(problems).to_contain_text("draft.yaml:2: (file): YAML syntax error")
     await act_as(page, "alice")
     await expect(page.locator(".message", has_text="Machine learning basics")).to_have_count(0)
+
+
+async def test_a_member_picks_their_discord_language_and_reads_the_bot_in_it(
+    start_playground: Any, lessons_dir: Path, page: Page
+) -> None:
+    playground = await start_playground(lessons_dir)
+    await open_page(page, playground)
+    post = await post_question(page, "pg.fit")
+
+    await act_as(page, "alice")
+    await page.select_option("#locale", "de")
+    await post.get_by_role("button", name="B. The training data").click()
+    hint = translations("de").gettext("Hint")
+    assert hint != "Hint", "the German catalog says Hint in German"
+    wrong = page.locator(".message[data-ephemeral]", has_text="The optimizer updates them at every step.")
+    await expect(wrong).to_have_count(1, timeout=WAIT_MS)
+    await expect(wrong.locator(".field-name", has_text=hint)).to_have_count(1)
+    assert playground.emulator.world.members["alice"].locale == "de"
+
+    # The choice is kept for the next visit, as a Discord client keeps its language.
+    await page.reload()
+    await expect(page.locator("#locale")).to_have_value("de")
