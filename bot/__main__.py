@@ -34,6 +34,11 @@ WRONG_TOKEN = (
 )
 
 
+def _count(count: int, word: str) -> str:
+    """'1 lesson', '3 lessons': the command line speaks English (members' text goes through bot.i18n)."""
+    return f"{count} {word if count == 1 else word + 's'}"
+
+
 def _parser() -> argparse.ArgumentParser:
     from content.formats import EXPORT_FORMATS, FORMATS
 
@@ -138,14 +143,13 @@ def _lessons_dir(settings: Settings) -> Path:
 
 
 def _check(paths: list[Path]) -> int:
-    from bot.rendering import plural
     from content.loader import check_report
 
     problems, lessons, questions = check_report(paths)
     for problem in problems:
         print(problem)
     if not problems:
-        print(f"ok: {plural(lessons, 'lesson')}, {plural(questions, 'question')}")
+        print(f"ok: {_count(lessons, 'lesson')}, {_count(questions, 'question')}")
     return 1 if problems else 0
 
 
@@ -199,11 +203,10 @@ def _import(file: Path, format: str | None, output: Path | None) -> int:
     if output is None:
         sys.stdout.write(result.pack_yaml)
         return 0
-    from bot.rendering import plural
 
     if not _write(output, result.pack_yaml):
         return 1
-    print(f"ok: {plural(result.questions, 'question')} written to {output}", file=sys.stderr)
+    print(f"ok: {_count(result.questions, 'question')} written to {output}", file=sys.stderr)
     return 0
 
 
@@ -270,10 +273,9 @@ def _report_export(args: argparse.Namespace, settings: Settings) -> int:
     except OSError as exc:
         print(f"error: {args.output}: {exc.strerror or exc}", file=sys.stderr)
         return 1
-    from bot.rendering import plural
 
     for path, count in written:
-        print(f"wrote {path} ({plural(count, 'row')})")
+        print(f"wrote {path} ({_count(count, 'row')})")
     return 0
 
 
