@@ -73,10 +73,10 @@ def _walk(
             yield from _walk(child, f"{where}/{child.name}")
         return
     for param in command.parameters:
-        yield param.name, NAME_CONTEXT, f"{where}:{param.name}"
-        yield param.description, None, f"{where}:{param.name}"
+        yield param.name, NAME_CONTEXT, f"{where}[{param.name}]"
+        yield param.description, None, f"{where}[{param.name}]"
         for choice in param.choices:
-            yield choice.name, None, f"{where}:{param.name}"
+            yield choice.name, None, f"{where}[{param.name}]"
 
 
 def template() -> Catalog:
