@@ -21,7 +21,7 @@ import cogs
 from bot.catalog import Catalog, parse_uploads
 from bot.command_translator import CommandTranslator
 from bot.discord_target import point_discord_py_at
-from bot.i18n import ENGLISH, N_, NAME_CONTEXT, _, pgettext, speak
+from bot.i18n import ENGLISH, N_, OPTION_CONTEXT, _, pgettext, speak
 from bot.posts import Posts
 from bot.settings import Settings
 from bot.trainer import Trainer
@@ -90,7 +90,7 @@ def _apologise_on_error(item: type[discord.ui.DynamicItem[Any]]) -> None:
 
 def _option_name(param: app_commands.Parameter) -> str:
     """The option's name as the member's Discord shows it (the Translator's, from the catalogs)."""
-    return pgettext(NAME_CONTEXT, param.display_name)
+    return pgettext(OPTION_CONTEXT, param.display_name)
 
 
 def _allowed(param: app_commands.Parameter) -> str:

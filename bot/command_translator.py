@@ -5,12 +5,11 @@ from __future__ import annotations
 import discord
 from discord import app_commands
 
-from bot.i18n import NAME_CONTEXT, catalog_name, translations
+from bot.i18n import NAME_CONTEXT, OPTION_CONTEXT, catalog_name, translations
 
 _NAMES = {
     app_commands.TranslationContextLocation.command_name,
     app_commands.TranslationContextLocation.group_name,
-    app_commands.TranslationContextLocation.parameter_name,
 }
 
 
@@ -30,6 +29,8 @@ class CommandTranslator(app_commands.Translator):
         found = translations(catalog)
         if context.location in _NAMES:
             text = found.pgettext(NAME_CONTEXT, string.message)
+        elif context.location is app_commands.TranslationContextLocation.parameter_name:
+            text = found.pgettext(OPTION_CONTEXT, string.message)
         else:
             text = found.gettext(string.message)
         return text if text != string.message else None

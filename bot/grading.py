@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from bot.i18n import ngettext, number
+from bot.i18n import babel_locale, ngettext, number
 
 MAX_TRIES = 3
 # Whole points per difficulty; a right answer on try k earns base x (1 - (k-1)/3).
@@ -95,13 +95,14 @@ def format_points(thirds: int) -> str:
 
 def points_phrase(thirds: int) -> str:
     """Points with their noun, in the language being spoken: "1 point", but "0.67 points" and
-    "0 points". A fraction takes the form for 0 (English "0.67 points", French "0,67 point")."""
-
+    "0 points". A fraction takes the form its language's CLDR rule gives it (English "0.67 points",
+    French "0,67 point" but "12,33 points"): gettext's rules only count whole numbers."""
     whole, part = divmod(thirds, THIRDS_PER_POINT)
-    count = whole if part == 0 else 0
+    value = round(thirds / THIRDS_PER_POINT, 2)
+    count = whole if part == 0 else (1 if babel_locale().plural_form(value) == "one" else 2)
     # TRANSLATORS: {points} is a number of points, maybe with decimals: 1, 0.67, 12.33.
     phrase = ngettext("{points} point", "{points} points", count)
-    return phrase.format(points=number(round(thirds / THIRDS_PER_POINT, 2)))
+    return phrase.format(points=number(value))
 
 
 def _norm(letter: str) -> str:

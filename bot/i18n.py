@@ -139,3 +139,4 @@ def percent(share: float) -> str:
 # A command's, group's and option's name is one word Discord shows in the picker: its translation
 # is told apart from the same English word in a sentence (see bot.command_translator).
 NAME_CONTEXT = "command name"
+OPTION_CONTEXT = "option name"  # an option of a command: "post" of /quiz close is not /quiz post

@@ -19,7 +19,7 @@ from babel.messages.pofile import read_po, write_po
 from discord import app_commands
 from discord.ext import commands
 
-from bot.i18n import DOMAIN, LOCALES_DIR, NAME_CONTEXT, SHIPPED
+from bot.i18n import DOMAIN, LOCALES_DIR, NAME_CONTEXT, OPTION_CONTEXT, SHIPPED
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ("bot", "cogs")
@@ -73,7 +73,7 @@ def _walk(
             yield from _walk(child, f"{where}/{child.name}")
         return
     for param in command.parameters:
-        yield param.name, NAME_CONTEXT, f"{where}[{param.name}]"
+        yield param.name, OPTION_CONTEXT, f"{where}[{param.name}]"
         yield param.description, None, f"{where}[{param.name}]"
         for choice in param.choices:
             yield choice.name, None, f"{where}[{param.name}]"

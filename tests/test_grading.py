@@ -8,6 +8,7 @@ import pytest
 
 from bot import grading, live
 from bot.grading import MAX_TRIES, QuestionLike, feedback_for, format_points, grade, points_for, points_phrase
+from bot.i18n import speaking, translations
 from storage.live_games import LiveAnswer
 from tests.fakes import Question
 
@@ -203,3 +204,17 @@ def test_live_standings_rank_by_points_then_by_the_smaller_total_time() -> None:
     # 1 and 2 both have 900 points; 2 answered faster in total (3 s against 11 s).
     assert [(s.member_id, s.points) for s in table] == [(2, 900), (1, 900), (3, 0)]
     assert live.accuracy([a(1, 1, True, 1), a(2, 1, False, 1)], [1, 2]) == [(1, 2), (0, 0)]
+
+
+def test_fractional_points_take_the_plural_form_of_each_language() -> None:
+    french = translations("fr")
+    assert french.ngettext("{points} point", "{points} points", 2) != "{points} point", "French is shipped"
+    with speaking("en-US"):
+        assert [points_phrase(t) for t in (2, 3, 37)] == ["0.67 points", "1 point", "12.33 points"]
+    with speaking("fr"):  # French counts 0 and 1.x as one, the rest as many
+        assert points_phrase(2) == french.ngettext("{points} point", "{points} points", 1).format(
+            points="0,67"
+        )
+        assert points_phrase(37) == french.ngettext("{points} point", "{points} points", 2).format(
+            points="12,33"
+        )

@@ -8,7 +8,7 @@ import string
 
 import pytest
 
-from bot.i18n import NAME_CONTEXT, SHIPPED
+from bot.i18n import NAME_CONTEXT, OPTION_CONTEXT, SHIPPED
 from bot.message_catalogs import read_catalog, template, untranslated
 from content.discord_limits import COMMAND_DESCRIPTION_CHARS, COMMAND_NAME_CHARS
 
@@ -43,7 +43,7 @@ def test_every_message_is_translated(language) -> None:
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_translations_keep_the_placeholders_and_plural_forms(language) -> None:
     catalog = read_catalog(language)
-    wrong = []
+    wrong: list[tuple[object, object]] = []
     for message in catalog:
         if not message.id or not message.string:
             continue
@@ -54,7 +54,7 @@ def test_translations_keep_the_placeholders_and_plural_forms(language) -> None:
             # A form may leave the count out ("one try left"), never add or rename a field.
             wrong += [(message.id, t) for t in texts if t and not _fields(t) <= wanted]
             wrong += [(message.id, t) for t in texts[1:] if t and _fields(t) != _fields(ids[1])]
-        elif _fields(message.string) != _fields(message.id):
+        elif _fields(str(message.string)) != _fields(str(message.id)):
             wrong.append((message.id, message.string))
     assert not wrong, wrong[:5]
 
@@ -65,12 +65,12 @@ def test_command_names_and_descriptions_are_ones_discord_accepts(language) -> No
     for message in read_catalog(language):
         if not message.id or not message.string:
             continue
-        if message.context == NAME_CONTEXT:
-            name = message.string
+        if message.context in (NAME_CONTEXT, OPTION_CONTEXT):
+            name = str(message.string)
             if not NAME.fullmatch(name) or name != name.lower():
                 bad.append(name)
     assert not bad, bad
     for message in read_catalog(language):
         declared = any(where.startswith("/") for where, _ in message.locations)
         if message.string and declared and message.context is None:  # a description or a choice
-            assert len(message.string) <= COMMAND_DESCRIPTION_CHARS, (message.id, message.string)
+            assert len(str(message.string)) <= COMMAND_DESCRIPTION_CHARS, (message.id, message.string)
