@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.i18n import _
 from bot.plots import BLURPLE, DPI, LABEL_CHARS, RED, figure, png
 from bot.quality import TOO_EASY_ABOVE, TOO_HARD_BELOW
 from bot.rendering import shorten
@@ -30,22 +31,28 @@ def facility_chart_png(rows: Sequence[tuple[str, float, bool]], title: str) -> b
     from matplotlib.patches import Patch  # matplotlib is loaded by figure()
 
     axes = chart.add_subplot()
-    labels = [shorten(qid, LABEL_CHARS) for qid, _, _ in rows]
+    labels = [shorten(qid, LABEL_CHARS) for qid, _share, _doubtful in rows]
     positions = range(len(rows))
     axes.barh(
         list(positions),
-        [share * 100 for _, share, _ in rows],
-        color=[DOUBTFUL_COLOUR if doubtful else FINE_COLOUR for _, _, doubtful in rows],
+        [share * 100 for _qid, share, _doubtful in rows],
+        color=[DOUBTFUL_COLOUR if doubtful else FINE_COLOUR for _qid, _share, doubtful in rows],
     )
     axes.set_yticks(list(positions), labels, fontsize=8)
     axes.invert_yaxis()  # the list's order, top to bottom
     axes.set_xlim(0, 100)
-    axes.set_xlabel("right on the first try (%)")
+    # TRANSLATORS: a chart's axis label: the share of members right on the first try, in percent.
+    axes.set_xlabel(_("right on the first try (%)"))
     for limit in (TOO_HARD_BELOW, TOO_EASY_ABOVE):
         axes.axvline(limit * 100, color="grey", linestyle="--", linewidth=0.8)
     axes.set_title(title, fontsize=10)
     axes.legend(
-        handles=[Patch(color=DOUBTFUL_COLOUR, label="doubtful"), Patch(color=FINE_COLOUR, label="fine")],
+        handles=[
+            # TRANSLATORS: a chart's legend: the colour of questions worth a look.
+            Patch(color=DOUBTFUL_COLOUR, label=_("doubtful")),
+            # TRANSLATORS: a chart's legend: the colour of questions that work as they should.
+            Patch(color=FINE_COLOUR, label=_("fine")),
+        ],
         loc="lower right",
         fontsize=8,
     )

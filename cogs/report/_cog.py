@@ -11,10 +11,12 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import exports
+from bot.i18n import N_, _, current_locale
 from cogs import _choices as choices
 from cogs._checks import moderator_only
 from cogs.report import _render as render
 from cogs.report._chart import CHART_FILE, facility_chart_png
+from content import Question
 from content.discord_limits import ATTACHMENT_BYTES
 from content.scoping import authored
 from storage import guilds
@@ -25,10 +27,14 @@ if TYPE_CHECKING:
     from bot.app import QuizBot
 
 PERIOD_SCOPES: dict[Period, str] = {
-    "today": "today",
-    "week": "this week",
-    "month": "this month",
-    "all": "all time",
+    # TRANSLATORS: what an export covers, as in "Export of today: 3 answer rows, 2 members."
+    "today": N_("today"),
+    # TRANSLATORS: what an export covers, as in "Export of this week: 3 answer rows, 2 members."
+    "week": N_("this week"),
+    # TRANSLATORS: what an export covers, as in "Export of this month: 3 answer rows, 2 members."
+    "month": N_("this month"),
+    # TRANSLATORS: what an export covers, as in "Export of all time: 3 answer rows, 2 members."
+    "all": N_("all time"),
 }
 
 
@@ -85,9 +91,9 @@ class Report(commands.Cog):
         # Thousands of rows to format and maybe zip: off the event loop.
         files = await asyncio.to_thread(exports.csv_files, found, name)
         parcel = await asyncio.to_thread(exports.package, files, limit)
-        scope = PERIOD_SCOPES[period] + (f" · {self._lesson_title(guild.id, lesson)}" if lesson else "")
+        scope = _(PERIOD_SCOPES[period]) + (f" · {self._lesson_title(guild.id, lesson)}" if lesson else "")
         if parcel is None:
-            size = sum(len(exports.file_bytes(lines)) for _, lines in files)
+            size = sum(len(exports.file_bytes(lines)) for _name, lines in files)
             await interaction.followup.send(render.too_big_text(size, guild.id), ephemeral=True)
             return
         summary = render.export_summary(found, parcel, limit, scope)
@@ -114,8 +120,9 @@ class Report(commands.Cog):
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         found = await question_quality(self.bot.database, interaction.guild_id, lesson_id=lesson)
-        items = render.judged(found, self.bot.library.question)
-        scope = self._lesson_title(interaction.guild_id, lesson) if lesson else "every lesson"
+        items = render.judged(found, self._shown_question)
+        # TRANSLATORS: what /report questions covers without a lesson, as in "Question quality · every lesson".
+        scope = self._lesson_title(interaction.guild_id, lesson) if lesson else _("every lesson")
         embed = render.questions_embed(items, page - 1, scope or "")
         bars = [(authored(j.quality.question_id), j.quality.facility, j.verdict.doubtful) for j in items]
         drawn = [(qid, share, doubtful) for qid, share, doubtful in bars if share is not None]
@@ -124,7 +131,10 @@ class Report(commands.Cog):
             return
         # Drawing takes tens of milliseconds: off the event loop. The embed keeps every figure in
         # text, for screen readers and members who turned images off.
-        png = await asyncio.to_thread(facility_chart_png, drawn, f"Facility per question · {scope}")
+        # TRANSLATORS: the chart's title; {scope} is a lesson's title, or "every lesson".
+        title = _("Facility per question · {scope}").format(scope=scope)
+        # The thread runs in a copy of this context: the chart's labels are in the moderator's language.
+        png = await asyncio.to_thread(facility_chart_png, drawn, title)
         embed.set_image(url=f"attachment://{CHART_FILE}")
         await interaction.followup.send(
             embed=embed, file=discord.File(io.BytesIO(png), filename=CHART_FILE), ephemeral=True
@@ -136,6 +146,11 @@ class Report(commands.Cog):
         self, interaction: discord.Interaction[QuizBot], typed: str
     ) -> list[app_commands.Choice[str]]:
         return choices.lessons(interaction, typed)
+
+    def _shown_question(self, question_id: str) -> Question | None:
+        """A question as the moderator reads it: the lesson's translation, if it has one."""
+        question = self.bot.library.question(question_id)
+        return None if question is None else question.in_language(current_locale())
 
     def _lesson_title(self, guild_id: int, lesson_id: str | None) -> str | None:
         if lesson_id is None:

@@ -7,45 +7,84 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import discord
+from babel.numbers import format_decimal
 
 from bot.exports import MAX_PARTS, Parcel
+from bot.i18n import _, babel_locale, ngettext, percent
 from bot.quality import MARKS, UNKNOWN, Verdict, verdict
-from bot.rendering import clip, plural, shorten
+from bot.rendering import clip, shorten
 from content import Question
 from content.discord_limits import EMBED_DESCRIPTION_CHARS, EMBED_TOTAL_CHARS
 from content.scoping import authored
 from storage.reports import Export, QuestionQuality
 
 
+def _one_decimal(value: float) -> str:
+    """4.7, 4,7: one decimal the way the language writes it."""
+    return format_decimal(value, format="#,##0.0", locale=babel_locale())
+
+
 def megabytes(size: int) -> str:
-    return f"{size / 1_000_000:.1f} MB" if size >= 100_000 else f"{size / 1000:.1f} kB"
+    if size >= 100_000:
+        # TRANSLATORS: a file size in megabytes; {size} has one decimal ("4.7"). Use your language's unit ("Mo").
+        return _("{size} MB").format(size=_one_decimal(size / 1_000_000))
+    # TRANSLATORS: a file size in kilobytes; {size} has one decimal ("4.7"). Use your language's unit ("ko").
+    return _("{size} kB").format(size=_one_decimal(size / 1000))
 
 
 def export_summary(export: Export, parcel: Parcel, limit: int, scope: str) -> str:
-    rows = plural(len(export.answers), "answer row")
-    people = plural(len(export.members), "member")
-    text = f"📄 Export of {scope}: {rows}, {people}."
     if not export.answers:
-        return f"📄 Nothing to export for {scope}: nobody answered a question posted then."
+        # TRANSLATORS: {scope} is what was asked for: "all time", "this week", "this week · Lesson title"...
+        nothing = _("📄 Nothing to export for {scope}: nobody answered a question posted then.")
+        return nothing.format(scope=scope)
+    rows, people = len(export.answers), len(export.members)
+    # TRANSLATORS: how many members an export has, in the sentence "Export of ...: 3 answer rows, 2 members."
+    members = ngettext("{count} member", "{count} members", people).format(count=people)
+    # TRANSLATORS: {scope} is what was asked for: "all time", "this week", "this week · Lesson title"...;
+    # {count} how many answer rows (the plural follows it); {members} reads "2 members".
+    text = ngettext(
+        "📄 Export of {scope}: {count} answer row, {members}.",
+        "📄 Export of {scope}: {count} answer rows, {members}.",
+        rows,
+    ).format(scope=scope, count=rows, members=members)
     if parcel.split:
-        text += (
-            f" At {megabytes(parcel.size)} it is over Discord's {megabytes(limit)} limit even zipped: "
-            f"split into {len(parcel.messages)} zip files, one per message below."
+        parts = len(parcel.messages)
+        # TRANSLATORS: {size} and {limit} are file sizes ("4.7 MB", "10.0 MB"); {count} is how many zip files.
+        split = ngettext(
+            "At {size} it is over Discord's {limit} limit even zipped: "
+            "split into {count} zip file, one per message below.",
+            "At {size} it is over Discord's {limit} limit even zipped: "
+            "split into {count} zip files, one per message below.",
+            parts,
         )
+        text += " " + split.format(size=megabytes(parcel.size), limit=megabytes(limit), count=parts)
     elif parcel.zipped:
-        text += f" Zipped: {megabytes(parcel.size)} is over Discord's {megabytes(limit)} limit."
+        # TRANSLATORS: {size} and {limit} are file sizes ("4.7 MB", "10.0 MB").
+        zipped = _("Zipped: {size} is over Discord's {limit} limit.")
+        text += " " + zipped.format(size=megabytes(parcel.size), limit=megabytes(limit))
     return (
         text
-        + " Display names are the members' own at their latest answer; members who used /forget-me are not in it."
+        + " "
+        + _(
+            "Display names are the members' own at their latest answer; "
+            "members who used /forget-me are not in it."
+        )
     )
 
 
 def too_big_text(size: int, guild_id: int) -> str:
-    return (
-        f"📄 This export is {megabytes(size)}: too big for Discord even zipped in {MAX_PARTS} parts. "
-        f"Ask whoever runs the bot for `python -m bot report export --guild {guild_id} -o DIR`, "
-        "or pick a lesson or a shorter period."
+    # TRANSLATORS: {size} is a file size ("4.7 MB"); {count} the most zip files an export may be split
+    # into; the command in backticks is for whoever runs the bot: keep it as it is.
+    text = ngettext(
+        "📄 This export is {size}: too big for Discord even zipped in {count} part. "
+        "Ask whoever runs the bot for `python -m bot report export --guild {guild} -o DIR`, "
+        "or pick a lesson or a shorter period.",
+        "📄 This export is {size}: too big for Discord even zipped in {count} parts. "
+        "Ask whoever runs the bot for `python -m bot report export --guild {guild} -o DIR`, "
+        "or pick a lesson or a shorter period.",
+        MAX_PARTS,
     )
+    return text.format(size=megabytes(size), count=MAX_PARTS, guild=guild_id)
 
 
 # --------------------------------------------------------------------------- /report questions
@@ -74,25 +113,40 @@ def _choice(question: Question | None, chosen: str) -> str:
 
 
 def choices_text(q: QuestionQuality, question: Question | None) -> str:
-    """'Wrong pick: B. model.compile (4) · never picked: D'"""
+    """'wrong pick: B. model.compile (4) · never picked: D'"""
     wrong = q.most_picked_wrong
-    parts = [f"wrong pick: {_choice(question, wrong[0])} ({wrong[1]})" if wrong else "no wrong picks"]
+    if wrong:
+        # TRANSLATORS: {choice} is the wrong option picked most ("B. model.compile"); {count} how many
+        # times it was picked.
+        picked = _("wrong pick: {choice} ({count})")
+        parts = [picked.format(choice=_choice(question, wrong[0]), count=wrong[1])]
+    else:
+        parts = [_("no wrong picks")]
     if question is not None:
         never = q.never_picked(question.letters)
         if never:
-            parts.append(f"never picked: {', '.join(never)}")
+            # TRANSLATORS: {letters} are option letters nobody picked ("B, C").
+            parts.append(_("never picked: {letters}").format(letters=", ".join(never)))
     return " · ".join(parts)
 
 
 def question_block(j: Judged) -> str:
     q, v = j.quality, j.verdict
-    facility = "-" if q.facility is None else f"{q.facility:.0%}"
-    r = "-" if q.discrimination is None else f"{q.discrimination:.2f}"
-    head = (
-        f"{MARKS[v.doubtful if v.rank != UNKNOWN else None]} **{shorten(authored(q.question_id), 80)}** · facility {facility} · "
-        f"discrimination {r} · {plural(q.answered, 'answer')}"
+    facility = "-" if q.facility is None else percent(q.facility)
+    r = (
+        "-"
+        if q.discrimination is None
+        else format_decimal(q.discrimination, format="0.00", locale=babel_locale())
     )
-    lines = [head]
+    # TRANSLATORS: {facility} is a percentage ("33%") or "-"; {r} a correlation with two decimals
+    # ("0.17") or "-"; {count} how many answers the question had.
+    figures = ngettext(
+        "facility {facility} · discrimination {r} · {count} answer",
+        "facility {facility} · discrimination {r} · {count} answers",
+        q.answered,
+    ).format(facility=facility, r=r, count=q.answered)
+    mark = MARKS[v.doubtful if v.rank != UNKNOWN else None]
+    lines = [f"{mark} **{shorten(authored(q.question_id), 80)}** · {figures}"]
     if v.doubtful:
         lines += [f"> {v.facility}", f"> {v.discrimination}"]
     lines.append(f"> {choices_text(q, j.question)}")
@@ -109,10 +163,12 @@ def questions_embed(items: list[Judged], page: int, scope: str) -> discord.Embed
     page = max(0, min(page, len(paged) - 1))
     doubtful = sum(j.verdict.doubtful for j in items)
     embed = discord.Embed(
-        title=f"🔎 Question quality · {shorten(scope, 200)}", colour=discord.Colour.blurple()
+        # TRANSLATORS: an embed title; {scope} is a lesson's title, or "every lesson".
+        title=_("🔎 Question quality · {scope}").format(scope=shorten(scope, 200)),
+        colour=discord.Colour.blurple(),
     )
     if not items:
-        embed.description = "No question has been answered yet here."
+        embed.description = _("No question has been answered yet here.")
         return embed
     blocks = [question_block(j) for j in paged[page]]
     text = ""
@@ -121,13 +177,23 @@ def questions_embed(items: list[Judged], page: int, scope: str) -> discord.Embed
             break
         text = f"{text}\n\n{block}" if text else block
     embed.description = text
-    embed.set_footer(
-        text=(
-            f"{plural(doubtful, 'doubtful question')} of {len(items)} · page {page + 1} of {len(paged)}"
-            + (f" · /report questions page:{page + 2} for more" if page + 1 < len(paged) else "")
-            + " · facility: right on the first try; discrimination: Pearson's r with the rest of the lesson"
-            + " · letters are the lesson file's (each post shuffles them)"
-        )[:2048]
+    # TRANSLATORS: {count} of the {total} questions listed are doubtful; {page} of {pages} pages.
+    parts = [
+        ngettext(
+            "{count} doubtful question of {total} · page {page} of {pages}",
+            "{count} doubtful questions of {total} · page {page} of {pages}",
+            doubtful,
+        ).format(count=doubtful, total=len(items), page=page + 1, pages=len(paged))
+    ]
+    if page + 1 < len(paged):
+        # TRANSLATORS: "/report questions page:" is the command with its option as Discord shows them in
+        # your language; {page} is the next page's number.
+        parts.append(_("/report questions page:{page} for more").format(page=page + 2))
+    parts.append(
+        _("facility: right on the first try; discrimination: Pearson's r with the rest of the lesson")
     )
+    # TRANSLATORS: the option letters shown are the ones in the lesson file (each post shuffles them).
+    parts.append(_("letters are the lesson file's (each post shuffles them)"))
+    embed.set_footer(text=" · ".join(parts)[:2048])
     assert len(embed) <= EMBED_TOTAL_CHARS
     return embed

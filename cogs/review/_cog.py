@@ -16,6 +16,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import grading, reviewing, spoilers
+from bot.i18n import N_, _, current_locale
 from bot.loops import every
 from bot.spoilers import Visibility
 from cogs.review import _render as render
@@ -28,10 +29,15 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-ALREADY = "You already answered this review. Click **Next review** for the next one, or run `/review` again."
-GONE = "This question was taken out of the lessons, so it left your review deck."
-FORGED = "That button doesn't belong to this review. Run `/review` again."
-OPEN_IN_A_QUIZ = "This question is open in a quiz right now: answer it there, or review it once it closes."
+# TRANSLATORS: "Next review" is the button's label.
+ALREADY = N_(
+    "You already answered this review. Click **Next review** for the next one, or run `/review` again."
+)
+GONE = N_("This question was taken out of the lessons, so it left your review deck.")
+FORGED = N_("That button doesn't belong to this review. Run `/review` again.")
+OPEN_IN_A_QUIZ = N_(
+    "This question is open in a quiz right now: answer it there, or review it once it closes."
+)
 _SHOWN = re.compile(SHOWN_PATTERN)
 # How often due reviews are checked for reminders (each member still gets at most one a day).
 REMINDER_TICK_MINUTES = 10
@@ -41,6 +47,12 @@ def showing(question: Question, member_id: int, seen: int) -> Question:
     """The question as this review of the card shows it: each review its own order of options, the
     same for every click (and process) within one."""
     return question.arranged(f"review:{member_id}:{seen}")
+
+
+def read_as(question: Question) -> Question:
+    """The question as the member being answered reads it: the lesson's translation into their
+    language, if it has one, in the same order of options (graded as the lesson has it)."""
+    return question.in_language(current_locale())
 
 
 class Review(commands.Cog):
@@ -88,9 +100,9 @@ class Review(commands.Cog):
                 continue
             summary = await review.review_summary(db, member_id, now)
             lesson = self.bot.library.lesson(question.lesson_id)
-            question = showing(question, member_id, card.reviews)
-            embed = render.question_embed(question, lesson, card, summary.due, hinted=False)
-            await self._reply(interaction, embed, question_view(question, card.reviews, hinted=False))
+            shown_as = read_as(showing(question, member_id, card.reviews))
+            embed = render.question_embed(shown_as, lesson, card, summary.due, hinted=False)
+            await self._reply(interaction, embed, question_view(shown_as, card.reviews, hinted=False))
             return
         summary = await review.review_summary(db, member_id, now)
         on = await review.reminders_on(db, member_id)
@@ -121,6 +133,7 @@ class Review(commands.Cog):
                 continue
             try:
                 channel = await self.bot.create_dm(discord.Object(id=member_id))
+                # No interaction says the member's language here (storage keeps none): English.
                 await channel.send(embed=render.reminder_embed(due), view=reminder_view(True))
             except discord.Forbidden:
                 # DMs closed (or no server shared any more): stop trying rather than fail daily.
@@ -140,11 +153,14 @@ class Review(commands.Cog):
         question, card = shown
         summary = await review.review_summary(self.bot.database, interaction.user.id, self.bot.now())
         lesson = self.bot.library.lesson(question.lesson_id)
-        embed = render.question_embed(question, lesson, card, summary.due, hinted=True)
-        await self._reply(interaction, embed, question_view(question, seen, hinted=True))
+        shown_as = read_as(question)
+        embed = render.question_embed(shown_as, lesson, card, summary.due, hinted=True)
+        await self._reply(interaction, embed, question_view(shown_as, seen, hinted=True))
 
     # ----- the `review` answer mode (bot.widgets) -------------------------------------------
-    forged = FORGED
+    @property
+    def forged(self) -> str:
+        return _(FORGED)
 
     async def shown(
         self, interaction: discord.Interaction[QuizBot], state: str
@@ -157,14 +173,14 @@ class Review(commands.Cog):
         seen, hinted = int(match["seen"]), match["hint"] == "1"
         hidden = await spoilers.visibility(self.bot.database, interaction.user.id, match["question"])
         if hidden is Visibility.HIDDEN:
-            await interaction.response.send_message(OPEN_IN_A_QUIZ, ephemeral=True)
+            await interaction.response.send_message(_(OPEN_IN_A_QUIZ), ephemeral=True)
             return None
         found = await self._shown(interaction, match["question"], seen)
         return None if found is None else ((seen, hinted), found[0])
 
     def form_view(self, shown: tuple[int, bool], question: Question, picks: str) -> discord.ui.View:
         seen, hinted = shown
-        return question_view(question, seen, hinted, picks)
+        return question_view(read_as(question), seen, hinted, picks)
 
     async def answer(
         self,
@@ -185,10 +201,11 @@ class Review(commands.Cog):
             now=self.bot.now(),
         )
         if card is None:
-            await interaction.response.send_message(ALREADY, ephemeral=True)
+            await interaction.response.send_message(_(ALREADY), ephemeral=True)
             return
-        embed = render.result_embed(question, chosen, right, hinted, card)
-        await self._reply(interaction, embed, after_view(self.bot.question_items(question)))
+        shown_as = read_as(question)  # graded above as the lesson has it
+        embed = render.result_embed(shown_as, chosen, right, hinted, card)
+        await self._reply(interaction, embed, after_view(self.bot.question_items(shown_as)))
 
     # ----- helpers --------------------------------------------------------------------------
     async def _held_back(self, member_id: int) -> int:
@@ -204,11 +221,11 @@ class Review(commands.Cog):
         question = self.bot.library.question(question_id)
         if question is None:
             await review.drop_card(self.bot.database, interaction.user.id, question_id)
-            await interaction.response.send_message(GONE, ephemeral=True)
+            await interaction.response.send_message(_(GONE), ephemeral=True)
             return None
         card = await review.get_card(self.bot.database, interaction.user.id, question_id)
         if card is None or card.reviews != seen:
-            await interaction.response.send_message(ALREADY, ephemeral=True)
+            await interaction.response.send_message(_(ALREADY), ephemeral=True)
             return None
         return showing(question, interaction.user.id, seen), card
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot.i18n import _
 from bot.rendering import custom_id
 from bot.widgets import add_extras, answer_view
 from content import Question
@@ -43,7 +44,8 @@ class HintButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=rf"rev
     def __init__(self, question_id: str, seen: int, row: int | None = None) -> None:
         super().__init__(
             discord.ui.Button(
-                label="Show the hint",
+                # TRANSLATORS: a button label (80 characters at most).
+                label=_("Show the hint"),
                 emoji="💡",
                 style=discord.ButtonStyle.secondary,
                 custom_id=custom_id("review", "hint", question_id, seen),
@@ -66,7 +68,11 @@ class NextButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"revi
     def __init__(self) -> None:
         super().__init__(
             discord.ui.Button(
-                label="Next review", emoji="➡️", style=discord.ButtonStyle.primary, custom_id="review:next"
+                # TRANSLATORS: a button label (80 characters at most): the next due review question.
+                label=_("Next review"),
+                emoji="➡️",
+                style=discord.ButtonStyle.primary,
+                custom_id="review:next",
             )
         )
 
@@ -88,7 +94,13 @@ class RemindButton(
     def __init__(self, turn_on: bool) -> None:
         super().__init__(
             discord.ui.Button(
-                label="Remind me when reviews are due" if turn_on else "Stop review reminders",
+                label=(
+                    # TRANSLATORS: a button label (80 characters at most): turns on reminder DMs.
+                    _("Remind me when reviews are due")
+                    if turn_on
+                    # TRANSLATORS: a button label (80 characters at most): turns off reminder DMs.
+                    else _("Stop review reminders")
+                ),
                 emoji="🔔" if turn_on else "🔕",
                 style=discord.ButtonStyle.secondary,
                 custom_id=f"review:remind:{'on' if turn_on else 'off'}",

@@ -10,6 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.i18n import _, current_locale
 from bot.plots import calendar_days, stats_card_png
 from bot.rendering import shorten
 from cogs import _choices as choices
@@ -47,7 +48,7 @@ class Stats(commands.Cog):
     ) -> None:
         # Private: a member's numbers are theirs to share; the public view is /leaderboard.
         if interaction.guild_id is None:
-            await interaction.response.send_message("Use /stats in a server.", ephemeral=True)
+            await interaction.response.send_message(_("Use /stats in a server."), ephemeral=True)
             return
         if question is not None:
             await self._question(interaction, interaction.guild_id, question)
@@ -69,9 +70,10 @@ class Stats(commands.Cog):
         days = await answered_days(db, interaction.guild_id, who.id, calendar_days(today)[0], today)
         titles = {lesson.id: lesson.title for lesson in self.bot.library.lessons.values()}
         lessons = [(titles.get(p.lesson_id, authored(p.lesson_id)), p.right, p.tried) for p in found.lessons]
-        card = await asyncio.to_thread(
-            stats_card_png, f"{who.display_name} · right answers per lesson", lessons, days, today
-        )
+        # TRANSLATORS: the title of a member's stats card (an image); {member} is their display name.
+        title = _("{member} · right answers per lesson").format(member=who.display_name)
+        # The thread runs in a copy of this context: the card's labels are in the asker's language.
+        card = await asyncio.to_thread(stats_card_png, title, lessons, days, today)
         embed.set_image(url=f"attachment://{CARD_FILE}")
         await interaction.followup.send(embed=embed, file=discord.File(io.BytesIO(card), CARD_FILE))
 
@@ -83,9 +85,10 @@ class Stats(commands.Cog):
         here = self.bot.catalog.lessons_in(guild_id)
         question = here.question(question_id)
         if question is None:
+            # TRANSLATORS: {question} is the question id the moderator typed.
+            unknown = _("There is no question `{question}`: pick one from the list as you type.")
             await interaction.response.send_message(
-                f"There is no question `{shorten(question_id, 60)}`: pick one from the list as you type.",
-                ephemeral=True,
+                unknown.format(question=shorten(question_id, 60)), ephemeral=True
             )
             return
         found = await question_stats(self.bot.database, guild_id, question.id)
@@ -94,7 +97,10 @@ class Stats(commands.Cog):
             self.bot.database, guild_id, lesson_id=question.lesson_id, question_id=question.id
         )
         embed = render.question_embed(
-            question, here.lesson(question.lesson_id), found, quality[0] if quality else None
+            question.in_language(current_locale()),  # the lesson's translation, if it has one
+            here.lesson(question.lesson_id),
+            found,
+            quality[0] if quality else None,
         )
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
