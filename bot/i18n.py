@@ -121,9 +121,11 @@ def babel_locale() -> Locale:
     return Locale.parse(catalog or "en")
 
 
-def number(value: int | float | Decimal) -> str:
-    """A number the way the current language writes it (1,234.5 / 1.234,5)."""
-    return format_decimal(value, locale=babel_locale())
+def number(value: int | float | Decimal, decimals: int | None = None) -> str:
+    """A number the way the current language writes it (1,234.5 / 1.234,5); with `decimals`, always
+    that many ("2.0 s")."""
+    pattern = None if decimals is None else "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(value, format=pattern, locale=babel_locale())
 
 
 def day(value: date, pattern: str = "d MMM y") -> str:

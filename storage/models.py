@@ -249,6 +249,8 @@ class ReviewReminder(SQLModel, table=True):
     member_id: int = Field(sa_type=BigInteger, primary_key=True, sa_column_kwargs=_NOT_AUTO)
     created_at: datetime = Field(sa_type=UTCDateTime)
     last_sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The member's Discord language when they asked (migration 0013): a DM has no interaction to say it.
+    locale: str | None = Field(default=None, max_length=10)
 
 
 class LiveGame(SQLModel, table=True):

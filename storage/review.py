@@ -14,7 +14,7 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Final, Protocol
+from typing import Any, Final, NamedTuple, Protocol
 
 from sqlalchemy import delete, func, or_, update
 from sqlmodel import col, select
@@ -254,14 +254,16 @@ async def reminders_on(db: Database, member_id: int) -> bool:
         return await s.get(ReviewReminder, member_id) is not None
 
 
-async def set_reminders(db: Database, member_id: int, on: bool, *, now: datetime) -> None:
-    """Turn a member's review reminders on (idempotent) or off."""
+async def set_reminders(
+    db: Database, member_id: int, on: bool, *, now: datetime, locale: str | None = None
+) -> None:
+    """Turn a member's review reminders on (idempotent: asking again keeps the newest language) or off."""
     now = aware(now, "now")
     if on:
         stmt = (
             insert_for(db, ReviewReminder)
-            .values(member_id=member_id, created_at=now)
-            .on_conflict_do_nothing(index_elements=["member_id"])
+            .values(member_id=member_id, created_at=now, locale=locale)
+            .on_conflict_do_update(index_elements=["member_id"], set_={"locale": locale})
         )
     else:
         stmt = delete(ReviewReminder).where(col(ReviewReminder.member_id) == member_id)
@@ -275,20 +277,26 @@ def _remind_again(now: datetime) -> Any:
     return or_(col(reminder.last_sent_at).is_(None), col(reminder.last_sent_at) <= now - REMINDER_GAP)
 
 
-async def members_to_remind(db: Database, now: datetime, limit: int = 100) -> list[tuple[int, int]]:
-    """(member, cards due) for members with reminders on, cards due now, and no reminder for a while."""
+class Due(NamedTuple):
+    member_id: int
+    due: int
+    locale: str | None  # the Discord language the member asked in
+
+
+async def members_to_remind(db: Database, now: datetime, limit: int = 100) -> list[Due]:
+    """Members with reminders on, cards due now, and no reminder for a while, with how many are due."""
     now = aware(now, "now")
     card, reminder = ReviewCard, ReviewReminder
     async with db.session() as s:
         rows = await s.exec(
-            select(reminder.member_id, func.count())
+            select(reminder.member_id, func.count(), reminder.locale)
             .join(card, col(card.member_id) == col(reminder.member_id))
             .where(col(card.due) <= now, _remind_again(now))
-            .group_by(col(reminder.member_id))
+            .group_by(col(reminder.member_id), col(reminder.locale))
             .order_by(col(reminder.member_id))
             .limit(limit)
         )
-        return [(int(member_id), int(due)) for member_id, due in rows.all()]
+        return [Due(int(member_id), int(due), locale) for member_id, due, locale in rows.all()]
 
 
 async def claim_reminder(db: Database, member_id: int, now: datetime) -> bool:

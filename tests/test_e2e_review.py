@@ -11,6 +11,7 @@ import pytest
 
 from bot import grading, reviewing
 from bot.app import QuizBot
+from bot.i18n import translations
 from cogs.review._cog import Review
 from storage import review
 from tests.clock import Clock
@@ -278,3 +279,28 @@ async def test_a_due_card_waits_while_its_question_is_open_in_a_quiz_the_member_
             break
         await asyncio.sleep(0.05)
     assert card is not None and card.reviews == 2, "answering the post was the card's review"
+
+
+async def test_a_reminder_dm_is_written_in_the_language_the_member_asked_in(
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
+) -> None:
+    clock = Clock(MONDAY)
+    bot = await started(emulator, start_bot, lessons_dir, clock)
+    emulator.world.members["alice"].locale = "de"
+    await missed_on_monday(bot, emulator, "alice", "lb.hard")
+    empty = await emulator.wait_reply(await emulator.slash("review", by="alice"))
+    click = await emulator.click(empty, "review:remind:on", by="alice")
+    await emulator.wait_for(lambda: emulator.followups(click), what="the confirmation")
+    emulator.world.members["alice"].locale = "fr"  # a DM has no interaction: the language asked in counts
+    clock.at = MONDAY + timedelta(hours=1)
+    assert await bot.feature(Review).send_reminders() == 1
+    (dm,) = emulator.dm_messages("alice")
+    german = translations("de")
+    assert dm["embeds"][0]["title"] == german.gettext("🔁 Time for a review") != "🔁 Time for a review"
+    assert dm["embeds"][0]["description"].startswith(
+        german.ngettext(
+            "{count} question you missed is due for review.",
+            "{count} questions you missed are due for review.",
+            1,
+        ).format(count=1)
+    )

@@ -16,7 +16,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import grading, reviewing, spoilers
-from bot.i18n import N_, _, current_locale
+from bot.i18n import N_, _, current_locale, speaking
 from bot.loops import every
 from bot.spoilers import Visibility
 from cogs.review import _render as render
@@ -110,7 +110,9 @@ class Review(commands.Cog):
 
     async def set_reminders(self, interaction: discord.Interaction[QuizBot], on: bool) -> None:
         """Flip reminders, flip the button on the message clicked, and confirm privately."""
-        await review.set_reminders(self.bot.database, interaction.user.id, on, now=self.bot.now())
+        await review.set_reminders(
+            self.bot.database, interaction.user.id, on, now=self.bot.now(), locale=str(interaction.locale)
+        )
         await interaction.response.edit_message(view=reminder_view(on))
         await interaction.followup.send(render.reminders_set_text(on), ephemeral=True)
 
@@ -127,14 +129,15 @@ class Review(commands.Cog):
         """DM every member who asked for reminders and has cards due (at most once per
         REMINDER_GAP, claimed in the database first so two processes never both send it)."""
         db, now, sent = self.bot.database, self.bot.now(), 0
-        for member_id, due in await review.members_to_remind(db, now):
+        for member_id, due, locale in await review.members_to_remind(db, now):
             due -= await self._held_back(member_id)
             if due <= 0 or not await review.claim_reminder(db, member_id, now):
                 continue
             try:
                 channel = await self.bot.create_dm(discord.Object(id=member_id))
-                # No interaction says the member's language here (storage keeps none): English.
-                await channel.send(embed=render.reminder_embed(due), view=reminder_view(True))
+                with speaking(locale):  # the language the member asked for reminders in
+                    embed, view = render.reminder_embed(due), reminder_view(True)
+                await channel.send(embed=embed, view=view)
             except discord.Forbidden:
                 # DMs closed (or no server shared any more): stop trying rather than fail daily.
                 await review.set_reminders(db, member_id, False, now=now)

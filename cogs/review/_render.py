@@ -107,7 +107,7 @@ def nothing_due_embed(summary: ReviewSummary, held_back: int = 0) -> discord.Emb
 
 
 def reminder_embed(due: int) -> discord.Embed:
-    """The reminder DM. A background task sends it: no interaction says the member's language."""
+    """The reminder DM, in the language the member asked for reminders in (see Review.send_reminders)."""
     missed = ngettext(
         "{count} question you missed is due for review.",
         "{count} questions you missed are due for review.",
