@@ -168,16 +168,16 @@ async def test_a_full_game_ranks_fast_right_slow_right_and_wrong_with_speed_poin
     ids = {name: emulator.world.members[name].id for name in ("alice", "bob", "carol")}
     # Kahoot's rule, T = 10 s: 1 s -> round(1000 x (1 - 1/20)) = 950, 6 s -> 700, wrong -> 0.
     assert embed(podium)["description"].splitlines()[:3] == [
-        f"🥇 <@{ids['alice']}> · 1900 points",
-        f"🥈 <@{ids['carol']}> · 1400 points",
+        f"🥇 <@{ids['alice']}> · 1,900 points",
+        f"🥈 <@{ids['carol']}> · 1,400 points",
         f"🥉 <@{ids['bob']}> · 0 points",
     ]
     assert fields(podium)["Right per question"].splitlines()[0].endswith("67% (2/3)")
 
     ranking = await emulator.wait_reply(await emulator.click(podium, button(podium, "live:rank:"), by="bob"))
     assert ranking["flags"] & EPHEMERAL and embed(ranking)["description"].splitlines() == [
-        f"1. <@{ids['alice']}> 1900 (2 right, 2.0 s)",
-        f"2. <@{ids['carol']}> 1400 (2 right, 12.0 s)",
+        f"1. <@{ids['alice']}> 1,900 (2 right, 2.0 s)",
+        f"2. <@{ids['carol']}> 1,400 (2 right, 12.0 s)",
         f"3. <@{ids['bob']}> 0 (0 right, 14.0 s)",
     ]
     assert [c["disabled"] for row in ranking["components"] for c in row["components"]] == [True, True]
