@@ -168,16 +168,16 @@ async def test_a_full_game_ranks_fast_right_slow_right_and_wrong_with_speed_poin
     ids = {name: emulator.world.members[name].id for name in ("alice", "bob", "carol")}
     # Kahoot's rule, T = 10 s: 1 s -> round(1000 x (1 - 1/20)) = 950, 6 s -> 700, wrong -> 0.
     assert embed(podium)["description"].splitlines()[:3] == [
-        f"🥇 <@{ids['alice']}> · 1900 points",
-        f"🥈 <@{ids['carol']}> · 1400 points",
+        f"🥇 <@{ids['alice']}> · 1,900 points",
+        f"🥈 <@{ids['carol']}> · 1,400 points",
         f"🥉 <@{ids['bob']}> · 0 points",
     ]
     assert fields(podium)["Right per question"].splitlines()[0].endswith("67% (2/3)")
 
     ranking = await emulator.wait_reply(await emulator.click(podium, button(podium, "live:rank:"), by="bob"))
     assert ranking["flags"] & EPHEMERAL and embed(ranking)["description"].splitlines() == [
-        f"1. <@{ids['alice']}> 1900 (2 right, 2.0 s)",
-        f"2. <@{ids['carol']}> 1400 (2 right, 12.0 s)",
+        f"1. <@{ids['alice']}> 1,900 (2 right, 2.0 s)",
+        f"2. <@{ids['carol']}> 1,400 (2 right, 12.0 s)",
         f"3. <@{ids['bob']}> 0 (0 right, 14.0 s)",
     ]
     assert [c["disabled"] for row in ranking["components"] for c in row["components"]] == [True, True]
@@ -400,3 +400,65 @@ async def test_a_question_whose_sender_died_before_discord_answered_is_sent_by_t
     assert title(sent).startswith("Question 1 of 2")
     await live.tick()
     assert len(live_posts(emulator)) == 1, "sent once"
+
+
+GERMAN_PACK = """\
+id: nacht
+title: Quiz night
+topic: testing
+source: written for the tests
+questions:
+  - id: nacht.q
+    kind: multiple_choice
+    prompt: Why does training update weights?
+    options: [To reduce the loss, To grow the model, To use more memory]
+    answer: A
+    difficulty: easy
+    hint: Think of the loss.
+    solution:
+      - Training lowers the loss.
+    translations:
+      de:
+        prompt: Warum aktualisiert das Training die Gewichte?
+        options: [Um den Verlust zu senken, Um das Modell zu vergrößern, Um mehr Speicher zu nutzen]
+        hint: Denk an den Verlust.
+        solution: [Training senkt den Verlust.]
+"""
+
+
+async def test_a_server_in_german_gets_the_rounds_public_posts_in_the_lessons_german(
+    emulator: DiscordForTests, start_bot: StartBot, tmp_path: Path
+) -> None:
+    clock = Clock(T0)
+    bot = await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_folder(tmp_path, nacht=GERMAN_PACK)), clock=clock)
+    bot.feature(Live).loop.cancel()  # this test takes the steps itself
+    await emulator.wait_reply(await emulator.slash("config language", by="mod", language="de"))
+    reply = await emulator.wait_reply(
+        await emulator.slash("live start", by="mod", lesson="nacht", channel="quiz", questions=1, seconds=10)
+    )
+    assert reply["content"].startswith("Live round posted in"), "the moderator's reply is in their language"
+
+    def the_question() -> dict[str, Any] | None:  # found by its footer: its title is in German
+        return next(
+            (
+                m
+                for m in emulator.channel_messages("quiz")
+                if m["embeds"] and embed(m).get("footer", {}).get("text", "").endswith("nacht.q")
+            ),
+            None,
+        )
+
+    clock.advance(timedelta(seconds=15))
+    await bot.feature(Live).tick()
+    post = await emulator.wait_for(the_question, what="the question")
+    question = Question(post, clock())
+    assert embed(post)["description"].startswith("Warum aktualisiert das Training die Gewichte?")
+    locked = await answer(emulator, clock, question, "Um den Verlust zu senken", "alice", 1.0)
+    assert locked == f"Locked in: **{shown_letters(post)['Um den Verlust zu senken']}** · 1.0 s"
+    clock.advance(timedelta(seconds=10))
+    await bot.feature(Live).tick()
+    revealed = await emulator.wait_for(
+        lambda: (m := emulator.message(int(post["id"])))["components"] == [] and m, what="the reveal"
+    )
+    assert embed(revealed)["description"].startswith("Warum aktualisiert")
+    assert embed(revealed)["fields"][0]["value"].endswith("Um den Verlust zu senken"), "the answer, in German"

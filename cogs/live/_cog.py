@@ -5,6 +5,10 @@ out, a question is posted, its time runs out (or everyone who joined has answere
 revealed, a few seconds later the next one comes, and after the last the podium. Every process runs
 the steps of the games of the guilds it holds; whichever takes a step first does it, once. A bot
 restarted mid-game picks up where the row says, revealing at once a deadline that passed meanwhile.
+
+The lobby, the questions, their reveals and the podium are public: built speaking the server's
+language (and each question in the lesson's translation for it, if it has one). Replies to a member
+are in theirs.
 """
 
 from __future__ import annotations
@@ -24,9 +28,9 @@ from bot import live as standings
 from bot.attempts import AttemptStatus, LockedIn, decide_once
 from bot.daily import pick_questions
 from bot.embeds import blanks_form_embed
+from bot.i18n import N_, _, current_locale, ngettext, speaking
 from bot.loops import every
 from bot.posts import CHANGED_QUESTION
-from bot.rendering import plural
 from bot.widgets import UNSET, answer_view
 from cogs import _choices as choices
 from cogs._checks import moderator_only
@@ -43,14 +47,19 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-FORGED = "That button doesn't belong to this question. Use the buttons on the question itself."
-STALE = "This live question is no longer available."
-TIME_UP = "Time's up on this question: answers are no longer taken."
-FINISHED = "This live round has finished."
+FORGED = N_("That button doesn't belong to this question. Use the buttons on the question itself.")
+STALE = N_("This live question is no longer available.")
+TIME_UP = N_("Time's up on this question: answers are no longer taken.")
+FINISHED = N_("This live round has finished.")
 
 
 def _letters(question: Question, stored: tuple[str, ...]) -> str:
     return ", ".join(question.shown_letters(stored))
+
+
+def _already_locked_in(question: Question, stored: tuple[str, ...]) -> str:
+    # TRANSLATORS: {answer} is the option letters the member picked: "B" or "A, C".
+    return _("You're already locked in: **{answer}**.").format(answer=_letters(question, stored))
 
 
 # A question's message still unknown this long after its step was taken: its sender died.
@@ -106,7 +115,7 @@ class Live(commands.Cog):
         target = channel or interaction.channel
         if not isinstance(target, discord.TextChannel | discord.Thread) or interaction.guild_id is None:
             await interaction.response.send_message(
-                "I can only run a live round in a server's text channel or thread.", ephemeral=True
+                _("I can only run a live round in a server's text channel or thread."), ephemeral=True
             )
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
@@ -127,24 +136,55 @@ class Live(commands.Cog):
             )
         except store.GameRunning:
             await interaction.followup.send(
-                f"A live round is already running in {target.mention}: `/live stop` there ends it."
+                # TRANSLATORS: {channel} is a channel's mention; `/live stop` is a command: keep it as it is.
+                _("A live round is already running in {channel}: `/live stop` there ends it.").format(
+                    channel=target.mention
+                )
             )
             return
         assert game.id is not None
+        with speaking(await self.bot.server_locale(interaction.guild_id)):  # the lobby is public
+            embed, view = render.lobby_embed(found, game, []), lobby_view(game.id)
         try:
-            lobby = await target.send(embed=render.lobby_embed(found, game, []), view=lobby_view(game.id))
+            lobby = await target.send(embed=embed, view=view)
         except discord.HTTPException:
             await store.advance(self.bot.database, game, phase=store.DONE, finished_at=self.bot.now())
             await interaction.followup.send(
-                f"I can't post in {target.mention}: I need *Send Messages* and *Embed Links* there."
+                # TRANSLATORS: {channel} is a channel's mention; Send Messages and Embed Links are the
+                # names of Discord permissions, as Discord's settings call them.
+                _("I can't post in {channel}: I need *Send Messages* and *Embed Links* there.").format(
+                    channel=target.mention
+                )
             )
             return
         await store.advance(self.bot.database, game, message_id=lobby.id)
         self._wake_at(game.deadline)
-        note = "" if len(picked) == questions else f" (the lesson has {len(picked)})"
+        count = len(picked)
+        if count == questions:
+            # TRANSLATORS: {channel} is a channel's mention, {seconds} a whole number of seconds, {when}
+            # a Discord timestamp that reads "in 15 seconds".
+            text = ngettext(
+                "Live round posted in {channel}: {count} question, {seconds} s each, starting {when}.",
+                "Live round posted in {channel}: {count} questions, {seconds} s each, starting {when}.",
+                count,
+            )
+        else:  # fewer than asked for: the lesson has no more
+            # TRANSLATORS: {channel} is a channel's mention, {seconds} a whole number of seconds, {when}
+            # a Discord timestamp that reads "in 15 seconds"; fewer questions than asked, all the lesson has.
+            text = ngettext(
+                "Live round posted in {channel}: {count} question (the lesson has {count}), {seconds} s "
+                "each, starting {when}.",
+                "Live round posted in {channel}: {count} questions (the lesson has {count}), {seconds} s "
+                "each, starting {when}.",
+                count,
+            )
         await interaction.followup.send(
-            f"Live round posted in {target.mention}: {plural(len(picked), 'question')}{note}, {seconds} s each, "
-            f"starting {discord.utils.format_dt(game.deadline, 'R')}."
+            text.format(
+                channel=target.mention,
+                count=count,
+                seconds=seconds,
+                when=discord.utils.format_dt(game.deadline, "R"),
+            )
         )
 
     @start.autocomplete("lesson")
@@ -162,16 +202,16 @@ class Live(commands.Cog):
         game = await store.running_game(self.bot.database, interaction.channel_id)
         if game is None:
             await interaction.response.send_message(
-                "No live round is running in this channel.", ephemeral=True
+                _("No live round is running in this channel."), ephemeral=True
             )
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         async with self._lock(game):
             fresh = await store.get_game(self.bot.database, game.id or 0)
             if fresh is None or fresh.phase == store.DONE or not await self._finish(fresh, stopped=True):
-                await interaction.followup.send("That live round had just finished.")
+                await interaction.followup.send(_("That live round had just finished."))
                 return
-        await interaction.followup.send("Stopped: the podium so far is posted.")
+        await interaction.followup.send(_("Stopped: the podium so far is posted."))
 
     # ----- the game's steps -----------------------------------------------------------------
     @every(seconds=0.5, what="running live rounds")
@@ -266,9 +306,11 @@ class Live(commands.Cog):
         assert game.id is not None and post.id is not None
         # Who joined, read once per question (not per click): what "everyone has answered" waits for.
         self._joined[game.id] = set(await store.players(db, game.id))
-        shown = question.arranged(post.id)
-        view = answer_view(LIVE_MODE, answer_state(game.id, post.id), shown, public=True)
-        embed = render.question_embed(self._lesson(game), game, shown)
+        locale = await self.bot.server_locale(game.guild_id)
+        with speaking(locale):  # a public post: the server's language, the lesson's translation for it
+            shown = question.arranged(post.id).in_language(locale)
+            view = answer_view(LIVE_MODE, answer_state(game.id, post.id), shown, public=True)
+            embed = render.question_embed(self._lesson(game), game, shown)
         try:
             await self.bot.posts.deliver(self._channel(game), post, embed=embed, view=view)
         except discord.HTTPException as exc:
@@ -318,21 +360,24 @@ class Live(commands.Cog):
         if post is None or post.message_id is None:
             return
         message = self._channel(game).get_partial_message(post.message_id)
+        locale = await self.bot.server_locale(game.guild_id)  # the reveal is public
         if question is None:  # taken out of the lessons or changed while open: nothing to reveal
-            gone = render.gone_embed(self._lesson(game), game, changed=self.bot.posts.changed(post))
+            with speaking(locale):
+                gone = render.gone_embed(self._lesson(game), game, changed=self.bot.posts.changed(post))
             with contextlib.suppress(discord.HTTPException):
                 await message.edit(embed=gone, view=None)
             return
         answers = await store.answers(db, game.post_ids)
-        embed = render.reveal_embed(
-            self._lesson(game),
-            game,
-            question,
-            answers,
-            standings.shares(answers, post_id),
-            standings.fastest_right(answers, post_id),
-            standings.standings(answers, game.seconds),
-        )
+        with speaking(locale):
+            embed = render.reveal_embed(
+                self._lesson(game),
+                game,
+                question.in_language(locale),
+                answers,
+                standings.shares(answers, post_id),
+                standings.fastest_right(answers, post_id),
+                standings.standings(answers, game.seconds),
+            )
         try:
             await message.edit(embed=embed, view=None)
         except discord.HTTPException as exc:
@@ -350,15 +395,17 @@ class Live(commands.Cog):
         if game.phase == store.QUESTION:  # stopped mid-question: it counts, and shows its answer
             await self._show_reveal(moved)
         answers = await store.answers(db, moved.post_ids)
-        embed = render.podium_embed(
-            self._lesson(moved),
-            moved,
-            standings.standings(answers, moved.seconds),
-            standings.accuracy(answers, moved.post_ids),
-            stopped=stopped,
-        )
+        with speaking(await self.bot.server_locale(moved.guild_id)):  # the podium is public
+            embed = render.podium_embed(
+                self._lesson(moved),
+                moved,
+                standings.standings(answers, moved.seconds),
+                standings.accuracy(answers, moved.post_ids),
+                stopped=stopped,
+            )
+            view = podium_view(moved.id)
         try:
-            await self._channel(moved).send(embed=embed, view=podium_view(moved.id))
+            await self._channel(moved).send(embed=embed, view=view)
         except discord.HTTPException as exc:
             log.warning("live round %s: could not post the podium: %s", moved.id, exc)
         return True
@@ -371,22 +418,23 @@ class Live(commands.Cog):
             await self.bot.unknown_button(interaction)
             return
         if game.phase == store.DONE:
-            await interaction.response.send_message(FINISHED, ephemeral=True)
+            await interaction.response.send_message(_(FINISHED), ephemeral=True)
             return
         if not await store.join(db, game_id, interaction.user.id, self.bot.now()):
-            await interaction.response.send_message("You're already in. Good luck!", ephemeral=True)
+            await interaction.response.send_message(_("You're already in. Good luck!"), ephemeral=True)
             return
         (await self._joined_to(game_id)).add(interaction.user.id)
-        when = {
-            store.LOBBY: "The first question comes soon",
-            store.QUESTION: "Answer the question that's up now",
-        }.get(game.phase, "The next question comes soon")
-        await interaction.response.send_message(
-            f"You're in! {when}: the faster you answer, the more points.", ephemeral=True
-        )
+        if game.phase == store.LOBBY:
+            text = _("You're in! The first question comes soon: the faster you answer, the more points.")
+        elif game.phase == store.QUESTION:
+            text = _("You're in! Answer the question that's up now: the faster you answer, the more points.")
+        else:
+            text = _("You're in! The next question comes soon: the faster you answer, the more points.")
+        await interaction.response.send_message(text, ephemeral=True)
         if game.phase == store.LOBBY and game.message_id is not None:
             joined = await store.players(db, game_id)
-            embed = render.lobby_embed(self._lesson(game), game, joined)
+            with speaking(await self.bot.server_locale(game.guild_id)):  # the lobby is public
+                embed = render.lobby_embed(self._lesson(game), game, joined)
             try:
                 await self._channel(game).get_partial_message(game.message_id).edit(embed=embed)
             except discord.HTTPException as exc:
@@ -438,7 +486,9 @@ class Live(commands.Cog):
             await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
 
     # ----- the `live` answer mode (bot.widgets) ---------------------------------------------
-    forged = FORGED
+    @property
+    def forged(self) -> str:
+        return _(FORGED)
 
     async def shown(
         self, interaction: discord.Interaction[QuizBot], state: str
@@ -456,11 +506,11 @@ class Live(commands.Cog):
             or post.guild_id != interaction.guild_id
             or post_id not in game.post_ids
         ):
-            await interaction.response.send_message(STALE, ephemeral=True)
+            await interaction.response.send_message(_(STALE), ephemeral=True)
             return None
         question = self.bot.posts.question_of(post)
         if question is None:
-            gone = CHANGED_QUESTION if self.bot.posts.changed(post) else STALE
+            gone = _(CHANGED_QUESTION) if self.bot.posts.changed(post) else _(STALE)
             await interaction.response.send_message(gone, ephemeral=True)
             return None
         return (game, post), question
@@ -488,13 +538,17 @@ class Live(commands.Cog):
             member_name=interaction.user.display_name,
         )
         if locked.status is AttemptStatus.CLOSED:
-            text = TIME_UP
+            text = _(TIME_UP)
         elif locked.status is AttemptStatus.ALREADY_DONE:
-            text = f"You're already locked in: **{_letters(question, locked.chosen)}**."
+            text = _already_locked_in(question, locked.chosen)
         else:
             assert locked.feedback is not None
             taken = (now - post.posted_at).total_seconds()
-            text = f"Locked in: **{_letters(question, locked.chosen)}** · {taken:.1f} s"
+            # TRANSLATORS: {answer} is the option letters picked ("B" or "A, C"); {seconds} how long
+            # the member took, "1.4 s".
+            text = _("Locked in: **{answer}** · {seconds}").format(
+                answer=_letters(question, locked.chosen), seconds=render.seconds_text(taken)
+            )
             self.bot.dispatch("quiz_outcome", interaction.user.id, question.id, locked.feedback)
             self._reveal_early_if_all_answered(game, interaction.user.id, post.id)
         if (
@@ -565,15 +619,17 @@ class Live(commands.Cog):
         assert post.id is not None
         tries = await attempt_rows.member_tries(self.bot.database, post.id, interaction.user.id)
         if tries:
-            text = f"You're already locked in: **{_letters(question, tries[0].chosen)}**."
-            await interaction.response.send_message(text, ephemeral=True)
+            await interaction.response.send_message(
+                _already_locked_in(question, tries[0].chosen), ephemeral=True
+            )
             return
         if self.bot.now() >= post.posted_at + timedelta(seconds=game.seconds):
-            await interaction.response.send_message(TIME_UP, ephemeral=True)
+            await interaction.response.send_message(_(TIME_UP), ephemeral=True)
             return
-        embed = blanks_form_embed(question, 1)
+        embed = blanks_form_embed(question.in_language(current_locale()), 1)
         embed.set_footer(
-            text="Pick an option for each blank, then Submit · one answer: the faster, the more points"
+            # TRANSLATORS: "Submit" is the form's button.
+            text=_("Pick an option for each blank, then Submit · one answer: the faster, the more points")
         )
         await interaction.response.send_message(
             embed=embed, view=self.form_view(shown, question, UNSET * question.blanks), ephemeral=True
@@ -582,7 +638,9 @@ class Live(commands.Cog):
     def form_view(self, shown: tuple[LiveGame, Post], question: Question, picks: str) -> discord.ui.View:
         game, post = shown
         assert game.id is not None and post.id is not None
-        return answer_view(LIVE_MODE, answer_state(game.id, post.id), question, picks=picks)
+        # The form is the member's own: in their language (graded by its letters, the same in any).
+        mine = question.in_language(current_locale())
+        return answer_view(LIVE_MODE, answer_state(game.id, post.id), mine, picks=picks)
 
     # ----- helpers --------------------------------------------------------------------------
     def _lesson(self, game: LiveGame) -> Lesson | None:

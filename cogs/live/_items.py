@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot.i18n import _
 from bot.rendering import custom_id
 
 if TYPE_CHECKING:
@@ -33,7 +34,8 @@ class JoinButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=rf"liv
     def __init__(self, game_id: int) -> None:
         super().__init__(
             discord.ui.Button(
-                label="Join",
+                # TRANSLATORS: a button label (80 characters at most): join the live round's lobby.
+                label=_("Join"),
                 emoji="🙋",
                 style=discord.ButtonStyle.success,
                 custom_id=custom_id("live", "join", game_id),
@@ -55,7 +57,8 @@ class SummaryButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=rf"
     def __init__(self, game_id: int) -> None:
         super().__init__(
             discord.ui.Button(
-                label="My summary",
+                # TRANSLATORS: a button label (80 characters at most): the member's own summary of the round.
+                label=_("My summary"),
                 emoji="📋",
                 style=discord.ButtonStyle.secondary,
                 custom_id=custom_id("live", "summary", game_id),
@@ -78,8 +81,11 @@ class RankingButton(
     template=rf"live:rank:{_GAME}:(?P<page>[0-9]{{1,4}})(?::(?P<side>[pn]))?",
 ):
     def __init__(
-        self, game_id: int, page: int, label: str = "Full ranking", side: str = "", disabled: bool = False
+        self, game_id: int, page: int, label: str | None = None, side: str = "", disabled: bool = False
     ) -> None:
+        if label is None:
+            # TRANSLATORS: a button label (80 characters at most): every player's place, privately.
+            label = _("Full ranking")
         parts = ("live", "rank", game_id, page, side) if side else ("live", "rank", game_id, page)
         super().__init__(
             discord.ui.Button(
@@ -119,8 +125,14 @@ def podium_view(game_id: int) -> discord.ui.View:
 
 def ranking_view(game_id: int, page: int, pages: int) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
-    view.add_item(RankingButton(game_id, max(page - 1, 0), "Previous", "p", disabled=page == 0))
-    view.add_item(RankingButton(game_id, min(page + 1, pages - 1), "Next", "n", disabled=page >= pages - 1))
+    # TRANSLATORS: a button label (80 characters at most): the ranking's previous page.
+    previous = _("Previous")
+    # TRANSLATORS: a button label (80 characters at most): the ranking's next page.
+    following = _("Next")
+    view.add_item(RankingButton(game_id, max(page - 1, 0), previous, "p", disabled=page == 0))
+    view.add_item(
+        RankingButton(game_id, min(page + 1, pages - 1), following, "n", disabled=page >= pages - 1)
+    )
     return view
 
 
