@@ -12,6 +12,7 @@ import discord
 from discord import app_commands
 
 from bot import timezones
+from bot.i18n import _, current_locale
 from bot.rendering import shorten
 from content import Lesson, Question
 from content.discord_limits import AUTOCOMPLETE_CHOICES as CHOICES
@@ -51,13 +52,22 @@ def named(titles: dict[str, str], typed: str) -> list[app_commands.Choice[str]]:
 
 
 def questions(candidates: list[Question], typed: str) -> list[app_commands.Choice[str]]:
-    """Questions whose id (as authored) or prompt contains what was typed."""
+    """Questions whose id (as authored) or prompt (as the lesson has it, or as this member reads it)
+    contains what was typed; named by the prompt in the member's language."""
     typed = typed.lower()
-    return [
-        app_commands.Choice(name=shorten(f"{authored(q.id)}: {q.prompt}", CHOICE_NAME_CHARS), value=q.id)
-        for q in candidates
-        if typed in authored(q.id).lower() or typed in q.prompt.lower()
-    ][:CHOICES]
+    locale = current_locale()
+    found = []
+    for q in candidates:
+        prompt = q.in_language(locale).prompt
+        if typed in authored(q.id).lower() or typed in q.prompt.lower() or typed in prompt.lower():
+            found.append(
+                app_commands.Choice(
+                    name=shorten(f"{authored(q.id)}: {prompt}", CHOICE_NAME_CHARS), value=q.id
+                )
+            )
+            if len(found) == CHOICES:
+                break
+    return found
 
 
 def questions_of_lesson(
@@ -82,11 +92,12 @@ async def open_posts(bot: QuizBot, guild_id: int | None, typed: str) -> list[app
             continue
         found = bot.library.question(post.question_id)
         channel = bot.get_channel(post.channel_id)
-        where = f"#{channel.name}" if isinstance(channel, discord.abc.GuildChannel) else "a channel"
-        name = shorten(
-            f"{where} · {authored(post.question_id)}: {found.prompt if found else 'removed question'}",
-            CHOICE_NAME_CHARS,
-        )
+        # TRANSLATORS: in a list of open posts to pick from, for a channel the bot cannot see the name of.
+        where = f"#{channel.name}" if isinstance(channel, discord.abc.GuildChannel) else _("a channel")
+        # TRANSLATORS: in a list of open posts to pick from, instead of the prompt of a question that
+        # is no longer in the lessons.
+        prompt = found.in_language(current_locale()).prompt if found else _("removed question")
+        name = shorten(f"{where} · {authored(post.question_id)}: {prompt}", CHOICE_NAME_CHARS)
         if typed.lower() in name.lower():
             choices.append(app_commands.Choice(name=name, value=post.id))
     return choices[:CHOICES]
@@ -94,7 +105,10 @@ async def open_posts(bot: QuizBot, guild_id: int | None, typed: str) -> list[app
 
 def no_lesson(typed: str) -> str:
     """The one answer to a lesson option that names no lesson (typed by hand, or from an old list)."""
-    return f"There is no lesson `{shorten(typed, 50)}`: pick one from the list as you type."
+    # TRANSLATORS: {lesson} is what the member typed as a lesson's id or title.
+    return _("There is no lesson `{lesson}`: pick one from the list as you type.").format(
+        lesson=shorten(typed, 50)
+    )
 
 
 def zones(typed: str) -> list[app_commands.Choice[str]]:

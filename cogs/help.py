@@ -9,16 +9,30 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.rendering import fit_lines, plural
+from bot.i18n import N_, NAME_CONTEXT, _, ngettext, pgettext
+from bot.rendering import fit_lines
+from content import Lesson
 from content.discord_limits import EMBED_FIELD_CHARS
 
 if TYPE_CHECKING:
     from bot.app import QuizBot
 
-ABOUT = (
+ABOUT = N_(
     "I post lesson questions with answer buttons, keep everyone's score, run daily quizzes and "
     "leaderboards, and can run a lesson's own TensorFlow code to show what it really prints."
 )
+
+
+def declared_name(name: str) -> str:
+    """A command's, group's or option's name as the command picker shows it in the language spoken.
+    bot.message_catalogs extracts every declared name and description from the cogs, so these two
+    read the catalogs with no N_ of their own (bot.command_translator reads them the same way)."""
+    return pgettext(NAME_CONTEXT, name)
+
+
+def declared_description(description: str) -> str:
+    """A command's or group's description in the language spoken (see `declared_name`)."""
+    return _(description)
 
 
 def command_lines(tree: app_commands.CommandTree) -> Iterator[str]:
@@ -27,15 +41,24 @@ def command_lines(tree: app_commands.CommandTree) -> Iterator[str]:
     def names(group: app_commands.Group) -> Iterator[str]:
         for child in group.commands:
             if isinstance(child, app_commands.Group):
-                yield from (f"{child.name} {name}" for name in names(child))
+                yield from (f"{declared_name(child.name)} {name}" for name in names(child))
             else:
-                yield child.name
+                yield declared_name(child.name)
 
     for command in sorted(tree.get_commands(), key=lambda c: c.name):
+        name = declared_name(command.name)
         if isinstance(command, app_commands.Group):
-            yield f"`/{command.name}` {' · '.join(names(command))} - {command.description}"
+            yield f"`/{name}` {' · '.join(names(command))} - {declared_description(command.description)}"
         elif isinstance(command, app_commands.Command):
-            yield f"`/{command.name}` - {command.description}"
+            yield f"`/{name}` - {declared_description(command.description)}"
+
+
+def lesson_line(lesson: Lesson) -> str:
+    """'**Lesson title** (12 questions)'."""
+    count = len(lesson.questions)
+    # TRANSLATORS: a line of /help's list of lessons; {lesson} is a lesson's title.
+    text = ngettext("**{lesson}** ({count} question)", "**{lesson}** ({count} questions)", count)
+    return text.format(lesson=lesson.title, count=count)
 
 
 class Help(commands.Cog):
@@ -45,25 +68,32 @@ class Help(commands.Cog):
     @app_commands.command(name="help", description="What quizbot does and how to use it")
     async def help(self, interaction: discord.Interaction) -> None:
         bot = self.bot
-        embed = discord.Embed(title="quizbot", description=ABOUT, colour=discord.Colour.blurple())
+        embed = discord.Embed(title="quizbot", description=_(ABOUT), colour=discord.Colour.blurple())
         embed.add_field(
-            name="Commands",
+            # TRANSLATORS: the heading of /help's list of slash commands.
+            name=_("Commands"),
             value=fit_lines(list(command_lines(bot.tree)), EMBED_FIELD_CHARS) or "-",
             inline=False,
         )
         lessons = [
-            f"**{lesson.title}** ({plural(len(lesson.questions), 'question')})"
-            for lesson in bot.catalog.lessons_in(interaction.guild_id).lessons.values()
+            lesson_line(lesson) for lesson in bot.catalog.lessons_in(interaction.guild_id).lessons.values()
         ]
         embed.add_field(
-            name=f"Lessons loaded: {len(lessons)}",
+            # TRANSLATORS: the heading of /help's list of lessons; {count} is how many there are.
+            name=ngettext("Lessons loaded: {count}", "Lessons loaded: {count}", len(lessons)).format(
+                count=len(lessons)
+            ),
             value=fit_lines(lessons, EMBED_FIELD_CHARS) or "-",
             inline=False,
         )
         trainer = (
-            "warm: code runs in about a second" if bot.trainer.warm else "warming up (TensorFlow is loading)"
+            # TRANSLATORS: the state of the process that runs lessons' code, in /help.
+            _("warm: code runs in about a second")
+            if bot.trainer.warm
+            else _("warming up (TensorFlow is loading)")
         )
-        embed.add_field(name="TensorFlow worker", value=trainer, inline=False)
+        # TRANSLATORS: a heading in /help: the process that runs lessons' TensorFlow code.
+        embed.add_field(name=_("TensorFlow worker"), value=trainer, inline=False)
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
 

@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.app import QuizBot
+from bot.i18n import current_locale
+from cogs.schedule import _render as schedule_render
 from cogs.schedule._cog import Schedules
 from storage import post_rows
 from storage import schedules as store
@@ -286,6 +288,54 @@ async def test_questions_rotate_without_repeats_and_the_previous_post_closes(
     ] * 5 + ["Question"]
 
 
+async def test_daily_posts_and_their_notices_speak_the_servers_language_and_replies_the_moderators(
+    emulator: DiscordForTests,
+    start_bot: StartBot,
+    lessons_dir: Path,
+    clock: Clock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    emulator.world.guild_locale = "de"  # the server's Discord language; the moderator's client is en-US
+    bot = await started(start_bot, lessons_dir, clock)
+    spoken: list[tuple[str, str]] = []
+    publish, close_open, notice = bot.posts.publish, bot.posts.close_open, schedule_render.paused_notice
+
+    async def publishing(*args: Any, **kwargs: Any) -> Any:
+        spoken.append(("post", current_locale()))
+        return await publish(*args, **kwargs)
+
+    async def closing(*args: Any, **kwargs: Any) -> None:
+        spoken.append(("reveal", current_locale()))
+        await close_open(*args, **kwargs)
+
+    def noticing(*args: Any) -> str:
+        spoken.append(("notice", current_locale()))
+        return notice(*args)
+
+    monkeypatch.setattr(bot.posts, "publish", publishing)
+    monkeypatch.setattr(bot.posts, "close_open", closing)
+    monkeypatch.setattr(schedule_render, "paused_notice", noticing)
+    clock.set(2030, 6, 3, 12, 0)
+    await add_schedule(emulator, time="10:00", timezone="UTC")
+    clock.set(2030, 6, 4, 10, 0)
+    assert await scheduler(bot).run_due() == 1
+    assert spoken == [("post", "de"), ("reveal", "de")], "built in the background, for the whole channel"
+    spoken.clear()
+    emulator.world.channels["quiz"].bot_can_post = False
+    clock.set(2030, 6, 5, 10, 0)
+    assert await scheduler(bot).run_due() == 0
+    assert spoken == [("post", "de"), ("notice", "de")], "the pause notice has no interaction to follow"
+    schedule = await only_schedule(bot, emulator)
+    listing = await emulator.wait_reply(await emulator.slash("schedule list", by="mod"))
+    assert listing["flags"] & EPHEMERAL and listing["embeds"][0]["title"] == "Daily quizzes"
+    spoken.clear()
+    removed = await emulator.wait_reply(
+        await emulator.slash("schedule remove", by="mod", schedule=schedule.id)
+    )
+    assert "Removed daily quiz" in removed["content"], "the moderator's reply: their own language"
+    assert spoken == [("reveal", "de")], "closing the open posts edits them for everyone"
+
+
 async def test_difficulty_and_count_pick_several_questions_of_that_level(
     emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path, clock: Clock
 ) -> None:
@@ -424,7 +474,7 @@ async def test_a_lesson_taken_out_pauses_its_schedule_and_the_list_says_why(
     listing = await emulator.wait_reply(await emulator.slash("schedule list", by="mod"))
     text = listing["embeds"][0]["description"]
     assert "paused: the lesson `sc` is gone" in text
-    assert "last run: 2030-06-04: failed" in text
+    assert "last run: 4 Jun 2030: failed" in text
 
 
 class ProcessDied(BaseException):
@@ -529,7 +579,7 @@ async def test_a_run_whose_poster_died_is_given_up_after_the_catch_up_window(
     assert run.status == RunStatus.FAILED and "stopped while posting" in (run.error or "")
     assert len(question_messages(emulator)) == 1, "nothing posted late"
     listed = await emulator.wait_reply(await emulator.slash("schedule list", by="mod"))
-    assert "2030-06-04: failed (the bot stopped while posting it" in str(listed["embeds"]), (
+    assert "4 Jun 2030: failed (the bot stopped while posting it" in str(listed["embeds"]), (
         "moderators see why"
     )
     clock.set(2030, 6, 5, 7, 30)

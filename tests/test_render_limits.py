@@ -255,7 +255,7 @@ def test_schedule_list_shows_whole_schedules_and_counts_the_rest() -> None:
     assert tail == f"… and {25 - len(blocks)} more schedules"
     for n, block in enumerate(blocks, 1):
         assert block.startswith(f"**#{n}** ·")
-        assert block.split("\n")[-1].startswith("last run: 2025-02-28: failed (Missing Permissions")
+        assert block.split("\n")[-1].startswith("last run: 28 Feb 2025: failed (Missing Permissions")
 
 
 # /stats: mastery per lesson.

@@ -13,6 +13,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import spoilers
+from bot.i18n import N_, _, current_locale, speaking
 from bot.plots import loss_curve_png
 from bot.rendering import custom_id, shorten
 from bot.spoilers import Visibility
@@ -20,17 +21,18 @@ from bot.trainer import DemoRefused, TrainerBusy
 from cogs import _choices as choices
 from cogs.demo import _render as render
 from content import Question
-from content.scoping import SCOPED_ID, authored, guild_of
+from content.scoping import SCOPED_ID, guild_of
 
 if TYPE_CHECKING:
     from bot.app import QuizBot
 
 log = logging.getLogger(__name__)
 
-NO_DEMO = "That question has no code to run."
+NO_DEMO = N_("That question has no code to run.")
 # Shown while this run wakes the worker, which exited after QUIZBOT_TRAINER_IDLE_MINUTES without a demo.
-WARMING_UP = "⏳ Warming up the trainer: the first run takes a few seconds."
-ANSWER_FIRST = (
+# TRANSLATORS: the trainer is the process that runs lessons' TensorFlow code.
+WARMING_UP = N_("⏳ Warming up the trainer: the first run takes a few seconds.")
+ANSWER_FIRST = N_(
     "This question is open for answers right now, and running its code would give it away. "
     "Answer first (or wait until it closes), then run it."
 )
@@ -45,7 +47,8 @@ class RunButton(
     def __init__(self, question_id: str) -> None:
         super().__init__(
             discord.ui.Button(
-                label="Run the code",
+                # TRANSLATORS: a button under a question: runs its TensorFlow code and shows the output.
+                label=_("Run the code"),
                 emoji="▶️",
                 style=discord.ButtonStyle.success,
                 custom_id=custom_id("demo", "run", question_id),
@@ -87,13 +90,13 @@ class Demo(commands.Cog):
         # What a member may name: this server's questions and the bundled ones, not another server's.
         found = self.bot.catalog.lessons_in(interaction.guild_id).question(question)
         if found is None or not found.has_demo:
-            await interaction.response.send_message(
-                NO_DEMO if found else f"There is no question `{shorten(question, 60)}`.", ephemeral=True
-            )
+            # TRANSLATORS: {question} is what the member typed as a question's id.
+            unknown = _("There is no question `{question}`.").format(question=shorten(question, 60))
+            await interaction.response.send_message(_(NO_DEMO) if found else unknown, ephemeral=True)
             return
         shown = await spoilers.visibility(self.bot.database, interaction.user.id, found.id)
         if shown is Visibility.HIDDEN:
-            await interaction.response.send_message(ANSWER_FIRST, ephemeral=True)
+            await interaction.response.send_message(_(ANSWER_FIRST), ephemeral=True)
             return
         # While the question is open anywhere, its output stays private even for those who answered.
         await self.run(interaction, found, seed=seed, ephemeral=shown is Visibility.PRIVATE)
@@ -108,14 +111,14 @@ class Demo(commands.Cog):
     async def run_from_button(self, interaction: discord.Interaction[QuizBot], question_id: str) -> None:
         question = self.bot.library.question(question_id)  # a stored id: the button may be in a DM
         if question is None or not question.has_demo:
-            await interaction.response.send_message(NO_DEMO, ephemeral=True)
+            await interaction.response.send_message(_(NO_DEMO), ephemeral=True)
             return
         # Not only the post clicked: the same question may be open on a newer post, or elsewhere.
         if (
             await spoilers.visibility(self.bot.database, interaction.user.id, question.id)
             is Visibility.HIDDEN
         ):
-            await interaction.response.send_message(ANSWER_FIRST, ephemeral=True)
+            await interaction.response.send_message(_(ANSWER_FIRST), ephemeral=True)
             return
         await self.run(interaction, question, seed=None, ephemeral=True)
 
@@ -130,14 +133,26 @@ class Demo(commands.Cog):
         assert question.demo is not None
         # The 3-second rule: acknowledge now; the worker's answer comes as an edit.
         await interaction.response.defer(ephemeral=ephemeral, thinking=True)
+        # A reply the whole channel sees is in the server's language; a private one in the member's.
+        public = not ephemeral and interaction.guild_id is not None
+        locale = await self.bot.server_locale(interaction.guild_id) if public else current_locale()
+        with speaking(locale):
+            await self._run(interaction, question, seed=seed)
+
+    async def _run(
+        self, interaction: discord.Interaction[QuizBot], question: Question, *, seed: int | None
+    ) -> None:
+        assert question.demo is not None
+        # The code runs as the lesson has it; what it means is told in the language of the reply.
+        shown = question.in_language(current_locale())
         if self.bot.trainer.asleep:
-            await interaction.edit_original_response(content=WARMING_UP)
+            await interaction.edit_original_response(content=_(WARMING_UP))
         progress: list[str] = []
         last_edit = 0.0
 
         async def on_epoch(epoch: int, logs: dict[str, float]) -> None:
             nonlocal last_edit
-            progress.append(f"epoch {epoch + 1}: " + ", ".join(f"{k} {v:.4f}" for k, v in logs.items()))
+            progress.append(render.epoch_line(epoch, logs))
             if time.monotonic() - last_edit >= self.progress_every_s:
                 last_edit = time.monotonic()
                 try:
@@ -165,11 +180,10 @@ class Demo(commands.Cog):
             return
         attachments = []
         if len(result.losses) >= 2:
-            png = await asyncio.to_thread(
-                loss_curve_png, result.losses, f"{authored(question.id)} · seed {result.seed}"
-            )
+            title = render.seed_line(question, result.seed)
+            png = await asyncio.to_thread(loss_curve_png, result.losses, title)
             attachments.append(discord.File(fp=io.BytesIO(png), filename="loss.png"))
-        embed = render.result_embed(question, result, progress=progress)
+        embed = render.result_embed(shown, result, progress=progress)
         if attachments:
             embed.set_image(url="attachment://loss.png")
         # content=None takes the "warming up" line away.

@@ -12,6 +12,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import daily, timezones
+from bot.embeds import difficulty_name
+from bot.i18n import N_, _, ngettext, speaking
 from bot.loops import every
 from bot.posts import PostChannel
 from bot.rendering import shorten
@@ -30,7 +32,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Difficulty = Literal["any", "easy", "medium", "hard"]
-NO_SUCH_SCHEDULE = "This server has no schedule #{id}. `/schedule list` shows them."
+# TRANSLATORS: {id} is the number of a daily quiz the moderator gave.
+NO_SUCH_SCHEDULE = N_("This server has no schedule #{id}. `/schedule list` shows them.")
 
 
 class Schedules(
@@ -81,8 +84,10 @@ class Schedules(
             await interaction.response.send_message(choices.no_lesson(lesson), ephemeral=True)
             return
         if not daily.with_difficulty(found.questions, difficulty):
+            # TRANSLATORS: {lesson} is a lesson's title; {difficulty} is "easy", "medium" or "hard".
+            text = _("*{lesson}* has no {difficulty} questions: pick another difficulty.")
             await interaction.response.send_message(
-                f"*{shorten(found.title, 80)}* has no {difficulty} questions: pick another difficulty.",
+                text.format(lesson=shorten(found.title, 80), difficulty=difficulty_name(difficulty)),
                 ephemeral=True,
             )
             return
@@ -98,10 +103,10 @@ class Schedules(
         if me is not None:
             perms = channel.permissions_for(me)
             if not (perms.send_messages and perms.embed_links):
-                await interaction.response.send_message(
-                    f"I can't post in {channel.mention}: I need *Send Messages* and *Embed Links* there.",
-                    ephemeral=True,
-                )
+                # TRANSLATORS: {channel} is the channel, mentioned. "Send Messages" and "Embed Links" are
+                # Discord's own names for the permissions: use the ones Discord shows in your language.
+                text = _("I can't post in {channel}: I need *Send Messages* and *Embed Links* there.")
+                await interaction.response.send_message(text.format(channel=channel.mention), ephemeral=True)
                 return
         now = self.bot.now()
         try:
@@ -120,10 +125,13 @@ class Schedules(
                 now=now,
             )
         except store.TooManySchedules:
-            await interaction.response.send_message(
-                f"This server already has {store.MAX_SCHEDULES_PER_GUILD} daily quizzes: remove one first.",
-                ephemeral=True,
+            most = store.MAX_SCHEDULES_PER_GUILD
+            text = ngettext(
+                "This server already has {count} daily quiz: remove it first.",
+                "This server already has {count} daily quizzes: remove one first.",
+                most,
             )
+            await interaction.response.send_message(text.format(count=most), ephemeral=True)
             return
         next_at = daily.next_run(hour, minute, zone, now)
         log.info("schedule %s added in guild %s by %s", schedule.id, schedule.guild_id, schedule.created_by)
@@ -166,16 +174,20 @@ class Schedules(
         db = self.bot.database
         found = await store.get_schedule(db, schedule, guild_id=interaction.guild_id)
         if found is None or found.id is None:
-            await interaction.response.send_message(NO_SUCH_SCHEDULE.format(id=schedule), ephemeral=True)
+            await interaction.response.send_message(_(NO_SUCH_SCHEDULE).format(id=schedule), ephemeral=True)
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         # Posts that were waiting for "the next day's quiz" to close would otherwise stay open forever.
         open_posts = await store.previous_post_ids(db, found.id, datetime.max.date())
         await store.delete_schedule(db, found.id, guild_id=interaction.guild_id)
-        await self.bot.posts.close_open(open_posts, only_without_deadline=True)
+        with speaking(await self.bot.server_locale(interaction.guild_id)):  # the reveals are public
+            await self.bot.posts.close_open(open_posts, only_without_deadline=True)
         log.info("schedule %s removed by %s", found.id, interaction.user.id)
+        # TRANSLATORS: {id} is the daily quiz's number; {when} reads "09:00 Europe/Berlin"; {channel} is
+        # the channel's id inside <#...>.
+        text = _("Removed daily quiz **#{id}** ({when} in <#{channel}>).")
         await interaction.followup.send(
-            f"Removed daily quiz **#{found.id}** ({render.when(found)} in <#{found.channel_id}>)."
+            text.format(id=found.id, when=render.when(found), channel=found.channel_id)
         )
 
     @app_commands.command(name="pause", description="Stop a daily quiz for now")
@@ -199,27 +211,39 @@ class Schedules(
         if not paused:
             existing = await store.get_schedule(self.bot.database, schedule_id, guild_id=interaction.guild_id)
             if existing is not None and timezones.zone_or_none(existing.timezone) is None:
+                # TRANSLATORS: {id} is the daily quiz's number; {timezone} an IANA time zone name.
+                text = _(
+                    "Daily quiz **#{id}** is set in `{timezone}`, a time zone I no longer know: remove it "
+                    "and add it again with `/schedule add`."
+                )
                 await interaction.response.send_message(
-                    f"Daily quiz **#{existing.id}** is set in `{existing.timezone}`, a time zone I no longer "
-                    "know: remove it and add it again with `/schedule add`.",
-                    ephemeral=True,
+                    text.format(id=existing.id, timezone=existing.timezone), ephemeral=True
                 )
                 return
-        reason = f"paused by <@{interaction.user.id}>" if paused else None
+        # TRANSLATORS: why a daily quiz is paused, kept and shown in /schedule list; {member} is the
+        # moderator, mentioned.
+        reason = _("paused by {member}").format(member=f"<@{interaction.user.id}>") if paused else None
         found = await store.set_paused(
             self.bot.database, schedule_id, paused, reason=reason, guild_id=interaction.guild_id
         )
         if found is None:
-            await interaction.response.send_message(NO_SUCH_SCHEDULE.format(id=schedule_id), ephemeral=True)
+            await interaction.response.send_message(
+                _(NO_SUCH_SCHEDULE).format(id=schedule_id), ephemeral=True
+            )
             return
         if paused:
-            text = f"Paused daily quiz **#{found.id}**. `/schedule resume` starts it again."
+            # TRANSLATORS: {id} is the daily quiz's number.
+            text = _("Paused daily quiz **#{id}**. `/schedule resume` starts it again.").format(id=found.id)
         else:
             zone = timezones.zone_or_none(found.timezone) or zoneinfo.ZoneInfo("UTC")  # known: checked above
             next_at = daily.next_run(found.hour, found.minute, zone, self.bot.now())
-            text = (
-                f"Resumed daily quiz **#{found.id}** ({render.when(found)} in <#{found.channel_id}>); "
-                f"next one {discord.utils.format_dt(next_at, 'R')}."
+            # TRANSLATORS: {id} is the daily quiz's number; {when} reads "09:00 Europe/Berlin"; {channel}
+            # is the channel's id inside <#...>; {next} is a Discord timestamp that reads "in 3 hours".
+            text = _("Resumed daily quiz **#{id}** ({when} in <#{channel}>); next one {next}.").format(
+                id=found.id,
+                when=render.when(found),
+                channel=found.channel_id,
+                next=discord.utils.format_dt(next_at, "R"),
             )
         await interaction.response.send_message(text, ephemeral=True)
 
@@ -266,7 +290,9 @@ class Schedules(
         for schedule in schedules.values():
             assert schedule.id is not None
             try:
-                posted += await self._run_one(schedule, now, catch_up, done.get(schedule.id, set()))
+                # Its posts, the reveals of the day before, the pause notice: the server's language.
+                with speaking(await self.bot.server_locale(schedule.guild_id)):
+                    posted += await self._run_one(schedule, now, catch_up, done.get(schedule.id, set()))
             except Exception:  # one broken schedule must not stop the others
                 log.exception("scheduled quiz %s failed", schedule.id)
         return posted
@@ -287,16 +313,20 @@ class Schedules(
                 continue  # another process took it over first
             assert run.id is not None
             log.warning("scheduled quiz %s: finishing run %s, whose poster stopped", schedule.id, run.id)
-            if now - run.due_at > catch_up:
-                kept = [p for p in await self._listed_posts(run) if not await self._drop_if_unsent(p)]
-                confirmed = [p.id for p in kept if p.id is not None]
-                error = "the bot stopped while posting it, and restarted after the catch-up window"
-                await store.finish_run(db, run, RunStatus.FAILED, post_ids=confirmed, error=error, now=now)
-                continue
-            try:
-                finished += await self._post_claimed(schedule, run)
-            except Exception:
-                log.exception("scheduled quiz %s failed", schedule.id)
+            with speaking(await self.bot.server_locale(schedule.guild_id)):
+                if now - run.due_at > catch_up:
+                    kept = [p for p in await self._listed_posts(run) if not await self._drop_if_unsent(p)]
+                    confirmed = [p.id for p in kept if p.id is not None]
+                    # TRANSLATORS: why a daily quiz's run failed, shown in /schedule list after "failed".
+                    error = _("the bot stopped while posting it, and restarted after the catch-up window")
+                    await store.finish_run(
+                        db, run, RunStatus.FAILED, post_ids=confirmed, error=error, now=now
+                    )
+                    continue
+                try:
+                    finished += await self._post_claimed(schedule, run)
+                except Exception:
+                    log.exception("scheduled quiz %s failed", schedule.id)
         return finished
 
     async def _listed_posts(self, run: ScheduleRun) -> list[Post]:
@@ -316,7 +346,10 @@ class Schedules(
         assert schedule.id is not None
         zone = timezones.zone_or_none(schedule.timezone)
         if zone is None:
-            await self._pause(schedule, f"its time zone `{schedule.timezone}` is no longer known.")
+            # TRANSLATORS: why a daily quiz paused itself (the end of "... is paused: "); {timezone} is an
+            # IANA time zone name.
+            reason = _("its time zone `{timezone}` is no longer known.").format(timezone=schedule.timezone)
+            await self._pause(schedule, reason)
             return False
         due = daily.decide(
             schedule.hour,
@@ -374,11 +407,16 @@ class Schedules(
         lesson = self.bot.catalog.lessons_in(schedule.guild_id).lesson(schedule.lesson_id)
         pool = daily.with_difficulty(lesson.questions, schedule.difficulty) if lesson else []
         if not pool:
-            reason = (
-                f"the lesson `{schedule.lesson_id}` is gone."
-                if lesson is None
-                else f"the lesson has no {schedule.difficulty} questions any more."
-            )
+            if lesson is None:
+                # TRANSLATORS: why a daily quiz paused itself (the end of "... is paused: "); {lesson} is
+                # the lesson's id.
+                reason = _("the lesson `{lesson}` is gone.").format(lesson=schedule.lesson_id)
+            else:
+                # TRANSLATORS: why a daily quiz paused itself (the end of "... is paused: "); {difficulty}
+                # is "easy", "medium" or "hard".
+                reason = _("the lesson has no {difficulty} questions any more.").format(
+                    difficulty=difficulty_name(schedule.difficulty)
+                )
             await store.finish_run(db, run, RunStatus.FAILED, error=reason, now=self.bot.now())
             await self._pause(schedule, reason)
             return False
@@ -424,12 +462,17 @@ class Schedules(
             )
             if isinstance(exc, discord.Forbidden | discord.NotFound):
                 # The channel is gone or closed to us: pausing beats failing every day.
-                await self._pause(
-                    schedule,
-                    "I'm not allowed to post in that channel any more (I need *Send Messages* and *Embed Links*)."
-                    if isinstance(exc, discord.Forbidden)
-                    else "that channel no longer exists.",
-                )
+                if isinstance(exc, discord.Forbidden):
+                    # TRANSLATORS: why a daily quiz paused itself (the end of "... is paused: "). "Send
+                    # Messages" and "Embed Links" are Discord's own names: use the ones Discord shows.
+                    reason = _(
+                        "I'm not allowed to post in that channel any more "
+                        "(I need *Send Messages* and *Embed Links*)."
+                    )
+                else:
+                    # TRANSLATORS: why a daily quiz paused itself (the end of "... is paused: ").
+                    reason = _("that channel no longer exists.")
+                await self._pause(schedule, reason)
             else:
                 log.warning("scheduled quiz %s: Discord refused the post (%s); not retried", schedule.id, exc)
             return False
