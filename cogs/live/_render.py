@@ -9,11 +9,10 @@ from __future__ import annotations
 from datetime import datetime
 
 import discord
-from babel.numbers import format_decimal
 
 from bot import grading
 from bot.embeds import COLOURS, add_revealed_answer, share_lines
-from bot.i18n import N_, _, babel_locale, current_locale, ngettext, number, percent
+from bot.i18n import N_, _, current_locale, ngettext, number, percent
 from bot.live import Standing
 from bot.rendering import bar, clip, place_mark, shorten
 from content import Lesson, Question, card_description
@@ -32,7 +31,7 @@ OVER = N_("🏆 Live round over")
 def seconds_text(seconds: float) -> str:
     """How long an answer took, to a tenth of a second: "1.4 s" ("1,4 s" in German)."""
     # TRANSLATORS: {seconds} is a number of seconds with one decimal, "1.4"; "s" abbreviates seconds.
-    return _("{seconds} s").format(seconds=format_decimal(seconds, format="#,##0.0", locale=babel_locale()))
+    return _("{seconds} s").format(seconds=number(seconds, 1))
 
 
 def points_text(points: int) -> str:
