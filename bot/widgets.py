@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
 
 import discord
 
+from bot.i18n import N_, _, pgettext
 from bot.rendering import custom_id, option_label, shorten
 from content import MAX_BLANKS, SLOT, Question
 from content.discord_limits import CUSTOM_ID_CHARS, SELECT_OPTION_LABEL_CHARS, VIEW_ITEMS
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
     from bot.app import QuizBot
 
 UNSET = "-"
-PICK_FIRST = "Pick an option for every blank first."
+PICK_FIRST = N_("Pick an option for every blank first.")
 
 _MODE = r"(?P<mode>[a-z]{1,12})"
 _STATE = rf"(?P<state>[0-9A-Za-z_.:-]{{1,{CUSTOM_ID_CHARS}}})"
@@ -70,7 +71,8 @@ class AnswerMode(Protocol[Shown]):
 
     @property
     def forged(self) -> str:
-        """What a member is told when a button's answer does not fit its question."""
+        """What a member is told when a button's answer does not fit its question (in the language
+        being spoken: `_(FORGED)`)."""
         ...
 
 
@@ -149,7 +151,9 @@ class FillButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=rf"{_M
     def __init__(self, mode: str, state: str) -> None:
         super().__init__(
             discord.ui.Button(
-                label="Answer",
+                # TRANSLATORS: a button label (80 characters at most) on a public fill-in-the-blanks
+                # question: it opens the member's own form.
+                label=pgettext("button", "Answer"),  # a verb, not the heading of a revealed answer
                 emoji="✏️",
                 style=discord.ButtonStyle.primary,
                 custom_id=custom_id(mode, "fill", state),
@@ -201,7 +205,9 @@ class BlankSelect(
         super().__init__(
             discord.ui.Select(
                 custom_id=custom_id(mode, "pick", state, blank, picks),
-                placeholder=f"Blank {SLOT.format(blank)}",
+                # TRANSLATORS: a menu's placeholder (150 characters at most); {blank} is the blank's
+                # number as the code shows it ("⟨1⟩").
+                placeholder=_("Blank {blank}").format(blank=SLOT.format(blank)),
                 options=options or [discord.SelectOption(label=UNSET, value=UNSET)],
                 row=blank - 1,
             )
@@ -233,7 +239,8 @@ class SubmitButton(
     def __init__(self, mode: str, state: str, picks: str) -> None:
         super().__init__(
             discord.ui.Button(
-                label="Submit",
+                # TRANSLATORS: a button label (80 characters at most): it sends the blanks form.
+                label=pgettext("button", "Submit"),
                 style=discord.ButtonStyle.success,
                 custom_id=custom_id(mode, "submit", state, picks),
                 row=MAX_BLANKS,
@@ -250,7 +257,7 @@ class SubmitButton(
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         if UNSET in self.picks:
-            await interaction.response.send_message(PICK_FIRST, ephemeral=True)
+            await interaction.response.send_message(_(PICK_FIRST), ephemeral=True)
             return
         await _answer(interaction, self.mode, self.state, tuple(self.picks))
 

@@ -1,4 +1,8 @@
-"""The posting service: store and send a question, keep its public count, close it and reveal it."""
+"""The posting service: store and send a question, keep its public count, close it and reveal it.
+
+A post is public: whoever publishes, counts or closes it (a moderator's command, a click, the close
+loop), it is written in the server's language (`/config language`), its question in the lesson's
+translation for that language when it has one."""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from bot.i18n import N_, _, speaking
 from bot.loops import every
 from bot.posts import _render as render
 from bot.widgets import add_extras, answer_view, state_of
@@ -38,12 +43,13 @@ UNCONFIRMED_FOR_AT_MOST = timedelta(days=1)
 POST_CACHE_SIZE = 1024
 
 # A click on any post (a quiz post, a live round's question) whose question changed since.
-CHANGED_QUESTION = (
+# Translated where it is said: `_(CHANGED_QUESTION)`.
+CHANGED_QUESTION = N_(
     "This question was changed after it was posted, so this post no longer takes answers. "
     "Ask a moderator to post the new version."
 )
 # A changed question's post once closed: only a digest of what it asked is kept, no answer to reveal.
-CLOSED_CHANGED = (
+CLOSED_CHANGED = N_(
     "**Closed.** This question was changed after it was posted, so its answer isn't revealed here."
 )
 
@@ -127,11 +133,14 @@ class Posts:
         The post id is the message's nonce (enforced): sending the same post again, after a crash
         left it unconfirmed, gets back the message Discord already has instead of a second one."""
         assert post.id is not None
-        question = question.arranged(post.id)
-        view = answer_view(
-            POST_MODE, str(post.id), question, public=True, extras=self.bot.question_items(question)
-        )
-        return await self.deliver(channel, post, embed=self._open_embed(question, post, None), view=view)
+        locale = await self.bot.server_locale(post.guild_id)
+        with speaking(locale):
+            shown = question.arranged(post.id).in_language(locale)
+            view = answer_view(
+                POST_MODE, str(post.id), shown, public=True, extras=self.bot.question_items(shown)
+            )
+            embed = self._open_embed(shown, post, None)
+        return await self.deliver(channel, post, embed=embed, view=view)
 
     async def deliver(
         self, channel: PostChannel, post: Post, *, embed: discord.Embed, view: discord.ui.View
@@ -193,7 +202,11 @@ class Posts:
         question = self.question_of(fresh) if fresh else None
         if fresh is None or fresh.closed or fresh.message_id is None or question is None:
             return
-        embed = self._open_embed(question, fresh, await post_rows.post_tally(db, post_id))
+        tally = await post_rows.post_tally(db, post_id)
+        # A task of its own, started by a click: it would speak that member's language, not the server's.
+        locale = await self.bot.server_locale(fresh.guild_id)
+        with speaking(locale):
+            embed = self._open_embed(question.in_language(locale), fresh, tally)
         with contextlib.suppress(discord.HTTPException):
             await self._message(fresh).edit(embed=embed)
         # Another process may have revealed the answer while this count was in flight: put it back.
@@ -273,9 +286,14 @@ class Posts:
         db = self.bot.database
         tally = await post_rows.post_tally(db, post.id)
         first_try = await post_rows.first_try_right_members(db, post.id)
-        embed = render.reveal_embed(question, self.bot.library.lesson(question.lesson_id), tally, first_try)
-        # Answer buttons go; other features' buttons (Run the code) stay useful after the reveal.
-        view = add_extras(discord.ui.View(timeout=None), self.bot.question_items(question))
+        # Whoever closes it (a moderator's /quiz close, the close loop), the reveal is the server's.
+        locale = await self.bot.server_locale(post.guild_id)
+        with speaking(locale):
+            shown = question.in_language(locale)
+            lesson = self.bot.library.lesson(question.lesson_id)
+            embed = render.reveal_embed(shown, lesson, tally, first_try)
+            # Answer buttons go; other features' buttons (Run the code) stay useful after the reveal.
+            view = add_extras(discord.ui.View(timeout=None), self.bot.question_items(shown))
         try:
             await self._message(post).edit(embed=embed, view=view)
         except discord.HTTPException as exc:
@@ -284,8 +302,10 @@ class Posts:
     async def _close_changed(self, post: Post) -> None:
         """The closed form of a post whose question changed: the card as members saw it stays, its
         buttons go, and a line says why no answer is shown."""
+        with speaking(await self.bot.server_locale(post.guild_id)):
+            closed = _(CLOSED_CHANGED)
         try:
-            await self._message(post).edit(content=CLOSED_CHANGED, view=None)
+            await self._message(post).edit(content=closed, view=None)
         except discord.HTTPException as exc:
             log.warning("could not close post %s: %s", post.id, exc)
 

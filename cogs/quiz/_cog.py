@@ -6,6 +6,7 @@ this cog is the `quiz` answer mode of the shared answer widgets (bot.widgets).
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -13,11 +14,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import answering
+from bot import answering, grading
 from bot.attempts import AttemptStatus
 from bot.daily import pick_questions
 from bot.embeds import blanks_form_embed, tries_left_text
 from bot.grading import MAX_TRIES
+from bot.i18n import N_, _, current_locale
 from bot.posts import CHANGED_QUESTION, POST_MODE
 from bot.rendering import shorten
 from bot.widgets import UNSET, answer_view
@@ -31,16 +33,18 @@ from storage import Post, live_games, post_rows
 if TYPE_CHECKING:
     from bot.app import QuizBot
 
-STALE_POST = "This question is no longer available (it was removed or never finished posting)."
-REMOVED_QUESTION = "This question was taken out of the lessons, so it can't be answered any more."
+STALE_POST = N_("This question is no longer available (it was removed or never finished posting).")
+REMOVED_QUESTION = N_("This question was taken out of the lessons, so it can't be answered any more.")
 # Its sibling, for a question changed since it was posted: bot.posts.CHANGED_QUESTION (live rounds say it too).
-FORGED = "That button doesn't belong to this question. Try the buttons on the question itself."
-CLOSED = "This question has closed: answers are no longer taken."
-FORGOTTEN = "Nothing is stored for you on this question any more (your data was deleted with /forget-me)."
-NOT_POSTABLE = "I can only post questions in a server's text channels or threads."
-LIVE_POST = (
+FORGED = N_("That button doesn't belong to this question. Try the buttons on the question itself.")
+CLOSED = N_("This question has closed: answers are no longer taken.")
+FORGOTTEN = N_("Nothing is stored for you on this question any more (your data was deleted with /forget-me).")
+NOT_POSTABLE = N_("I can only post questions in a server's text channels or threads.")
+LIVE_POST = N_(
     "That question belongs to a live round, which reveals it at its deadline: `/live stop` ends the round."
 )
+NO_OPEN_POST = N_("No question is open in this channel. Pick one with `/quiz close post:`.")
+NO_SUCH_POST = N_("There is no such question in this server. Pick one from the list `/quiz close` offers.")
 
 
 class Quiz(commands.Cog):
@@ -73,18 +77,21 @@ class Quiz(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         target = channel or interaction.channel
         if not isinstance(target, discord.TextChannel | discord.Thread) or interaction.guild_id is None:
-            await interaction.followup.send(NOT_POSTABLE)
+            await interaction.followup.send(_(NOT_POSTABLE))
             return
         if question:
             picked = next((q for q in found.questions if q.id == question), None)
             if picked is None:
                 await interaction.followup.send(
-                    f"Lesson `{lesson}` has no question `{shorten(question, 60)}`."
+                    # TRANSLATORS: {lesson} is a lesson's id; {question} the question id the moderator typed.
+                    _("Lesson `{lesson}` has no question `{question}`.").format(
+                        lesson=lesson, question=shorten(question, 60)
+                    )
                 )
                 return
-            note = ""
+            rotated = False
         else:
-            picked, note = await self.next_question(interaction.guild_id, target.id, found)
+            picked, rotated = await self.next_question(interaction.guild_id, target.id, found)
         try:
             post = await self.bot.posts.publish(
                 interaction.guild_id,
@@ -95,13 +102,18 @@ class Quiz(commands.Cog):
             )
         except discord.Forbidden:
             await interaction.followup.send(
-                f"I can't post in {target.mention}: I need *Send Messages* and *Embed Links* there."
+                # TRANSLATORS: {channel} is a channel's mention; *Send Messages* and *Embed Links* are
+                # Discord's names of two permissions (as Discord shows them in the reader's language).
+                _("I can't post in {channel}: I need *Send Messages* and *Embed Links* there.").format(
+                    channel=target.mention
+                )
             )
             return
         assert post.closes_at is not None  # /quiz post always sets a deadline
-        closes = render.closes_text(timedelta(minutes=close_after), post.closes_at)
         await interaction.followup.send(
-            f"Posted `{picked.id}` in <#{post.channel_id}>; it closes {closes}.{note}"
+            render.posted_text(
+                picked.id, post.channel_id, timedelta(minutes=close_after), post.closes_at, rotated=rotated
+            )
         )
 
     @post.autocomplete("lesson")
@@ -132,38 +144,47 @@ class Quiz(commands.Cog):
                 db, interaction.guild_id, channel_id=interaction.channel_id, limit=None
             )
             found = next((p for p in open_here if p.id not in live), None)
-            missing = "No question is open in this channel. Pick one with `/quiz close post:`."
+            missing = _(NO_OPEN_POST)
         else:
             found = await post_rows.get_post(db, post)
             if found is not None and found.guild_id != interaction.guild_id:
                 found = None
-            missing = "There is no such question in this server. Pick one from the list `/quiz close` offers."
+            missing = _(NO_SUCH_POST)
         if found is not None and found.id in live:
-            await interaction.response.send_message(LIVE_POST, ephemeral=True)
+            await interaction.response.send_message(_(LIVE_POST), ephemeral=True)
             return
         if found is None:
             await interaction.response.send_message(missing, ephemeral=True)
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
+        where = {"question": found.question_id, "channel": f"<#{found.channel_id}>"}
         if not await self.bot.posts.close(found):
             await interaction.followup.send(
-                f"`{found.question_id}` in <#{found.channel_id}> had already closed."
+                # TRANSLATORS: {question} is a question's id; {channel} a channel's mention.
+                _("`{question}` in {channel} had already closed.").format(**where)
             )
             return
         if self.bot.posts.changed(found):
             await interaction.followup.send(
-                f"Closed `{found.question_id}` in <#{found.channel_id}>. Its question was changed after it "
-                "was posted, so its answer isn't revealed there: post the new version to ask it again."
+                # TRANSLATORS: {question} is a question's id; {channel} a channel's mention.
+                _(
+                    "Closed `{question}` in {channel}. Its question was changed after it was posted, so "
+                    "its answer isn't revealed there: post the new version to ask it again."
+                ).format(**where)
             )
             return
         if self.bot.library.question(found.question_id) is None:
             await interaction.followup.send(
-                f"Closed `{found.question_id}` in <#{found.channel_id}>. Its question was taken out of the "
-                "lessons, so there is no answer to reveal."
+                # TRANSLATORS: {question} is a question's id; {channel} a channel's mention.
+                _(
+                    "Closed `{question}` in {channel}. Its question was taken out of the lessons, so there "
+                    "is no answer to reveal."
+                ).format(**where)
             )
             return
         await interaction.followup.send(
-            f"Closed `{found.question_id}` in <#{found.channel_id}>: its answer is revealed there."
+            # TRANSLATORS: {question} is a question's id; {channel} a channel's mention.
+            _("Closed `{question}` in {channel}: its answer is revealed there.").format(**where)
         )
 
     @close_command.autocomplete("post")
@@ -172,20 +193,17 @@ class Quiz(commands.Cog):
     ) -> list[app_commands.Choice[int]]:
         return await choices.open_posts(self.bot, interaction.guild_id, typed)
 
-    async def next_question(self, guild_id: int, channel_id: int, lesson: Lesson) -> tuple[Question, str]:
+    async def next_question(self, guild_id: int, channel_id: int, lesson: Lesson) -> tuple[Question, bool]:
         """The first question of the lesson this channel has not seen; once all were posted, the one
-        posted longest ago (the same rotation as scheduled quizzes)."""
+        posted longest ago (the same rotation as scheduled quizzes), and True."""
         recency = await post_rows.question_recency(self.bot.database, guild_id, channel_id)
         (picked,) = pick_questions(lesson.questions, recency, 1)
-        if picked.id in recency:
-            return (
-                picked,
-                " Every question of this lesson has been posted here: this is the one posted longest ago.",
-            )
-        return picked, ""
+        return picked, picked.id in recency
 
     # ----- the `quiz` answer mode (bot.widgets) ---------------------------------------------
-    forged = FORGED
+    @property
+    def forged(self) -> str:
+        return _(FORGED)
 
     async def shown(
         self, interaction: discord.Interaction[QuizBot], state: str
@@ -197,11 +215,11 @@ class Quiz(commands.Cog):
             return None
         post = await self.bot.posts.cached(int(state))
         if post is None or post.guild_id != interaction.guild_id:
-            await interaction.response.send_message(STALE_POST, ephemeral=True)
+            await interaction.response.send_message(_(STALE_POST), ephemeral=True)
             return None
         question = self.bot.posts.question_of(post)
         if question is None:
-            gone = CHANGED_QUESTION if self.bot.posts.changed(post) else REMOVED_QUESTION
+            gone = _(CHANGED_QUESTION) if self.bot.posts.changed(post) else _(REMOVED_QUESTION)
             await interaction.response.send_message(gone, ephemeral=True)
             return None
         return post, question
@@ -228,10 +246,10 @@ class Quiz(commands.Cog):
             )
         except LookupError:  # the cached post was deleted meanwhile
             self.bot.posts.forget(post.id)
-            await interaction.response.send_message(STALE_POST, ephemeral=True)
+            await interaction.response.send_message(_(STALE_POST), ephemeral=True)
             return
         if outcome.status is AttemptStatus.CLOSED:
-            await interaction.response.send_message(CLOSED, ephemeral=True)
+            await interaction.response.send_message(_(CLOSED), ephemeral=True)
             return
         if outcome.status is AttemptStatus.ALREADY_DONE:
             await self._send_result(interaction, post, question)
@@ -239,8 +257,10 @@ class Quiz(commands.Cog):
         assert outcome.feedback is not None
         if outcome.status is AttemptStatus.REPEATED:
             await interaction.response.send_message(
-                f"You already tried that, and it isn't the answer. {tries_left_text(outcome.feedback.tries_left)}: "
-                "pick something else.",
+                # TRANSLATORS: {tries_left} says how many tries remain ("2 tries left").
+                _(
+                    "You already tried that, and it isn't the answer. {tries_left}: pick something else."
+                ).format(tries_left=tries_left_text(outcome.feedback.tries_left)),
                 ephemeral=True,
             )
             return
@@ -249,13 +269,17 @@ class Quiz(commands.Cog):
         self.bot.posts.count_changed(post)
         # Other features react to a recorded try (spaced review rates the member's card).
         self.bot.dispatch("quiz_outcome", interaction.user.id, question.id, outcome.feedback)
-        embed = render.feedback_embed(question, outcome.feedback)
+        shown = question.in_language(current_locale())  # graded above as the lesson has it
+        feedback = outcome.feedback
+        if feedback.mistake_text and shown is not question:  # the mistake in the member's language too
+            feedback = dataclasses.replace(feedback, mistake_text=grading.mistake_text(shown, chosen))
+        embed = render.feedback_embed(shown, feedback)
         if question.kind == "fill_blanks" and outcome.feedback.done:
             await interaction.response.edit_message(embed=embed, view=None)
         elif question.kind == "fill_blanks":
             # The private form becomes the feedback, then the code again with fresh menus (the
             # code alone if both would pass Discord's 6000 characters for a message's embeds).
-            form = blanks_form_embed(question, outcome.feedback.tries_left)
+            form = blanks_form_embed(shown, outcome.feedback.tries_left)
             embeds = [embed, form] if len(embed) + len(form) <= EMBED_TOTAL_CHARS else [embed]
             await interaction.response.edit_message(
                 embeds=embeds, view=self.form_view(post, question, UNSET * question.blanks)
@@ -269,23 +293,23 @@ class Quiz(commands.Cog):
         """ "Answer" on a blanks post: the member's own form, unless they are done or it closed."""
         assert post.id is not None
         result = await answering.member_result(self.bot.database, post.id, interaction.user.id)
+        shown = question.in_language(current_locale())
         if result is not None and result.done:
-            await interaction.response.send_message(
-                embed=render.result_embed(question, result), ephemeral=True
-            )
+            await interaction.response.send_message(embed=render.result_embed(shown, result), ephemeral=True)
             return
         fresh = await post_rows.get_post(self.bot.database, post.id)  # the cached row may predate the close
         if fresh is None or fresh.closed:
-            await interaction.response.send_message(CLOSED if fresh else STALE_POST, ephemeral=True)
+            await interaction.response.send_message(_(CLOSED) if fresh else _(STALE_POST), ephemeral=True)
             return
         await interaction.response.send_message(
-            embed=blanks_form_embed(question, result.tries_left if result else MAX_TRIES),
+            embed=blanks_form_embed(shown, result.tries_left if result else MAX_TRIES),
             view=self.form_view(post, question, UNSET * question.blanks),
             ephemeral=True,
         )
 
     def form_view(self, post: Post, question: Question, picks: str) -> discord.ui.View:
-        return answer_view(POST_MODE, str(post.id), question, picks=picks)
+        """The member's private blanks form: its menus read in the member's language (same letters)."""
+        return answer_view(POST_MODE, str(post.id), question.in_language(current_locale()), picks=picks)
 
     async def _send_result(
         self, interaction: discord.Interaction[QuizBot], post: Post, question: Question
@@ -294,6 +318,7 @@ class Quiz(commands.Cog):
         assert post.id is not None
         result = await answering.member_result(self.bot.database, post.id, interaction.user.id)
         if result is None:  # /forget-me ran in between: nothing is stored any more
-            await interaction.response.send_message(FORGOTTEN, ephemeral=True)
+            await interaction.response.send_message(_(FORGOTTEN), ephemeral=True)
             return
-        await interaction.response.send_message(embed=render.result_embed(question, result), ephemeral=True)
+        shown = question.in_language(current_locale())
+        await interaction.response.send_message(embed=render.result_embed(shown, result), ephemeral=True)
