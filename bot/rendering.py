@@ -104,4 +104,3 @@ def duration(minutes: int) -> str:
 
 def numbered(steps: list[str]) -> str:
     return "\n".join(f"{i}. {step}" for i, step in enumerate(steps, 1))
-

@@ -127,8 +127,8 @@ async def test_a_pack_translation_is_what_the_german_member_practises(
 async def test_a_public_post_speaks_the_servers_language_and_config_language_overrides_it(
     emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path
 ) -> None:
+    emulator.world.guild_locale = "de"  # the server's Discord language, as the bot is told on connecting
     await start_bot(QUIZBOT_CONTENT_DIR=str(lessons_dir))
-    emulator.world.guild_locale = "de"
     german = await post(emulator)
     assert said("de", "Answered") in fields(german), "the server's Discord language"
     assert "Welche Methode" in german["embeds"][0]["description"], "the pack's German, for a German server"

@@ -8,6 +8,7 @@ yet, and a bot started again later ticks at the restart's time, catching up as a
 from __future__ import annotations
 
 import asyncio
+import importlib
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,7 +19,6 @@ import pytest
 
 from bot.app import QuizBot
 from bot.i18n import current_locale
-from cogs.schedule import _render as schedule_render
 from cogs.schedule._cog import Schedules
 from storage import post_rows
 from storage import schedules as store
@@ -297,6 +297,8 @@ async def test_daily_posts_and_their_notices_speak_the_servers_language_and_repl
 ) -> None:
     emulator.world.guild_locale = "de"  # the server's Discord language; the moderator's client is en-US
     bot = await started(start_bot, lessons_dir, clock)
+    # This bot's own copy: discord.py imports an extension's modules afresh for each bot it loads.
+    schedule_render = importlib.import_module("cogs.schedule._render")
     spoken: list[tuple[str, str]] = []
     publish, close_open, notice = bot.posts.publish, bot.posts.close_open, schedule_render.paused_notice
 

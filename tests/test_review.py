@@ -147,11 +147,11 @@ async def test_reminders_go_to_members_who_asked_with_cards_due_at_most_once_a_d
     await record_outcome(db, 3, "a", right=False, try_no=3, now=T0)  # never asked for reminders
     for member in (1, 2):
         await set_reminders(db, member, True, now=T0)
-    await set_reminders(db, 1, True, now=T0)  # asking twice is harmless
+    await set_reminders(db, 1, True, now=T0, locale="de")  # asking twice is harmless: the newest language
     assert (await reminders_on(db, 1), await reminders_on(db, 3)) == (True, False)
 
     later = T0 + timedelta(hours=1)
-    assert await members_to_remind(db, later) == [(1, 2)]
+    assert await members_to_remind(db, later) == [(1, 2, "de")]
     other = await Database.open(db_url)  # two bot processes tick together
     try:
         claims = await asyncio.gather(*(claim_reminder(d, 1, later) for d in (db, other, db, other)))
@@ -159,7 +159,7 @@ async def test_reminders_go_to_members_who_asked_with_cards_due_at_most_once_a_d
         await other.close()
     assert sorted(claims) == [False, False, False, True], "one DM, whoever ticks"
     assert await members_to_remind(db, later + REMINDER_GAP - timedelta(minutes=1)) == []
-    assert await members_to_remind(db, later + REMINDER_GAP) == [(1, 2)], "the next day, if still due"
+    assert await members_to_remind(db, later + REMINDER_GAP) == [(1, 2, "de")], "the next day, if still due"
 
     await set_reminders(db, 1, False, now=later)
     assert not await reminders_on(db, 1)
