@@ -4,10 +4,13 @@ loopback Discord, the expected words read from the shipped catalogs (and never t
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from copy import deepcopy as copy_of
 from pathlib import Path
 
 import pytest
 
+from bot.emulator.commands import problems as sync_problems
 from bot.i18n import CATALOGS, catalog_name, translations
 from content.discord_limits import COMMAND_DESCRIPTION_CHARS, COMMAND_NAME_CHARS
 from tests.conftest import StartBot
@@ -149,3 +152,28 @@ async def test_a_language_without_a_catalog_reads_english(
     reply = await emulator.wait_reply(await emulator.click(message, button(message, ":B"), by="alice"))
     assert "Hint" in fields(reply)
     assert fields(reply)["Hint"] == "It takes (gradient, variable) pairs."
+
+
+async def test_the_loopback_discord_refuses_a_sync_discord_would_refuse(
+    emulator: DiscordForTests, start_bot: StartBot
+) -> None:
+    await start_bot()
+    synced = await emulator.wait_commands_synced()  # accepted: nothing below is wrong in it
+    body = [{k: v for k, v in c.items() if k not in ("id", "application_id", "version")} for c in synced]
+    assert sync_problems(body) == []
+
+    def broken(change: Callable[[list[dict]], None]) -> list[str]:
+        copy = copy_of(body)
+        change(copy)
+        return sync_problems(copy)
+
+    def quiz(commands: list[dict]) -> dict:
+        return next(c for c in commands if c["name"] == "quiz")
+
+    assert broken(lambda c: quiz(c)["name_localizations"].update(de="Quiz Post"))  # a space, capitals
+    assert broken(lambda c: quiz(c)["description_localizations"].update(fr="x" * 101))
+    assert broken(lambda c: quiz(c)["name_localizations"].update(xx="quiz"))  # not a Discord locale
+    post, close = quiz(body)["options"][:2]
+    locale, twin = next(iter(post["name_localizations"].items()))  # /quiz post in some language
+    assert broken(lambda c: quiz(c)["options"][1]["name_localizations"].update({locale: twin})), "a clash"
+    assert close["name"] != post["name"]

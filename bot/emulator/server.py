@@ -27,6 +27,7 @@ from urllib.parse import quote
 
 from aiohttp import BodyPartReader, WSMsgType, web
 
+from bot.emulator.commands import problems as sync_problems
 from bot.emulator.state import BOT_PERMISSIONS, Member, World, iso_now, snowflake
 
 log = logging.getLogger(__name__)
@@ -526,10 +527,19 @@ class DiscordEmulator:
                 return _json(message)
             case ("GET", ["oauth2", "applications", "@me"]) | ("GET", ["applications", "@me"]):
                 return _json(w.application_payload())
-            case ("PUT", ["applications", _, "commands"]):
-                return _json(self._sync(None, body))
-            case ("PUT", ["applications", _, "guilds", guild_id, "commands"]):
-                return _json(self._sync(int(guild_id), body))
+            case ("PUT", ["applications", _, "commands"]) | (
+                "PUT",
+                ["applications", _, "guilds", _, "commands"],
+            ):
+                refused = sync_problems(body or [])
+                if refused:  # Discord refuses the whole sync and keeps the commands it had
+                    log.warning("emulator: command sync refused: %s", "; ".join(refused[:5]))
+                    errors = {
+                        "commands": {"_errors": [{"code": "INVALID_COMMAND", "message": m} for m in refused]}
+                    }
+                    return _json({"message": "Invalid Form Body", "code": 50035, "errors": errors}, 400)
+                guild = parts[3] if len(parts) == 5 else None
+                return _json(self._sync(int(guild) if guild else None, body))
             case ("GET", ["applications", _, "commands"]):
                 return _json(self.commands.get(None, []))
             case ("GET", ["applications", _, "guilds", guild_id, "commands"]):
