@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from babel.numbers import format_decimal
-
-from bot.i18n import _, babel_locale, percent
+from bot.i18n import _, number, percent
 from storage.reports import MIN_ANSWERED_FOR_DISCRIMINATION, MIN_MEMBERS_FOR_DISCRIMINATION, QuestionQuality
 
 # Fewer answers than this and a share says little (/stats's difficulty flag uses the same bar).
@@ -49,7 +47,7 @@ class Verdict:
 
 def _correlation(r: float) -> str:
     """r with two decimals, as the language writes them (-0.25, -0,25)."""
-    return format_decimal(r, format="0.00", locale=babel_locale())
+    return number(r, 2)
 
 
 def verdict(q: QuestionQuality) -> Verdict:

@@ -36,6 +36,16 @@ def more_lines(count: int) -> str:
     return ngettext("… and {count} more", "… and {count} more", count).format(count=count)
 
 
+def questions(count: int) -> str:
+    """'1 question', '3 questions'."""
+    return ngettext("{count} question", "{count} questions", count).format(count=count)
+
+
+def times(count: int) -> str:
+    # TRANSLATORS: how many times something happened (posted, answered, picked, missed): "3 times".
+    return ngettext("{count} time", "{count} times", count).format(count=count)
+
+
 def more_lessons(count: int) -> str:
     return ngettext("… and {count} more lesson", "… and {count} more lessons", count).format(count=count)
 

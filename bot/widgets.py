@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 
 UNSET = "-"
 PICK_FIRST = N_("Pick an option for every blank first.")
+# A question's button whose id names another question (forged, or from a damaged message).
+FORGED_QUESTION = N_("That button doesn't belong to this question. Use the buttons on the question itself.")
 
 _MODE = r"(?P<mode>[a-z]{1,12})"
 _STATE = rf"(?P<state>[0-9A-Za-z_.:-]{{1,{CUSTOM_ID_CHARS}}})"

@@ -19,6 +19,14 @@ from storage import Post, PostTally
 NAMED_FIRST_TRY = 30
 
 
+def cannot_post(channel_mention: str) -> str:
+    """Why a post did not go out: the two permissions quizbot needs in a channel."""
+    # TRANSLATORS: {channel} is a channel's mention; *Send Messages* and *Embed Links* are Discord's
+    # names of two permissions: use the ones Discord shows in your language.
+    text = _("I can't post in {channel}: I need *Send Messages* and *Embed Links* there.")
+    return text.format(channel=channel_mention)
+
+
 def _max_points(question: Question) -> str:
     return grading.points_phrase(grading.points_for(question.difficulty, 1))
 

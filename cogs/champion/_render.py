@@ -5,17 +5,16 @@ from __future__ import annotations
 from datetime import date
 
 import discord
-from babel.dates import format_date
 
 from bot.grading import points_phrase
-from bot.i18n import _, babel_locale, ngettext
+from bot.i18n import _, day, ngettext
 from bot.rendering import MEDALS, place_mark
 from storage import RankedMember
 
 
 def month_name(month: date) -> str:
     """'March 2026', in the language being spoken."""
-    return format_date(month, "LLLL y", locale=babel_locale())
+    return day(month, "LLLL y")
 
 
 def _names(member_ids: list[int]) -> str:

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import discord
-from babel.dates import format_date
 
 from bot.grading import points_phrase
-from bot.i18n import N_, _, babel_locale, ngettext
+from bot.i18n import N_, _, day, ngettext
 from bot.rendering import MEDALS, shorten
 from content.discord_limits import EMBED_FIELD_CHARS, EMBED_TITLE_CHARS
 from storage import RankedMember
@@ -32,26 +29,21 @@ def period_title(period: Period) -> str:
     return _(PERIOD_TITLES[period])
 
 
-def _day(d: date) -> str:
-    """'10 Mar 2025', the month's abbreviation in the language being spoken."""
-    return format_date(d, "d MMM y", locale=babel_locale())
-
-
 def window_text(win: Window, tz_name: str) -> str:
     """'Mon 10 Mar 2025 - Sun 16 Mar 2025 (Europe/Berlin)': which days the board counts."""
     if win.first_day is None or win.last_day is None:
         return _("Every answer since the start")
     if win.first_day == win.last_day:
-        weekday = format_date(win.first_day, "EEE", locale=babel_locale())
+        weekday = day(win.first_day, "EEE")
         # TRANSLATORS: the one day a board counts: {weekday} is abbreviated ("Mon"), {day} reads
         # "10 Mar 2025", {time_zone} is the server's time zone ("Europe/Berlin").
         return _("{weekday} {day} ({time_zone})").format(
-            weekday=weekday, day=_day(win.first_day), time_zone=tz_name
+            weekday=weekday, day=day(win.first_day), time_zone=tz_name
         )
     # TRANSLATORS: the days a board counts: {first_day} and {last_day} read "10 Mar 2025",
     # {time_zone} is the server's time zone ("Europe/Berlin").
     return _("{first_day} - {last_day} ({time_zone})").format(
-        first_day=_day(win.first_day), last_day=_day(win.last_day), time_zone=tz_name
+        first_day=day(win.first_day), last_day=day(win.last_day), time_zone=tz_name
     )
 
 

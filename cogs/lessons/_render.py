@@ -13,7 +13,7 @@ import discord
 from bot.embeds import DIFFICULTY_NAMES
 from bot.i18n import N_, _, current_locale, ngettext
 from bot.posts import question_embed
-from bot.rendering import clip, fit_lines, more_lessons, shorten
+from bot.rendering import clip, fit_lines, more_lessons, questions, shorten
 from bot.widgets import answer_view
 from cogs.lessons._items import publish_view, remove_view, restore_view
 from content import Lesson
@@ -286,10 +286,6 @@ def _kinds(lesson: Lesson) -> str:
     return _counts([q.kind for q in lesson.questions], KINDS)
 
 
-def _questions(count: int) -> str:
-    return ngettext("{count} question", "{count} questions", count).format(count=count)
-
-
 def _uploaded(upload: LessonUpload) -> str:
     """Who uploaded it and when (a mention and a Discord date, no words)."""
     return f"<@{upload.uploaded_by}> {discord.utils.format_dt(upload.uploaded_at, 'd')}"
@@ -314,7 +310,7 @@ def lessons_embed(
         )
         lines.append(
             f"**{shorten(lesson.title, 80)}** (`{authored(lesson.id)}`) · {origin} · "
-            f"{_questions(len(lesson.questions))}: {_kinds(lesson)}"
+            f"{questions(len(lesson.questions))}: {_kinds(lesson)}"
         )
     embed = discord.Embed(
         # TRANSLATORS: an embed title; {count} is how many lessons are listed.
@@ -338,7 +334,7 @@ def history_reply(lesson_id: str, versions: list[LessonUpload], in_use: int) -> 
     lines = [
         _("**Version {version}**").format(version=v.version)
         + (using if v.version == in_use else "")
-        + f" · {shorten(v.title, 80)} · {_questions(v.questions)} · {_uploaded(v)} · `{shorten(v.source, 60)}`"
+        + f" · {shorten(v.title, 80)} · {questions(v.questions)} · {_uploaded(v)} · `{shorten(v.source, 60)}`"
         for v in versions
     ]
     state = (

@@ -30,8 +30,8 @@ from bot.daily import pick_questions
 from bot.embeds import blanks_form_embed
 from bot.i18n import N_, _, current_locale, ngettext, speaking
 from bot.loops import every
-from bot.posts import CHANGED_QUESTION
-from bot.widgets import UNSET, answer_view
+from bot.posts import CHANGED_QUESTION, cannot_post
+from bot.widgets import FORGED_QUESTION, UNSET, answer_view
 from cogs import _choices as choices
 from cogs._checks import moderator_only
 from cogs.live import _render as render
@@ -47,7 +47,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-FORGED = N_("That button doesn't belong to this question. Use the buttons on the question itself.")
 STALE = N_("This live question is no longer available.")
 TIME_UP = N_("Time's up on this question: answers are no longer taken.")
 FINISHED = N_("This live round has finished.")
@@ -149,13 +148,7 @@ class Live(commands.Cog):
             lobby = await target.send(embed=embed, view=view)
         except discord.HTTPException:
             await store.advance(self.bot.database, game, phase=store.DONE, finished_at=self.bot.now())
-            await interaction.followup.send(
-                # TRANSLATORS: {channel} is a channel's mention; Send Messages and Embed Links are the
-                # names of Discord permissions, as Discord's settings call them.
-                _("I can't post in {channel}: I need *Send Messages* and *Embed Links* there.").format(
-                    channel=target.mention
-                )
-            )
+            await interaction.followup.send(cannot_post(target.mention))
             return
         await store.advance(self.bot.database, game, message_id=lobby.id)
         self._wake_at(game.deadline)
@@ -488,7 +481,7 @@ class Live(commands.Cog):
     # ----- the `live` answer mode (bot.widgets) ---------------------------------------------
     @property
     def forged(self) -> str:
-        return _(FORGED)
+        return _(FORGED_QUESTION)
 
     async def shown(
         self, interaction: discord.Interaction[QuizBot], state: str

@@ -14,7 +14,7 @@ from bot import grading
 from bot.embeds import COLOURS, add_revealed_answer, share_lines
 from bot.i18n import N_, _, current_locale, ngettext, number, percent
 from bot.live import Standing
-from bot.rendering import bar, clip, place_mark, shorten
+from bot.rendering import bar, clip, place_mark, questions, shorten
 from content import Lesson, Question, card_description
 from content.discord_limits import EMBED_DESCRIPTION_CHARS, EMBED_FIELD_CHARS, EMBED_TITLE_CHARS
 from storage.live_games import LiveAnswer
@@ -206,9 +206,8 @@ def podium_embed(
         for place, row in enumerate(table[:3], start=1)
     ) or _("Nobody answered.")
     players = ngettext("{count} player", "{count} players", len(table)).format(count=len(table))
-    questions = ngettext("{count} question", "{count} questions", asked).format(count=asked)
     # TRANSLATORS: how many played and were asked: {players} is "3 players", {questions} "10 questions".
-    counts = _("{players}, {questions}.").format(players=players, questions=questions)
+    counts = _("{players}, {questions}.").format(players=players, questions=questions(asked))
     embed = discord.Embed(
         title=_title(heading, lesson, game),
         description=f"{podium}\n\n{counts}",

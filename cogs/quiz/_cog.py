@@ -20,9 +20,9 @@ from bot.daily import pick_questions
 from bot.embeds import blanks_form_embed, tries_left_text
 from bot.grading import MAX_TRIES
 from bot.i18n import N_, _, current_locale
-from bot.posts import CHANGED_QUESTION, POST_MODE
+from bot.posts import CHANGED_QUESTION, POST_MODE, cannot_post
 from bot.rendering import shorten
-from bot.widgets import UNSET, answer_view
+from bot.widgets import FORGED_QUESTION, UNSET, answer_view
 from cogs import _choices as choices
 from cogs._checks import RowId, moderator_only
 from cogs.quiz import _render as render
@@ -36,7 +36,6 @@ if TYPE_CHECKING:
 STALE_POST = N_("This question is no longer available (it was removed or never finished posting).")
 REMOVED_QUESTION = N_("This question was taken out of the lessons, so it can't be answered any more.")
 # Its sibling, for a question changed since it was posted: bot.posts.CHANGED_QUESTION (live rounds say it too).
-FORGED = N_("That button doesn't belong to this question. Try the buttons on the question itself.")
 CLOSED = N_("This question has closed: answers are no longer taken.")
 FORGOTTEN = N_("Nothing is stored for you on this question any more (your data was deleted with /forget-me).")
 NOT_POSTABLE = N_("I can only post questions in a server's text channels or threads.")
@@ -101,13 +100,7 @@ class Quiz(commands.Cog):
                 posted_by=interaction.user.id,
             )
         except discord.Forbidden:
-            await interaction.followup.send(
-                # TRANSLATORS: {channel} is a channel's mention; *Send Messages* and *Embed Links* are
-                # Discord's names of two permissions (as Discord shows them in the reader's language).
-                _("I can't post in {channel}: I need *Send Messages* and *Embed Links* there.").format(
-                    channel=target.mention
-                )
-            )
+            await interaction.followup.send(cannot_post(target.mention))
             return
         assert post.closes_at is not None  # /quiz post always sets a deadline
         await interaction.followup.send(
@@ -203,7 +196,7 @@ class Quiz(commands.Cog):
     # ----- the `quiz` answer mode (bot.widgets) ---------------------------------------------
     @property
     def forged(self) -> str:
-        return _(FORGED)
+        return _(FORGED_QUESTION)
 
     async def shown(
         self, interaction: discord.Interaction[QuizBot], state: str

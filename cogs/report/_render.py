@@ -7,10 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import discord
-from babel.numbers import format_decimal
 
 from bot.exports import MAX_PARTS, Parcel
-from bot.i18n import _, babel_locale, ngettext, percent
+from bot.i18n import _, ngettext, number, percent
 from bot.quality import MARKS, UNKNOWN, Verdict, verdict
 from bot.rendering import clip, shorten
 from content import Question
@@ -19,17 +18,12 @@ from content.scoping import authored
 from storage.reports import Export, QuestionQuality
 
 
-def _one_decimal(value: float) -> str:
-    """4.7, 4,7: one decimal the way the language writes it."""
-    return format_decimal(value, format="#,##0.0", locale=babel_locale())
-
-
 def megabytes(size: int) -> str:
     if size >= 100_000:
         # TRANSLATORS: a file size in megabytes; {size} has one decimal ("4.7"). Use your language's unit ("Mo").
-        return _("{size} MB").format(size=_one_decimal(size / 1_000_000))
+        return _("{size} MB").format(size=number(size / 1_000_000, 1))
     # TRANSLATORS: a file size in kilobytes; {size} has one decimal ("4.7"). Use your language's unit ("ko").
-    return _("{size} kB").format(size=_one_decimal(size / 1000))
+    return _("{size} kB").format(size=number(size / 1000, 1))
 
 
 def export_summary(export: Export, parcel: Parcel, limit: int, scope: str) -> str:
@@ -133,11 +127,7 @@ def choices_text(q: QuestionQuality, question: Question | None) -> str:
 def question_block(j: Judged) -> str:
     q, v = j.quality, j.verdict
     facility = "-" if q.facility is None else percent(q.facility)
-    r = (
-        "-"
-        if q.discrimination is None
-        else format_decimal(q.discrimination, format="0.00", locale=babel_locale())
-    )
+    r = "-" if q.discrimination is None else number(q.discrimination, 2)
     # TRANSLATORS: {facility} is a percentage ("33%") or "-"; {r} a correlation with two decimals
     # ("0.17") or "-"; {count} how many answers the question had.
     figures = ngettext(

@@ -9,7 +9,7 @@ import discord
 from bot import grading
 from bot.embeds import COLOURS, RIGHT, WRONG, add_answer, add_hint, add_mistake, add_solution
 from bot.i18n import N_, _, ngettext
-from bot.rendering import clip, fit, shorten
+from bot.rendering import clip, fit, questions, shorten, times
 from content import Lesson, Question, card_description
 from content.discord_limits import EMBED_DESCRIPTION_CHARS, EMBED_TITLE_CHARS
 from content.scoping import authored
@@ -35,11 +35,11 @@ def question_embed(
         description=clip(card_description(question), EMBED_DESCRIPTION_CHARS),
         colour=COLOURS.get(question.difficulty, discord.Colour.blurple()),
     )
-    due_text = ngettext("{count} question", "{count} questions", due).format(count=due)
+    due_text = questions(due)
     # TRANSLATORS: a field name: how many review questions are due now ("2 questions").
     embed.add_field(name=_("Due now"), value=due_text)
     # TRANSLATORS: how many times something happened (posted, answered, picked, missed): "3 times".
-    missed_text = ngettext("{count} time", "{count} times", missed).format(count=missed)
+    missed_text = times(missed)
     # TRANSLATORS: a field name: how many times the member missed this question ("2 times").
     embed.add_field(name=_("Missed before"), value=missed_text)
     if hinted:

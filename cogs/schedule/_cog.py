@@ -15,7 +15,7 @@ from bot import daily, timezones
 from bot.embeds import difficulty_name
 from bot.i18n import N_, _, ngettext, speaking
 from bot.loops import every
-from bot.posts import PostChannel
+from bot.posts import PostChannel, cannot_post
 from bot.rendering import shorten
 from cogs import _choices as choices
 from cogs._checks import RowId, moderator_only
@@ -103,10 +103,7 @@ class Schedules(
         if me is not None:
             perms = channel.permissions_for(me)
             if not (perms.send_messages and perms.embed_links):
-                # TRANSLATORS: {channel} is the channel, mentioned. "Send Messages" and "Embed Links" are
-                # Discord's own names for the permissions: use the ones Discord shows in your language.
-                text = _("I can't post in {channel}: I need *Send Messages* and *Embed Links* there.")
-                await interaction.response.send_message(text.format(channel=channel.mention), ephemeral=True)
+                await interaction.response.send_message(cannot_post(channel.mention), ephemeral=True)
                 return
         now = self.bot.now()
         try:

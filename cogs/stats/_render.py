@@ -8,7 +8,7 @@ from bot.embeds import difficulty_name
 from bot.grading import thirds_to_points
 from bot.i18n import N_, _, ngettext, number, percent
 from bot.quality import DOUBTFUL, MIN_ANSWERS, verdict
-from bot.rendering import bar, clip, fit_lines, more_lessons, shorten
+from bot.rendering import bar, clip, fit_lines, more_lessons, shorten, times
 from content import Lesson, Question
 from content.discord_limits import EMBED_FIELD_CHARS
 from content.scoping import authored
@@ -54,11 +54,6 @@ def difficulty_flag(label: str, stats: QuestionStats) -> str | None:
 
 def _share(value: float | None) -> str:
     return "-" if value is None else f"{percent(value)} `{bar(value, 8)}`"
-
-
-def _times(count: int) -> str:
-    # TRANSLATORS: how many times something happened (posted, answered, picked, missed): "3 times".
-    return ngettext("{count} time", "{count} times", count).format(count=count)
 
 
 def member_embed(name: str, stats: MemberStats, lessons: dict[str, Lesson], *, own: bool) -> discord.Embed:
@@ -117,13 +112,13 @@ def question_embed(
     # TRANSLATORS: a field name: the difficulty the lesson gives the question.
     embed.add_field(name=_("Label"), value=difficulty_name(question.difficulty))
     # TRANSLATORS: a field name: how many times the question was posted in a channel.
-    embed.add_field(name=_("Posted"), value=_times(stats.posts))
+    embed.add_field(name=_("Posted"), value=times(stats.posts))
     # TRANSLATORS: a field name: how many times the question was answered.
     answered = _("Answered")
     if not stats.answered:
         embed.add_field(name=answered, value=_("Nobody has answered it yet."), inline=False)
         return embed
-    embed.add_field(name=answered, value=_times(stats.answered))
+    embed.add_field(name=answered, value=times(stats.answered))
     embed.add_field(name=_(RIGHT_IN_THE_END), value=_share(stats.right_share))
     embed.add_field(name=_(RIGHT_FIRST_TRY), value=_share(stats.first_try_share))
     wrong = stats.most_picked_wrong
@@ -136,7 +131,7 @@ def question_embed(
             question.option_text(letter) if letter in question.letters else letter for letter in letters
         )
         # TRANSLATORS: {options} is the text of the option(s) picked; {times} reads "3 times".
-        wrong_text = _("**{options}** ({times})").format(options=shorten(texts, 300), times=_times(wrong[1]))
+        wrong_text = _("**{options}** ({times})").format(options=shorten(texts, 300), times=times(wrong[1]))
         mistake = question.mistake_for(letters[0]) if len(letters) == 1 else None
         if mistake is not None:
             # TRANSLATORS: {note} is the lesson's explanation of that wrong option.
