@@ -260,11 +260,10 @@ async def set_reminders(
     """Turn a member's review reminders on (idempotent: asking again keeps the newest language) or off."""
     now = aware(now, "now")
     if on:
-        stmt = (
-            insert_for(db, ReviewReminder)
-            .values(member_id=member_id, created_at=now, locale=locale)
-            .on_conflict_do_update(index_elements=["member_id"], set_={"locale": locale})
-        )
+        insert = insert_for(db, ReviewReminder).values(member_id=member_id, created_at=now, locale=locale)
+        # Asking again in another language moves the DMs to it; asking without one keeps the last.
+        kept = func.coalesce(insert.excluded.locale, col(ReviewReminder.locale))
+        stmt = insert.on_conflict_do_update(index_elements=["member_id"], set_={"locale": kept})
     else:
         stmt = delete(ReviewReminder).where(col(ReviewReminder.member_id) == member_id)
     async with db.writing() as s:

@@ -3,7 +3,6 @@ loopback Discord, the expected words read from the shipped catalogs (and never t
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from copy import deepcopy as copy_of
 from pathlib import Path
@@ -12,12 +11,9 @@ import pytest
 
 from bot.emulator.commands import problems as sync_problems
 from bot.i18n import CATALOGS, catalog_name, translations
-from content.discord_limits import COMMAND_DESCRIPTION_CHARS, COMMAND_NAME_CHARS
 from tests.conftest import StartBot
 from tests.emulator import DiscordForTests
 from tests.messages import button, fields, lessons_folder, title
-
-NAME = re.compile(rf"^[-_\w\u0900-\u097F\u0E00-\u0E7F]{{1,{COMMAND_NAME_CHARS}}}$")
 
 LESSON = """\
 id: lang
@@ -79,14 +75,9 @@ async def test_the_synced_commands_carry_every_shipped_language_within_discords_
         return [x for item in items for x in [item, *walk(item.get("options") or [])] if "name" in x]
 
     named = walk(commands)
-    for item in named:
-        names = item.get("name_localizations") or {}
-        described = item.get("description_localizations") or {}
-        assert set(names) <= set(CATALOGS) and set(described) <= set(CATALOGS)
-        for name in names.values():
-            assert NAME.fullmatch(name) and name == name.lower(), name
-        for text in described.values():
-            assert 1 <= len(text) <= COMMAND_DESCRIPTION_CHARS, text
+    for item in named:  # the loopback Discord checked each name and text as Discord does (emulator.commands)
+        assert set(item.get("name_localizations") or {}) <= set(CATALOGS)
+        assert set(item.get("description_localizations") or {}) <= set(CATALOGS)
     quiz = next(c for c in commands if c["name"] == "quiz")
     assert set(quiz["description_localizations"]) == set(CATALOGS), "every Discord code of each catalog"
     assert quiz["description_localizations"]["de"] == said("de", quiz["description"])

@@ -3,18 +3,16 @@ placeholders and every plural form its language has; command names are names Dis
 
 from __future__ import annotations
 
-import re
 import string
 
 import pytest
 
+from bot.emulator.commands import NAME  # Discord's rule for a command or option name
 from bot.i18n import NAME_CONTEXT, OPTION_CONTEXT, SHIPPED
 from bot.message_catalogs import read_catalog, template, untranslated
-from content.discord_limits import COMMAND_DESCRIPTION_CHARS, COMMAND_NAME_CHARS
+from content.discord_limits import COMMAND_DESCRIPTION_CHARS
 
 LANGUAGES = SHIPPED[1:]
-# Discord's rule for a command or option name in any language (lowercase where the script has case).
-NAME = re.compile(rf"^[-_\w\u0900-\u097F\u0E00-\u0E7F]{{1,{COMMAND_NAME_CHARS}}}$")
 
 
 def _fields(text: str) -> set[str]:

@@ -148,6 +148,7 @@ async def test_reminders_go_to_members_who_asked_with_cards_due_at_most_once_a_d
     for member in (1, 2):
         await set_reminders(db, member, True, now=T0)
     await set_reminders(db, 1, True, now=T0, locale="de")  # asking twice is harmless: the newest language
+    await set_reminders(db, 1, True, now=T0)  # ... and asking without one keeps it
     assert (await reminders_on(db, 1), await reminders_on(db, 3)) == (True, False)
 
     later = T0 + timedelta(hours=1)

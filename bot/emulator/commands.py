@@ -17,52 +17,48 @@ from content.discord_limits import CHOICE_NAME_CHARS, COMMAND_DESCRIPTION_CHARS,
 # Discord's pattern (letters, numbers, - _ ' and the Devanagari and Thai scripts), lowercase where the
 # script has case; Python's \w stands for \p{L}\p{N} (and _).
 NAME = re.compile(rf"^[-_'\w\u0900-\u097F\u0E00-\u0E7F]{{1,{COMMAND_NAME_CHARS}}}$")
-SUBCOMMANDS = (1, 2)  # option types: SUB_COMMAND, SUB_COMMAND_GROUP
+CHAT_INPUT = 1  # a slash command; context menus (2, 3) have no description
 
 
 def problems(commands: list[dict[str, Any]]) -> list[str]:
     """Each thing Discord would refuse in this PUT body, as `where: why`."""
-    return list(_siblings(commands, "", top=True))
+    top = [(c, c.get("type", CHAT_INPUT) == CHAT_INPUT) for c in commands]
+    return list(_siblings(top, ""))
 
 
-def _siblings(items: list[dict[str, Any]], where: str, *, top: bool = False) -> Iterator[str]:
+def _siblings(items: list[tuple[dict[str, Any], bool]], where: str) -> Iterator[str]:
+    """Commands or options of one level (each with whether it has a description)."""
     seen: dict[str, set[str]] = {}
-    for item in items:
-        name = str(item.get("name", ""))
-        at = f"{where}/{name}" if where else name
-        yield from _named(item, at, top or item.get("type") in SUBCOMMANDS or "description" in item)
-        names = {"": name, **(item.get("name_localizations") or {})}
-        for locale, localised in names.items():
+    for item, described in items:
+        at = f"{where}/{item.get('name')}" if where else str(item.get("name"))
+        yield from _unknown_locales(item, at)
+        for locale, name in _localised(item, "name"):
+            if not isinstance(name, str) or not NAME.fullmatch(name) or name != name.lower():
+                yield f"{at}: name {name!r} ({locale}) must be 1-{COMMAND_NAME_CHARS} lowercase characters"
             taken = seen.setdefault(locale, set())
-            if localised in taken:
-                yield f"{at}: the name {localised!r} is used twice here ({locale or 'default'})"
-            taken.add(localised)
-        yield from _siblings(item.get("options") or [], at)
+            if name in taken:
+                yield f"{at}: the name {name!r} is used twice here ({locale})"
+            taken.add(name)
+        if described:
+            for locale, text in _localised(item, "description"):
+                if not isinstance(text, str) or not 1 <= len(text) <= COMMAND_DESCRIPTION_CHARS:
+                    yield f"{at}: description ({locale}) must be 1-{COMMAND_DESCRIPTION_CHARS} characters"
+        yield from _siblings([(option, True) for option in item.get("options") or []], at)
         for choice in item.get("choices") or []:
-            yield from _choice(choice, f"{at}[{choice.get('name')}]")
+            yield from _unknown_locales(choice, f"{at}[{choice.get('name')}]")
+            for locale, name in _localised(choice, "name"):
+                if not isinstance(name, str) or not 1 <= len(name) <= CHOICE_NAME_CHARS:
+                    yield f"{at}: choice name ({locale}) must be 1-{CHOICE_NAME_CHARS} characters"
 
 
-def _named(item: dict[str, Any], at: str, described: bool) -> Iterator[str]:
-    names = {"": item.get("name", ""), **(item.get("name_localizations") or {})}
-    for locale, name in names.items():
-        if locale and locale not in LOCALES:
-            yield f"{at}: {locale!r} is not a Discord locale"
-        if not isinstance(name, str) or not NAME.fullmatch(name) or name != name.lower():
-            yield f"{at}: name {name!r} ({locale or 'default'}) must be 1-{COMMAND_NAME_CHARS} lowercase characters"
-    if not described:
-        return
-    texts = {"": item.get("description", ""), **(item.get("description_localizations") or {})}
-    for locale, text in texts.items():
-        if locale and locale not in LOCALES:
-            yield f"{at}: {locale!r} is not a Discord locale"
-        if not isinstance(text, str) or not 1 <= len(text) <= COMMAND_DESCRIPTION_CHARS:
-            yield f"{at}: description ({locale or 'default'}) must be 1-{COMMAND_DESCRIPTION_CHARS} characters"
+def _localised(item: dict[str, Any], key: str) -> Iterator[tuple[str, Any]]:
+    """("default", the text), then (locale, its translation) for each of `key`_localizations."""
+    yield "default", item.get(key, "")
+    yield from (item.get(f"{key}_localizations") or {}).items()
 
 
-def _choice(choice: dict[str, Any], at: str) -> Iterator[str]:
-    names = {"": choice.get("name", ""), **(choice.get("name_localizations") or {})}
-    for locale, name in names.items():
-        if locale and locale not in LOCALES:
-            yield f"{at}: {locale!r} is not a Discord locale"
-        if not isinstance(name, str) or not 1 <= len(name) <= CHOICE_NAME_CHARS:
-            yield f"{at}: choice name ({locale or 'default'}) must be 1-{CHOICE_NAME_CHARS} characters"
+def _unknown_locales(item: dict[str, Any], at: str) -> Iterator[str]:
+    for key in ("name_localizations", "description_localizations"):
+        for locale in item.get(key) or {}:
+            if locale not in LOCALES:
+                yield f"{at}: {locale!r} is not a Discord locale"
