@@ -8,7 +8,6 @@ yet, and a bot started again later ticks at the restart's time, catching up as a
 from __future__ import annotations
 
 import asyncio
-import importlib
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,7 +17,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.app import QuizBot
-from bot.i18n import current_locale
+from bot.i18n import translations
+from bot.stored_text import english
 from cogs.schedule._cog import Schedules
 from storage import post_rows
 from storage import schedules as store
@@ -289,53 +289,49 @@ async def test_questions_rotate_without_repeats_and_the_previous_post_closes(
 
 
 async def test_daily_posts_and_their_notices_speak_the_servers_language_and_replies_the_moderators(
-    emulator: DiscordForTests,
-    start_bot: StartBot,
-    lessons_dir: Path,
-    clock: Clock,
-    monkeypatch: pytest.MonkeyPatch,
+    emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path, clock: Clock
 ) -> None:
     emulator.world.guild_locale = "de"  # the server's Discord language; the moderator's client is en-US
     bot = await started(start_bot, lessons_dir, clock)
-    # This bot's own copy: discord.py imports an extension's modules afresh for each bot it loads.
-    schedule_render = importlib.import_module("cogs.schedule._render")
-    spoken: list[tuple[str, str]] = []
-    publish, close_open, notice = bot.posts.publish, bot.posts.close_open, schedule_render.paused_notice
+    german = translations("de")
+    lesson = "Schedule lesson"
 
-    async def publishing(*args: Any, **kwargs: Any) -> Any:
-        spoken.append(("post", current_locale()))
-        return await publish(*args, **kwargs)
+    def titles() -> list[str]:
+        return [
+            emulator.message(int(m["id"]))["embeds"][0]["title"] for m in emulator.channel_messages("quiz")
+        ]
 
-    async def closing(*args: Any, **kwargs: Any) -> None:
-        spoken.append(("reveal", current_locale()))
-        await close_open(*args, **kwargs)
-
-    def noticing(*args: Any) -> str:
-        spoken.append(("notice", current_locale()))
-        return notice(*args)
-
-    monkeypatch.setattr(bot.posts, "publish", publishing)
-    monkeypatch.setattr(bot.posts, "close_open", closing)
-    monkeypatch.setattr(schedule_render, "paused_notice", noticing)
     clock.set(2030, 6, 3, 12, 0)
     await add_schedule(emulator, time="10:00", timezone="UTC")
     clock.set(2030, 6, 4, 10, 0)
     assert await scheduler(bot).run_due() == 1
-    assert spoken == [("post", "de"), ("reveal", "de")], "built in the background, for the whole channel"
-    spoken.clear()
-    emulator.world.channels["quiz"].bot_can_post = False
+    question = german.gettext("Question · {lesson}").format(lesson=lesson)
+    closed = german.gettext("Closed · {lesson}").format(lesson=lesson)
+    assert question != f"Question · {lesson}" and titles() == [question], "built in the background, for all"
     clock.set(2030, 6, 5, 10, 0)
+    assert await scheduler(bot).run_due() == 1
+    assert titles() == [closed, question], "the day before's reveal too"
+
+    emulator.world.channels["quiz"].bot_can_post = False
+    clock.set(2030, 6, 6, 10, 0)
     assert await scheduler(bot).run_due() == 0
-    assert spoken == [("post", "de"), ("notice", "de")], "the pause notice has no interaction to follow"
-    schedule = await only_schedule(bot, emulator)
+    why = "I'm not allowed to post in that channel any more (I need *Send Messages* and *Embed Links*)."
+    (notice,) = emulator.dm_messages("mod")
+    assert german.gettext(why) != why and german.gettext(why) in notice["content"], "no interaction: German"
     listing = await emulator.wait_reply(await emulator.slash("schedule list", by="mod"))
     assert listing["flags"] & EPHEMERAL and listing["embeds"][0]["title"] == "Daily quizzes"
-    spoken.clear()
+    assert why in listing["embeds"][0]["description"], "the stored reason, read in the reader's language"
+    emulator.world.members["mod"].locale = "de"
+    again = await emulator.wait_reply(await emulator.slash("schedule list", by="mod"))
+    assert german.gettext(why) in again["embeds"][0]["description"]
+
+    emulator.world.members["mod"].locale = "en-US"
+    schedule = await only_schedule(bot, emulator)
     removed = await emulator.wait_reply(
         await emulator.slash("schedule remove", by="mod", schedule=schedule.id)
     )
     assert "Removed daily quiz" in removed["content"], "the moderator's reply: their own language"
-    assert spoken == [("reveal", "de")], "closing the open posts edits them for everyone"
+    assert titles() == [closed, closed], "closing the open post edits it for everyone: German"
 
 
 async def test_difficulty_and_count_pick_several_questions_of_that_level(
@@ -365,7 +361,7 @@ async def test_a_channel_the_bot_cannot_post_in_pauses_the_schedule_and_dms_its_
     clock.set(2030, 6, 4, 10, 0)
     assert await scheduler(bot).run_due() == 0
     schedule = await only_schedule(bot, emulator)
-    assert schedule.paused and "not allowed to post" in (schedule.paused_reason or "")
+    assert schedule.paused and "not allowed to post" in english(schedule.paused_reason or "")
     (dm,) = emulator.dm_messages("mod")
     assert "is paused" in dm["content"] and "/schedule resume" in dm["content"]
     (run,) = await store.schedule_runs(bot.database, schedule.id or 0)
@@ -405,7 +401,7 @@ async def test_a_vanished_channel_pauses_the_schedule_even_when_dms_are_closed(
     clock.set(2030, 6, 4, 10, 0)
     assert await scheduler(bot).run_due() == 0
     (schedule,) = await store.list_schedules(bot.database, emulator.world.guild_id)
-    assert schedule.paused and "no longer exists" in (schedule.paused_reason or "")
+    assert schedule.paused and "no longer exists" in english(schedule.paused_reason or "")
     assert "could not DM moderator" in caplog.text
 
 
@@ -578,7 +574,7 @@ async def test_a_run_whose_poster_died_is_given_up_after_the_catch_up_window(
     assert await scheduler(second).run_due() == 0
     schedule = await only_schedule(second, emulator)
     (run,) = await store.schedule_runs(second.database, schedule.id or 0)
-    assert run.status == RunStatus.FAILED and "stopped while posting" in (run.error or "")
+    assert run.status == RunStatus.FAILED and "stopped while posting" in english(run.error or "")
     assert len(question_messages(emulator)) == 1, "nothing posted late"
     listed = await emulator.wait_reply(await emulator.slash("schedule list", by="mod"))
     assert "4 Jun 2030: failed (the bot stopped while posting it" in str(listed["embeds"]), (

@@ -14,6 +14,7 @@ from bot.embeds import DIFFICULTY_NAMES
 from bot.i18n import N_, _, current_locale, ngettext
 from bot.posts import question_embed
 from bot.rendering import clip, fit_lines, more_lessons, questions, shorten
+from bot.stored_text import keep
 from bot.widgets import answer_view
 from cogs.lessons._items import publish_view, remove_view, restore_view
 from content import Lesson
@@ -422,13 +423,24 @@ KEPT = N_("Kept: nothing changed.")
 
 
 def removed_reason(lesson_id: str, by: int) -> str:
-    """Why a daily quiz paused, as /schedule list shows it. Stored with the schedule, so in English:
-    it is read later by other moderators, and by a paused notice sent without any member's language."""
-    return f"its lesson `{lesson_id}` was removed from this server by <@{by}>."
+    """Why a daily quiz paused, kept with the schedule for /schedule list (bot.stored_text)."""
+    # TRANSLATORS: why a daily quiz is paused, in /schedule list; {lesson} is a lesson id, {member} a
+    # moderator, mentioned.
+    return keep(
+        N_("its lesson `{lesson}` was removed from this server by {member}."),
+        lesson=lesson_id,
+        member=f"<@{by}>",
+    )
 
 
 def hidden_reason(lesson_id: str, by: int) -> str:
-    return f"its lesson `{lesson_id}` was hidden on this server by <@{by}>."
+    # TRANSLATORS: why a daily quiz is paused, in /schedule list; {lesson} is a lesson id, {member} a
+    # moderator, mentioned.
+    return keep(
+        N_("its lesson `{lesson}` was hidden on this server by {member}."),
+        lesson=lesson_id,
+        member=f"<@{by}>",
+    )
 
 
 def not_removable(lesson: Lesson) -> str:

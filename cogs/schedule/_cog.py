@@ -12,11 +12,12 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import daily, timezones
-from bot.embeds import difficulty_name
+from bot.embeds import DIFFICULTY_NAMES, difficulty_name
 from bot.i18n import N_, _, ngettext, speaking
 from bot.loops import every
 from bot.posts import PostChannel, cannot_post
 from bot.rendering import shorten
+from bot.stored_text import english, keep, read
 from cogs import _choices as choices
 from cogs._checks import RowId, moderator_only
 from cogs.schedule import _render as render
@@ -177,8 +178,7 @@ class Schedules(
         # Posts that were waiting for "the next day's quiz" to close would otherwise stay open forever.
         open_posts = await store.previous_post_ids(db, found.id, datetime.max.date())
         await store.delete_schedule(db, found.id, guild_id=interaction.guild_id)
-        with speaking(await self.bot.server_locale(interaction.guild_id)):  # the reveals are public
-            await self.bot.posts.close_open(open_posts, only_without_deadline=True)
+        await self.bot.posts.close_open(open_posts, only_without_deadline=True)  # the server's language
         log.info("schedule %s removed by %s", found.id, interaction.user.id)
         # TRANSLATORS: {id} is the daily quiz's number; {when} reads "09:00 Europe/Berlin"; {channel} is
         # the channel's id inside <#...>.
@@ -219,7 +219,7 @@ class Schedules(
                 return
         # TRANSLATORS: why a daily quiz is paused, kept and shown in /schedule list; {member} is the
         # moderator, mentioned.
-        reason = _("paused by {member}").format(member=f"<@{interaction.user.id}>") if paused else None
+        reason = keep(N_("paused by {member}"), member=f"<@{interaction.user.id}>") if paused else None
         found = await store.set_paused(
             self.bot.database, schedule_id, paused, reason=reason, guild_id=interaction.guild_id
         )
@@ -287,9 +287,7 @@ class Schedules(
         for schedule in schedules.values():
             assert schedule.id is not None
             try:
-                # Its posts, the reveals of the day before, the pause notice: the server's language.
-                with speaking(await self.bot.server_locale(schedule.guild_id)):
-                    posted += await self._run_one(schedule, now, catch_up, done.get(schedule.id, set()))
+                posted += await self._run_one(schedule, now, catch_up, done.get(schedule.id, set()))
             except Exception:  # one broken schedule must not stop the others
                 log.exception("scheduled quiz %s failed", schedule.id)
         return posted
@@ -310,20 +308,17 @@ class Schedules(
                 continue  # another process took it over first
             assert run.id is not None
             log.warning("scheduled quiz %s: finishing run %s, whose poster stopped", schedule.id, run.id)
-            with speaking(await self.bot.server_locale(schedule.guild_id)):
-                if now - run.due_at > catch_up:
-                    kept = [p for p in await self._listed_posts(run) if not await self._drop_if_unsent(p)]
-                    confirmed = [p.id for p in kept if p.id is not None]
-                    # TRANSLATORS: why a daily quiz's run failed, shown in /schedule list after "failed".
-                    error = _("the bot stopped while posting it, and restarted after the catch-up window")
-                    await store.finish_run(
-                        db, run, RunStatus.FAILED, post_ids=confirmed, error=error, now=now
-                    )
-                    continue
-                try:
-                    finished += await self._post_claimed(schedule, run)
-                except Exception:
-                    log.exception("scheduled quiz %s failed", schedule.id)
+            if now - run.due_at > catch_up:
+                kept = [p for p in await self._listed_posts(run) if not await self._drop_if_unsent(p)]
+                confirmed = [p.id for p in kept if p.id is not None]
+                # TRANSLATORS: why a daily quiz's run failed, shown in /schedule list after "failed".
+                error = keep(N_("the bot stopped while posting it, and restarted after the catch-up window"))
+                await store.finish_run(db, run, RunStatus.FAILED, post_ids=confirmed, error=error, now=now)
+                continue
+            try:
+                finished += await self._post_claimed(schedule, run)
+            except Exception:
+                log.exception("scheduled quiz %s failed", schedule.id)
         return finished
 
     async def _listed_posts(self, run: ScheduleRun) -> list[Post]:
@@ -345,7 +340,7 @@ class Schedules(
         if zone is None:
             # TRANSLATORS: why a daily quiz paused itself (the end of "... is paused: "); {timezone} is an
             # IANA time zone name.
-            reason = _("its time zone `{timezone}` is no longer known.").format(timezone=schedule.timezone)
+            reason = keep(N_("its time zone `{timezone}` is no longer known."), timezone=schedule.timezone)
             await self._pause(schedule, reason)
             return False
         due = daily.decide(
@@ -407,12 +402,13 @@ class Schedules(
             if lesson is None:
                 # TRANSLATORS: why a daily quiz paused itself (the end of "... is paused: "); {lesson} is
                 # the lesson's id.
-                reason = _("the lesson `{lesson}` is gone.").format(lesson=schedule.lesson_id)
+                reason = keep(N_("the lesson `{lesson}` is gone."), lesson=schedule.lesson_id)
             else:
                 # TRANSLATORS: why a daily quiz paused itself (the end of "... is paused: "); {difficulty}
                 # is "easy", "medium" or "hard".
-                reason = _("the lesson has no {difficulty} questions any more.").format(
-                    difficulty=difficulty_name(schedule.difficulty)
+                reason = keep(
+                    N_("the lesson has no {difficulty} questions any more."),
+                    translated={"difficulty": DIFFICULTY_NAMES.get(schedule.difficulty, schedule.difficulty)},
                 )
             await store.finish_run(db, run, RunStatus.FAILED, error=reason, now=self.bot.now())
             await self._pause(schedule, reason)
@@ -462,13 +458,15 @@ class Schedules(
                 if isinstance(exc, discord.Forbidden):
                     # TRANSLATORS: why a daily quiz paused itself (the end of "... is paused: "). "Send
                     # Messages" and "Embed Links" are Discord's own names: use the ones Discord shows.
-                    reason = _(
-                        "I'm not allowed to post in that channel any more "
-                        "(I need *Send Messages* and *Embed Links*)."
+                    reason = keep(
+                        N_(
+                            "I'm not allowed to post in that channel any more "
+                            "(I need *Send Messages* and *Embed Links*)."
+                        )
                     )
                 else:
                     # TRANSLATORS: why a daily quiz paused itself (the end of "... is paused: ").
-                    reason = _("that channel no longer exists.")
+                    reason = keep(N_("that channel no longer exists."))
                 await self._pause(schedule, reason)
             else:
                 log.warning("scheduled quiz %s: Discord refused the post (%s); not retried", schedule.id, exc)
@@ -487,11 +485,13 @@ class Schedules(
         return self.bot.get_partial_messageable(schedule.channel_id, guild_id=schedule.guild_id)
 
     async def _pause(self, schedule: Schedule, reason: str) -> None:
-        """Pause a schedule that cannot run, and tell the moderator who made it (a DM; else the log)."""
+        """Pause a schedule that cannot run (`reason` as stored_text keeps it), and tell the moderator
+        who made it: a DM without an interaction, so in the server's language (else the log)."""
         assert schedule.id is not None
         await store.set_paused(self.bot.database, schedule.id, True, reason=reason)
-        log.warning("scheduled quiz %s paused: %s", schedule.id, reason)
-        text = render.paused_notice(schedule, self.bot.library.lesson(schedule.lesson_id), reason)
+        log.warning("scheduled quiz %s paused: %s", schedule.id, english(reason))
+        with speaking(await self.bot.server_locale(schedule.guild_id)):
+            text = render.paused_notice(schedule, self.bot.library.lesson(schedule.lesson_id), read(reason))
         try:
             channel = await self.bot.create_dm(discord.Object(id=schedule.created_by))
             await channel.send(text)

@@ -9,6 +9,7 @@ import discord
 from bot.embeds import difficulty_name
 from bot.i18n import _, day, ngettext
 from bot.rendering import duration, fit_lines, shorten
+from bot.stored_text import read
 from content import Lesson
 from content.discord_limits import CHOICE_NAME_CHARS, EMBED_DESCRIPTION_CHARS
 from storage.models import Schedule, ScheduleRun
@@ -84,7 +85,7 @@ def _last_run(run: ScheduleRun | None) -> str:
         # TRANSLATORS: in /schedule list; {day} is a date ("4 Jun 2030"); {error} says what went
         # wrong (a sentence, or Discord's own error in English).
         return _("last run: {day}: failed ({error})").format(
-            day=run_day, error=shorten(run.error or _("unknown error"), 80)
+            day=run_day, error=shorten(read(run.error) if run.error else _("unknown error"), 80)
         )
     if run.status == "posted":
         # TRANSLATORS: in /schedule list; {day} is a date ("4 Jun 2030").
@@ -117,7 +118,7 @@ def list_embed(
             # TRANSLATORS: in /schedule list; {reason} says why the daily quiz was paused (a sentence,
             # or "paused by @someone").
             paused = _("⏸️ paused: {reason} (`/schedule resume`)")
-            lines.append(paused.format(reason=shorten(schedule.paused_reason, 120)))
+            lines.append(paused.format(reason=shorten(read(schedule.paused_reason), 120)))
         elif schedule.paused:
             lines.append(_("⏸️ paused (`/schedule resume`)"))
         elif next_at is not None:
