@@ -7,7 +7,9 @@ from bot.stored_text import english, keep, read
 
 
 def test_a_kept_reason_reads_in_the_readers_language_with_its_values() -> None:
-    stored = keep(N := "the lesson has no {difficulty} questions any more.", translated={"difficulty": "easy"})
+    stored = keep(
+        N := "the lesson has no {difficulty} questions any more.", translated={"difficulty": "easy"}
+    )
     german = translations("de")
     with speaking("de"):
         expected = german.gettext(N).format(difficulty=german.gettext("easy"))

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
+from bot.i18n import speaking, translations
 from bot.trainer import Trainer, TrainerBusy, _trainer
 from bot.trainer._worker import TF_ENV_DEFAULTS
 from bot.trainer.cli import run_demo_cli
@@ -637,3 +638,14 @@ async def test_worker_grown_past_its_budget_is_replaced_after_the_run(
     assert result.output == "kept\n"  # the run itself is not affected
     assert after.output == "False\n"  # served by a fresh worker
     assert trainer.worker_pid != old_pid
+
+
+async def test_the_cut_note_is_worded_in_the_members_language(trainer: Trainer) -> None:
+    german = translations("de")
+    with speaking("de"):
+        result = await trainer.run("print('x' * 5000)", seed=0)
+    more = 5001 - 1800  # the newline too
+    note = german.ngettext(
+        "... (output cut: {count} more character)", "... (output cut: {count} more characters)", more
+    ).format(count="3.201")
+    assert result.truncated and result.output.endswith(note) and "output cut" not in note

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 Status = Literal["ok", "error", "timeout", "memory", "crashed"]
 STATUSES: tuple[Status, ...] = ("ok", "error", "timeout", "memory", "crashed")
+
+# The note the worker ends a cut output with (English: the bot words it again for each member).
+CUT_NOTE = re.compile(r"\.\.\. \(output cut: (?P<more>[\d,]+) more characters?\)\Z")
 
 # Tracebacks and warnings name the snippet by this pseudo file name, so line numbers refer to the lesson code.
 LESSON_FILENAME = "<lesson>"
@@ -87,6 +91,5 @@ def cut_text(text: str, total_chars: int, limit: int) -> tuple[str, bool]:
     kept = text[:limit]
     more = total_chars - len(kept)
     sep = "" if kept.endswith("\n") or not kept else "\n"
-    # Not plural(): the count keeps its thousands separator (12,335).
-    characters = "character" if more == 1 else "characters"
+    characters = "character" if more == 1 else "characters"  # one form: see CUT_NOTE
     return f"{kept}{sep}... (output cut: {more:,} more {characters})", True

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from bot.trainer import _sandbox
-from bot.trainer._result import RunResult, TrainerBusy
+from bot.trainer._result import CUT_NOTE, RunResult, TrainerBusy
 from bot.trainer._wire import FrameReader, WireError, encode
 from bot.trainer._worker import OUTPUT_CHECK_LIMIT_S
 
@@ -189,8 +189,16 @@ def _stopped_by_exit(exitcode: int | None) -> str:
 def _worded_here(result: RunResult, limit: float) -> RunResult:
     """A worker's result with the worker's own fixed messages in the member's language (the worker
     writes English: it runs without the member's language); tracebacks stay as Python words them."""
-    from bot.i18n import _
+    from bot.i18n import _, ngettext, number
 
+    cut = CUT_NOTE.search(result.output) if result.truncated else None
+    if cut is not None:
+        more = int(cut["more"].replace(",", ""))
+        # TRANSLATORS: the last line of a run's printed output when it was too long to show.
+        note = ngettext(
+            "... (output cut: {count} more character)", "... (output cut: {count} more characters)", more
+        ).format(count=number(more))
+        result = dataclasses.replace(result, output=result.output[: cut.start()] + note)
     if result.status == "timeout":
         return dataclasses.replace(result, error=_timed_out(limit))
     if result.status == "memory" and result.error == WORKER_MEMORY_ERROR:
