@@ -54,8 +54,12 @@ async def post_question(emulator: DiscordForTests, question: str) -> dict[str, A
     ix = await emulator.slash(
         "quiz post", by="mod", lesson=scoped(here, "cells"), question=scoped(here, question), channel="quiz"
     )
-    assert "Posted" in (await emulator.wait_reply(ix))["content"]
-    return [m for m in emulator.channel_messages("quiz") if m["embeds"]][-1]
+    posted = await emulator.wait_reply(ix)
+    assert f"`{question}`" in posted["content"] and scoped(here, "") not in posted["content"]
+    message = [m for m in emulator.channel_messages("quiz") if m["embeds"]][-1]
+    footer = message["embeds"][0]["footer"]["text"]
+    assert footer.endswith(f" · {question}"), "the id as its pack writes it, not the server's scoped one"
+    return message
 
 
 async def click(emulator: DiscordForTests, message: dict[str, Any], part: str, by: str) -> dict[str, Any]:

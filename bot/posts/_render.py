@@ -13,6 +13,7 @@ from bot.i18n import _, ngettext
 from bot.rendering import shorten
 from content import Lesson, Question, card_description
 from content.discord_limits import EMBED_TITLE_CHARS
+from content.scoping import authored
 from storage import Post, PostTally
 
 # How many of those right on the first try a closed post names (the rest are counted).
@@ -78,7 +79,7 @@ def question_embed(
             "{count} tries each, click Answer to fill the blanks; your answers are private · {question}",
             grading.MAX_TRIES,
         )
-    embed.set_footer(text=footer.format(count=grading.MAX_TRIES, question=question.id))
+    embed.set_footer(text=footer.format(count=grading.MAX_TRIES, question=authored(question.id)))
     return embed
 
 
@@ -121,7 +122,7 @@ def reveal_embed(
         value=names or _("nobody"),
         inline=False,
     )
-    embed.set_footer(text=question.id)
+    embed.set_footer(text=authored(question.id))
     return embed
 
 

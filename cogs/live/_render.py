@@ -17,6 +17,7 @@ from bot.live import Standing
 from bot.rendering import bar, clip, place_mark, questions, shorten
 from content import Lesson, Question, card_description
 from content.discord_limits import EMBED_DESCRIPTION_CHARS, EMBED_FIELD_CHARS, EMBED_TITLE_CHARS
+from content.scoping import authored
 from storage.live_games import LiveAnswer
 from storage.models import LiveGame
 
@@ -106,7 +107,7 @@ def question_embed(lesson: Lesson | None, game: LiveGame, question: Question) ->
     else:
         # TRANSLATORS: "Answer" is the post's button.
         how = _("One answer each, click Answer to fill the blanks: the faster, the more points")
-    embed.set_footer(text=f"{how} · {question.id}")
+    embed.set_footer(text=f"{how} · {authored(question.id)}")
     return embed
 
 
@@ -187,7 +188,7 @@ def reveal_embed(
         value=_standings_text(table, STANDINGS_SHOWN),
         inline=False,
     )
-    embed.set_footer(text=question.id)
+    embed.set_footer(text=authored(question.id))
     return embed
 
 

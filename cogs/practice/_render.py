@@ -23,6 +23,7 @@ from bot.rendering import bar, clip, fit, fit_lines, shorten
 from cogs.practice._run import Mode, Summary
 from content import Lesson, Question, card_description
 from content.discord_limits import EMBED_DESCRIPTION_CHARS, EMBED_FIELD_CHARS, EMBED_TITLE_CHARS
+from content.scoping import authored
 
 # A longer run's bar is scaled to this many cells (a cell then stands for more than one question).
 PROGRESS_CELLS = 20
@@ -70,7 +71,7 @@ def question_embed(lesson: Lesson, mode: Mode, question: Question, index: int, t
     else:
         # TRANSLATORS: the footer of a practice question; {question} is the question's id.
         footer = _("Only you can see this; one try, then the solution · {question}")
-    embed.set_footer(text=footer.format(question=question.id))
+    embed.set_footer(text=footer.format(question=authored(question.id)))
     return embed
 
 
@@ -104,7 +105,7 @@ def feedback_embed(
     add_answer(embed, question)
     add_solution(embed, question)
     embed.add_field(name=_("Question"), value=progress(index + 1, total))
-    embed.set_footer(text=f"{_(ONE_TRY)} · {lesson.title} · {question.id}")
+    embed.set_footer(text=f"{_(ONE_TRY)} · {lesson.title} · {authored(question.id)}")
     return fit(embed)
 
 
@@ -171,5 +172,5 @@ def review_embed(lesson: Lesson, question: Question) -> discord.Embed:
         mistakes = "\n".join(f"• {f'({m.option}) ' if m.option else ''}{m.text}" for m in question.mistakes)
         embed.add_field(name=_("Common mistakes"), value=clip(mistakes, EMBED_FIELD_CHARS), inline=False)
     add_solution(embed, question)
-    embed.set_footer(text=question.id)
+    embed.set_footer(text=authored(question.id))
     return fit(embed)

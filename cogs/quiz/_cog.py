@@ -28,6 +28,7 @@ from cogs._checks import RowId, moderator_only
 from cogs.quiz import _render as render
 from content import Lesson, Question
 from content.discord_limits import EMBED_TOTAL_CHARS
+from content.scoping import authored
 from storage import Post, live_games, post_rows
 
 if TYPE_CHECKING:
@@ -150,7 +151,7 @@ class Quiz(commands.Cog):
             await interaction.response.send_message(missing, ephemeral=True)
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
-        where = {"question": found.question_id, "channel": f"<#{found.channel_id}>"}
+        where = {"question": authored(found.question_id), "channel": f"<#{found.channel_id}>"}
         if not await self.bot.posts.close(found):
             await interaction.followup.send(
                 # TRANSLATORS: {question} is a question's id; {channel} a channel's mention.

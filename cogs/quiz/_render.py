@@ -12,6 +12,7 @@ from bot.embeds import RIGHT, WRONG, add_answer, add_hint, add_mistake, add_solu
 from bot.i18n import _, ngettext
 from bot.rendering import duration
 from content import Question
+from content.scoping import authored
 
 
 def feedback_embed(question: Question, feedback: grading.Feedback) -> discord.Embed:
@@ -75,7 +76,7 @@ def posted_text(
     ('in 1 hour') and the moment in the reader's own time zone. `rotated`: every question of the
     lesson was posted in that channel before, so this is the one posted longest ago."""
     values = {
-        "question": question_id,
+        "question": authored(question_id),
         "channel": f"<#{channel_id}>",
         "duration": duration(int(close_after.total_seconds() // 60)),
         "when": discord.utils.format_dt(when, "f"),

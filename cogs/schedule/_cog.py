@@ -22,6 +22,7 @@ from cogs import _choices as choices
 from cogs._checks import RowId, moderator_only
 from cogs.schedule import _render as render
 from content import Lesson
+from content.scoping import authored
 from storage import guilds, post_rows
 from storage import schedules as store
 from storage.models import Post, Schedule, ScheduleRun
@@ -402,7 +403,7 @@ class Schedules(
             if lesson is None:
                 # TRANSLATORS: why a daily quiz paused itself (the end of "... is paused: "); {lesson} is
                 # the lesson's id.
-                reason = keep(N_("the lesson `{lesson}` is gone."), lesson=schedule.lesson_id)
+                reason = keep(N_("the lesson `{lesson}` is gone."), lesson=authored(schedule.lesson_id))
             else:
                 # TRANSLATORS: why a daily quiz paused itself (the end of "... is paused: "); {difficulty}
                 # is "easy", "medium" or "hard".

@@ -12,6 +12,7 @@ from bot.rendering import duration, fit_lines, shorten
 from bot.stored_text import read
 from content import Lesson
 from content.discord_limits import CHOICE_NAME_CHARS, EMBED_DESCRIPTION_CHARS
+from content.scoping import authored
 from storage.models import Schedule, ScheduleRun
 
 
@@ -26,7 +27,7 @@ def when(schedule: Schedule) -> str:
 
 def what(schedule: Schedule, lesson: Lesson | None) -> str:
     """'2 questions (hard) from *Lesson title*'."""
-    title = shorten(lesson.title if lesson else schedule.lesson_id, 80)
+    title = shorten(lesson.title if lesson else authored(schedule.lesson_id), 80)
     count = schedule.count
     if schedule.difficulty == "any":
         # TRANSLATORS: what a daily quiz posts each day; {lesson} is a lesson's title. Part of a
@@ -160,5 +161,7 @@ def choice_name(schedule: Schedule, channel_name: str | None) -> str:
         # TRANSLATORS: a daily quiz in a list to pick from; {id} is its number, {when} reads "09:00
         # Europe/Berlin", {channel} "#quiz", {lesson} is the lesson's id.
         text = _("#{id} {when} in {channel}: {lesson}")
-    name = text.format(id=schedule.id, when=when(schedule), channel=where, lesson=schedule.lesson_id)
+    name = text.format(
+        id=schedule.id, when=when(schedule), channel=where, lesson=authored(schedule.lesson_id)
+    )
     return shorten(name, CHOICE_NAME_CHARS)
