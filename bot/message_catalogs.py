@@ -22,7 +22,7 @@ from discord.ext import commands
 from bot.i18n import DOMAIN, LOCALES_DIR, NAME_CONTEXT, OPTION_CONTEXT, SHIPPED
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = ("bot", "cogs")
+SOURCES = ("bot", "cogs", "content")  # content: what a moderator reads of a lesson file's problems
 # Never shown to a member: the loopback Discord and the playground's own page (English tooling).
 NOT_MEMBER_FACING = ("bot/emulator", "bot/playground")
 TEMPLATE = LOCALES_DIR / f"{DOMAIN}.pot"
