@@ -130,6 +130,11 @@ def untranslated(catalog: Catalog) -> list[str]:
 def extract() -> list[str]:
     """Write the template and merge it into every language's catalog; returns what was written."""
     fresh = template()
+    if TEMPLATE.is_file():
+        with TEMPLATE.open("rb") as handle:
+            old = read_po(handle, domain=DOMAIN)
+        if _entries(old) == _entries(fresh):  # nothing changed: no new date to commit in six files
+            fresh.creation_date = old.creation_date
     written = [_write(TEMPLATE, fresh)]
     for language in SHIPPED[1:]:
         path = catalog_path(language)
@@ -142,6 +147,10 @@ def extract() -> list[str]:
         catalog.obsolete.clear()
         written.append(_write(path, catalog))
     return written
+
+
+def _entries(catalog: Catalog) -> list[tuple[object, ...]]:
+    return [(m.id, m.context, tuple(m.locations), tuple(m.auto_comments)) for m in catalog if m.id]
 
 
 def _write(path: Path, catalog: Catalog) -> str:
