@@ -13,6 +13,8 @@ from typing import Any
 
 import yaml
 
+from bot.i18n import _
+
 Loc = tuple[str | int, ...]
 
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
@@ -80,7 +82,8 @@ def _tab_issues(text: str) -> list[YamlIssue]:
     for number, line in enumerate(text.splitlines(), start=1):
         indent = line[: len(line) - len(line.lstrip(" \t"))]
         if "\t" in indent:
-            issues.append(YamlIssue(number, None, "tab in indentation: indent with spaces"))
+            # TRANSLATORS: a tab character at the start of a line.
+            issues.append(YamlIssue(number, None, _("tab in indentation: indent with spaces")))
     return issues
 
 
@@ -88,17 +91,28 @@ def _syntax_issue(exc: yaml.YAMLError, text: str) -> YamlIssue:
     if isinstance(exc, yaml.reader.ReaderError):
         line = text.count("\n", 0, max(exc.position, 0)) + 1
         char = exc.character if isinstance(exc.character, str) else chr(exc.character)
-        return YamlIssue(line, None, f"character {char!r} is not allowed in YAML ({exc.reason})")
+        # TRANSLATORS: {char} is the character, quoted; {reason} is the YAML reader's own words, in English.
+        message = _("character {char} is not allowed in YAML ({reason})").format(
+            char=repr(char), reason=exc.reason
+        )
+        return YamlIssue(line, None, message)
     if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
-        problem = exc.problem or "invalid YAML"
+        # The YAML parser's own words (English), e.g. "mapping values are not allowed here".
+        problem = exc.problem or _("invalid YAML")
         if exc.context and exc.context_mark is not None and exc.context_mark.line + 1 != line:
-            problem = f"{problem} ({exc.context} at line {exc.context_mark.line + 1})"
+            # TRANSLATORS: {problem} and {context} are the YAML parser's own words, in English, e.g.
+            # "expected ',' or ']', but got '<stream end>'" and "while parsing a flow sequence".
+            problem = _("{problem} ({context} at line {line})").format(
+                problem=problem, context=exc.context, line=exc.context_mark.line + 1
+            )
         elif exc.context:
             problem = f"{problem} ({exc.context})"
-        return YamlIssue(line, None, f"YAML syntax error: {problem}")
-    return YamlIssue(1, None, f"YAML error: {exc}")
+        # TRANSLATORS: {problem} is the YAML parser's own words, in English.
+        return YamlIssue(line, None, _("YAML syntax error: {problem}").format(problem=problem))
+    # TRANSLATORS: {error} is the YAML parser's own words, in English.
+    return YamlIssue(1, None, _("YAML error: {error}").format(error=exc))
 
 
 class _Converter:
@@ -133,14 +147,20 @@ class _Converter:
             key_line = key_node.start_mark.line + 1
             if not isinstance(key_node, yaml.ScalarNode):
                 self.issues.append(
-                    YamlIssue(key_line, loc, "a key must be plain text, not a list or mapping")
+                    # TRANSLATORS: a YAML key (before its colon) written as a list or a mapping.
+                    YamlIssue(key_line, loc, _("a key must be plain text, not a list or mapping"))
                 )
                 continue
             key = key_node.value
             if key in first_line:
                 self.issues.append(
                     YamlIssue(
-                        key_line, (*loc, key), f"duplicate key {key!r} (first at line {first_line[key]})"
+                        key_line,
+                        (*loc, key),
+                        # TRANSLATORS: {key} is a YAML key, quoted; {line} the line that has it first.
+                        _("duplicate key {key} (first at line {line})").format(
+                            key=repr(key), line=first_line[key]
+                        ),
                     )
                 )
                 continue
@@ -151,7 +171,8 @@ class _Converter:
 
 
 def _too_deep() -> str:
-    return f"nests more than {MAX_YAML_DEPTH} levels deep; a lesson pack needs a few"
+    # TRANSLATORS: {limit} is how many lists and mappings inside each other a file may have.
+    return _("nests more than {limit} levels deep; a lesson pack needs a few").format(limit=MAX_YAML_DEPTH)
 
 
 def parse_yaml(text: str) -> tuple[ParsedYaml | None, list[YamlIssue]]:
@@ -168,14 +189,17 @@ def parse_yaml(text: str) -> tuple[ParsedYaml | None, list[YamlIssue]]:
     except RecursionError:  # the limit above should come first; never a traceback either way
         return None, [YamlIssue(1, None, _too_deep())]
     if root is None:
-        return None, [
-            YamlIssue(1, None, "the file is empty: a lesson pack needs id, title, topic, source, questions")
-        ]
+        # TRANSLATORS: id, title, topic, source and questions are YAML keys: they stay as they are.
+        empty = _("the file is empty: a lesson pack needs id, title, topic, source, questions")
+        return None, [YamlIssue(1, None, empty)]
     parsed = ParsedYaml(data=None)
     try:
         parsed.data = _Converter(parsed, issues).convert(root, ())
     except _TooBig:
-        return None, [YamlIssue(1, None, f"the file expands to more than {_MAX_NODES} values (aliases?)")]
+        # TRANSLATORS: {limit} is a number of values; an alias is YAML's *name reference to an &name.
+        message = _("the file expands to more than {limit} values (aliases?)").format(limit=_MAX_NODES)
+        return None, [YamlIssue(1, None, message)]
     except RecursionError:
-        return None, [YamlIssue(1, None, "the file nests too deeply (a recursive alias?)")]
+        # TRANSLATORS: an alias is YAML's *name reference to an &name.
+        return None, [YamlIssue(1, None, _("the file nests too deeply (a recursive alias?)"))]
     return parsed, issues

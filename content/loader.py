@@ -11,8 +11,9 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from bot.i18n import _, ngettext
 from content._yaml import Loc, ParsedYaml, parse_yaml
-from content.models import Lesson, Mistake, OutputCheck, Question, _dotted
+from content.models import DemoProblem, Lesson, Mistake, OutputCheck, Question, _dotted
 
 log = logging.getLogger(__name__)
 
@@ -85,13 +86,22 @@ def _model_at(loc: Loc) -> type[BaseModel] | None:
 
 
 def _kind_of(value: Any) -> str:
+    """What the file has instead, as the end of "must be a list ..., got {kind}"."""
     if value is None:
-        return "nothing"
+        # TRANSLATORS: what a file has where a value was wanted: "must be text, got nothing".
+        return _("nothing")
     if isinstance(value, list):
-        return "a list"
+        # TRANSLATORS: what a file has where a value was wanted: "must be text, got a list".
+        return _("a list")
     if isinstance(value, dict):
-        return "a mapping"
-    return f"text {value!r}" if len(str(value)) <= 40 else "text"
+        # TRANSLATORS: what a file has where a value was wanted: "must be text, got a mapping".
+        return _("a mapping")
+    if len(str(value)) <= 40:
+        # TRANSLATORS: what a file has where a value was wanted: "must be a list, got text 'yes'";
+        # {value} is the text, quoted.
+        return _("text {value}").format(value=repr(value))
+    # TRANSLATORS: what a file has where a value was wanted: "must be a list, got text" (a long text).
+    return _("text")
 
 
 def _message(error: Any) -> str:
@@ -103,33 +113,53 @@ def _message(error: Any) -> str:
         model = _model_at(loc[:-1])
         known = list(model.model_fields) if model is not None else []
         close = difflib.get_close_matches(key, known, n=1)
-        hint = (
-            f" (did you mean {close[0]!r}?)"
-            if close
-            else f" (known keys: {', '.join(known)})"
-            if known
-            else ""
-        )
-        return f"unknown key {key!r}{hint}"
+        if close:
+            # TRANSLATORS: {key} is a YAML key the file has, quoted, e.g. 'optoins'; {suggestion} the
+            # key it is probably a typo of, e.g. 'options'. Keys stay as they are (the file format).
+            return _("unknown key {key} (did you mean {suggestion}?)").format(
+                key=repr(key), suggestion=repr(close[0])
+            )
+        if known:
+            # TRANSLATORS: {key} is a YAML key the file has, quoted; {known} lists the keys allowed there.
+            return _("unknown key {key} (known keys: {known})").format(key=repr(key), known=", ".join(known))
+        # TRANSLATORS: {key} is a YAML key the file has, quoted.
+        return _("unknown key {key}").format(key=repr(key))
     if kind == "missing":
-        return f"missing required key {loc[-1]!r}" if loc else "missing"
+        if not loc:
+            # TRANSLATORS: a required value is missing (the field is named before this message).
+            return _("missing")
+        # TRANSLATORS: {key} is the YAML key the file lacks, quoted, e.g. 'answer'; it stays as it is.
+        return _("missing required key {key}").format(key=repr(loc[-1]))
     if kind == "string_type":
         if value is None:
-            return "is empty: write the text (quote it if it starts with a special character)"
-        return f"must be text, got {_kind_of(value)}"
+            # TRANSLATORS: a text field has nothing after its colon.
+            return _("is empty: write the text (quote it if it starts with a special character)")
+        # TRANSLATORS: {kind} is what the file has instead: "nothing", "a list", "text 'yes'"...
+        return _("must be text, got {kind}").format(kind=_kind_of(value))
     if kind == "list_type":
-        return f"must be a list (one `- item` per line), got {_kind_of(value)}"
+        # TRANSLATORS: {kind} is what the file has instead: "nothing", "a mapping", "text 'yes'"...;
+        # `- item` is the file format and stays as it is.
+        return _("must be a list (one `- item` per line), got {kind}").format(kind=_kind_of(value))
     if kind in ("model_type", "model_attributes_type", "dict_type"):
-        return f"must be a mapping of `key: value` lines, got {_kind_of(value)}"
+        # TRANSLATORS: {kind} is what the file has instead: "nothing", "a list", "text 'yes'"...;
+        # `key: value` is the file format and stays as it is.
+        return _("must be a mapping of `key: value` lines, got {kind}").format(kind=_kind_of(value))
     if kind == "literal_error":
         expected = error.get("ctx", {}).get("expected", "")
-        return f"{value!r} is not allowed; use one of {expected}"
+        # TRANSLATORS: {value} is the value the file has, quoted; {expected} lists the allowed values
+        # (in English: "'easy', 'medium' or 'hard'").
+        return _("{value} is not allowed; use one of {expected}").format(value=repr(value), expected=expected)
     if kind == "too_short" and isinstance(value, list):
-        return "must not be empty"
+        return _("must not be empty")
     if kind == "string_too_long":
         limit = error.get("ctx", {}).get("max_length")
-        return f"is {len(value)} characters; at most {limit} allowed"
-    msg = str(error["msg"])
+        # TRANSLATORS: {limit} is the most characters the field may have.
+        return ngettext(
+            "is {count} character; at most {limit} allowed",
+            "is {count} characters; at most {limit} allowed",
+            len(value),
+        ).format(count=len(value), limit=limit)
+    msg = str(error["msg"])  # pydantic's own (English) message, for any error not told apart above
     return msg.removeprefix("Value error, ")
 
 
@@ -167,16 +197,12 @@ def _problems_from(exc: ValidationError, file: str, parsed: ParsedYaml) -> list[
 
 
 def _demo_line(problem: Problem, parsed: ParsedYaml) -> Problem:
-    marker = "line "
-    if not problem.field.endswith(".demo") or "of the demo" not in problem.message:
-        return problem
-    try:
-        number = int(problem.message.split(marker, 1)[1].split(" ", 1)[0])
-    except (IndexError, ValueError):
+    message = problem.message
+    if not isinstance(message, DemoProblem) or message.demo_line is None:
         return problem
     for loc, start in parsed.text_starts.items():
         if _dotted(loc) == problem.field:
-            return Problem(problem.file, start + number - 1, problem.field, problem.message)
+            return Problem(problem.file, start + message.demo_line - 1, problem.field, str(message))
     return problem
 
 
@@ -193,16 +219,17 @@ def _load_file(path: Path, file: str) -> _Loaded:
             return whole(1, _too_big(size))
         raw = path.read_bytes()
     except OSError as exc:
-        return whole(1, f"cannot read: {exc.strerror or exc}")
+        # TRANSLATORS: {error} is the system's own message, in English, e.g. "Permission denied".
+        return whole(1, _("cannot read: {error}").format(error=exc.strerror or exc))
     if len(raw) > MAX_PACK_BYTES:  # it grew between stat() and reading
         return whole(1, _too_big(len(raw)))
     return _load_bytes(raw, path, file)
 
 
 def _too_big(size: int) -> str:
-    return (
-        f"is {-(-size // 1024)} KiB; a lesson pack may be at most {MAX_PACK_BYTES // 1024} KiB: "
-        "split it into several packs"
+    # TRANSLATORS: {size} is the file's size and {limit} the most a lesson pack may have, in KiB.
+    return _("is {size} KiB; a lesson pack may be at most {limit} KiB: split it into several packs").format(
+        size=-(-size // 1024), limit=MAX_PACK_BYTES // 1024
     )
 
 
@@ -214,7 +241,11 @@ def _load_bytes(raw: bytes, path: Path, file: str) -> _Loaded:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        return whole(line, f"is not UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8")
+        # TRANSLATORS: {byte} is the first byte that is not UTF-8, in hexadecimal, e.g. "0xff".
+        message = _("is not UTF-8 (byte {byte}); save the file as UTF-8").format(
+            byte=f"0x{raw[exc.start]:02x}"
+        )
+        return whole(line, message)
     parsed, issues = parse_yaml(text)
     problems = [
         Problem(file, issue.line, _dotted(issue.loc) if issue.loc is not None else FILE_FIELD, issue.message)
@@ -223,15 +254,17 @@ def _load_bytes(raw: bytes, path: Path, file: str) -> _Loaded:
     if parsed is None:
         return _Loaded(file, None, problems, None)
     if not isinstance(parsed.data, dict):
-        what = "a list" if isinstance(parsed.data, list) else "a single value"
-        problems.append(
-            Problem(
-                file,
-                parsed.line_of(()),
-                FILE_FIELD,
-                f"the top level must be a mapping (id: ..., title: ..., questions: ...), found {what}",
-            )
-        )
+        # TRANSLATORS: what a file has at its top level instead of a mapping: "..., found a list".
+        what = _("a list")
+        if not isinstance(parsed.data, list):
+            # TRANSLATORS: what a file has at its top level instead of a mapping: "..., found a single value".
+            what = _("a single value")
+        # TRANSLATORS: {found} is "a list" or "a single value"; id, title and questions are YAML keys
+        # (the file format): they stay as they are.
+        message = _(
+            "the top level must be a mapping (id: ..., title: ..., questions: ...), found {found}"
+        ).format(found=what)
+        problems.append(Problem(file, parsed.line_of(()), FILE_FIELD, message))
         return _Loaded(file, None, problems, parsed)
     try:
         lesson = Lesson.model_validate(parsed.data, context={"path": path})
@@ -256,7 +289,7 @@ def _expand(paths: Path | str | Iterable[Path | str]) -> tuple[list[tuple[Path, 
         elif path.is_file():
             files.append((path, str(path)))
         else:
-            problems.append(Problem(str(path), 1, FILE_FIELD, "no such file or directory"))
+            problems.append(Problem(str(path), 1, FILE_FIELD, _("no such file or directory")))
     return files, problems
 
 
@@ -278,7 +311,11 @@ def _load_all(paths: Path | str | Iterable[Path | str]) -> tuple[list[_Loaded], 
                     item.file,
                     parsed.line_of(("id",)),
                     "id",
-                    f"lesson id {lesson.id!r} is already used by {other_file}:{other_line}",
+                    # TRANSLATORS: {id} is a lesson id, quoted; {other} the file and line that has it
+                    # first, e.g. "basics.yaml:1".
+                    _("lesson id {id} is already used by {other}").format(
+                        id=repr(lesson.id), other=f"{other_file}:{other_line}"
+                    ),
                 )
             )
         for index, question in enumerate(lesson.questions):
@@ -290,7 +327,11 @@ def _load_all(paths: Path | str | Iterable[Path | str]) -> tuple[list[_Loaded], 
                         item.file,
                         parsed.line_of(loc),
                         _dotted(loc),
-                        f"question id {question.id!r} is already used by {other_file}:{other_line}",
+                        # TRANSLATORS: {id} is a question id, quoted; {other} the file and line that has
+                        # it first, e.g. "basics.yaml:12".
+                        _("question id {id} is already used by {other}").format(
+                            id=repr(question.id), other=f"{other_file}:{other_line}"
+                        ),
                     )
                 )
         if clashes:

@@ -35,6 +35,7 @@ from pydantic import (
 from pydantic.json_schema import JsonDict
 from pydantic_core import PydanticCustomError
 
+from bot.i18n import N_, _, ngettext
 from content.discord_limits import (
     BUTTON_LABEL_CHARS,
     EMBED_DESCRIPTION_CHARS,
@@ -73,19 +74,37 @@ DIGESTED_FIELDS = ("kind", "prompt", "code", "options", "answer", "shuffle")
 DIGEST_CHARS = 16  # posts.question_digest holds this many hex digits
 
 Loc = tuple[str | int, ...]
+# TRANSLATORS: ``` is how Discord starts and ends a code block; it stays as it is.
+NO_FENCE = N_("must not contain ``` (it would end the code block)")
+
+
+class DemoProblem(str):
+    """A problem message about one line of a question's demo: the loader points at that line of the
+    file (the message itself is in the reader's language, so it is not parsed for the number)."""
+
+    demo_line: int | None
+
+    def __new__(cls, message: str, demo_line: int | None) -> DemoProblem:
+        made = super().__new__(cls, message)
+        made.demo_line = demo_line
+        return made
 
 
 def _not_blank(value: str) -> str:
     if not value.strip():
-        raise ValueError("must not be empty")
+        raise ValueError(_("must not be empty"))
     return value
 
 
 def _valid_id(value: str) -> str:
     if not _ID_RE.match(value):
         raise ValueError(
-            f"{value!r} is not a valid id: use 1-48 characters from a-z 0-9 _ . - "
-            "starting with a letter or digit"
+            # TRANSLATORS: {value} is the id the file has, quoted; "a-z 0-9 _ . -" are the characters
+            # an id may use and stay as they are.
+            _(
+                "{value} is not a valid id: use 1-48 characters from a-z 0-9 _ . - "
+                "starting with a letter or digit"
+            ).format(value=repr(value))
         )
     return value
 
@@ -96,7 +115,8 @@ def _yes_or_no(value: Any) -> Any:
         return value == "true"
     if isinstance(value, bool):
         return value
-    raise ValueError("must be true or false")
+    # TRANSLATORS: "true" and "false" are the words the file must have; they stay in English.
+    raise ValueError(_("must be true or false"))
 
 
 Text = Annotated[str, AfterValidator(_not_blank)]
@@ -210,8 +230,12 @@ class Question(BaseModel):
         if isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value)):
             return value
         raise ValueError(
-            "must be a letter (multiple_choice, e.g. `answer: B`) "
-            "or a list of letters, one per blank (fill_blanks, e.g. `answer: [A, C]`)"
+            # TRANSLATORS: multiple_choice, fill_blanks and the examples in backticks are the file
+            # format: they stay as they are.
+            _(
+                "must be a letter (multiple_choice, e.g. `answer: B`) "
+                "or a list of letters, one per blank (fill_blanks, e.g. `answer: [A, C]`)"
+            )
         )
 
     @model_validator(mode="wrap")
@@ -421,7 +445,12 @@ class Lesson(BaseModel):
     @classmethod
     def _a_language(cls, value: str) -> str:
         if value not in LANGUAGES:
-            raise ValueError(f"{value!r} is not a Discord language: use a code such as en, de, fr, es, pt-BR")
+            raise ValueError(
+                # TRANSLATORS: {value} is the language code the file has, quoted; the codes stay as they are.
+                _("{value} is not a Discord language: use a code such as en, de, fr, es, pt-BR").format(
+                    value=repr(value)
+                )
+            )
         return value
 
     id: Id = Field(description="Stable lesson id, unique across all lessons.")
@@ -484,12 +513,19 @@ def _dotted(loc: Loc) -> str:
     return out or "(file)"
 
 
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
-
-
 def _letters_range(letters: tuple[str, ...]) -> str:
-    return f"{letters[0]}-{letters[-1]}" if len(letters) > 1 else letters[0] if letters else "(none)"
+    if not letters:
+        # TRANSLATORS: a question's option letters ("A-D") when it has no options at all.
+        return _("(none)")
+    return f"{letters[0]}-{letters[-1]}" if len(letters) > 1 else letters[0]
+
+
+def _not_an_option(letter: str, letters: tuple[str, ...]) -> str:
+    # TRANSLATORS: {letter} is the letter the file has, quoted, e.g. 'E'; {letters} the question's
+    # option letters, e.g. "A-D".
+    return _("{letter} is not one of the options {letters}").format(
+        letter=repr(letter), letters=_letters_range(letters)
+    )
 
 
 def card_description(question: Question) -> str:
@@ -533,7 +569,14 @@ def _duplicate_ids(raw_questions: list[Any]) -> list[tuple[Loc, str]]:
             continue
         if qid in first:
             problems.append(
-                (("questions", index, "id"), f"{qid!r} is already used by questions[{first[qid]}]")
+                (
+                    ("questions", index, "id"),
+                    # TRANSLATORS: {id} is a question id, quoted; {other} is where it is first used,
+                    # e.g. "questions[2]" (stays as it is).
+                    _("{id} is already used by {other}").format(
+                        id=repr(qid), other=f"questions[{first[qid]}]"
+                    ),
+                )
             )
         first.setdefault(qid, index)
     return problems
@@ -605,22 +648,41 @@ def _options_rules(q: Question) -> list[tuple[Loc, str]]:
     problems: list[tuple[Loc, str]] = []
     if not MIN_OPTIONS <= len(q.options) <= MAX_OPTIONS:
         problems.append(
-            (("options",), f"has {len(q.options)} options; {MIN_OPTIONS} to {MAX_OPTIONS} are allowed")
+            (
+                ("options",),
+                # TRANSLATORS: {minimum} and {maximum} are the fewest and most options a question may have.
+                ngettext(
+                    "has {count} option; {minimum} to {maximum} are allowed",
+                    "has {count} options; {minimum} to {maximum} are allowed",
+                    len(q.options),
+                ).format(count=len(q.options), minimum=MIN_OPTIONS, maximum=MAX_OPTIONS),
+            )
         )
     seen: dict[str, int] = {}
     for index, text in enumerate(q.options):
         loc: Loc = ("options", index)
         if not text.strip():
-            problems.append((loc, "must not be empty"))
+            problems.append((loc, _("must not be empty")))
         elif "\n" in text:
-            problems.append((loc, "must be one line (it becomes a button label)"))
+            # TRANSLATORS: an option's text has a line break; each option is shown as a Discord button.
+            problems.append((loc, _("must be one line (it becomes a button label)")))
         elif len(text) > MAX_OPTION_CHARS:
             problems.append(
-                (loc, f"is {len(text)} characters; a Discord button label holds at most {MAX_OPTION_CHARS}")
+                (
+                    loc,
+                    # TRANSLATORS: {limit} is the most characters a Discord button label holds (80).
+                    ngettext(
+                        "is {count} character; a Discord button label holds at most {limit}",
+                        "is {count} characters; a Discord button label holds at most {limit}",
+                        len(text),
+                    ).format(count=len(text), limit=MAX_OPTION_CHARS),
+                )
             )
         key = text.strip()
         if key in seen:
-            problems.append((loc, f"{text!r} repeats option {LETTERS[seen[key]]}"))
+            # TRANSLATORS: {text} is an option's text, quoted; {letter} the letter of the option it repeats.
+            repeats = _("{text} repeats option {letter}").format(text=repr(text), letter=LETTERS[seen[key]])
+            problems.append((loc, repeats))
         seen.setdefault(key, index)
     return problems
 
@@ -641,8 +703,12 @@ def _shuffle_rules(q: Question) -> list[tuple[Loc, str]]:
                 problems.append(
                     (
                         ("options", index),
-                        f"{text!r} depends on the order, but options are shuffled when shown: "
-                        "add `shuffle: false` to this question",
+                        # TRANSLATORS: {text} is an option's text, quoted, e.g. 'all of the above';
+                        # `shuffle: false` is the file format and stays as it is.
+                        _(
+                            "{text} depends on the order, but options are shuffled when shown: "
+                            "add `shuffle: false` to this question"
+                        ).format(text=repr(text)),
                     )
                 )
     texts: list[tuple[Loc, str]] = []
@@ -660,8 +726,11 @@ def _shuffle_rules(q: Question) -> list[tuple[Loc, str]]:
             problems.append(
                 (
                     loc,
-                    f"names option {letter} by its letter, but options are shuffled when shown: "
-                    "name the option by its text, or add `shuffle: false` to this question",
+                    # TRANSLATORS: {letter} is an option's letter, e.g. B; `shuffle: false` stays as it is.
+                    _(
+                        "names option {letter} by its letter, but options are shuffled when shown: "
+                        "name the option by its text, or add `shuffle: false` to this question"
+                    ).format(letter=letter),
                 )
             )
     return problems
@@ -678,27 +747,52 @@ def option_named_by_letter(text: str, options: int) -> str | None:
 def _blank_count(q: Question) -> tuple[int, list[tuple[Loc, str]]]:
     """fill_blanks code needs blanks [1]..[n], each once, n <= MAX_BLANKS. Returns (n, problems)."""
     if q.code is None or not q.code.strip():
-        return 0, [(("code",), "a fill_blanks question needs code with blanks marked [1], [2]...")]
+        # TRANSLATORS: fill_blanks is a question kind of the file format; [1], [2] are how blanks are written.
+        return 0, [(("code",), _("a fill_blanks question needs code with blanks marked [1], [2]..."))]
     found = [int(n) for n in BLANK_RE.findall(q.code)]
     numbers = sorted(set(found))
     blanks = len(numbers)
     if not found:
-        return 0, [(("code",), "has no blanks: mark them [1], [2]... in the code")]
+        # TRANSLATORS: [1], [2] are how blanks are written in the code; they stay as they are.
+        return 0, [(("code",), _("has no blanks: mark them [1], [2]... in the code"))]
     problems: list[tuple[Loc, str]] = []
     if numbers != list(range(1, blanks + 1)):
         listed = ", ".join(f"[{n}]" for n in numbers)
         problems.append(
             (
                 ("code",),
-                f"blanks are {listed}; number them [1] to [{blanks}] without gaps "
-                "(write a real index such as x[5] as x[ 5])",
+                # TRANSLATORS: {listed} lists the code's blanks, e.g. "[1], [3]"; {last} is the
+                # blank the numbering should end at, e.g. "[2]". x[5] and x[ 5] are code examples.
+                _(
+                    "blanks are {listed}; number them [1] to {last} without gaps "
+                    "(write a real index such as x[5] as x[ 5])"
+                ).format(listed=listed, last=f"[{blanks}]"),
             )
         )
     elif blanks > MAX_BLANKS:
-        problems.append((("code",), f"has {blanks} blanks; at most {MAX_BLANKS} fit one Discord message"))
+        problems.append(
+            (
+                ("code",),
+                # TRANSLATORS: {limit} is the most blanks one question may have.
+                ngettext(
+                    "has {count} blank; at most {limit} fit one Discord message",
+                    "has {count} blanks; at most {limit} fit one Discord message",
+                    blanks,
+                ).format(count=blanks, limit=MAX_BLANKS),
+            )
+        )
     for number in numbers:
         if found.count(number) > 1:
-            problems.append((("code",), f"blank [{number}] appears {found.count(number)} times"))
+            times = found.count(number)
+            problems.append(
+                (
+                    ("code",),
+                    # TRANSLATORS: {blank} is a blank as the code writes it, e.g. "[2]".
+                    ngettext(
+                        "blank {blank} appears {count} time", "blank {blank} appears {count} times", times
+                    ).format(blank=f"[{number}]", count=times),
+                )
+            )
     return blanks, problems
 
 
@@ -713,19 +807,27 @@ def _blank_and_answer_rules(q: Question) -> list[tuple[Loc, str]]:
         return problems
     answer_ok = not problems
     if q.kind == "multiple_choice" and not isinstance(q.answer, str):
-        problems.append((("answer",), "a multiple_choice answer is one letter, e.g. `answer: B`"))
+        # TRANSLATORS: multiple_choice and `answer: B` are the file format: they stay as they are.
+        problems.append((("answer",), _("a multiple_choice answer is one letter, e.g. `answer: B`")))
         answer_ok = False
     if q.kind == "fill_blanks":
         if isinstance(q.answer, str):
             problems.append(
-                (("answer",), "a fill_blanks answer is a list of letters, one per blank: `answer: [A]`")
+                # TRANSLATORS: fill_blanks and `answer: [A]` are the file format: they stay as they are.
+                (("answer",), _("a fill_blanks answer is a list of letters, one per blank: `answer: [A]`"))
             )
             answer_ok = False
         elif blanks and len(q.answer) != blanks:
             problems.append(
                 (
                     ("answer",),
-                    f"has {_count(len(q.answer), 'letter')} but the code has {_count(blanks, 'blank')}; give one per blank",
+                    # TRANSLATORS: {letters} is "{count} letter(s)" and {blanks} "{count} blank(s)", below.
+                    _("has {letters} but the code has {blanks}; give one per blank").format(
+                        letters=ngettext("{count} letter", "{count} letters", len(q.answer)).format(
+                            count=len(q.answer)
+                        ),
+                        blanks=ngettext("{count} blank", "{count} blanks", blanks).format(count=blanks),
+                    ),
                 )
             )
             answer_ok = False
@@ -735,7 +837,7 @@ def _blank_and_answer_rules(q: Question) -> list[tuple[Loc, str]]:
     for index, letter in enumerate(q.answer_letters):
         if letter not in letters:
             where: Loc = ("answer",) if isinstance(q.answer, str) else ("answer", index)
-            problems.append((where, f"{letter!r} is not one of the options {_letters_range(letters)}"))
+            problems.append((where, _not_an_option(letter, letters)))
             answer_ok = False
     if q.kind == "fill_blanks" and answer_ok and blanks:
         error = _compiles(q.filled_code() or "")
@@ -743,7 +845,10 @@ def _blank_and_answer_rules(q: Question) -> list[tuple[Loc, str]]:
             problems.append(
                 (
                     ("code",),
-                    f"with the right answers filled in is not valid Python: line {error.lineno}: {error.msg}",
+                    # TRANSLATORS: {line} is a line number; {error} is Python's own message, in English.
+                    _("with the right answers filled in is not valid Python: line {line}: {error}").format(
+                        line=error.lineno, error=error.msg
+                    ),
                 )
             )
     return problems
@@ -759,10 +864,16 @@ def _mistake_rules(q: Question) -> list[tuple[Loc, str]]:
             continue
         loc: Loc = ("mistakes", index, "option")
         if mistake.option not in letters:
-            problems.append((loc, f"{mistake.option!r} is not one of the options {_letters_range(letters)}"))
+            problems.append((loc, _not_an_option(mistake.option, letters)))
         elif q.kind == "multiple_choice" and mistake.option == q.answer:
             problems.append(
-                (loc, f"{mistake.option!r} is the right answer; a mistake explains a wrong option")
+                (
+                    loc,
+                    # TRANSLATORS: {letter} is an option letter, quoted, e.g. 'B'.
+                    _("{letter} is the right answer; a mistake explains a wrong option").format(
+                        letter=repr(mistake.option)
+                    ),
+                )
             )
     return problems
 
@@ -777,36 +888,60 @@ def _translation_rules(q: Question) -> list[tuple[Loc, str]]:
         at: Loc = ("translations", language)
         if language not in LANGUAGES:
             problems.append(
-                (at, f"{language!r} is not a Discord language: use a code such as de, fr, es, pt-BR")
+                (
+                    at,
+                    # TRANSLATORS: {value} is the language code the file has, quoted; the codes stay as they are.
+                    _("{value} is not a Discord language: use a code such as de, fr, es, pt-BR").format(
+                        value=repr(language)
+                    ),
+                )
             )
         if _has(q, "options") and len(translation.options) != len(q.options):
             problems.append(
                 (
                     (*at, "options"),
-                    f"has {len(translation.options)} options; the question has {len(q.options)}: "
-                    "translate each one, in the same order",
+                    # TRANSLATORS: {count} is how many options a translation has, {question} how many
+                    # the question has.
+                    ngettext(
+                        "has {count} option; the question has {question}: translate each one, in the same order",
+                        "has {count} options; the question has {question}: translate each one, in the same order",
+                        len(translation.options),
+                    ).format(count=len(translation.options), question=len(q.options)),
                 )
             )
         for index, text in enumerate(translation.options):
             if not text.strip() or "\n" in text or len(text) > MAX_OPTION_CHARS:
                 problems.append(
-                    ((*at, "options", index), f"must be one line of 1 to {MAX_OPTION_CHARS} characters")
+                    (
+                        (*at, "options", index),
+                        # TRANSLATORS: {limit} is the most characters a Discord button label holds (80).
+                        _("must be one line of 1 to {limit} characters").format(limit=MAX_OPTION_CHARS),
+                    )
                 )
         if translation.mistakes and _has(q, "mistakes") and len(translation.mistakes) != len(q.mistakes):
             problems.append(
                 (
                     (*at, "mistakes"),
-                    f"has {len(translation.mistakes)} mistakes; the question has {len(q.mistakes)}",
+                    # TRANSLATORS: {count} is how many mistakes a translation has, {question} how many
+                    # the question has.
+                    ngettext(
+                        "has {count} mistake; the question has {question}",
+                        "has {count} mistakes; the question has {question}",
+                        len(translation.mistakes),
+                    ).format(count=len(translation.mistakes), question=len(q.mistakes)),
                 )
             )
         code = translation.code
         if code is not None and _has(q, "code"):
             mine, theirs = set(BLANK_RE.findall(q.code or "")), set(BLANK_RE.findall(code))
             if mine != theirs:
-                shown = ", ".join(f"[{b}]" for b in sorted(mine, key=int)) or "none"
-                problems.append(((*at, "code"), f"must have the question's blanks ({shown})"))
+                # TRANSLATORS: the question's blanks when its code has none (in "must have the question's blanks (none)").
+                shown = ", ".join(f"[{b}]" for b in sorted(mine, key=int)) or _("none")
+                # TRANSLATORS: {blanks} lists the question's blanks, e.g. "[1], [2]", or says "none".
+                same_blanks = _("must have the question's blanks ({blanks})").format(blanks=shown)
+                problems.append(((*at, "code"), same_blanks))
             if "```" in code:
-                problems.append(((*at, "code"), "must not contain ``` (it would end the code block)"))
+                problems.append(((*at, "code"), _(NO_FENCE)))
     return problems
 
 
@@ -816,12 +951,16 @@ def _code_rules(q: Question) -> list[tuple[Loc, str]]:
     for name in ("code", "demo", "prompt"):
         source = q.__dict__.get(name)
         if isinstance(source, str) and "```" in source:
-            problems.append(((name,), "must not contain ``` (it would end the code block)"))
+            problems.append(((name,), _(NO_FENCE)))
     demo = q.__dict__.get("demo")
     if isinstance(demo, str):
         error = _compiles(demo)
         if error is not None:
-            problems.append((("demo",), f"is not valid Python: line {error.lineno} of the demo: {error.msg}"))
+            # TRANSLATORS: {line} is a line number of the demo code; {error} is Python's own message, in English.
+            message = _("is not valid Python: line {line} of the demo: {error}").format(
+                line=error.lineno, error=error.msg
+            )
+            problems.append((("demo",), DemoProblem(message, error.lineno)))
     return problems
 
 
@@ -856,24 +995,42 @@ def _output_rules(q: Question) -> list[tuple[Loc, str]]:
     try:
         re.compile(check.pattern)
     except re.error as exc:
-        problems.append((("output_check", "pattern"), f"is not a valid regular expression: {exc}"))
+        problems.append(
+            (
+                ("output_check", "pattern"),
+                # TRANSLATORS: {error} is Python's own message, in English.
+                _("is not a valid regular expression: {error}").format(error=exc),
+            )
+        )
     else:
         if _repeat_inside_a_repeat(check.pattern):
             problems.append(
                 (
                     ("output_check", "pattern"),
-                    "repeats a part that itself repeats (like `(a+)+`), which can take for ever to match: "
-                    "repeat each part once",
+                    # TRANSLATORS: `(a+)+` is a regular expression example: it stays as it is.
+                    _(
+                        "repeats a part that itself repeats (like `(a+)+`), which can take for ever to match: "
+                        "repeat each part once"
+                    ),
                 )
             )
     if q.kind != "multiple_choice":
-        problems.append((("output_check",), "only a multiple_choice question can claim what its demo prints"))
+        # TRANSLATORS: multiple_choice is a question kind of the file format; it stays as it is.
+        only = _("only a multiple_choice question can claim what its demo prints")
+        problems.append((("output_check",), only))
     elif check.supports != q.answer:
         problems.append(
-            (("output_check", "supports"), f"is {check.supports!r} but the answer is {q.answer!r}")
+            (
+                ("output_check", "supports"),
+                # TRANSLATORS: {supports} and {answer} are option letters, quoted, e.g. 'B'.
+                _("is {supports} but the answer is {answer}").format(
+                    supports=repr(check.supports), answer=repr(q.answer)
+                ),
+            )
         )
     if q.demo is None:
-        problems.append((("output_check",), "needs a demo whose output it checks"))
+        # TRANSLATORS: output_check lacks a `demo:` (the code run for real) to check the output of.
+        problems.append((("output_check",), _("needs a demo whose output it checks")))
     return problems
 
 
@@ -887,20 +1044,38 @@ def _size_rules(q: Question) -> list[tuple[Loc, str]]:
         problems.append(
             (
                 ("prompt",),
-                f"prompt, code and options make {card} characters; an embed description holds "
-                f"{EMBED_DESCRIPTION_CHARS}",
+                # TRANSLATORS: prompt, code and options are the question's fields; {limit} is the most
+                # characters a Discord embed description holds.
+                ngettext(
+                    "prompt, code and options make {count} character; an embed description holds {limit}",
+                    "prompt, code and options make {count} characters; an embed description holds {limit}",
+                    card,
+                ).format(count=card, limit=EMBED_DESCRIPTION_CHARS),
             )
         )
     if len(q.hint) > EMBED_FIELD_CHARS:
         problems.append(
-            (("hint",), f"is {len(q.hint)} characters; at most {EMBED_FIELD_CHARS} fit an embed field")
+            (
+                ("hint",),
+                # TRANSLATORS: {limit} is the most characters a Discord embed field holds.
+                ngettext(
+                    "is {count} character; at most {limit} fit an embed field",
+                    "is {count} characters; at most {limit} fit an embed field",
+                    len(q.hint),
+                ).format(count=len(q.hint), limit=EMBED_FIELD_CHARS),
+            )
         )
     for index, mistake in enumerate(q.mistakes):
         if len(mistake.text) > EMBED_FIELD_CHARS:
             problems.append(
                 (
                     ("mistakes", index, "text"),
-                    f"is {len(mistake.text)} characters; at most {EMBED_FIELD_CHARS}",
+                    # TRANSLATORS: {limit} is the most characters a Discord embed field holds.
+                    ngettext(
+                        "is {count} character; at most {limit}",
+                        "is {count} characters; at most {limit}",
+                        len(mistake.text),
+                    ).format(count=len(mistake.text), limit=EMBED_FIELD_CHARS),
                 )
             )
     total = card + feedback_chars(q) + EMBED_TITLE_CHARS
@@ -908,8 +1083,15 @@ def _size_rules(q: Question) -> list[tuple[Loc, str]]:
         problems.append(
             (
                 ("solution",),
-                f"the question with its hint, mistakes and solution makes about {total} characters; "
-                f"a Discord message's embeds hold {EMBED_TOTAL_CHARS}",
+                # TRANSLATORS: hint, mistakes and solution are the question's fields; {limit} is the most
+                # characters a Discord message's embeds hold together.
+                ngettext(
+                    "the question with its hint, mistakes and solution makes about {count} character; "
+                    "a Discord message's embeds hold {limit}",
+                    "the question with its hint, mistakes and solution makes about {count} characters; "
+                    "a Discord message's embeds hold {limit}",
+                    total,
+                ).format(count=total, limit=EMBED_TOTAL_CHARS),
             )
         )
     return problems
