@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from bot.i18n import N_, _, ngettext
 from content.loader import FILE_FIELD, MAX_PACK_BYTES, LessonError, Problem, load_lesson_text
 from content.models import DIFFICULTIES, LETTERS, POSITIONAL_OPTION, Lesson, option_named_by_letter
 
@@ -92,15 +93,22 @@ class Reader:
         return Conversion(self.format, None, [], [Problem(self.name, line, FILE_FIELD, message)])
 
     def skip(self, number: int, line: int, why: str) -> None:
-        self.assume(f"Question {number} (line {line}) skipped: {why}")
+        # TRANSLATORS: {number} counts the file's questions from 1; {why} says why it was skipped.
+        self.assume(
+            _("Question {number} (line {line}) skipped: {why}").format(number=number, line=line, why=why)
+        )
 
 
 # ---- bytes to text -----------------------------------------------------------------------------
 
+# (byte order mark, codec, how the file was read, the encoding's name); the third is translated at use.
 _BOMS = (
-    (b"\xef\xbb\xbf", "utf-8-sig", "UTF-8 with a byte order mark"),
-    (b"\xff\xfe", "utf-16", "UTF-16 (little-endian, byte order mark)"),
-    (b"\xfe\xff", "utf-16", "UTF-16 (big-endian, byte order mark)"),
+    # TRANSLATORS: how an uploaded file was read, after "read as".
+    (b"\xef\xbb\xbf", "utf-8-sig", N_("UTF-8 with a byte order mark"), "UTF-8"),
+    # TRANSLATORS: how an uploaded file was read, after "read as".
+    (b"\xff\xfe", "utf-16", N_("UTF-16 (little-endian, byte order mark)"), "UTF-16"),
+    # TRANSLATORS: how an uploaded file was read, after "read as".
+    (b"\xfe\xff", "utf-16", N_("UTF-16 (big-endian, byte order mark)"), "UTF-16"),
 )
 # Control characters no text file holds (tab, newline and carriage return are fine).
 _BINARY = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -109,16 +117,25 @@ _BINARY = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 def too_big(size: int, limit: int = MAX_PACK_BYTES) -> str | None:
     if size <= limit:
         return None
-    return f"is {-(-size // 1024)} KiB; an imported file may be at most {limit // 1024} KiB: split it"
+    # TRANSLATORS: follows the file's name ("lesson.gift: is 300 KiB; ..."); {size} and {limit} are KiB.
+    return _("is {size} KiB; an imported file may be at most {limit} KiB: split it").format(
+        size=-(-size // 1024), limit=limit // 1024
+    )
 
 
 def too_many_questions(count: int, limit: int) -> str | None:
     if count <= limit:
         return None
-    return f"has {count} questions; a lesson holds at most {limit}: split the file"
+    # TRANSLATORS: follows the file's name ("lesson.gift: has 600 questions; ...").
+    return ngettext(
+        "has {count} question; a lesson holds at most {limit}: split the file",
+        "has {count} questions; a lesson holds at most {limit}: split the file",
+        count,
+    ).format(count=count, limit=limit)
 
 
-_BINARY_FILE = "looks like a binary file, not text: upload the question file itself"
+# TRANSLATORS: follows the uploaded file's name ("lesson.gift: looks like ...").
+_BINARY_FILE = N_("looks like a binary file, not text: upload the question file itself")
 
 
 class Unreadable(Exception):
@@ -131,32 +148,37 @@ class Unreadable(Exception):
 
 
 def decode(data: bytes) -> tuple[str, str | None]:
-    """(text, how it was read if not plain UTF-8): UTF-8, UTF-8 with BOM or UTF-16 with BOM.
-    Raises Unreadable for anything else, binary files included."""
-    for bom, codec, label in _BOMS:
+    """(text, how it was read if not plain UTF-8: an English label, `_(label)` translates it): UTF-8,
+    UTF-8 with BOM or UTF-16 with BOM. Raises Unreadable for anything else, binary files included."""
+    for bom, codec, label, encoding in _BOMS:
         if data.startswith(bom):
             try:
-                return _text(data.decode(codec)), f"read as {label}"
+                return _text(data.decode(codec)), label
             except UnicodeDecodeError:
-                raise Unreadable(f"starts with a {label} mark but is not valid {label.split()[0]}") from None
+                # TRANSLATORS: {label} is how the mark reads the file, e.g. "UTF-8 with a byte order mark";
+                # {encoding} is UTF-8 or UTF-16.
+                message = _("starts with a {label} mark but is not valid {encoding}")
+                raise Unreadable(message.format(label=_(label), encoding=encoding)) from None
     head = data[:200]
     if len(head) >= 8 and 0 in (max(head[0::2]), max(head[1::2])):  # every other byte is zero
-        raise Unreadable("looks like UTF-16 without a byte order mark: save it as UTF-8")
+        raise Unreadable(_("looks like UTF-16 without a byte order mark: save it as UTF-8"))
     try:
         return _text(data.decode("utf-8")), None
     except UnicodeDecodeError as exc:
         if b"\x00" in data[:4096]:
-            raise Unreadable(_BINARY_FILE) from None
+            raise Unreadable(_(_BINARY_FILE)) from None
         raise Unreadable(
-            f"byte 0x{data[exc.start]:02x} is not UTF-8; save the file as UTF-8 "
-            "(UTF-16 works too with a byte order mark)",
+            # TRANSLATORS: {byte} is the first byte that is not UTF-8, in hexadecimal (0xe9).
+            _(
+                "byte {byte} is not UTF-8; save the file as UTF-8 (UTF-16 works too with a byte order mark)"
+            ).format(byte=f"0x{data[exc.start]:02x}"),
             data.count(b"\n", 0, exc.start) + 1,
         ) from None
 
 
 def _text(text: str) -> str:
     if _BINARY.search(text[:65536]):
-        raise Unreadable(_BINARY_FILE)
+        raise Unreadable(_(_BINARY_FILE))
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -380,12 +402,18 @@ def build(
     if too_many:
         return reader.whole(too_many)
     if not drafts and not reader.problems:
-        reader.problem(1, FILE_FIELD, f"no question quizbot can use was found in this {format_label} file")
+        # TRANSLATORS: {format} is a file format's name, e.g. GIFT, Moodle XML or Kahoot sheet.
+        message = _("no question quizbot can use was found in this {format} file").format(format=format_label)
+        reader.problem(1, FILE_FIELD, message)
     if drafts:
-        named = f"Lesson id {lesson_id!r} comes from the file name"
         if title is None:
-            named += f", and so do its title and topic ({title_for(reader.name)!r})"
-        reader.assume(named)
+            # TRANSLATORS: {id} is the lesson id made from the file's name, quoted ('ml-basics');
+            # {title} is the title made from it, quoted ('Ml basics').
+            named = _("Lesson id {id} comes from the file name, and so do its title and topic ({title})")
+        else:
+            # TRANSLATORS: {id} is the lesson id made from the file's name, quoted ('ml-basics').
+            named = _("Lesson id {id} comes from the file name")
+        reader.assume(named.format(id=repr(lesson_id), title=repr(title_for(reader.name))))
         _defaults_assumed(reader, drafts, format_label)
         _keep_order_where_needed(reader, drafts)
     used: set[str] = set()
@@ -444,21 +472,50 @@ def _question_id(draft: Draft, lesson_id: str, number: int, used: set[str]) -> s
 
 
 def _defaults_assumed(reader: Reader, drafts: list[Draft], label: str) -> None:
-    def missing(count: int, what: str, then: str) -> None:
-        if count == len(drafts):
-            reader.assume(f"{label} has no {what}: {then}")
-        elif count:
-            reader.assume(f"{count} of {len(drafts)} questions had no {what}: {then}")
+    total = len(drafts)
 
-    missing(sum(d.difficulty is None for d in drafts), "difficulty", f"set to {DEFAULT_DIFFICULTY}")
+    def missing(count: int, every: str, some: str) -> None:
+        # `every` when no question has it, `some` (its plural by the total) when some lack it.
+        if count == total:
+            reader.assume(every.format(format=label, difficulty=DEFAULT_DIFFICULTY))
+        elif count:
+            reader.assume(some.format(count=count, total=total, difficulty=DEFAULT_DIFFICULTY))
+
+    missing(
+        sum(d.difficulty is None for d in drafts),
+        # TRANSLATORS: {format} is a file format's name (GIFT, Aiken...); {difficulty} is the value
+        # written in the pack, e.g. medium (a YAML value: keep it as it is).
+        _("{format} has no difficulty: set to {difficulty}"),
+        # TRANSLATORS: {count} of {total} questions; {difficulty} is the value written in the pack,
+        # e.g. medium (a YAML value: keep it as it is).
+        ngettext(
+            "{count} of {total} question had no difficulty: set to {difficulty}",
+            "{count} of {total} questions had no difficulty: set to {difficulty}",
+            total,
+        ),
+    )
     missing(
         sum(d.hint is None for d in drafts),
-        "hints",
-        "each hint asks to reread the question and rule options out",
+        # TRANSLATORS: {format} is a file format's name (GIFT, Aiken...).
+        _("{format} has no hints: each hint asks to reread the question and rule options out"),
+        ngettext(
+            "{count} of {total} question had no hints: each hint asks to reread the question and rule options out",
+            "{count} of {total} questions had no hints: each hint asks to reread the question and rule options out",
+            total,
+        ),
     )
-    missing(sum(not d.solution for d in drafts), "worked solution", "the solution names the right answer")
+    missing(
+        sum(not d.solution for d in drafts),
+        # TRANSLATORS: {format} is a file format's name (GIFT, Aiken...).
+        _("{format} has no worked solution: the solution names the right answer"),
+        ngettext(
+            "{count} of {total} question had no worked solution: the solution names the right answer",
+            "{count} of {total} questions had no worked solution: the solution names the right answer",
+            total,
+        ),
+    )
     if any(not (d.qid and _QUIZBOT_ID.match(d.qid)) for d in drafts):
-        reader.assume("Question ids were made from the file name and each question's title or number")
+        reader.assume(_("Question ids were made from the file name and each question's title or number"))
 
 
 def _keep_order_where_needed(reader: Reader, drafts: list[Draft]) -> None:
@@ -471,8 +528,17 @@ def _keep_order_where_needed(reader: Reader, drafts: list[Draft]) -> None:
         by_letter = any(option_named_by_letter(text, len(draft.options)) for text in texts)
         if draft.shuffle and (bound or by_letter):
             draft.shuffle = False
-            why = "an option depends on the others' order" if bound else "its text names an option by letter"
-            reader.assume(f"Question {number} (line {draft.line}) keeps its options in order: {why}")
+            if bound:
+                # TRANSLATORS: {number} counts the file's questions from 1.
+                kept = _(
+                    "Question {number} (line {line}) keeps its options in order: an option depends on the others' order"
+                )
+            else:
+                # TRANSLATORS: {number} counts the file's questions from 1.
+                kept = _(
+                    "Question {number} (line {line}) keeps its options in order: its text names an option by letter"
+                )
+            reader.assume(kept.format(number=number, line=draft.line))
 
 
 def check_difficulty(value: str | None) -> str | None:
@@ -484,21 +550,44 @@ def export_notes(lesson: Any, label: str, *, fill_blanks_mistakes: bool) -> list
     """What an export to `label` cannot carry, said once per kind of loss."""
     notes = []
     untied = sum(1 for q in lesson.questions for m in q.mistakes if m.option is None)
+    # The English reads "(s)" in both forms (as it always has); a translation gives each its own.
     if untied:
-        notes.append(f"{untied} mistake(s) tied to no option left out: {label} keeps feedback per option")
+        # TRANSLATORS: {format} is the export format's name (GIFT, Moodle XML); a mistake is a
+        # question's explanation of a wrong answer.
+        note = ngettext(
+            "{count} mistake(s) tied to no option left out: {format} keeps feedback per option",
+            "{count} mistake(s) tied to no option left out: {format} keeps feedback per option",
+            untied,
+        )
+        notes.append(note.format(count=untied, format=label))
     if fill_blanks_mistakes:
         count = sum(1 for q in lesson.questions if q.kind == "fill_blanks" for m in q.mistakes if m.option)
         if count:
-            notes.append(
-                f"{count} fill_blanks mistake(s) left out: Moodle's gap questions have no feedback per choice"
+            # TRANSLATORS: fill_blanks is a question kind's name in the YAML file (keep it as it is).
+            note = ngettext(
+                "{count} fill_blanks mistake(s) left out: Moodle's gap questions have no feedback per choice",
+                "{count} fill_blanks mistake(s) left out: Moodle's gap questions have no feedback per choice",
+                count,
             )
+            notes.append(note.format(count=count))
     demos = sum(1 for q in lesson.questions if q.demo is not None)
     if demos:
-        notes.append(f"{demos} demo(s) and their output checks left out: {label} cannot run code")
+        # TRANSLATORS: {format} is the export format's name (GIFT, Moodle XML); a demo is code a
+        # question runs to show its output.
+        note = ngettext(
+            "{count} demo(s) and their output checks left out: {format} cannot run code",
+            "{count} demo(s) and their output checks left out: {format} cannot run code",
+            demos,
+        )
+        notes.append(note.format(count=demos, format=label))
     translated = sum(1 for q in lesson.questions if q.translations)
     if translated:
-        notes.append(
-            f"{translated} question(s)' translations left out: {label} holds one language; "
-            "export as yaml to keep them"
+        # TRANSLATORS: {format} is the export format's name (GIFT, Moodle XML); yaml is an export
+        # format's name (keep it as it is).
+        note = ngettext(
+            "{count} question(s)' translations left out: {format} holds one language; export as yaml to keep them",
+            "{count} question(s)' translations left out: {format} holds one language; export as yaml to keep them",
+            translated,
         )
+        notes.append(note.format(count=translated, format=label))
     return notes

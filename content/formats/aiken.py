@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from bot.i18n import _
 from content.formats._common import Conversion, Draft, Reader, build
 from content.models import LETTERS
 
@@ -35,16 +36,24 @@ def convert(name: str, text: str, reader: Reader) -> Conversion:
             letter = answer.group(1).strip().upper()
             field = f"question {number}"
             if not prompt:
-                reader.problem(line_no, field, "ANSWER: comes before any question text")
+                # TRANSLATORS: ANSWER: is the Aiken file's own keyword (keep it as it is).
+                reader.problem(line_no, field, _("ANSWER: comes before any question text"))
             elif not options:
-                reader.problem(start, field, "has no options: write them as `A. text` or `A) text`")
+                # TRANSLATORS: `A. text` and `A) text` show how an Aiken file writes options (keep them).
+                reader.problem(start, field, _("has no options: write them as `A. text` or `A) text`"))
             elif letter not in letters:
-                shown = ", ".join(letters)
-                reader.problem(line_no, f"{field} ANSWER", f"{letter!r} is not one of the options {shown}")
-            elif letters != list(LETTERS[: len(letters)]):
+                # TRANSLATORS: {letter} is the letter after ANSWER:, quoted ('E'); {letters} lists the
+                # options' letters (A, B, C).
+                message = _("{letter} is not one of the options {letters}")
                 reader.problem(
-                    start, field, f"options are lettered {', '.join(letters)}; use A, B, C... in order"
+                    line_no,
+                    f"{field} ANSWER",
+                    message.format(letter=repr(letter), letters=", ".join(letters)),
                 )
+            elif letters != list(LETTERS[: len(letters)]):
+                # TRANSLATORS: {letters} lists the options' letters as the file has them (A, C, D).
+                message = _("options are lettered {letters}; use A, B, C... in order")
+                reader.problem(start, field, message.format(letters=", ".join(letters)))
             else:
                 drafts.append(
                     Draft(
@@ -56,12 +65,15 @@ def convert(name: str, text: str, reader: Reader) -> Conversion:
             letters.append(option.group(1))
             options.append(option.group(2).strip())
         elif options:
-            reader.problem(line_no, f"question {number + 1}", "expected another option or `ANSWER: X` here")
+            # TRANSLATORS: `ANSWER: X` is the Aiken file's own answer line (keep it as it is).
+            message = _("expected another option or `ANSWER: X` here")
+            reader.problem(line_no, f"question {number + 1}", message)
             prompt, letters, options = [], [], []
         else:
             if not prompt:
                 start = line_no
             prompt.append(line)
     if prompt or options:
-        reader.problem(start, f"question {number + 1}", "ends without an `ANSWER: X` line")
+        # TRANSLATORS: `ANSWER: X` is the Aiken file's own answer line (keep it as it is).
+        reader.problem(start, f"question {number + 1}", _("ends without an `ANSWER: X` line"))
     return build(reader, drafts, format_label=LABEL)

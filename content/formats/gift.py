@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import re
 
+from bot.i18n import _, ngettext
 from content.formats._common import (
     Conversion,
     Draft,
@@ -163,7 +164,8 @@ def _question(body: str, line: int, number: int, reader: Reader) -> Draft | None
         while end != -1 and body[end : end + 2] != "::":
             end = _find_unescaped(body, ":", end + 1)
         if end == -1:
-            reader.problem(line, f"question {number}", "the title's closing :: is missing")
+            # TRANSLATORS: :: closes a GIFT question's title (keep it as it is).
+            reader.problem(line, f"question {number}", _("the title's closing :: is missing"))
             return None
         title, body = _unescape(body[2:end]).strip(), body[end + 2 :].strip()
     markup = _FORMAT.match(body)
@@ -173,11 +175,13 @@ def _question(body: str, line: int, number: int, reader: Reader) -> Draft | None
     reading = _Text(is_html)
     opening = _find_unescaped(body, "{")
     if opening == -1:
-        reader.skip(number, line, "it has no answers in { } (a description, not a question)")
+        # TRANSLATORS: { } holds a GIFT question's answers (keep it as it is).
+        reader.skip(number, line, _("it has no answers in {{ }} (a description, not a question)").format())
         return None
     closing = _find_unescaped(body, "}", opening)
     if closing == -1:
-        reader.problem(line, f"question {number}", "the answers' closing } is missing")
+        # TRANSLATORS: } closes a GIFT question's answers (keep it as it is).
+        reader.problem(line, f"question {number}", _("the answers' closing }} is missing").format())
         return None
     before, answers, after = body[:opening], body[opening + 1 : closing].strip(), body[closing + 1 :]
     prompt, code = reading.read(before)
@@ -206,10 +210,10 @@ def _answers(draft: Draft, answers: str, reading: _Text, number: int, reader: Re
         else:
             draft.solution = [step.strip() for step in _unescape(general).split("\n") if step.strip()]
     if not answers:
-        reader.skip(number, line, "an essay question has no options")
+        reader.skip(number, line, _("an essay question has no options"))
         return False
     if answers.startswith("#"):
-        reader.skip(number, line, "a numerical answer is typed, not picked from options")
+        reader.skip(number, line, _("a numerical answer is typed, not picked from options"))
         return False
     truth = re.match(r"^(T|TRUE|F|FALSE)\s*(#.*)?$", answers, re.IGNORECASE | re.DOTALL)
     if truth:
@@ -218,17 +222,20 @@ def _answers(draft: Draft, answers: str, reading: _Text, number: int, reader: Re
         feedback = [reading.line(raw) for _sep, raw in _split_unescaped(truth.group(2) or "", "#")[1:]]
         if feedback and feedback[0]:  # GIFT: the first feedback is shown after a wrong answer
             draft.mistakes[1 - truth_index] = feedback[0]
-        reader.assume("True/false questions become two options, True and False")
+        # TRANSLATORS: True and False are the options written in the pack, in English (keep them).
+        reader.assume(_("True/false questions become two options, True and False"))
         return True
     pieces = [(sep, raw) for sep, raw in _split_unescaped(answers, "=~") if sep or raw.strip()]
     if not pieces or pieces[0][0] == "":
-        reader.problem(line, f"question {number}", "each answer must start with = (right) or ~ (wrong)")
+        # TRANSLATORS: = and ~ mark a GIFT answer right or wrong (keep them as they are).
+        message = _("each answer must start with = (right) or ~ (wrong)")
+        reader.problem(line, f"question {number}", message)
         return False
     if any("->" in raw for _sep, raw in pieces):
-        reader.skip(number, line, "matching questions have no single set of options")
+        reader.skip(number, line, _("matching questions have no single set of options"))
         return False
     if all(sep == "=" for sep, _raw in pieces):
-        reader.skip(number, line, "a short answer is typed, not picked from options")
+        reader.skip(number, line, _("a short answer is typed, not picked from options"))
         return False
     right: list[int] = []
     for index, (sep, raw) in enumerate(pieces):
@@ -241,8 +248,11 @@ def _answers(draft: Draft, answers: str, reading: _Text, number: int, reader: Re
         elif feedback and reading.line(feedback[0]):
             draft.mistakes[index] = reading.line(feedback[0])
     if len(right) != 1:
-        why = "no option is fully right" if not right else "more than one option is right"
-        reader.skip(number, line, f"{why}, and a quizbot question has exactly one right option")
+        if not right:
+            why = _("no option is fully right, and a quizbot question has exactly one right option")
+        else:
+            why = _("more than one option is right, and a quizbot question has exactly one right option")
+        reader.skip(number, line, why)
         return False
     draft.answer = right
     return True
@@ -272,10 +282,16 @@ def export(lesson: Lesson) -> tuple[str, list[str]]:
         lines.append("")
     notes = export_notes(lesson, LABEL, fill_blanks_mistakes=False)
     if left_out:
-        notes.append(
-            f"{len(left_out)} fill_blanks question(s) left out ({', '.join(left_out)}): GIFT has no "
-            "blanks with shared options; export as moodle-xml to keep them"
+        # TRANSLATORS: {ids} lists the questions' ids; fill_blanks and moodle-xml are a question kind's
+        # and an export format's names (keep them as they are). The English reads "(s)" in both forms.
+        note = ngettext(
+            "{count} fill_blanks question(s) left out ({ids}): GIFT has no blanks with shared options; "
+            "export as moodle-xml to keep them",
+            "{count} fill_blanks question(s) left out ({ids}): GIFT has no blanks with shared options; "
+            "export as moodle-xml to keep them",
+            len(left_out),
         )
+        notes.append(note.format(count=len(left_out), ids=", ".join(left_out)))
     return "\n".join(lines), notes
 
 

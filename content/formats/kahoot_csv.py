@@ -6,6 +6,7 @@ import csv
 import io
 import re
 
+from bot.i18n import _
 from content.formats._common import Conversion, Draft, Reader, build
 
 NAME = "kahoot-csv"
@@ -38,7 +39,8 @@ def convert(name: str, text: str, reader: Reader) -> Conversion:
     try:
         rows = list(csv.reader(io.StringIO(text), dialect=_dialect(text)))
     except csv.Error as exc:
-        return reader.whole(f"is not a readable CSV sheet: {exc}")
+        # TRANSLATORS: {error} is Python's csv module's own explanation, in English.
+        return reader.whole(_("is not a readable CSV sheet: {error}").format(error=exc))
     columns = None
     first = 0
     for index, row in enumerate(rows[:20]):
@@ -47,9 +49,13 @@ def convert(name: str, text: str, reader: Reader) -> Conversion:
             first = index + 1
             break
     if columns is None:
+        # TRANSLATORS: Question, Answer 1-4, Time limit and Correct answer(s) are the Kahoot template's
+        # column headers, in English in the file (keep them as they are).
         return reader.whole(
-            "has no header row with Question, Answer 1-4, Time limit and Correct answer(s) "
-            "(the Kahoot spreadsheet template's columns)"
+            _(
+                "has no header row with Question, Answer 1-4, Time limit and Correct answer(s) "
+                "(the Kahoot spreadsheet template's columns)"
+            )
         )
     drafts: list[Draft] = []
     number = 0
@@ -64,33 +70,34 @@ def convert(name: str, text: str, reader: Reader) -> Conversion:
         correct = [int(n) for n in re.findall(r"[0-9]+", cell["correct"])]
         field = f"question {number}"
         if not cell["question"]:
-            reader.problem(line_no, field, "the Question cell is empty")
+            # TRANSLATORS: Question is the Kahoot template's column header (keep it as it is).
+            reader.problem(line_no, field, _("the Question cell is empty"))
             continue
         if not correct:
-            reader.problem(line_no, f"{field} correct", "name the right answer's number (1-4)")
+            reader.problem(line_no, f"{field} correct", _("name the right answer's number (1-4)"))
             continue
         if len(correct) > 1:
-            reader.skip(
-                number,
-                line_no,
-                f"answers {', '.join(map(str, correct))} are all right; a quizbot question has one",
-            )
+            # TRANSLATORS: {answers} lists the answer numbers marked correct (1, 3).
+            why = _("answers {answers} are all right; a quizbot question has one")
+            reader.skip(number, line_no, why.format(answers=", ".join(map(str, correct))))
             continue
-        numbers = [n for n, _ in given]
+        numbers = [n for n, _text in given]
         if correct[0] not in numbers:
-            reader.problem(line_no, f"{field} correct", f"answer {correct[0]} is empty or not 1-4")
+            # TRANSLATORS: {answer} is the answer number the Correct cell names.
+            message = _("answer {answer} is empty or not 1-4").format(answer=correct[0])
+            reader.problem(line_no, f"{field} correct", message)
             continue
         timed = timed or bool(cell.get("time"))
         drafts.append(
             Draft(
                 line=line_no,
                 prompt=cell["question"],
-                options=[text_ for _, text_ in given],
+                options=[text_ for _n, text_ in given],
                 answer=[numbers.index(correct[0])],
             )
         )
     if timed:
-        reader.assume("Kahoot time limits were dropped: quizbot questions wait for each member")
+        reader.assume(_("Kahoot time limits were dropped: quizbot questions wait for each member"))
     return build(reader, drafts, format_label=LABEL)
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 
+from bot.i18n import _
 from content.formats._common import (
     Conversion,
     Draft,
@@ -57,14 +58,17 @@ def _parse(text: str, reader: Reader) -> ET.Element | Conversion:
         root: ET.Element = parser.close()
     except DefusedXmlException:
         return reader.whole(
-            "declares a DTD or entities, which quizbot refuses (entity expansion can exhaust memory); "
-            "Moodle's own exports have none"
+            _(
+                "declares a DTD or entities, which quizbot refuses (entity expansion can exhaust memory); "
+                "Moodle's own exports have none"
+            )
         )
     except ET.ParseError as exc:
         line = exc.position[0] if exc.position else 1
-        return reader.whole(f"is not well-formed XML: {str(exc).split(':')[0]}", line)
+        # TRANSLATORS: {error} is the XML parser's own explanation, in English ("mismatched tag").
+        return reader.whole(_("is not well-formed XML: {error}").format(error=str(exc).split(":")[0]), line)
     except RecursionError:
-        return reader.whole("nests too deeply to be a Moodle question file")
+        return reader.whole(_("nests too deeply to be a Moodle question file"))
     return root
 
 
@@ -73,7 +77,10 @@ def convert(name: str, text: str, reader: Reader) -> Conversion:
     if isinstance(root, Conversion):
         return root
     if root.tag != "quiz":
-        return reader.whole(f"the top element is <{root.tag}>; a Moodle XML file has <quiz>")
+        # TRANSLATORS: {element} is the file's top XML element, e.g. <questions>; <quiz> is an XML
+        # element's name (keep it as it is).
+        message = _("the top element is {element}; a Moodle XML file has <quiz>")
+        return reader.whole(message.format(element=f"<{root.tag}>"))
     drafts: list[Draft] = []
     category: str | None = None
     number = 0
@@ -86,7 +93,9 @@ def convert(name: str, text: str, reader: Reader) -> Conversion:
         line = int(element.get("_line", "1"))
         reader_fn = _READERS.get(kind)
         if reader_fn is None:
-            reader.skip(number, line, f"Moodle question type {kind!r} has no options to pick from")
+            # TRANSLATORS: {type} is the Moodle question type, quoted ('essay').
+            why = _("Moodle question type {type} has no options to pick from").format(type=repr(kind))
+            reader.skip(number, line, why)
             continue
         draft = reader_fn(element, line, number, reader)
         if draft is not None:
@@ -117,7 +126,7 @@ def _html(element: ET.Element | None) -> HtmlText:
 def _common(element: ET.Element, line: int, reader: Reader) -> Draft:
     question = _html(element.find("questiontext"))
     if question.images:
-        reader.assume("Images in question text were left out: Discord shows the text only")
+        reader.assume(_("Images in question text were left out: Discord shows the text only"))
     draft = Draft(
         line=line,
         prompt=question.text,
@@ -143,7 +152,7 @@ def _common(element: ET.Element, line: int, reader: Reader) -> Draft:
 def _multichoice(element: ET.Element, line: int, number: int, reader: Reader) -> Draft | None:
     draft = _common(element, line, reader)
     if (element.findtext("single") or "true").strip().lower() in ("false", "0"):
-        reader.skip(number, line, "it allows several answers, and a quizbot question has one right option")
+        reader.skip(number, line, _("it allows several answers, and a quizbot question has one right option"))
         return None
     return _answers(draft, element, number, reader)
 
@@ -162,8 +171,13 @@ def _answers(draft: Draft, element: ET.Element, number: int, reader: Reader) -> 
         elif feedback:
             draft.mistakes[index] = feedback
     if len(right) != 1:
-        why = "no answer has fraction 100" if not right else "several answers have fraction 100"
-        reader.skip(number, draft.line, f"{why}, and a quizbot question has one right option")
+        if not right:
+            # TRANSLATORS: fraction is a Moodle XML attribute (keep it as it is): 100 marks a right answer.
+            why = _("no answer has fraction 100, and a quizbot question has one right option")
+        else:
+            # TRANSLATORS: fraction is a Moodle XML attribute (keep it as it is): 100 marks a right answer.
+            why = _("several answers have fraction 100, and a quizbot question has one right option")
+        reader.skip(number, draft.line, why)
         return None
     draft.answer = right
     return draft
@@ -181,12 +195,12 @@ def _gapselect(element: ET.Element, line: int, number: int, reader: Reader) -> D
     code = draft.code or ""
     gaps = _GAP.findall(code)
     if not gaps or _GAP.search(draft.prompt):
-        reader.skip(number, line, "its gaps are in prose; quizbot's blanks are in a code block")
+        reader.skip(number, line, _("its gaps are in prose; quizbot's blanks are in a code block"))
         return None
     choices = [one_line(_text(option)) for option in element.findall("selectoption")]
     groups = {(option.findtext("group") or "1").strip() for option in element.findall("selectoption")}
     if len(groups) > 1:
-        reader.skip(number, line, "its gaps draw from different groups; quizbot blanks share one list")
+        reader.skip(number, line, _("its gaps draw from different groups; quizbot blanks share one list"))
         return None
     answer: list[int] = []
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 
+from bot.i18n import _, ngettext
 from content._yaml import parse_yaml
 from content.formats._common import Conversion, Draft, Reader, build, one_line, stable_index
 
@@ -28,7 +29,8 @@ def convert(name: str, text: str, reader: Reader) -> Conversion:
     if parsed is None or reader.problems:
         return Conversion(reader.format, None, [], reader.problems)
     if not isinstance(parsed.data, dict):
-        return reader.whole("a Red trivia list is a mapping of `Question?: [answers]` lines")
+        # TRANSLATORS: `Question?: [answers]` shows a Red trivia line (keep it as it is).
+        return reader.whole(_("a Red trivia list is a mapping of `Question?: [answers]` lines"))
     author = parsed.data.get("AUTHOR")
     entries: list[tuple[int, str, list[str]]] = []
     for key, value in parsed.data.items():
@@ -41,7 +43,7 @@ def convert(name: str, text: str, reader: Reader) -> Conversion:
             or not all(isinstance(a, str) and a.strip() for a in answers)
             or not answers
         ):
-            reader.problem(line, f"question {len(entries) + 1}", "its answers must be a list of text")
+            reader.problem(line, f"question {len(entries) + 1}", _("its answers must be a list of text"))
             continue
         entries.append((line, one_line(key), [one_line(a) for a in answers]))
     pool = list(dict.fromkeys(answers[0] for _line, _q, answers in entries))
@@ -52,7 +54,7 @@ def convert(name: str, text: str, reader: Reader) -> Conversion:
         others.sort(key=lambda a: hashlib.sha256(f"{question}\n{a}".encode()).hexdigest())
         wrong = others[:WRONG_OPTIONS]
         if not wrong:
-            reader.skip(number, line, "no other answer in the list to offer as a wrong option")
+            reader.skip(number, line, _("no other answer in the list to offer as a wrong option"))
             continue
         right = stable_index(question, len(wrong) + 1)
         options = [*wrong[:right], answers[0], *wrong[right:]]
@@ -60,10 +62,15 @@ def convert(name: str, text: str, reader: Reader) -> Conversion:
         if len(answers) > 1:
             draft.solution = [f"Accepted answers: {', '.join(answers)}."]
         drafts.append(draft)
-    reader.assume(
+    # TRANSLATORS: {count} is how many wrong options a question gets at most (3).
+    note = ngettext(
         "Red trivia answers are typed, not picked: each question's first answer is the right option and "
-        f"up to {WRONG_OPTIONS} wrong options are other questions' answers from this list; check none "
-        "of them is also right"
+        "up to {count} wrong option is another question's answer from this list; check it is not also right",
+        "Red trivia answers are typed, not picked: each question's first answer is the right option and "
+        "up to {count} wrong options are other questions' answers from this list; check none "
+        "of them is also right",
+        WRONG_OPTIONS,
     )
+    reader.assume(note.format(count=WRONG_OPTIONS))
     source = f"Red trivia list by {one_line(author)}" if isinstance(author, str) and author.strip() else None
     return build(reader, drafts, source=source, format_label=LABEL)

@@ -6,6 +6,7 @@ import logging
 from pathlib import PurePath
 from types import ModuleType
 
+from bot.i18n import _
 from content.formats import aiken, gift, kahoot_csv, moodle_xml, opentdb_json, quizbot_yaml, red_trivia
 from content.formats._common import Conversion, ImportLimits, Reader, Unreadable, decode, too_big
 from content.models import Lesson
@@ -67,7 +68,10 @@ def convert(
     """Convert an upload (its file name and bytes) into a checked quizbot pack; never raises on bad input."""
     reader = Reader(name, format or "unknown", limits)
     if format is not None and format not in _BY_NAME:
-        return reader.whole(f"unknown format {format!r}; use one of {', '.join(FORMATS)}")
+        # TRANSLATORS: {format} is the format asked for, quoted; {formats} lists the format names to
+        # use (gift, moodle-xml...: keep them as they are).
+        message = _("unknown format {format}; use one of {formats}")
+        return reader.whole(message.format(format=repr(format), formats=", ".join(FORMATS)))
     oversize = too_big(len(data), reader.limits.max_bytes)
     if oversize:
         return reader.whole(oversize)
@@ -76,20 +80,25 @@ def convert(
     except Unreadable as exc:
         return reader.whole(exc.message, exc.line)
     if not text.strip():
-        return reader.whole("the file is empty")
+        return reader.whole(_("the file is empty"))
     chosen = format or _detect_text(name, text)
     if chosen is None:
-        return reader.whole(f"cannot tell which format this is: name it, one of {', '.join(FORMATS)}")
+        # TRANSLATORS: {formats} lists the format names to choose from (gift, moodle-xml...: keep them).
+        message = _("cannot tell which format this is: name it, one of {formats}")
+        return reader.whole(message.format(formats=", ".join(FORMATS)))
     reader.format = chosen
     if how:
-        reader.assume(f"The file was {how}")
+        # TRANSLATORS: {encoding} is how the file was read, e.g. "UTF-8 with a byte order mark".
+        reader.assume(_("The file was read as {encoding}").format(encoding=_(how)))
     try:
         return _BY_NAME[chosen].convert(name, text, reader)  # type: ignore[no-any-return]
     except RecursionError:
-        return reader.whole("nests too deeply to read")
+        return reader.whole(_("nests too deeply to read"))
     except Exception:  # a bug of ours must not reach a moderator as a traceback; the log keeps it
         log.exception("importing %s as %s failed", name, chosen)
-        return reader.whole(f"could not be converted from {FORMATS[chosen]} (a quizbot bug, logged)")
+        # TRANSLATORS: {format} is a file format's name, e.g. GIFT, Moodle XML or Kahoot sheet.
+        message = _("could not be converted from {format} (a quizbot bug, logged)")
+        return reader.whole(message.format(format=FORMATS[chosen]))
 
 
 def export(lesson: Lesson, format: str) -> tuple[str, list[str]]:
