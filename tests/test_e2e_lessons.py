@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.emulator.server import Interaction
+from bot.i18n import translations
 from content.discord_limits import MESSAGE_CHARS
 from content.formats import MAX_IMPORT_BYTES, convert
 from tests.conftest import StartBot
@@ -286,3 +287,38 @@ async def test_the_lesson_list_says_where_each_lesson_comes_from(
         "**Why training optimizes model weights in TensorFlow** (`training-weights`) · bundled · 10 questions: "
     )
     assert lines[0].endswith("5 multiple choice · 5 fill in the blanks")
+
+
+async def test_a_german_moderator_reads_the_problems_of_a_broken_file_in_german(
+    emulator: DiscordForTests, start_bot: StartBot
+) -> None:
+    await start_bot()
+    emulator.world.members["mod"].locale = "de"
+    content = (await _check(emulator, "broken.yaml", BROKEN_YAML))["content"]
+    german = translations("de")
+
+    def said(message: str, **values: str) -> str:
+        text = german.gettext(message).format(**values)
+        assert text != message.format(**values), f"{message!r} is not translated"
+        return text
+
+    wrong = said("{letter} is not one of the options {letters}", letter="'E'", letters="A-B")
+    typo = said("unknown key {key} (did you mean {suggestion}?)", key="'hnit'", suggestion="'hint'")
+    assert f"broken.yaml:10: questions[0].answer: {wrong}" in content, "file, line and field stay as they are"
+    assert f"broken.yaml:12: questions[0].hnit: {typo}" in content
+    assert said("Nothing was stored.") in content
+
+
+async def test_a_french_moderator_reads_an_import_refusal_in_french(
+    emulator: DiscordForTests, start_bot: StartBot
+) -> None:
+    await start_bot()
+    emulator.world.members["mod"].locale = "fr"
+    entities = b'<?xml version="1.0"?>\n<!DOCTYPE q [<!ENTITY lol "lol">]>\n<quiz></quiz>\n'
+    content = (await _check(emulator, "bomb.xml", entities))["content"]
+    why = (
+        "declares a DTD or entities, which quizbot refuses (entity expansion can exhaust memory); "
+        "Moodle's own exports have none"
+    )
+    french = translations("fr").gettext(why)
+    assert french != why and french in content and why not in content
