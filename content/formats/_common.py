@@ -157,7 +157,7 @@ def decode(data: bytes) -> tuple[str, str | None]:
             except UnicodeDecodeError:
                 # TRANSLATORS: {label} is how the mark reads the file, e.g. "UTF-8 with a byte order mark";
                 # {encoding} is UTF-8 or UTF-16.
-                message = _("starts with a {label} mark but is not valid {encoding}")
+                message = _("starts like {label} but is not valid {encoding}")
                 raise Unreadable(message.format(label=_(label), encoding=encoding)) from None
     head = data[:200]
     if len(head) >= 8 and 0 in (max(head[0::2]), max(head[1::2])):  # every other byte is zero
