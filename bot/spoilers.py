@@ -12,6 +12,7 @@ from __future__ import annotations
 import enum
 
 from bot import answering
+from content import Question
 from storage import post_rows
 from storage.engine import Database
 
@@ -22,9 +23,10 @@ class Visibility(enum.Enum):
     HIDDEN = "hidden"  # open on a post this member has not finished: show nothing of the answer
 
 
-async def visibility(db: Database, member_id: int, question_id: str) -> Visibility:
-    """How much of this question's answer and output may be shown to this member now."""
-    open_posts = await post_rows.open_post_ids(db, question_id)
+async def visibility(db: Database, member_id: int, question: Question) -> Visibility:
+    """How much of this question's answer and output may be shown to this member now. A post of an
+    earlier version of it takes no answers (bot.posts), so it hides nothing of this one."""
+    open_posts = await post_rows.open_post_ids(db, question.id, question.digest)
     for post_id in open_posts:
         result = await answering.member_result(db, post_id, member_id)
         if result is None or not result.done:
@@ -32,6 +34,6 @@ async def visibility(db: Database, member_id: int, question_id: str) -> Visibili
     return Visibility.PRIVATE if open_posts else Visibility.FREE
 
 
-async def hidden_from(db: Database, member_id: int, question_ids: list[str]) -> set[str]:
-    """Those of these questions whose answers must stay hidden from this member now."""
-    return {q for q in question_ids if await visibility(db, member_id, q) is Visibility.HIDDEN}
+async def hidden_from(db: Database, member_id: int, questions: list[Question]) -> set[str]:
+    """The ids of those of these questions whose answers must stay hidden from this member now."""
+    return {q.id for q in questions if await visibility(db, member_id, q) is Visibility.HIDDEN}

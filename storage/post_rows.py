@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
 
-from sqlalchemy import and_, case, delete, func, update
+from sqlalchemy import and_, case, delete, func, or_, update
 from sqlalchemy import select as core_select
 from sqlmodel import col, select
 
@@ -142,12 +142,15 @@ async def open_posts(
         return list(rows.all())
 
 
-async def open_post_ids(db: Database, question_id: str) -> list[int]:
+async def open_post_ids(db: Database, question_id: str, digest: str | None = None) -> list[int]:
     """Every post of this question taking answers, in any server (few: a post closes within days);
-    like open_posts, a post whose message Discord never confirmed does not count yet."""
+    like open_posts, a post whose message Discord never confirmed does not count yet. With the
+    question's `digest`, a post of an earlier version of it (it takes no answers) does not count."""
     query = select(Post.id).where(
         Post.question_id == question_id, col(Post.closed).is_(False), col(Post.message_id).is_not(None)
     )
+    if digest is not None:
+        query = query.where(or_(col(Post.question_digest).is_(None), col(Post.question_digest) == digest))
     async with db.session() as s:
         return [post_id for post_id in (await s.exec(query)).all() if post_id is not None]
 

@@ -97,6 +97,27 @@ async def test_a_post_whose_answer_changed_says_so_privately_and_records_nothing
     assert "Answer" not in fields(closed)
 
 
+async def test_an_open_post_of_the_old_version_hides_nothing_of_the_new_one(
+    emulator: DiscordForTests, start_bot: StartBot
+) -> None:
+    bot = await start_bot()
+    here = emulator.world.guild_id
+    await setup_lesson(bot, here)
+    await post_question(emulator, "cells.q1")  # open, and alice has not answered it
+
+    async def practise_first_question() -> dict[str, Any]:
+        ix = await emulator.slash("practice", by="alice", lesson=scoped(here, "cells"))
+        first = await emulator.wait_reply(ix)
+        return await click(emulator, first, ":A", by="alice")
+
+    refused = await practise_first_question()
+    assert "open in a quiz right now" in refused["content"], "the open post's answer stays hidden"
+    await setup_lesson(bot, here, NEW_ANSWER)
+    shown = await practise_first_question()
+    assert "open in a quiz" not in shown.get("content", ""), "that post takes no answers any more"
+    assert fields(shown)["Answer"] == "B. Osmosis", "practice shows the new version's answer"
+
+
 async def test_every_step_of_an_old_blanks_form_says_the_question_changed(
     emulator: DiscordForTests, start_bot: StartBot
 ) -> None:

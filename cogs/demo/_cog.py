@@ -94,7 +94,7 @@ class Demo(commands.Cog):
             unknown = _("There is no question `{question}`.").format(question=shorten(question, 60))
             await interaction.response.send_message(_(NO_DEMO) if found else unknown, ephemeral=True)
             return
-        shown = await spoilers.visibility(self.bot.database, interaction.user.id, found.id)
+        shown = await spoilers.visibility(self.bot.database, interaction.user.id, found)
         if shown is Visibility.HIDDEN:
             await interaction.response.send_message(_(ANSWER_FIRST), ephemeral=True)
             return
@@ -114,10 +114,7 @@ class Demo(commands.Cog):
             await interaction.response.send_message(_(NO_DEMO), ephemeral=True)
             return
         # Not only the post clicked: the same question may be open on a newer post, or elsewhere.
-        if (
-            await spoilers.visibility(self.bot.database, interaction.user.id, question.id)
-            is Visibility.HIDDEN
-        ):
+        if await spoilers.visibility(self.bot.database, interaction.user.id, question) is Visibility.HIDDEN:
             await interaction.response.send_message(_(ANSWER_FIRST), ephemeral=True)
             return
         await self.run(interaction, question, seed=None, ephemeral=True)

@@ -193,7 +193,7 @@ class Practice(commands.Cog):
     # ----- helpers --------------------------------------------------------------------------
     async def _hidden(self, interaction: discord.Interaction[QuizBot], question: Question) -> bool:
         """Open in a quiz this member has not finished: practice must not give it away."""
-        shown = await spoilers.visibility(self.bot.database, interaction.user.id, question.id)
+        shown = await spoilers.visibility(self.bot.database, interaction.user.id, question)
         return shown is Visibility.HIDDEN
 
     def _question_state(
@@ -219,9 +219,7 @@ class Practice(commands.Cog):
     ) -> None:
         await self._record(interaction, lesson, run, questions)
         summary = _run.summarise(questions, run.history)
-        hidden = await spoilers.hidden_from(
-            self.bot.database, interaction.user.id, [q.id for q in summary.missed]
-        )
+        hidden = await spoilers.hidden_from(self.bot.database, interaction.user.id, list(summary.missed))
         embed = render.summary_embed(lesson, run.mode, summary, hidden)
         await self._reply(interaction, embed, summary_view(run, summary.missed))
 

@@ -95,7 +95,7 @@ class Review(commands.Cog):
             if question is None:
                 await review.drop_card(db, member_id, card.question_id)
                 continue
-            if await spoilers.visibility(db, member_id, question.id) is Visibility.HIDDEN:
+            if await spoilers.visibility(db, member_id, question) is Visibility.HIDDEN:
                 held_back += 1  # posted again and open: reviewing it now would give that post away
                 continue
             summary = await review.review_summary(db, member_id, now)
@@ -174,12 +174,13 @@ class Review(commands.Cog):
             await self.bot.unknown_button(interaction)
             return None
         seen, hinted = int(match["seen"]), match["hint"] == "1"
-        hidden = await spoilers.visibility(self.bot.database, interaction.user.id, match["question"])
-        if hidden is Visibility.HIDDEN:
+        found = await self._shown(interaction, match["question"], seen)
+        if found is None:
+            return None
+        if await spoilers.visibility(self.bot.database, interaction.user.id, found[0]) is Visibility.HIDDEN:
             await interaction.response.send_message(_(OPEN_IN_A_QUIZ), ephemeral=True)
             return None
-        found = await self._shown(interaction, match["question"], seen)
-        return None if found is None else ((seen, hinted), found[0])
+        return (seen, hinted), found[0]
 
     def form_view(self, shown: tuple[int, bool], question: Question, picks: str) -> discord.ui.View:
         seen, hinted = shown
@@ -214,8 +215,10 @@ class Review(commands.Cog):
     async def _held_back(self, member_id: int) -> int:
         """Due cards /review would hold back now: their question is open in a quiz for this member."""
         db, now = self.bot.database, self.bot.now()
-        due = [card.question_id for card in await review.due_cards(db, member_id, now)]
-        return len(await spoilers.hidden_from(db, member_id, due))
+        found = [
+            self.bot.library.question(card.question_id) for card in await review.due_cards(db, member_id, now)
+        ]
+        return len(await spoilers.hidden_from(db, member_id, [q for q in found if q is not None]))
 
     async def _shown(
         self, interaction: discord.Interaction[QuizBot], question_id: str, seen: int
