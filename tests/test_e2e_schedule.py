@@ -140,9 +140,10 @@ async def test_the_local_time_holds_across_a_daylight_saving_change(
     emulator: DiscordForTests, start_bot: StartBot, lessons_dir: Path, clock: Clock
 ) -> None:
     # Berlin moves from UTC+1 to UTC+2 on Sunday 31 March 2030: 09:00 local is 08:00 UTC the day
-    # before and 07:00 UTC on the day.
-    bot = await started(start_bot, lessons_dir, clock)
+    # before and 07:00 UTC on the day. The clock is set first: the scheduler's start-up tick, if slow,
+    # would otherwise still read the fixture's June time once the schedule exists.
     clock.set(2030, 3, 29, 12, 0)
+    bot = await started(start_bot, lessons_dir, clock)
     await add_schedule(emulator, time="09:00", timezone="Europe/Berlin")
     clock.set(2030, 3, 30, 7, 59)
     assert await scheduler(bot).run_due() == 0
