@@ -21,7 +21,7 @@ import cogs
 from bot.catalog import Catalog, parse_uploads
 from bot.command_translator import CommandTranslator
 from bot.discord_target import point_discord_py_at
-from bot.i18n import ENGLISH, N_, OPTION_CONTEXT, _, pgettext, speak
+from bot.i18n import ENGLISH, N_, _, option_name, speak
 from bot.posts import Posts
 from bot.settings import Settings
 from bot.trainer import Trainer
@@ -88,15 +88,10 @@ def _apologise_on_error(item: type[discord.ui.DynamicItem[Any]]) -> None:
     item.callback = apologising  # type: ignore[method-assign]
 
 
-def _option_name(param: app_commands.Parameter) -> str:
-    """The option's name as the member's Discord shows it (the Translator's, from the catalogs)."""
-    return pgettext(OPTION_CONTEXT, param.display_name)
-
-
 def _allowed(param: app_commands.Parameter) -> str:
     """The refusal of a value out of the option's range: one whole sentence per case."""
     low, high = param.min_value, param.max_value
-    option = _option_name(param)
+    option = option_name(param.display_name)
     if param.type is discord.AppCommandOptionType.string:
         if low is not None and high is not None:
             # TRANSLATORS: {option} is a slash command option's name, e.g. close_after.
@@ -133,7 +128,7 @@ async def options_as_declared(interaction: discord.Interaction[Any]) -> bool:
             names = ", ".join(_(choice.name) for choice in param.choices)  # as the picker shows them
             # TRANSLATORS: {option} is a slash command option's name; {choices} lists its choices.
             text = _("{option} must be one of: {choices}.")
-            raise Refusal(text.format(option=_option_name(param), choices=names))
+            raise Refusal(text.format(option=option_name(param.display_name), choices=names))
         measured = len(value) if isinstance(value, str) else value
         if not isinstance(measured, (int, float)) or isinstance(measured, bool):
             continue

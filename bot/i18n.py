@@ -142,3 +142,14 @@ def percent(share: float) -> str:
 # is told apart from the same English word in a sentence (see bot.command_translator).
 NAME_CONTEXT = "command name"
 OPTION_CONTEXT = "option name"  # an option of a command: "post" of /quiz close is not /quiz post
+
+
+def command_name(name: str) -> str:
+    """A command's or group's name as the command picker shows it in the language being spoken
+    (bot.message_catalogs extracts every declared name, so no N_ is needed)."""
+    return pgettext(NAME_CONTEXT, name)
+
+
+def option_name(name: str) -> str:
+    """A command option's name as the command picker shows it in the language being spoken."""
+    return pgettext(OPTION_CONTEXT, name)

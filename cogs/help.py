@@ -9,7 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.i18n import N_, NAME_CONTEXT, _, ngettext, pgettext
+from bot.i18n import N_, _, command_name, ngettext
 from bot.rendering import fit_lines
 from content import Lesson
 from content.discord_limits import EMBED_FIELD_CHARS
@@ -23,15 +23,9 @@ ABOUT = N_(
 )
 
 
-def declared_name(name: str) -> str:
-    """A command's, group's or option's name as the command picker shows it in the language spoken.
-    bot.message_catalogs extracts every declared name and description from the cogs, so these two
-    read the catalogs with no N_ of their own (bot.command_translator reads them the same way)."""
-    return pgettext(NAME_CONTEXT, name)
-
-
 def declared_description(description: str) -> str:
-    """A command's or group's description in the language spoken (see `declared_name`)."""
+    """A command's or group's description in the language spoken: bot.message_catalogs extracts
+    every declared description, so it needs no N_ of its own (as bot.i18n.command_name)."""
     return _(description)
 
 
@@ -41,12 +35,12 @@ def command_lines(tree: app_commands.CommandTree) -> Iterator[str]:
     def names(group: app_commands.Group) -> Iterator[str]:
         for child in group.commands:
             if isinstance(child, app_commands.Group):
-                yield from (f"{declared_name(child.name)} {name}" for name in names(child))
+                yield from (f"{command_name(child.name)} {name}" for name in names(child))
             else:
-                yield declared_name(child.name)
+                yield command_name(child.name)
 
     for command in sorted(tree.get_commands(), key=lambda c: c.name):
-        name = declared_name(command.name)
+        name = command_name(command.name)
         if isinstance(command, app_commands.Group):
             yield f"`/{name}` {' · '.join(names(command))} - {declared_description(command.description)}"
         elif isinstance(command, app_commands.Command):
