@@ -150,7 +150,12 @@ def extract() -> list[str]:
 
 
 def _entries(catalog: Catalog) -> list[tuple[object, ...]]:
-    return [(m.id, m.context, tuple(m.locations), tuple(m.auto_comments)) for m in catalog if m.id]
+    # Locations by file alone: the catalogs are written without line numbers.
+    return [
+        (m.id, m.context, tuple(sorted({p for p, _ in m.locations})), tuple(m.auto_comments))
+        for m in catalog
+        if m.id
+    ]
 
 
 def _write(path: Path, catalog: Catalog) -> str:
